@@ -1,0 +1,1 @@
+"""Dispatch Desk operator workspace (PySide6); the only package that imports Qt widgets."""

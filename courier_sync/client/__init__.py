@@ -1,0 +1,1 @@
+"""Desktop side of courier sync: outbox relay and event puller."""

@@ -1,0 +1,1 @@
+"""The sync service the couriers' phones talk to; never imports `dispatcher`."""

@@ -1,0 +1,1 @@
+"""Tools for tests and benchmarks that start real servers; not shipped with the product."""

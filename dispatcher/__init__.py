@@ -1,0 +1,1 @@
+"""Dispatch Desk domain: clients, orders, couriers, persistence and the `dispatch` CLI."""

@@ -1,0 +1,121 @@
+"""Products, price lists and the price a given client pays."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher.errors import NotFoundError, ValidationError
+from dispatcher.models import Client, Price, PriceList, PriceListKind, Product, ProductKind
+
+
+def parse_money(text: str) -> int:
+    """Kopecks from a rouble amount typed as '350', '350.50' or '350,50'."""
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(f"{text!r} is not an amount of money.") from None
+    if not value.is_finite() or value < 0:
+        raise ValidationError(f"{text!r} is not an amount of money.")
+    if value > Decimal("100000000"):
+        raise ValidationError(f"{text!r} is too large an amount.")
+    kop = value * 100
+    if kop != kop.to_integral_value():
+        raise ValidationError(f"{text!r} has fractions of a kopeck.")
+    return int(kop)
+
+
+def format_money(kop: int) -> str:
+    """Roubles as the operator reads them: '1 234,50 ₽'."""
+    roubles, rest = divmod(abs(kop), 100)
+    sign = "-" if kop < 0 else ""
+    return f"{sign}{roubles:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0₽"
+
+
+def default_price_list(session: Session) -> PriceList:
+    """The standard price list private clients buy from."""
+    plist = session.scalars(select(PriceList).where(PriceList.is_default.is_(True))).first()
+    if plist is None:
+        plist = PriceList(name="Стандартный прайс", kind=PriceListKind.STANDARD, is_default=True)
+        session.add(plist)
+        session.flush()
+    return plist
+
+
+def add_product(
+    session: Session,
+    code: str,
+    name: str,
+    price_kop: int,
+    kind: ProductKind = ProductKind.GOODS,
+    unit: str = "шт",
+) -> Product:
+    """Add a product with its price in the standard price list."""
+    code = code.strip()
+    name = " ".join(name.split())
+    if not code or not name:
+        raise ValidationError("A product needs a code and a name.")
+    if session.scalars(select(Product).where(Product.code == code)).first() is not None:
+        raise ValidationError(f"A product with code {code!r} already exists.")
+    product = Product(code=code, name=name, kind=kind, unit=unit)
+    session.add(product)
+    session.flush()
+    session.add(
+        Price(
+            price_list_id=default_price_list(session).id,
+            product_id=product.id,
+            amount_kop=price_kop,
+        )
+    )
+    session.flush()
+    return product
+
+
+def product_by_code(session: Session, code: str) -> Product:
+    """The product with this code, or a NotFoundError an operator can read."""
+    product = session.scalars(select(Product).where(Product.code == code.strip())).first()
+    if product is None:
+        raise NotFoundError(f"There is no product with code {code!r}.")
+    return product
+
+
+def price_for(session: Session, client: Client, product: Product) -> int:
+    """The client's price in kopecks: its contract price if it has one, else the standard price."""
+    list_ids = [client.price_list_id] if client.price_list_id else []
+    list_ids.append(default_price_list(session).id)
+    for list_id in list_ids:
+        amount = session.scalars(
+            select(Price.amount_kop).where(
+                Price.price_list_id == list_id, Price.product_id == product.id
+            )
+        ).first()
+        if amount is not None:
+            return amount
+    raise ValidationError(f"{product.name} has no price for {client.name}.")
+
+
+def set_contract_price(session: Session, client_id: int, product_id: int, amount_kop: int) -> Price:
+    """Give a company its own price for a product, creating its contract price list when needed."""
+    client = session.get(Client, client_id)
+    if client is None:
+        raise NotFoundError(f"Client #{client_id} does not exist.")
+    if client.price_list_id is None:
+        plist = PriceList(name=f"Договор: {client.name}"[:200], kind=PriceListKind.CONTRACT)
+        session.add(plist)
+        session.flush()
+        client.price_list_id = plist.id
+    existing = session.scalars(
+        select(Price).where(
+            Price.price_list_id == client.price_list_id, Price.product_id == product_id
+        )
+    ).first()
+    if existing is not None:
+        existing.amount_kop = amount_kop
+        return existing
+    price = Price(price_list_id=client.price_list_id, product_id=product_id, amount_kop=amount_kop)
+    session.add(price)
+    session.flush()
+    return price

@@ -1,0 +1,458 @@
+"""The domain's tables: clients, phones, addresses, catalog, couriers, orders, tasks, outbox."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import uuid
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """The current moment, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+def new_uid() -> str:
+    """A fresh public identifier for rows other systems refer to (tasks, outbox messages)."""
+    return uuid.uuid4().hex
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC timestamp is stored")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+def _enum(cls: type[enum.Enum], length: int = 16) -> Enum:
+    # Stored as plain strings: readable in SQL, no native PG enum to migrate.
+    return Enum(
+        cls,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda e: [m.value for m in e],
+        validate_strings=True,
+    )
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names Alembic can address."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ClientKind(enum.StrEnum):
+    """A private person (ФЛ) or a company (ЮЛ)."""
+
+    PERSON = "person"
+    COMPANY = "company"
+
+
+class PaymentTerms(enum.StrEnum):
+    """How a client pays: cash to the courier, or a monthly invoice."""
+
+    CASH = "cash"
+    INVOICE = "invoice"
+
+
+class ProductKind(enum.StrEnum):
+    """Goods, a service, or a deposit (returnable bottles, rented coolers)."""
+
+    GOODS = "goods"
+    SERVICE = "service"
+    DEPOSIT = "deposit"
+
+
+class PriceListKind(enum.StrEnum):
+    """The standard list for private clients or a company's contract prices."""
+
+    STANDARD = "standard"
+    CONTRACT = "contract"
+
+
+class OrderState(enum.StrEnum):
+    """Where an order is in its life: interest, out for delivery, closed, or rejected."""
+
+    INTEREST = "interest"
+    DELIVERY = "delivery"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class TaskStatus(enum.StrEnum):
+    """The courier task's life as the courier's phone sees it."""
+
+    NEW = "new"
+    SENT = "sent"
+    ACCEPTED = "accepted"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+
+ACTIVE_TASK_STATUSES = (TaskStatus.NEW, TaskStatus.SENT, TaskStatus.ACCEPTED)
+
+
+class InteractionKind(enum.StrEnum):
+    """A call, an SMS, an e-mail or a meeting."""
+
+    CALL = "call"
+    SMS = "sms"
+    EMAIL = "email"
+    MEETING = "meeting"
+
+
+class Direction(enum.StrEnum):
+    """Incoming or outgoing."""
+
+    IN = "in"
+    OUT = "out"
+
+
+class Client(Base):
+    """Who pays: a private person or a company."""
+
+    __tablename__ = "clients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ClientKind] = mapped_column(_enum(ClientKind))
+    name: Mapped[str] = mapped_column(String(300))
+    # Normalised name used to find near-identical duplicates through an index.
+    name_key: Mapped[str] = mapped_column(String(300), index=True)
+    inn: Mapped[str | None] = mapped_column(String(12), index=True)
+    price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_lists.id"))
+    payment_terms: Mapped[PaymentTerms] = mapped_column(
+        _enum(PaymentTerms), default=PaymentTerms.CASH
+    )
+    notes: Mapped[str] = mapped_column(Text, default="")
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    contacts: Mapped[list[Contact]] = relationship(back_populates="client")
+    phones: Mapped[list[Phone]] = relationship(back_populates="client")
+    addresses: Mapped[list[Address]] = relationship(back_populates="client")
+    price_list: Mapped[PriceList | None] = relationship()
+
+
+class Contact(Base):
+    """A person of a client; may own phones and a delivery point of its own."""
+
+    __tablename__ = "contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(200), default="")
+
+    client: Mapped[Client] = relationship(back_populates="contacts")
+
+
+class Phone(Base):
+    """A phone number of a client, or of one of its contacts when contact_id is set."""
+
+    __tablename__ = "phones"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    e164: Mapped[str] = mapped_column(String(20), index=True)
+    raw: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(16), default="other")
+    extension: Mapped[str | None] = mapped_column(String(10))
+
+    client: Mapped[Client] = relationship(back_populates="phones")
+
+
+class Address(Base):
+    """A delivery point of a client, or of one of its contacts when contact_id is set."""
+
+    __tablename__ = "addresses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    entrance: Mapped[str] = mapped_column(String(20), default="")
+    floor: Mapped[str] = mapped_column(String(20), default="")
+    flat: Mapped[str] = mapped_column(String(20), default="")
+    courier_notes: Mapped[str] = mapped_column(Text, default="")
+    lat: Mapped[float | None] = mapped_column()
+    lon: Mapped[float | None] = mapped_column()
+    # Normalised text + flat: finds the same delivery point typed twice.
+    address_key: Mapped[str] = mapped_column(String(520), index=True)
+
+    client: Mapped[Client] = relationship(back_populates="addresses")
+
+
+class Product(Base):
+    """Something sold: water, a cooler, a service, a bottle deposit."""
+
+    __tablename__ = "products"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[ProductKind] = mapped_column(_enum(ProductKind), default=ProductKind.GOODS)
+    unit: Mapped[str] = mapped_column(String(20), default="шт")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PriceList(Base):
+    """A set of prices: the standard list or a company's contract (Соглашение)."""
+
+    __tablename__ = "price_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[PriceListKind] = mapped_column(_enum(PriceListKind))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    prices: Mapped[list[Price]] = relationship(back_populates="price_list")
+
+
+class Price(Base):
+    """The price of one product in one price list, in kopecks."""
+
+    __tablename__ = "prices"
+    __table_args__ = (UniqueConstraint("price_list_id", "product_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_lists.id"))
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    amount_kop: Mapped[int] = mapped_column(Integer)
+
+    price_list: Mapped[PriceList] = relationship(back_populates="prices")
+    product: Mapped[Product] = relationship()
+
+
+class Courier(Base):
+    """A courier (экспедитор) who drives the deliveries."""
+
+    __tablename__ = "couriers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=40)
+
+
+class RejectReason(Base):
+    """An entry of the editable list of reasons an interest was lost."""
+
+    __tablename__ = "reject_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Order(Base):
+    """A client's demand: an interest that becomes a delivery and is closed or rejected."""
+
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_client_id_id", "client_id", "id"),
+        Index("ix_orders_state_delivery_date", "state", "delivery_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    address_id: Mapped[int | None] = mapped_column(ForeignKey("addresses.id"))
+    courier_id: Mapped[int | None] = mapped_column(ForeignKey("couriers.id"))
+    delivery_date: Mapped[dt.date | None] = mapped_column(Date)
+    window_start: Mapped[dt.time | None] = mapped_column(Time)
+    window_end: Mapped[dt.time | None] = mapped_column(Time)
+    state: Mapped[OrderState] = mapped_column(_enum(OrderState), default=OrderState.INTEREST)
+    reject_reason_id: Mapped[int | None] = mapped_column(ForeignKey("reject_reasons.id"))
+    fail_reason: Mapped[str] = mapped_column(Text, default="")
+    needs_reschedule: Mapped[bool] = mapped_column(Boolean, default=False)
+    payment_method: Mapped[PaymentTerms] = mapped_column(
+        _enum(PaymentTerms), default=PaymentTerms.CASH
+    )
+    # The call that captured the order; no FK because interactions also point here.
+    source_interaction_id: Mapped[int | None] = mapped_column(Integer)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    collected_kop: Mapped[int | None] = mapped_column(Integer)
+    bottles_returned: Mapped[int | None] = mapped_column(Integer)
+    courier_accepted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
+
+    client: Mapped[Client] = relationship()
+    contact: Mapped[Contact | None] = relationship()
+    address: Mapped[Address | None] = relationship()
+    courier: Mapped[Courier | None] = relationship()
+    reject_reason: Mapped[RejectReason | None] = relationship()
+    lines: Mapped[list[OrderLine]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
+    )
+    events: Mapped[list[OrderEvent]] = relationship(
+        back_populates="order", order_by="OrderEvent.id"
+    )
+    tasks: Mapped[list[CourierTask]] = relationship(
+        back_populates="order", order_by="CourierTask.id"
+    )
+
+    @property
+    def total_kop(self) -> int:
+        """The order's amount in kopecks."""
+        return sum(line.qty * line.price_kop for line in self.lines)
+
+
+class OrderLine(Base):
+    """One product of an order with its quantity and the price it was sold at."""
+
+    __tablename__ = "order_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
+    qty: Mapped[int] = mapped_column(Integer)
+    price_kop: Mapped[int] = mapped_column(Integer)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product] = relationship()
+
+
+class OrderEvent(Base):
+    """The audit trail of an order: who changed what, when, from which state to which, why."""
+
+    __tablename__ = "order_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    from_state: Mapped[OrderState | None] = mapped_column(_enum(OrderState))
+    to_state: Mapped[OrderState] = mapped_column(_enum(OrderState))
+    why: Mapped[str] = mapped_column(Text, default="")
+
+    order: Mapped[Order] = relationship(back_populates="events")
+
+
+class CourierTask(Base):
+    """The unit pushed to a courier's phone: one delivery of one order."""
+
+    __tablename__ = "courier_tasks"
+    __table_args__ = (
+        # At most one live task per order, whatever the code above does.
+        Index(
+            "uq_courier_tasks_active_order",
+            "order_id",
+            unique=True,
+            sqlite_where=text("status IN ('new', 'sent', 'accepted')"),
+            postgresql_where=text("status IN ('new', 'sent', 'accepted')"),
+        ),
+        Index("ix_courier_tasks_courier_date", "courier_id", "delivery_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    courier_id: Mapped[int] = mapped_column(ForeignKey("couriers.id"))
+    delivery_date: Mapped[dt.date] = mapped_column(Date)
+    window_start: Mapped[dt.time | None] = mapped_column(Time)
+    window_end: Mapped[dt.time | None] = mapped_column(Time)
+    address_snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    amount_kop: Mapped[int] = mapped_column(Integer)
+    payment_method: Mapped[PaymentTerms] = mapped_column(_enum(PaymentTerms))
+    status: Mapped[TaskStatus] = mapped_column(_enum(TaskStatus), default=TaskStatus.NEW)
+    failure_reason: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    order: Mapped[Order] = relationship(back_populates="tasks")
+    courier: Mapped[Courier] = relationship()
+
+
+class OutboxMessage(Base):
+    """A message for the sync service, written with the change and sent later by the relay."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), unique=True, default=new_uid)
+    topic: Mapped[str] = mapped_column(String(40))
+    # Messages with one key (a task uid) must be delivered in id order.
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    available_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+
+class Interaction(Base):
+    """A call, SMS, e-mail or meeting with a client, done or planned (Взаимодействие)."""
+
+    __tablename__ = "interactions"
+    __table_args__ = (Index("ix_interactions_planned_review", "planned", "review_after"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[InteractionKind] = mapped_column(_enum(InteractionKind))
+    direction: Mapped[Direction] = mapped_column(_enum(Direction))
+    number: Mapped[str] = mapped_column(String(100), default="", index=True)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    result: Mapped[str] = mapped_column(String(40), default="")
+    client_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"), index=True)
+    operator: Mapped[str] = mapped_column(String(100), default="")
+    planned: Mapped[bool] = mapped_column(Boolean, default=False)
+    review_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,529 @@
+"""The order state machine: the one place that changes an order's state, with its side effects.
+
+INTEREST → DELIVERY → CLOSED; INTEREST → REJECTED (reason required);
+DELIVERY → INTEREST when a delivery fails (flagged for reschedule);
+DELIVERY → DELIVERY when the courier or slot changes (old task cancelled, new one created).
+Each change writes an audit row, and the courier task and outbox message of a change are
+added to the same session, so they commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from dispatcher import outbox
+from dispatcher.catalog import price_for, product_by_code
+from dispatcher.clients import get_client
+from dispatcher.couriers import get_courier
+from dispatcher.errors import (
+    ConcurrentEditError,
+    IllegalTransitionError,
+    NotFoundError,
+    ValidationError,
+)
+from dispatcher.models import (
+    ACTIVE_TASK_STATUSES,
+    Address,
+    Contact,
+    CourierTask,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderState,
+    PaymentTerms,
+    RejectReason,
+    TaskStatus,
+)
+
+logger = logging.getLogger(__name__)
+
+MOSCOW = ZoneInfo("Europe/Moscow")
+
+STATE_NAMES = {
+    OrderState.INTEREST: "an interest",
+    OrderState.DELIVERY: "out for delivery",
+    OrderState.CLOSED: "closed",
+    OrderState.REJECTED: "rejected",
+}
+
+
+class Action(StrEnum):
+    """What can be done to an order."""
+
+    DELIVER = "deliver"
+    CLOSE = "close"
+    REJECT = "reject"
+    FAIL = "fail"
+    REASSIGN = "reassign"
+
+
+ACTION_NAMES = {
+    Action.DELIVER: "sent to delivery",
+    Action.CLOSE: "closed",
+    Action.REJECT: "rejected",
+    Action.FAIL: "marked as a failed delivery",
+    Action.REASSIGN: "given another courier or slot",
+}
+
+# action -> (states it may start from, state it leads to)
+TRANSITIONS: dict[Action, tuple[frozenset[OrderState], OrderState]] = {
+    Action.DELIVER: (frozenset({OrderState.INTEREST}), OrderState.DELIVERY),
+    Action.CLOSE: (frozenset({OrderState.DELIVERY}), OrderState.CLOSED),
+    Action.REJECT: (frozenset({OrderState.INTEREST}), OrderState.REJECTED),
+    Action.FAIL: (frozenset({OrderState.DELIVERY}), OrderState.INTEREST),
+    Action.REASSIGN: (frozenset({OrderState.DELIVERY}), OrderState.DELIVERY),
+}
+
+
+def moscow_today() -> dt.date:
+    """Today's date in Moscow, the day deliveries are planned in."""
+    return dt.datetime.now(MOSCOW).date()
+
+
+@dataclass(frozen=True, slots=True)
+class LineInput:
+    """An order line as entered: a product code and a quantity."""
+
+    product_code: str
+    qty: int
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Who delivers and when: courier, date and an optional time window."""
+
+    courier_id: int
+    date: dt.date
+    window_start: dt.time | None = None
+    window_end: dt.time | None = None
+
+    @classmethod
+    def parse_window(cls, text: str) -> tuple[dt.time, dt.time]:
+        """A window from 'HH:MM-HH:MM', with a readable error for anything else."""
+        try:
+            start_s, end_s = (part.strip() for part in text.replace("–", "-").split("-"))
+            start = dt.datetime.strptime(start_s, "%H:%M").time()
+            end = dt.datetime.strptime(end_s, "%H:%M").time()
+        except ValueError:
+            raise ValidationError(
+                f"Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
+            ) from None
+        return start, end
+
+
+def _check(order: Order, action: Action) -> OrderState:
+    allowed, target = TRANSITIONS[action]
+    if order.state not in allowed:
+        raise IllegalTransitionError(
+            f"Order #{order.id} is {STATE_NAMES[order.state]}: it cannot be {ACTION_NAMES[action]}."
+        )
+    return target
+
+
+def _audit(
+    session: Session,
+    order: Order,
+    action: str,
+    from_state: OrderState | None,
+    to_state: OrderState,
+    actor: str,
+    why: str = "",
+) -> None:
+    session.add(
+        OrderEvent(
+            order=order,
+            actor=actor or "system",
+            action=action,
+            from_state=from_state,
+            to_state=to_state,
+            why=why,
+        )
+    )
+
+
+def get_order(session: Session, order_id: int, expected_version: int | None = None) -> Order:
+    """The order, checked against the version the caller saw (optimistic locking)."""
+    order = session.get(Order, order_id)
+    if order is None:
+        raise NotFoundError(f"Order #{order_id} does not exist.")
+    if expected_version is not None and order.version != expected_version:
+        raise ConcurrentEditError(
+            f"Order #{order_id} was changed by someone else since you opened it "
+            f"(version {expected_version}, now {order.version}). Reload it and try again."
+        )
+    return order
+
+
+def _lines(session: Session, order: Order, lines: Sequence[LineInput]) -> None:
+    for line in lines:
+        if line.qty <= 0:
+            raise ValidationError(f"Quantity of {line.product_code!r} must be at least 1.")
+        if line.qty > 10_000:
+            raise ValidationError(f"Quantity {line.qty} of {line.product_code!r} is too large.")
+        product = product_by_code(session, line.product_code)
+        if not product.active:
+            raise ValidationError(f"{product.name} is no longer sold.")
+        order.lines.append(
+            OrderLine(
+                product=product, qty=line.qty, price_kop=price_for(session, order.client, product)
+            )
+        )
+
+
+def create_order(
+    session: Session,
+    client_id: int,
+    lines: Sequence[LineInput],
+    *,
+    actor: str,
+    address_id: int | None = None,
+    contact_id: int | None = None,
+    comment: str = "",
+    source_interaction_id: int | None = None,
+) -> Order:
+    """Capture an interest for a client, priced from the client's price list."""
+    client = get_client(session, client_id)
+    if client.merged_into_id is not None:
+        raise ValidationError(
+            f"Client #{client.id} was merged into #{client.merged_into_id}: use that one."
+        )
+    order = Order(
+        client=client,
+        state=OrderState.INTEREST,
+        payment_method=client.payment_terms,
+        comment=comment.strip(),
+        source_interaction_id=source_interaction_id,
+    )
+    if contact_id is not None:
+        contact = session.get(Contact, contact_id)
+        if contact is None or contact.client_id != client.id:
+            raise ValidationError(f"Contact #{contact_id} is not a contact of {client.name}.")
+        order.contact = contact
+    if address_id is not None:
+        order.address = _client_address(session, client.id, address_id)
+    elif len(client.addresses) == 1:
+        order.address = client.addresses[0]
+    _lines(session, order, lines)
+    session.add(order)
+    _audit(session, order, "create", None, OrderState.INTEREST, actor)
+    session.flush()
+    return order
+
+
+def _client_address(session: Session, client_id: int, address_id: int) -> Address:
+    address = session.get(Address, address_id)
+    if address is None or address.client_id != client_id:
+        raise ValidationError(f"Address #{address_id} is not a delivery point of this client.")
+    return address
+
+
+def repeat_order(session: Session, order_id: int, *, actor: str, **kwargs: object) -> Order:
+    """A new interest with the lines and address of an earlier order, at today's prices."""
+    source = get_order(session, order_id)
+    lines = [LineInput(line.product.code, line.qty) for line in source.lines]
+    return create_order(
+        session,
+        source.client_id,
+        lines,
+        actor=actor,
+        address_id=source.address_id,
+        contact_id=source.contact_id,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _validate_slot(session: Session, slot: Slot, today: dt.date | None) -> None:
+    courier = get_courier(session, slot.courier_id)
+    if not courier.active:
+        raise ValidationError(f"Courier {courier.name} is not working any more.")
+    if slot.date < (today or moscow_today()):
+        raise ValidationError(f"Delivery date {slot.date:%d.%m.%Y} is in the past.")
+    if (slot.window_start is None) != (slot.window_end is None):
+        raise ValidationError("A time window needs both a start and an end.")
+    if slot.window_start and slot.window_end and slot.window_start >= slot.window_end:
+        raise ValidationError(
+            f"The time window {slot.window_start:%H:%M}-{slot.window_end:%H:%M} ends before "
+            "it starts."
+        )
+
+
+def _new_task(session: Session, order: Order, slot: Slot) -> CourierTask:
+    address = order.address
+    assert address is not None
+    payment = order.payment_method
+    task = CourierTask(
+        order=order,
+        courier_id=slot.courier_id,
+        delivery_date=slot.date,
+        window_start=slot.window_start,
+        window_end=slot.window_end,
+        address_snapshot={
+            "text": address.text,
+            "entrance": address.entrance,
+            "floor": address.floor,
+            "flat": address.flat,
+            "notes": address.courier_notes,
+            "lat": address.lat,
+            "lon": address.lon,
+        },
+        items=[
+            {
+                "code": line.product.code,
+                "name": line.product.name,
+                "qty": line.qty,
+                "price_kop": line.price_kop,
+            }
+            for line in order.lines
+        ],
+        amount_kop=order.total_kop if payment is PaymentTerms.CASH else 0,
+        payment_method=payment,
+        status=TaskStatus.NEW,
+    )
+    session.add(task)
+    session.flush()
+    outbox.enqueue(session, outbox.TOPIC_TASK_UPSERT, task.uid, outbox.task_payload(task, order))
+    return task
+
+
+def active_task(session: Session, order: Order) -> CourierTask | None:
+    """The order's task that is still on a courier's phone, if any."""
+    return session.scalars(
+        select(CourierTask).where(
+            CourierTask.order_id == order.id, CourierTask.status.in_(ACTIVE_TASK_STATUSES)
+        )
+    ).first()
+
+
+def _end_task(
+    session: Session, task: CourierTask, status: TaskStatus, reason: str, notify: bool
+) -> None:
+    task.status = status
+    task.failure_reason = reason
+    task.version += 1
+    if notify:
+        outbox.enqueue(
+            session,
+            outbox.TOPIC_TASK_CANCEL,
+            task.uid,
+            {
+                "task_id": task.uid,
+                "version": task.version,
+                "courier_id": task.courier_id,
+                "reason": reason,
+            },
+        )
+
+
+def send_to_delivery(
+    session: Session,
+    order_id: int,
+    slot: Slot,
+    *,
+    actor: str,
+    expected_version: int | None = None,
+    address_id: int | None = None,
+    today: dt.date | None = None,
+) -> Order:
+    """Move an interest to delivery: one courier task and one outbox message, atomically."""
+    order = get_order(session, order_id, expected_version)
+    target = _check(order, Action.DELIVER)
+    if address_id is not None:
+        order.address = _client_address(session, order.client_id, address_id)
+    missing = []
+    if order.address is None:
+        missing.append("a delivery address")
+    if not order.lines:
+        missing.append("at least one product")
+    if missing:
+        raise ValidationError(
+            f"Order #{order.id} cannot go to delivery without {' and '.join(missing)}."
+        )
+    _validate_slot(session, slot, today)
+    if active_task(session, order) is not None:
+        raise IllegalTransitionError(f"Order #{order.id} already has a task on a courier's phone.")
+    before = order.state
+    order.state = target
+    order.courier_id = slot.courier_id
+    order.delivery_date = slot.date
+    order.window_start, order.window_end = slot.window_start, slot.window_end
+    order.needs_reschedule = False
+    _new_task(session, order, slot)
+    _audit(session, order, Action.DELIVER, before, target, actor, _slot_text(session, slot))
+    session.flush()
+    logger.info("order sent to delivery", extra={"order_id": order.id})
+    return order
+
+
+def _slot_text(session: Session, slot: Slot) -> str:
+    courier = get_courier(session, slot.courier_id)
+    window = (
+        f" {slot.window_start:%H:%M}-{slot.window_end:%H:%M}"
+        if slot.window_start and slot.window_end
+        else ""
+    )
+    return f"{courier.name}, {slot.date:%d.%m.%Y}{window}"
+
+
+def close(
+    session: Session,
+    order_id: int,
+    *,
+    actor: str,
+    collected_kop: int | None = None,
+    bottles_returned: int | None = None,
+    expected_version: int | None = None,
+    why: str = "",
+) -> Order:
+    """Close a delivered order, recording what the courier collected."""
+    order = get_order(session, order_id, expected_version)
+    target = _check(order, Action.CLOSE)
+    if collected_kop is not None and collected_kop < 0:
+        raise ValidationError("The collected amount cannot be negative.")
+    if bottles_returned is not None and bottles_returned < 0:
+        raise ValidationError("The number of returned bottles cannot be negative.")
+    task = active_task(session, order)
+    if task is not None:
+        _end_task(session, task, TaskStatus.DONE, "", notify=False)
+    before = order.state
+    order.state = target
+    order.collected_kop = collected_kop
+    order.bottles_returned = bottles_returned
+    _audit(session, order, Action.CLOSE, before, target, actor, why)
+    session.flush()
+    return order
+
+
+def reject(
+    session: Session,
+    order_id: int,
+    *,
+    reason_id: int | None,
+    actor: str,
+    why: str = "",
+    expected_version: int | None = None,
+) -> Order:
+    """Close an interest as lost, with a reason from the list of reject reasons."""
+    order = get_order(session, order_id, expected_version)
+    target = _check(order, Action.REJECT)
+    if reason_id is None:
+        raise ValidationError("Choose why the interest was rejected.")
+    reason = session.get(RejectReason, reason_id)
+    if reason is None or not reason.active:
+        raise ValidationError(f"Reject reason #{reason_id} is not in the list of reasons.")
+    before = order.state
+    order.state = target
+    order.reject_reason = reason
+    _audit(session, order, Action.REJECT, before, target, actor, why or reason.name)
+    session.flush()
+    return order
+
+
+def fail(
+    session: Session,
+    order_id: int,
+    *,
+    reason: str,
+    actor: str,
+    expected_version: int | None = None,
+    notify_courier: bool = True,
+) -> Order:
+    """A delivery did not happen: back to interest, flagged for reschedule, reason kept."""
+    order = get_order(session, order_id, expected_version)
+    target = _check(order, Action.FAIL)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why the delivery failed.")
+    task = active_task(session, order)
+    if task is not None:
+        _end_task(session, task, TaskStatus.FAILED, reason, notify=notify_courier)
+    before = order.state
+    order.state = target
+    order.fail_reason = reason
+    order.needs_reschedule = True
+    _audit(session, order, Action.FAIL, before, target, actor, reason)
+    session.flush()
+    return order
+
+
+def reassign(
+    session: Session,
+    order_id: int,
+    slot: Slot,
+    *,
+    actor: str,
+    why: str = "",
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Order:
+    """Give a delivery another courier or slot: the old task is cancelled, a new one created."""
+    order = get_order(session, order_id, expected_version)
+    target = _check(order, Action.REASSIGN)
+    _validate_slot(session, slot, today)
+    same = (
+        order.courier_id == slot.courier_id
+        and order.delivery_date == slot.date
+        and order.window_start == slot.window_start
+        and order.window_end == slot.window_end
+    )
+    if same:
+        raise ValidationError(f"Order #{order.id} already has this courier and slot.")
+    old = active_task(session, order)
+    if old is not None:
+        _end_task(session, old, TaskStatus.CANCELLED, why or "reassigned", notify=True)
+        session.flush()  # the old task must stop being active before the new one is inserted
+    order.courier_id = slot.courier_id
+    order.delivery_date = slot.date
+    order.window_start, order.window_end = slot.window_start, slot.window_end
+    _new_task(session, order, slot)
+    text = _slot_text(session, slot)
+    _audit(
+        session,
+        order,
+        Action.REASSIGN,
+        order.state,
+        target,
+        actor,
+        f"{why}: {text}" if why else text,
+    )
+    session.flush()
+    return order
+
+
+def reject_reasons(session: Session, include_inactive: bool = False) -> list[RejectReason]:
+    """The editable list of reasons an interest can be rejected with."""
+    stmt = select(RejectReason).order_by(RejectReason.id)
+    if not include_inactive:
+        stmt = stmt.where(RejectReason.active)
+    return list(session.scalars(stmt))
+
+
+def add_reject_reason(session: Session, name: str) -> RejectReason:
+    """Add a reason to the list (or re-activate it)."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValidationError("A reject reason needs a text.")
+    existing = session.scalars(select(RejectReason).where(RejectReason.name == name)).first()
+    if existing is not None:
+        existing.active = True
+        return existing
+    reason = RejectReason(name=name)
+    session.add(reason)
+    session.flush()
+    return reason
+
+
+def deactivate_reject_reason(session: Session, reason_id: int) -> RejectReason:
+    """Remove a reason from the list offered to operators; old orders keep it."""
+    reason = session.get(RejectReason, reason_id)
+    if reason is None:
+        raise NotFoundError(f"Reject reason #{reason_id} does not exist.")
+    reason.active = False
+    return reason

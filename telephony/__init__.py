@@ -1,0 +1,1 @@
+"""SIP user agent over pjsua2: plain Python call events and commands."""
