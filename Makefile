@@ -13,7 +13,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[telephony,dev]'
+	$(PY) -m pip install --quiet -e '.[telephony,sync,dev]'
 	touch $(STAMP)
 
 bootstrap:
