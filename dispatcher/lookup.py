@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import functools
+import itertools
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select
+from phonenumbers import PhoneNumber, PhoneNumberFormat, format_number
 from sqlalchemy.orm import Session
 
-from dispatcher.models import (
-    Address,
-    Client,
-    ClientKind,
-    Contact,
-    Courier,
-    Order,
-    OrderLine,
-    OrderState,
-    Phone,
-    Product,
-)
-from dispatcher.phones import PhoneStatus, parse_phone
+from dispatcher.models import ClientKind, Order, OrderState
+from dispatcher.phones import ParsedPhone, PhoneStatus, parse_phone
 from dispatcher.similarity import names_similar
 
 
@@ -159,105 +150,218 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+# The statements run on the driver's own cursor: SQLAlchemy's per-execution work (compiling
+# expanding IN lists, building result objects) cost several times the queries themselves,
+# and the pop-up must come up within a millisecond. The SQL is what SQLAlchemy compiled
+# from the Core statements this module used before, so the plans (and the order of rows
+# under the LIMITs) are the same. In a template "?" is one value and "IN ?*" a list.
 _OWNERS = (
-    select(
-        Phone.client_id,
-        Phone.contact_id,
-        Phone.raw,
-        Client.kind,
-        Client.name,
-        Client.name_key,
-        Client.inn,
-        Client.merged_into_id,
-        Contact.name,
-        Contact.role,
-    )
-    .join(Client, Client.id == Phone.client_id)
-    .outerjoin(Contact, Contact.id == Phone.contact_id)
-    .where(Phone.e164 == bindparam("e164"))
-    .order_by(Phone.id)
+    "SELECT phones.client_id, phones.contact_id, phones.raw, clients.kind, clients.name,"
+    " clients.name_key, clients.inn, clients.merged_into_id, contacts.name, contacts.role"
+    " FROM phones JOIN clients ON clients.id = phones.client_id"
+    " LEFT OUTER JOIN contacts ON contacts.id = phones.contact_id"
+    " WHERE phones.e164 = ? ORDER BY phones.id"
 )
-_CLIENTS_BY_ID = select(
-    Client.id, Client.kind, Client.name, Client.name_key, Client.inn, Client.merged_into_id
-).where(Client.id.in_(bindparam("ids", expanding=True)))
+_CLIENTS_BY_ID = (
+    "SELECT clients.id, clients.kind, clients.name, clients.name_key, clients.inn,"
+    " clients.merged_into_id FROM clients WHERE clients.id IN ?*"
+)
 _ADDRESSES = (
-    select(
-        Address.id,
-        Address.client_id,
-        Address.contact_id,
-        Address.text,
-        Address.entrance,
-        Address.floor,
-        Address.flat,
-        Address.courier_notes,
-        Address.address_key,
-    )
-    .where(Address.client_id.in_(bindparam("ids", expanding=True)))
-    .order_by(Address.id)
+    "SELECT addresses.id, addresses.client_id, addresses.contact_id, addresses.text,"
+    " addresses.entrance, addresses.floor, addresses.flat, addresses.courier_notes,"
+    " addresses.address_key FROM addresses WHERE addresses.client_id IN ?*"
+    " ORDER BY addresses.id"
 )
 _SAME_ADDRESS = (
-    select(Client.id, Client.kind, Client.name, Client.name_key, Client.inn)
-    .join(Address, Address.client_id == Client.id)
-    .where(
-        Address.address_key.in_(bindparam("keys", expanding=True)),
-        Client.id.not_in(bindparam("ids", expanding=True)),
-        Client.merged_into_id.is_(None),
-    )
-    .limit(50)
+    "SELECT clients.id, clients.kind, clients.name, clients.name_key, clients.inn"
+    " FROM clients JOIN addresses ON addresses.client_id = clients.id"
+    " WHERE addresses.address_key IN ?* AND (clients.id NOT IN ?*)"
+    " AND clients.merged_into_id IS NULL LIMIT 50"
 )
 _SAME_COMPANY = (
-    select(Client.id, Client.kind, Client.name, Client.name_key, Client.inn)
-    .where(
-        or_(
-            and_(
-                Client.kind == ClientKind.COMPANY,
-                Client.name_key.in_(bindparam("names", expanding=True)),
-            ),
-            Client.inn.in_(bindparam("inns", expanding=True)),
-        ),
-        Client.id.not_in(bindparam("ids", expanding=True)),
-        Client.merged_into_id.is_(None),
-    )
-    .limit(50)
-)
-_LAST_ORDER_IDS = (
-    select(func.max(Order.id))
-    .where(Order.client_id.in_(bindparam("ids", expanding=True)))
-    .group_by(Order.client_id)
+    "SELECT clients.id, clients.kind, clients.name, clients.name_key, clients.inn"
+    " FROM clients WHERE (clients.kind = ? AND clients.name_key IN ?*"
+    " OR clients.inn IN ?*) AND (clients.id NOT IN ?*)"
+    " AND clients.merged_into_id IS NULL LIMIT 50"
 )
 _ORDERS = (
-    select(
-        Order.id,
-        Order.client_id,
-        Order.state,
-        Order.created_at,
-        Order.delivery_date,
-        Order.window_start,
-        Order.window_end,
-        Order.courier_id,
-        Courier.name,
-        Order.address_id,
-        Order.needs_reschedule,
-        Order.fail_reason,
-        Order.version,
-    )
-    .outerjoin(Courier, Courier.id == Order.courier_id)
-    .where(
-        Order.client_id.in_(bindparam("ids", expanding=True)),
-        or_(
-            Order.state == OrderState.DELIVERY,
-            and_(Order.state == OrderState.INTEREST, Order.needs_reschedule.is_(True)),
-            Order.id.in_(_LAST_ORDER_IDS.scalar_subquery()),
-        ),
-    )
-    .order_by(Order.id)
+    "SELECT orders.id, orders.client_id, orders.state, orders.created_at,"
+    " orders.delivery_date, orders.window_start, orders.window_end, orders.courier_id,"
+    " couriers.name, orders.address_id, orders.needs_reschedule, orders.fail_reason,"
+    " orders.version FROM orders LEFT OUTER JOIN couriers ON couriers.id = orders.courier_id"
+    " WHERE orders.client_id IN ?* AND (orders.state = ? OR orders.state = ?"
+    " AND orders.needs_reschedule IS {true} OR orders.id IN (SELECT max(orders.id)"
+    " FROM orders WHERE orders.client_id IN ?* GROUP BY orders.client_id))"
+    " ORDER BY orders.id"
 )
+# Stands for the list of client ids while they are not known yet: those owning the number.
+_OWNER_IDS = "IN (SELECT phones.client_id FROM phones WHERE phones.e164 = ?)"
 _LINES = (
-    select(OrderLine.order_id, Product.code, Product.name, OrderLine.qty, OrderLine.price_kop)
-    .join(Product, Product.id == OrderLine.product_id)
-    .where(OrderLine.order_id.in_(bindparam("ids", expanding=True)))
-    .order_by(OrderLine.id)
+    "SELECT order_lines.order_id, products.code, products.name, order_lines.qty,"
+    " order_lines.price_kop FROM order_lines JOIN products ON products.id ="
+    " order_lines.product_id WHERE order_lines.order_id IN ?* ORDER BY order_lines.id"
 )
+
+_OWNERS_ADDRESSES = _ADDRESSES.replace("IN ?*", _OWNER_IDS)
+_OWNERS_ORDERS = _ORDERS.replace("IN ?*", _OWNER_IDS)
+
+_Statement = tuple[str, tuple[Any, ...]] | None
+
+
+class _Db:
+    """The lookup's statements on the session's own connection, in its transaction.
+
+    On PostgreSQL the statements are prepared once per connection (PREPARE, which outlives
+    transactions) and run with EXECUTE: planning them cost more than running them, and
+    psycopg's own automatic preparing never kicks in here because it forgets everything at
+    each ROLLBACK, which is how every session ends. EXECUTE takes no protocol-level
+    parameters, so its arguments are bound as literals by a client-side cursor, which also
+    lets statements that do not depend on each other travel together.
+    """
+
+    __slots__ = ("_conn", "_convert", "_cursor", "_postgres", "_prepared")
+
+    def __init__(self, session: Session) -> None:
+        conn = session.connection()
+        self._postgres = conn.dialect.name == "postgresql"
+        self._convert = _converters(conn.dialect)
+        self._conn: Any = conn.connection.driver_connection
+        if self._postgres:
+            import psycopg
+
+            # psycopg deallocates *all* prepared statements on a rollback once it has
+            # prepared any of its own; with its automatic preparing off it never does.
+            self._conn.prepare_threshold = None
+            self._prepared: set[str] = conn.connection.info.setdefault(_PREPARED_KEY, set())
+            self._cursor: Any = psycopg.ClientCursor(self._conn)
+        else:
+            self._cursor = self._conn.cursor()
+
+    @property
+    def remote(self) -> bool:
+        """Whether each batch costs a round trip to a server."""
+        return self._postgres
+
+    def rows(self, template: str, *params: Any) -> list[Any]:
+        """All rows of one statement."""
+        return self.batch((template, params))[0]
+
+    def batch(self, *statements: _Statement) -> list[list[Any]]:
+        """The rows of each statement; a None statement gives no rows.
+
+        On PostgreSQL the statements of a batch go to the server as one string, so the
+        batch costs one round trip.
+        """
+        cursor = self._cursor
+        if not self._postgres:
+            results = []
+            for statement in statements:
+                if statement is None:
+                    results.append([])
+                    continue
+                template, params = statement
+                cursor.execute(_sql(template, _sizes(params), "?"), _flat(params))
+                results.append(cursor.fetchall())
+            return results
+        parts: list[str] = []
+        values: list[Any] = []
+        to_prepare: dict[str, str] = {}
+        for statement in statements:
+            if statement is None:
+                continue
+            template, params = statement
+            sizes = _sizes(params)
+            flat = _flat(params)
+            if max(sizes, default=0) <= _MAX_PREPARED_LIST:
+                name = _statement_name(template, sizes)
+                if name not in self._prepared:
+                    to_prepare[name] = f"PREPARE {name} AS {_sql(template, sizes, '$')}"
+                parts.append(f"EXECUTE {name}({', '.join(['%s'] * len(flat))})")
+            else:
+                parts.append(_sql(template, sizes, "%s"))
+            values.extend(flat)
+        if to_prepare:
+            cursor.execute("; ".join(to_prepare.values()))
+            self._prepared.update(to_prepare)
+        if not parts:
+            return [[] for _ in statements]
+        cursor.execute("; ".join(parts), values)
+        found = [cursor.fetchall()]
+        while cursor.nextset():
+            found.append(cursor.fetchall())
+        rows = iter(found)
+        return [next(rows) if statement is not None else [] for statement in statements]
+
+    def convert_orders(self, rows: list[Any]) -> list[Any]:
+        """Order rows with dates and times as SQLAlchemy reads them."""
+        created, day, clock = self._convert
+        if created is None and day is None and clock is None:
+            return rows
+        out = []
+        for r in rows:
+            r = list(r)
+            if created is not None:
+                r[3] = created(r[3])
+            if day is not None:
+                r[4] = day(r[4])
+            if clock is not None:
+                r[5], r[6] = clock(r[5]), clock(r[6])
+            out.append(r)
+        return out
+
+    def close(self) -> None:
+        """Release the cursor (the connection stays with the session)."""
+        self._cursor.close()
+
+
+# Longer lists (a number shared by many clients) run unprepared, so that the number of
+# statements prepared on a connection stays small.
+_MAX_PREPARED_LIST = 4
+_PREPARED_KEY = "dispatch_lookup_prepared"
+
+
+@functools.cache
+def _sql(template: str, sizes: tuple[int, ...], style: str) -> str:
+    """The statement for lists of these sizes, with "?" (SQLite), "%s" or "$1" parameters."""
+    parts = template.format(true="1" if style == "?" else "true").split("IN ?*")
+    out = [parts[0]]
+    for size, part in zip(sizes, parts[1:], strict=True):
+        out.append("IN (" + ", ".join(["?"] * size) + ")" + part)
+    pieces = "".join(out).split("?")
+    if style == "$":
+        return pieces[0] + "".join(f"${i}{piece}" for i, piece in enumerate(pieces[1:], 1))
+    return style.join(pieces)
+
+
+def _sizes(params: tuple[Any, ...]) -> tuple[int, ...]:
+    return tuple(len(p) for p in params if isinstance(p, list))
+
+
+def _flat(params: tuple[Any, ...]) -> tuple[Any, ...]:
+    return tuple(v for p in params for v in (p if isinstance(p, list) else (p,)))
+
+
+_statement_numbers = itertools.count(1)
+
+
+@functools.cache
+def _statement_name(template: str, sizes: tuple[int, ...]) -> str:
+    # Names are process-wide: one per statement variant, the same on every connection.
+    return f"dispatch_lookup_{next(_statement_numbers)}"
+
+
+_Converter = Callable[[Any], Any] | None
+
+
+@functools.cache
+def _converters(dialect: Any) -> tuple[_Converter, _Converter, _Converter]:
+    """The conversions SQLAlchemy applies to an order's created_at, date and window times
+    (SQLite hands back text), so that rows read here are the rows read through Core."""
+    columns = Order.__table__.c
+    return tuple(  # type: ignore[return-value]
+        column.type.dialect_impl(dialect).result_processor(dialect, None)
+        for column in (columns.created_at, columns.delivery_date, columns.window_start)
+    )
 
 
 def _summary(row: Any) -> ClientSummary:
@@ -279,20 +383,48 @@ def lookup(session: Session, raw: str | None, region: str = "RU") -> LookupResul
     if not parsed.ok or parsed.e164 is None:
         return LookupResult(query, LookupStatus.INVALID, None, query, parsed.message)
     e164 = parsed.e164
-    conn = session.connection()
-    owners = conn.execute(_OWNERS, {"e164": e164}).all()
+    db = _Db(session)
+    try:
+        return _found(db, query, parsed, e164)
+    finally:
+        db.close()
+
+
+def _display(parsed: ParsedPhone, e164: str) -> str:
+    """`parsed.display()`, without re-parsing the usual +7 number (a tenth of a lookup)."""
+    if e164.startswith("+7") and not parsed.extension and len(e164) == 12 and e164[2] != "0":
+        try:
+            number = PhoneNumber(country_code=7, national_number=int(e164[2:]))
+            return format_number(number, PhoneNumberFormat.INTERNATIONAL)
+        except Exception:
+            return parsed.display()
+    return parsed.display()
+
+
+def _found(db: _Db, query: str, parsed: ParsedPhone, e164: str) -> LookupResult:
+    states = (OrderState.DELIVERY.value, OrderState.INTEREST.value)
+    # Over a network the owners' addresses and orders are asked for with the owners (one
+    # round trip): they are what is needed unless an owner was merged into another client.
+    ahead = db.remote
+    owners, address_rows, order_rows = db.batch(
+        (_OWNERS, (e164,)),
+        (_OWNERS_ADDRESSES, (e164,)) if ahead else None,
+        (_OWNERS_ORDERS, (e164, *states, e164)) if ahead else None,
+    )
     if not owners:
         return LookupResult(
-            query, LookupStatus.UNKNOWN, e164, parsed.display(), "No client has this number yet."
+            query,
+            LookupStatus.UNKNOWN,
+            e164,
+            _display(parsed, e164),
+            "No client has this number yet.",
         )
 
     # Merged duplicates answer as the client they were merged into.
     merged_targets = {row[7] for row in owners if row[7] is not None}
     targets: dict[int, Any] = {}
     if merged_targets:
-        targets = {
-            r[0]: r for r in conn.execute(_CLIENTS_BY_ID, {"ids": sorted(merged_targets)}).all()
-        }
+        targets = {r[0]: r for r in db.rows(_CLIENTS_BY_ID, sorted(merged_targets))}
 
     client_rows: dict[int, Any] = {}
     owner_list: list[tuple[int, Any, int | None]] = []
@@ -306,14 +438,33 @@ def lookup(session: Session, raw: str | None, region: str = "RU") -> LookupResul
             owner_list.append((row[0], row, None))
     ids = sorted(client_rows)
 
+    if not ahead or ids != sorted({row[0] for row in owners}):
+        address_rows, order_rows = db.batch((_ADDRESSES, (ids,)), (_ORDERS, (ids, *states, ids)))
+    order_rows = db.convert_orders(order_rows)
+    companies = [client_rows[i] for i in ids if client_rows[i][1] == ClientKind.COMPANY]
+    same_company: _Statement = None
+    if companies:
+        names = sorted({c[3] for c in companies if c[3]})
+        inns = sorted({c[4] for c in companies if c[4]})
+        same_company = (
+            _SAME_COMPANY,
+            (ClientKind.COMPANY.value, names or [""], inns or [""], ids),
+        )
+
     addresses: dict[int, list[AddressSummary]] = {cid: [] for cid in ids}
     address_keys: dict[int, set[str]] = {cid: set() for cid in ids}
-    for a in conn.execute(_ADDRESSES, {"ids": ids}).all():
+    for a in address_rows:
         addresses[a[1]].append(AddressSummary(a[0], a[2], a[3], a[4], a[5], a[6], a[7]))
         address_keys[a[1]].add(a[8])
+    keys = sorted(set().union(*address_keys.values()))
+    by_address, line_rows, company_rows = db.batch(
+        (_SAME_ADDRESS, (keys, ids)) if keys else None,
+        (_LINES, ([r[0] for r in order_rows],)) if order_rows else None,
+        same_company,
+    )
 
-    groups = _duplicate_groups(conn, client_rows, address_keys)
-    orders = _orders(conn, ids)
+    groups = _duplicate_groups(client_rows, by_address, companies, company_rows)
+    orders = _orders(order_rows, line_rows)
 
     matches = []
     seen: set[tuple[int, int | None]] = set()
@@ -338,12 +489,15 @@ def lookup(session: Session, raw: str | None, region: str = "RU") -> LookupResul
             )
         )
     return LookupResult(
-        query, LookupStatus.FOUND, e164, parsed.display(), "", tuple(matches), tuple(groups)
+        query, LookupStatus.FOUND, e164, _display(parsed, e164), "", tuple(matches), tuple(groups)
     )
 
 
 def _duplicate_groups(
-    conn: Any, client_rows: dict[int, Any], address_keys: dict[int, set[str]]
+    client_rows: dict[int, Any],
+    by_address: list[Any],
+    companies: list[Any],
+    found: list[Any],
 ) -> list[DuplicateGroup]:
     ids = sorted(client_rows)
     groups: list[DuplicateGroup] = []
@@ -351,9 +505,7 @@ def _duplicate_groups(
         groups.append(
             DuplicateGroup(DuplicateReason.SAME_PHONE, tuple(_summary(client_rows[i]) for i in ids))
         )
-    keys = sorted(set().union(*address_keys.values()))
-    if keys:
-        by_address = conn.execute(_SAME_ADDRESS, {"keys": keys, "ids": ids}).all()
+    if by_address:
         for cid in ids:
             mine = client_rows[cid]
             similar = _unique(r for r in by_address if names_similar(mine[3], r[3]))
@@ -364,32 +516,25 @@ def _duplicate_groups(
                         (_summary(mine), *(_summary(r) for r in similar)),
                     )
                 )
-    companies = [client_rows[i] for i in ids if client_rows[i][1] == ClientKind.COMPANY]
-    if companies:
-        names = sorted({c[3] for c in companies if c[3]})
-        inns = sorted({c[4] for c in companies if c[4]})
-        found = conn.execute(
-            _SAME_COMPANY, {"names": names or [""], "inns": inns or [""], "ids": ids}
-        ).all()
-        for mine in companies:
-            same_inn = _unique(r for r in found if mine[4] and r[4] == mine[4])
-            if same_inn:
-                groups.append(
-                    DuplicateGroup(
-                        DuplicateReason.SAME_INN,
-                        (_summary(mine), *(_summary(r) for r in same_inn)),
-                    )
+    for mine in companies:
+        same_inn = _unique(r for r in found if mine[4] and r[4] == mine[4])
+        if same_inn:
+            groups.append(
+                DuplicateGroup(
+                    DuplicateReason.SAME_INN,
+                    (_summary(mine), *(_summary(r) for r in same_inn)),
                 )
-            same_name = _unique(
-                r for r in found if r[3] == mine[3] and not (mine[4] and r[4] == mine[4])
             )
-            if same_name:
-                groups.append(
-                    DuplicateGroup(
-                        DuplicateReason.SIMILAR_NAME,
-                        (_summary(mine), *(_summary(r) for r in same_name)),
-                    )
+        same_name = _unique(
+            r for r in found if r[3] == mine[3] and not (mine[4] and r[4] == mine[4])
+        )
+        if same_name:
+            groups.append(
+                DuplicateGroup(
+                    DuplicateReason.SIMILAR_NAME,
+                    (_summary(mine), *(_summary(r) for r in same_name)),
                 )
+            )
     return groups
 
 
@@ -403,12 +548,11 @@ def _unique(rows: Iterable[Any]) -> list[Any]:
     return out
 
 
-def _orders(conn: Any, ids: list[int]) -> dict[int, list[OrderSummary]]:
-    rows = conn.execute(_ORDERS, {"ids": ids}).all()
+def _orders(rows: list[Any], line_rows: list[Any]) -> dict[int, list[OrderSummary]]:
     if not rows:
         return {}
     lines: dict[int, list[LineSummary]] = {}
-    for ln in conn.execute(_LINES, {"ids": [r[0] for r in rows]}).all():
+    for ln in line_rows:
         lines.setdefault(ln[0], []).append(LineSummary(ln[1], ln[2], ln[3], ln[4]))
     out: dict[int, list[OrderSummary]] = {}
     for r in rows:
