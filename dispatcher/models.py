@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -433,6 +434,43 @@ class OutboxMessage(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A relay's claim: no other relay sends the message until the lease runs out.
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The service refused the message (bad payload): kept for the admin, never resent by itself.
+    failed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CourierEvent(Base):
+    """A courier's event read from the sync service's feed, applied at most once."""
+
+    __tablename__ = "courier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    # The feed position it was read at (the service's cursor).
+    cursor: Mapped[int] = mapped_column(BigInteger)
+    task_uid: Mapped[str] = mapped_column(String(32), index=True)
+    courier_id: Mapped[int] = mapped_column(Integer)
+    # No FK: an event may name a task (and so an order) this database does not know.
+    order_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # applied / stale (the task is no longer the order's live one) / unknown_task / refused
+    outcome: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RelayState(Base):
+    """Small named values the relay keeps with the data, e.g. its position in the events feed."""
+
+    __tablename__ = "relay_state"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(200))
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
 
 class Interaction(Base):

@@ -1,0 +1,225 @@
+"""`courier-sync`: the sync service, its credentials, and the headless desktop relay.
+
+The server's subcommands never import `dispatcher`: the relay (which does) is imported only
+by the `relay` subcommand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+EXIT_USER_ERROR = 2
+EXIT_UNREACHABLE = 3
+API_KEY_ENV = "COURIER_SYNC_API_KEY"
+
+logger = logging.getLogger("courier_sync")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER_ERROR, f"error: {message}\n")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="the service's database (default: $COURIER_SYNC_DB_URL or an SQLite file in the "
+        "user data directory)",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="courier-sync", description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="log at debug level")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    serve = sub.add_parser("serve", help="run the sync service")
+    _add_db(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8770, help="port to listen on")
+    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
+
+    db = sub.add_parser("db", help="the service's database")
+    db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
+    upgrade = db_sub.add_parser("upgrade", help="migrate the database to the newest schema")
+    _add_db(upgrade)
+
+    for name, what in (("site-key", "the desktop site's API key"), ("token", "device tokens")):
+        group = sub.add_parser(name, help=what)
+        group_sub = group.add_subparsers(dest="action", required=True, parser_class=_Parser)
+        issue = group_sub.add_parser("issue", help="create one and print it (shown only once)")
+        if name == "token":
+            issue.add_argument(
+                "courier_id", type=int, nargs="+", help="the desktop's courier id (one token each)"
+            )
+        issue.add_argument("--name", default="", help="a label (device, site)")
+        issue.add_argument("--json", action="store_true", help="print JSON")
+        _add_db(issue)
+        revoke = group_sub.add_parser("revoke", help="revoke at once")
+        revoke.add_argument(
+            "target",
+            help="courier id (all of its tokens), a token, or its first characters"
+            if name == "token"
+            else "the key or its first characters",
+        )
+        _add_db(revoke)
+        listing = group_sub.add_parser("list", help="list them (never the secrets)")
+        listing.add_argument("--json", action="store_true", help="print JSON")
+        _add_db(listing)
+
+    relay = sub.add_parser("relay", help="send the desktop's outbox and pull courier events")
+    relay.add_argument("--db", metavar="URL", help="the dispatcher's database (desktop side)")
+    relay.add_argument("--sync-url", required=True, help="the sync service's base URL")
+    relay.add_argument(
+        "--api-key", help=f"the site key (or ${API_KEY_ENV}, which keeps it out of `ps`)"
+    )
+    relay.add_argument("--once", action="store_true", help="send, pull, and exit")
+    relay.add_argument("--batch-size", type=int, default=200, help="messages per request")
+    relay.add_argument(
+        "--poll-interval", type=float, default=0.05, help="seconds between outbox looks when idle"
+    )
+    relay.add_argument(
+        "--lease", type=float, default=30.0, help="seconds a claimed message stays claimed"
+    )
+    relay.add_argument("--timeout", type=float, default=10.0, help="HTTP read timeout, seconds")
+    relay.add_argument("--feed-wait", type=float, default=20.0, help="events long-poll, seconds")
+    return parser
+
+
+def _engine(url: str | None) -> Engine:
+    from courier_sync.server.db import make_engine
+    from courier_sync.server.migrate import current_revision, head_revision, upgrade
+
+    engine = make_engine(url)
+    if current_revision(engine) != head_revision():
+        upgrade(engine)
+    return engine
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+    from sqlalchemy.engine import make_url
+
+    from courier_sync.server.config import DB_URL_ENV
+    from courier_sync.server.db import normalize_url
+
+    url = normalize_url(args.db)
+    _engine(url).dispose()
+    shown = make_url(url).render_as_string(hide_password=True)
+    logger.info("courier sync service on http://%s:%d, database %s", args.host, args.port, shown)
+    common = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        # Long polls would hold a graceful shutdown for up to 30 s: cut them short.
+        "timeout_graceful_shutdown": 2,
+        "access_log": False,
+    }
+    if args.workers > 1:
+        os.environ[DB_URL_ENV] = url
+        uvicorn.run(
+            "courier_sync.server.app:create_app_from_env",
+            factory=True,
+            workers=args.workers,
+            **common,
+        )
+    else:
+        from courier_sync.server.app import create_app
+
+        uvicorn.run(create_app(url), **common)
+    return 0
+
+
+def _credentials(args: argparse.Namespace) -> int:
+    from courier_sync.server import auth
+
+    kind = auth.KIND_SITE if args.command == "site-key" else auth.KIND_DEVICE
+    engine = _engine(args.db)
+    try:
+        if args.action == "issue":
+            couriers = getattr(args, "courier_id", None) or [None]
+            if any(c is not None and c < 1 for c in couriers):
+                raise ValueError("a courier id must be a positive number")
+            for courier_id in couriers:
+                secret = auth.issue(engine, kind, courier_id, args.name)
+                if args.json:
+                    print(json.dumps({"kind": kind, "courier_id": courier_id, "token": secret}))
+                else:
+                    print(secret)
+            print("Shown only once: store it now.", file=sys.stderr)
+        elif args.action == "revoke":
+            count = auth.revoke(engine, kind, args.target)
+            if count == 0:
+                print(f"nothing to revoke matches {args.target!r}", file=sys.stderr)
+                return 1
+            print(f"revoked {count}")
+        else:
+            rows = auth.list_credentials(engine, kind)
+            if args.json:
+                print(
+                    json.dumps(
+                        [
+                            {
+                                "id": r.id,
+                                "courier_id": r.courier_id,
+                                "name": r.name,
+                                "prefix": r.prefix,
+                                "created_at": r.created_at.isoformat(),
+                                "revoked_at": r.revoked_at.isoformat() if r.revoked_at else None,
+                            }
+                            for r in rows
+                        ]
+                    )
+                )
+            else:
+                for r in rows:
+                    state = f"revoked {r.revoked_at:%Y-%m-%d %H:%M}" if r.revoked_at else "active"
+                    who = f"courier {r.courier_id}" if r.courier_id is not None else "site"
+                    print(f"{r.prefix}…  {who:<14} {state:<24} {r.name}")
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _relay(args: argparse.Namespace) -> int:
+    from courier_sync.client.cli import run_relay
+
+    api_key = args.api_key or os.environ.get(API_KEY_ENV, "")
+    if not api_key:
+        print(f"error: give --api-key or set {API_KEY_ENV}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    return run_relay(args, api_key)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `courier-sync` console script."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # Our own progress at INFO; libraries (alembic, urllib3) only when something is wrong.
+    logging.getLogger("courier_sync").setLevel(logging.DEBUG if args.verbose else logging.INFO)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "db":
+        _engine(args.db).dispose()
+        return 0
+    if args.command in ("site-key", "token"):
+        return _credentials(args)
+    return _relay(args)

@@ -1,0 +1,147 @@
+"""The sync service's site API over `requests`: keep-alive, timeouts, errors sorted for retrying."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from courier_sync.contract import Feed
+
+
+class SyncError(Exception):
+    """The exchange with the service did not succeed."""
+
+
+class TransientError(SyncError):
+    """Worth retrying later: no connection, a timeout, a 5xx, or a refused site key."""
+
+
+class RejectedError(SyncError):
+    """The service refused the request itself (400/422): resending it will not help."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+def _detail(response: requests.Response) -> str:
+    try:
+        detail = response.json().get("detail", "")
+    except ValueError:
+        return response.text[:300]
+    if isinstance(detail, list):
+        parts = []
+        for item in detail[:10]:
+            loc = ".".join(str(p) for p in item.get("loc", []) if p != "body")
+            parts.append(f"{loc}: {item.get('msg', '')}")
+        return "; ".join(parts)
+    return str(detail)[:500]
+
+
+def _reason(exc: requests.RequestException) -> str:
+    """The root cause in a few words, not urllib3's whole chain."""
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    cause: BaseException = exc
+    while cause.__cause__ is not None or cause.__context__ is not None:
+        cause = cause.__cause__ or cause.__context__  # type: ignore[assignment]
+    text = str(cause) or type(cause).__name__
+    return text.split("] ", 1)[-1] if text.startswith("[Errno") else text[:200]
+
+
+class SyncApi:
+    """One connection pool to the service; use one instance per thread."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        connect_timeout: float = 3.05,
+        read_timeout: float = 10.0,
+    ) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.connect_timeout = connect_timeout
+        self.read_timeout = read_timeout
+        self.session = requests.Session()
+        # Retries are ours (with backoff and claims), never urllib3's hidden ones.
+        self.session.mount("http://", HTTPAdapter(max_retries=0, pool_maxsize=4))
+        self.session.mount("https://", HTTPAdapter(max_retries=0, pool_maxsize=4))
+        self.session.headers["Authorization"] = f"Bearer {api_key}"
+        self.session.headers["User-Agent"] = "dispatch-desk-relay/1"
+
+    def close(self) -> None:
+        """Close pooled connections."""
+        self.session.close()
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: Any = None,
+        params: dict[str, Any] | None = None,
+        read_timeout: float | None = None,
+    ) -> Any:
+        url = self.base_url + path
+        try:
+            response = self.session.request(
+                method,
+                url,
+                json=json,
+                params=params,
+                timeout=(self.connect_timeout, read_timeout or self.read_timeout),
+            )
+        except requests.RequestException as exc:
+            raise TransientError(
+                f"cannot reach the sync service at {self.base_url}: {exc}"
+            ) from exc
+        status = response.status_code
+        if status in (401, 403):
+            raise TransientError(f"the sync service refused the site key (HTTP {status})")
+        if status in (404, 405):
+            raise TransientError(
+                f"{url} answered HTTP {status}: is --sync-url the courier sync service?"
+            )
+        if status >= 500 or status in (408, 409, 425, 429):
+            raise TransientError(f"the sync service answered HTTP {status}: {_detail(response)}")
+        if status >= 400:
+            raise RejectedError(status, _detail(response))
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise TransientError(f"the sync service answered non-JSON (HTTP {status})") from exc
+
+    def upsert(self, task: dict[str, Any]) -> dict[str, Any]:
+        """PUT one task; returns {task_id, version, applied}."""
+        result: dict[str, Any] = self._call(
+            "PUT", f"/api/v1/site/tasks/{task['task_id']}", json=task
+        )
+        return result
+
+    def cancel(self, cancel: dict[str, Any]) -> dict[str, Any]:
+        """Cancel one task; returns {task_id, version, applied}."""
+        result: dict[str, Any] = self._call(
+            "POST", f"/api/v1/site/tasks/{cancel['task_id']}/cancel", json=cancel
+        )
+        return result
+
+    def batch(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Apply upserts and cancels in order in one request (`POST /api/v1/site/tasks:batch`)."""
+        body = self._call("POST", "/api/v1/site/tasks:batch", json={"items": items})
+        results: list[dict[str, Any]] = body["results"]
+        if len(results) != len(items):
+            raise TransientError("the sync service answered a batch with the wrong result count")
+        return results
+
+    def events(self, after: int, limit: int = 200, wait: float = 0) -> Feed:
+        """A page of the courier events feed; long-polls up to `wait` seconds."""
+        body = self._call(
+            "GET",
+            "/api/v1/site/events",
+            params={"after": after, "limit": limit, "wait": wait},
+            read_timeout=wait + self.read_timeout,
+        )
+        return Feed.model_validate(body)

@@ -1,0 +1,468 @@
+"""The sync service: a FastAPI app over its own database, for the desktop relay and the phones.
+
+Handlers are `async` and do every database call in the thread pool, so a long poll costs an
+awaiting coroutine, not a thread. Writes notify waiters in this process at once; the watcher
+(`notify.Watcher`) covers writes made by other processes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+from urllib.parse import parse_qs
+
+from fastapi import Depends, FastAPI, HTTPException, Query, Request, Security
+from fastapi import Path as PathParam
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import OperationalError
+from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from courier_sync.contract import (
+    TASK_ID_PATTERN,
+    Batch,
+    BatchResult,
+    Changes,
+    EventResult,
+    Feed,
+    IsoDate,
+    Me,
+    Problem,
+    Task,
+    TaskCancel,
+    TaskEvent,
+    TaskList,
+    TaskView,
+    UpsertResult,
+    parse_iso_date,
+)
+from courier_sync.server import auth, store
+from courier_sync.server.config import DB_URL_ENV
+from courier_sync.server.db import make_engine, reading
+from courier_sync.server.notify import FEED, Notifier, Watcher, courier_key
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).with_name("static")
+MAX_WAIT_S = 30.0
+# How often a long poll re-reads the database even without a notification (belt and braces:
+# the watcher normally wakes it within its own interval).
+FALLBACK_POLL_S = 2.0
+MAX_CURSOR = 2**62
+# Bodies of (courier, day) lists; a day's list is ~20 KB for a courier with 20 deliveries.
+LIST_CACHE_SIZE = 5_000
+
+T = TypeVar("T")
+
+bearer_scheme = HTTPBearer(
+    auto_error=False,
+    description="The site key (site endpoints) or a courier's device token (courier endpoints).",
+)
+TaskIdParam = Annotated[str, PathParam(pattern=TASK_ID_PATTERN, description="32 hex digits")]
+WaitParam = Annotated[
+    float,
+    Query(ge=0, le=MAX_WAIT_S, allow_inf_nan=False, description="long-poll seconds (0..30)"),
+]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Missing, wrong or revoked credentials"},
+    422: {"description": "Malformed request: `detail` lists the bad fields"},
+}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
+
+
+class Service:
+    """What the handlers share: the engine, the notifier and the watcher."""
+
+    def __init__(self, engine: Engine, watch_interval: float) -> None:
+        self.engine = engine
+        self.notifier = Notifier()
+        self.watcher = Watcher(engine, self.notifier, watch_interval)
+        self._lists: dict[tuple[int, dt.date], tuple[int, bytes]] = {}
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking database work in the thread pool."""
+        return await run_in_threadpool(fn, *args)
+
+    def task_list(self, token: str, day: dt.date) -> bytes:
+        """The body of a courier's task list: one query when the list did not change.
+
+        The token check and the courier's revision come in one query; the encoded list is
+        cached per (courier, day) under the revision it was read at, and every change of a
+        courier's tasks moves that revision, so a cached body is never stale.
+        """
+        with reading(self.engine) as conn:
+            who, revision = auth.identify_with_revision(conn, token)
+            if who is None or who.kind != auth.KIND_DEVICE or who.courier_id is None:
+                raise _unauthorized("the token is unknown or was revoked")
+            key = (who.courier_id, day)
+            cached = self._lists.get(key)
+            if cached is not None and cached[0] == revision:
+                return cached[1]
+            tasks = store.list_tasks(conn, who.courier_id, day)
+        body = json.dumps(
+            {"date": day.isoformat(), "revision": revision, "tasks": tasks}, ensure_ascii=False
+        ).encode()
+        if len(self._lists) >= LIST_CACHE_SIZE:
+            self._lists.clear()
+        self._lists[key] = (revision, body)
+        return body
+
+    def identify(self, token: str, kind: str) -> auth.Identity:
+        """The owner of the token, or 401."""
+        with reading(self.engine) as conn:
+            who = auth.identify(conn, token)
+        if who is None or who.kind != kind:
+            raise _unauthorized("the token is unknown or was revoked")
+        return who
+
+
+def _unauthorized(detail: str) -> HTTPException:
+    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+async def _service(request: Request) -> Service:
+    # async on purpose: FastAPI runs plain `def` dependencies in the thread pool.
+    service: Service = request.app.state.service
+    return service
+
+
+ServiceDep = Annotated[Service, Depends(_service)]
+
+
+async def _token(
+    creds: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
+) -> str:
+    if creds is None or not creds.credentials:
+        raise _unauthorized("send `Authorization: Bearer <token>`")
+    return creds.credentials
+
+
+async def _site(service: ServiceDep, token: Annotated[str, Depends(_token)]) -> auth.Identity:
+    return await service.run(service.identify, token, auth.KIND_SITE)
+
+
+async def _courier(service: ServiceDep, token: Annotated[str, Depends(_token)]) -> auth.Identity:
+    return await service.run(service.identify, token, auth.KIND_DEVICE)
+
+
+Token = Annotated[str, Depends(_token)]
+Site = Annotated[auth.Identity, Depends(_site)]
+CourierId = Annotated[auth.Identity, Depends(_courier)]
+
+
+def _json(data: Any) -> Response:
+    return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
+
+
+def _mismatch(field: str, detail: str) -> HTTPException:
+    return HTTPException(
+        422, detail=[{"loc": ["path", field], "msg": detail, "type": "value_error"}]
+    )
+
+
+TASKS_PATH = "/api/v1/courier/tasks"
+
+
+def _fast_path_args(scope: Scope) -> tuple[str, dt.date] | None:
+    """The token and date of a well-formed task-list request, else None (FastAPI decides)."""
+    dates = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("date", [])
+    if len(dates) != 1:
+        return None
+    try:
+        day = parse_iso_date(dates[0])
+    except ValueError:
+        return None
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            if scheme.lower() == "bearer" and token.strip():
+                return token.strip(), day
+            return None
+    return None
+
+
+class TaskListFastPath:
+    """Answers well-formed `GET /api/v1/courier/tasks` itself, skipping routing and dependencies.
+
+    Phones poll this endpoint more than all others together, and FastAPI's per-request
+    machinery costs more than the (cached) answer. The declared route stays the reference:
+    it documents the endpoint and handles every request the fast path does not take
+    (missing or malformed date or credentials), so errors look the same as everywhere.
+    """
+
+    def __init__(self, app: ASGIApp, service: Service) -> None:
+        self.app = app
+        self.service = service
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == TASKS_PATH:
+            args = _fast_path_args(scope)
+            if args is not None:
+                try:
+                    body = await self.service.run(self.service.task_list, *args)
+                except HTTPException as exc:
+                    response: Response = JSONResponse(
+                        {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+                    )
+                except OperationalError:
+                    response = _unavailable()
+                else:
+                    response = Response(body, media_type="application/json")
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _unavailable() -> JSONResponse:
+    return JSONResponse(
+        {"detail": "the service's database is busy or unavailable; retry shortly"},
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
+def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> FastAPI:
+    """The service's ASGI app over the database at `db_url` (already migrated)."""
+    engine = make_engine(db_url)
+    service = Service(engine, watch_interval)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        service.watcher.start()
+        try:
+            yield
+        finally:
+            await service.watcher.stop()
+            engine.dispose()
+
+    app = FastAPI(
+        title="Dispatch Desk courier sync",
+        version="1",
+        description="Courier tasks from the desktop to the phones, and their events back.",
+        lifespan=lifespan,
+    )
+    app.state.service = service
+    app.add_middleware(TaskListFastPath, service=service)
+
+    @app.exception_handler(store.StoreError)
+    async def _store_error(_request: Request, exc: store.StoreError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(OperationalError)
+    async def _db_down(_request: Request, exc: OperationalError) -> JSONResponse:
+        logger.warning("database unavailable: %s", exc)
+        return _unavailable()
+
+    @app.get("/healthz", tags=["service"])
+    async def healthz(service: ServiceDep) -> dict[str, str]:
+        """Readiness: the service answers and its database is reachable."""
+
+        def ping() -> None:
+            with reading(service.engine) as conn:
+                conn.execute(text("SELECT 1"))
+
+        await service.run(ping)
+        return {"status": "ok"}
+
+    # ------------------------------------------------------------------ site (desktop relay)
+    @app.put(
+        "/api/v1/site/tasks/{task_id}",
+        response_model=UpsertResult,
+        responses=ERRORS,
+        tags=["site"],
+    )
+    async def upsert_task(
+        task_id: TaskIdParam, task: Task, service: ServiceDep, _site: Site
+    ) -> UpsertResult:
+        """Create or update a task; a same or older version changes nothing (applied=false)."""
+        if task.task_id != task_id:
+            raise _mismatch("task_id", "the path's task id differs from the body's task_id")
+        out = await service.run(store.write_tasks, service.engine, [task])
+        service.notifier.notify(courier_key(c) for c in out.couriers)
+        result: UpsertResult = out.results[0]
+        return result
+
+    @app.post(
+        "/api/v1/site/tasks/{task_id}/cancel",
+        response_model=UpsertResult,
+        responses=ERRORS,
+        tags=["site"],
+    )
+    async def cancel_task(
+        task_id: TaskIdParam, cancel: TaskCancel, service: ServiceDep, _site: Site
+    ) -> UpsertResult:
+        """Cancel a task; an unknown task gets a tombstone so that a late upsert stays dead."""
+        if cancel.task_id != task_id:
+            raise _mismatch("task_id", "the path's task id differs from the body's task_id")
+        out = await service.run(store.write_tasks, service.engine, [cancel])
+        service.notifier.notify(courier_key(c) for c in out.couriers)
+        result: UpsertResult = out.results[0]
+        return result
+
+    @app.post(
+        "/api/v1/site/tasks:batch",
+        response_model=BatchResult,
+        responses=ERRORS,
+        tags=["site"],
+    )
+    async def batch(body: Batch, service: ServiceDep, _site: Site) -> BatchResult:
+        """Upserts and cancels applied in order in one transaction (relay throughput)."""
+        ops: list[Task | TaskCancel] = []
+        for item in body.items:
+            op = item.task if item.task is not None else item.cancel
+            assert op is not None
+            ops.append(op)
+        out = await service.run(store.write_tasks, service.engine, ops)
+        service.notifier.notify(courier_key(c) for c in out.couriers)
+        return BatchResult(results=out.results)
+
+    @app.get(
+        "/api/v1/site/events",
+        response_model=Feed,
+        responses=ERRORS,
+        tags=["site"],
+    )
+    async def site_events(
+        service: ServiceDep,
+        _site: Site,
+        after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+        limit: Annotated[int, Query(ge=1, le=500)] = 100,
+        wait: WaitParam = 0,
+    ) -> Response:
+        """Courier events after the cursor, oldest first; waits up to `wait` s for new ones."""
+
+        def page() -> tuple[list[str], int]:
+            with reading(service.engine) as conn:
+                return store.feed_page(conn, after, limit)
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            seen = service.notifier.generation(FEED)
+            texts, cursor = await service.run(page)
+            remaining = deadline - loop.time()
+            if texts or remaining <= 0:
+                break
+            await service.notifier.wait(FEED, seen, min(remaining, FALLBACK_POLL_S))
+        body = '{"events":[' + ",".join(texts) + f'],"cursor":{cursor}}}'
+        return Response(body, media_type="application/json")
+
+    # ------------------------------------------------------------------ courier (phone)
+    @app.get("/api/v1/courier/me", response_model=Me, responses=ERRORS, tags=["courier"])
+    async def me(who: CourierId) -> Me:
+        """Who the device token belongs to."""
+        assert who.courier_id is not None
+        return Me(courier_id=who.courier_id, name=who.name or None)
+
+    @app.get("/api/v1/courier/tasks", response_model=TaskList, responses=ERRORS, tags=["courier"])
+    async def courier_tasks(
+        date: Annotated[IsoDate, Query(description="YYYY-MM-DD")],
+        service: ServiceDep,
+        token: Token,
+    ) -> Response:
+        """The caller's tasks of the day in route order, cancelled ones included."""
+        # The hot path of the service: token, revision and (cached) list in one thread hop.
+        body = await service.run(service.task_list, token, date)
+        return Response(body, media_type="application/json")
+
+    @app.get(
+        "/api/v1/courier/tasks/{task_id}",
+        response_model=TaskView,
+        responses={**ERRORS, **NOT_FOUND},
+        tags=["courier"],
+    )
+    async def courier_task(task_id: TaskIdParam, service: ServiceDep, who: CourierId) -> Response:
+        """One of the caller's tasks; somebody else's or an unknown one is 404."""
+        courier_id = who.courier_id
+        assert courier_id is not None
+
+        def load() -> dict[str, Any] | None:
+            with reading(service.engine) as conn:
+                return store.get_task(conn, courier_id, task_id)
+
+        task = await service.run(load)
+        if task is None:
+            raise HTTPException(404, detail=f"task {task_id} is not one of your tasks")
+        return _json(task)
+
+    @app.get("/api/v1/courier/changes", response_model=Changes, responses=ERRORS, tags=["courier"])
+    async def courier_changes(
+        service: ServiceDep,
+        who: CourierId,
+        after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
+        wait: WaitParam = 0,
+    ) -> Changes:
+        """Returns when the caller's task set moved past `after`, or after `wait` seconds."""
+        courier_id = who.courier_id
+        assert courier_id is not None
+        key = courier_key(courier_id)
+
+        def revision() -> int:
+            with reading(service.engine) as conn:
+                return store.courier_revision(conn, courier_id)
+
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            seen = service.notifier.generation(key)
+            current = await service.run(revision)
+            remaining = deadline - loop.time()
+            if current != after or remaining <= 0:
+                return Changes(revision=current)
+            await service.notifier.wait(key, seen, min(remaining, FALLBACK_POLL_S))
+
+    @app.post(
+        "/api/v1/courier/tasks/{task_id}/events",
+        response_model=EventResult,
+        responses={
+            **ERRORS,
+            **NOT_FOUND,
+            409: {"model": Problem, "description": "The task was cancelled"},
+        },
+        tags=["courier"],
+    )
+    async def post_event(
+        task_id: TaskIdParam, event: TaskEvent, service: ServiceDep, who: CourierId
+    ) -> EventResult:
+        """Record what the courier did; a repeated event_id returns applied=false."""
+        if event.task_id != task_id:
+            raise _mismatch("task_id", "the path's task id differs from the body's task_id")
+        assert who.courier_id is not None
+        out = await service.run(store.post_event, service.engine, who.courier_id, event)
+        keys = [courier_key(c) for c in out.couriers]
+        service.notifier.notify([*keys, FEED] if out.feed else keys)
+        result: EventResult = out.results[0]
+        return result
+
+    # ------------------------------------------------------------------ courier web app
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/courier/")
+
+    @app.get("/courier", include_in_schema=False)
+    async def courier_root() -> RedirectResponse:
+        return RedirectResponse("/courier/")
+
+    with contextlib.suppress(OSError):
+        STATIC_DIR.mkdir(exist_ok=True)
+    app.mount(
+        "/courier",
+        StaticFiles(directory=STATIC_DIR, html=True, check_dir=False),
+        name="courier",
+    )
+    return app
+
+
+def create_app_from_env() -> FastAPI:
+    """The app over COURIER_SYNC_DB_URL (what `serve --workers N` hands each worker)."""
+    return create_app(os.environ.get(DB_URL_ENV) or None)

@@ -1,0 +1,149 @@
+"""The service's tables: credentials, tasks (with tombstones), the events feed, counters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Counters the service keeps: `revision` numbers every change of a task, `feed` numbers events.
+COUNTER_REVISION = "revision"
+COUNTER_FEED = "feed"
+# An autoincrementing 64-bit key: SQLite only autoincrements an INTEGER PRIMARY KEY.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> dt.datetime:
+    """The current moment, timezone-aware in UTC."""
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A timestamp stored in UTC and always read back timezone-aware (SQLite drops the zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC timestamp is stored")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with constraint names Alembic can address."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Credential(Base):
+    """A site key (the desktop relay) or a courier device token, stored as a SHA-256 hash."""
+
+    __tablename__ = "credentials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "site" or "device"
+    courier_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # The first characters of the secret: enough to tell tokens apart in a list, not to use one.
+    prefix: Mapped[str] = mapped_column(String(16), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class Counter(Base):
+    """A named sequence; its row lock also orders concurrent writers on PostgreSQL."""
+
+    __tablename__ = "counters"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Task(Base):
+    """The newest known state of a courier task, or a tombstone left by a cancel."""
+
+    __tablename__ = "tasks"
+    __table_args__ = (Index("ix_tasks_courier_date", "courier_id", "task_date"),)
+
+    task_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    # NULL for a tombstone: a cancel for a task the service never saw.
+    task_date: Mapped[dt.date | None] = mapped_column(Date)
+    window_start: Mapped[str | None] = mapped_column(String(5))
+    address_text: Mapped[str] = mapped_column(String(500), default="")
+    # The contract's Task as JSON text, served as it is (no re-encoding per request).
+    payload: Mapped[str | None] = mapped_column(Text)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    revision: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CourierState(Base):
+    """The revision of a courier's task set: the phone's list is stale when it moved on."""
+
+    __tablename__ = "courier_state"
+
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class Receipt(Base):
+    """Every upsert and cancel received, applied or not: the audit of what the relay sent."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    task_id: Mapped[str] = mapped_column(String(32), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    op: Mapped[str] = mapped_column(String(8))
+    applied: Mapped[bool] = mapped_column(Boolean)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Event(Base):
+    """A courier's event; `cursor` orders the desktop's feed and never goes back."""
+
+    __tablename__ = "events"
+
+    cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    task_id: Mapped[str] = mapped_column(String(32), index=True)
+    courier_id: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(16))
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
