@@ -13,7 +13,7 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[telephony,sync,dev]'
+	$(PY) -m pip install --quiet -e '.[telephony,desktop,sync,dev]'
 	touch $(STAMP)
 
 bootstrap:
