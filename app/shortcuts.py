@@ -1,0 +1,81 @@
+"""The workspace's keyboard map: one table read by the widgets, the F1 map and the tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Key(StrEnum):
+    """Every workspace command that has a shortcut."""
+
+    ANSWER = "answer"
+    HANG_UP = "hang_up"
+    REJECT_CALL = "reject_call"
+    HOLD = "hold"
+    TRANSFER = "transfer"
+    MUTE = "mute"
+    DTMF = "dtmf"
+    DIAL = "dial"
+    CONFIRM = "confirm"
+    SEARCH = "search"
+    NEW_CLIENT = "new_client"
+    MERGE = "merge"
+    REPEAT_LAST = "repeat_last"
+    ADD_PRODUCT = "add_product"
+    COURIER = "courier"
+    DATE = "date"
+    WINDOW = "window"
+    COMMENT = "comment"
+    SEND_TO_DELIVERY = "send_to_delivery"
+    REJECT_ORDER = "reject_order"
+    OPEN_ORDER = "open_order"
+    CALLBACKS = "callbacks"
+    SETTINGS = "settings"
+    SHORTCUT_MAP = "shortcut_map"
+    DEMO_CALL = "demo_call"
+
+
+@dataclass(frozen=True, slots=True)
+class Shortcut:
+    """A key sequence (Qt's portable text form) and what it does, for the F1 map."""
+
+    key: Key
+    sequence: str
+    label: str  # English source text; translated through Qt's "shortcuts" context
+
+
+SHORTCUTS: tuple[Shortcut, ...] = (
+    Shortcut(Key.ANSWER, "F2", "Answer the ringing call"),
+    Shortcut(Key.HANG_UP, "F4", "Hang up"),
+    Shortcut(Key.REJECT_CALL, "Shift+F4", "Reject the ringing call (busy)"),
+    Shortcut(Key.HOLD, "F6", "Hold / resume"),
+    Shortcut(Key.TRANSFER, "F7", "Transfer the call to a number"),
+    Shortcut(Key.MUTE, "F8", "Mute / unmute the microphone"),
+    Shortcut(Key.DTMF, "F9", "Send DTMF digits"),
+    Shortcut(Key.DIAL, "Ctrl+D", "Call the selected client back"),
+    Shortcut(Key.CONFIRM, "Return", "Confirm: the client, the suggested slot"),
+    Shortcut(Key.SEARCH, "Ctrl+F", "Search clients by name, address or phone"),
+    Shortcut(Key.NEW_CLIENT, "Ctrl+N", "New client"),
+    Shortcut(Key.MERGE, "Ctrl+Shift+M", "Merge duplicates into the selected client"),
+    Shortcut(Key.REPEAT_LAST, "Ctrl+R", "Repeat the client's last order"),
+    Shortcut(Key.ADD_PRODUCT, "Ctrl+P", "Find a product to add (+/- change quantity)"),
+    Shortcut(Key.COURIER, "Alt+K", "Choose the courier"),
+    Shortcut(Key.DATE, "Alt+D", "Delivery date"),
+    Shortcut(Key.WINDOW, "Alt+W", "Delivery time window"),
+    Shortcut(Key.COMMENT, "Alt+M", "Comment for the courier"),
+    Shortcut(Key.SEND_TO_DELIVERY, "Ctrl+Return", "Send the order to delivery"),
+    Shortcut(Key.REJECT_ORDER, "Ctrl+Shift+X", "Reject the interest with a reason"),
+    Shortcut(Key.OPEN_ORDER, "Ctrl+O", "Open an order by number (change courier or slot)"),
+    Shortcut(Key.CALLBACKS, "Ctrl+L", "Calls of the day and the callback list"),
+    Shortcut(Key.SETTINGS, "Ctrl+,", "Settings"),
+    Shortcut(Key.SHORTCUT_MAP, "F1", "This shortcut map"),
+    Shortcut(Key.DEMO_CALL, "Ctrl+Shift+T", "Demo: place a test call into the workspace"),
+)
+
+_BY_KEY = {shortcut.key: shortcut for shortcut in SHORTCUTS}
+
+
+def sequence(key: Key) -> str:
+    """The key sequence bound to ``key``."""
+    return _BY_KEY[key].sequence
