@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 from sqlalchemy import Engine, exc, func, select
 from sqlalchemy.orm import Session
 
-from dispatcher import orders
+from dispatcher import orders, outbox
 from dispatcher.catalog import add_product, default_price_list, format_money, parse_money
 from dispatcher.clients import AddressInput, NewClient, add_client, get_client
 from dispatcher.config import DomainSettings, default_db_url
@@ -190,6 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     osh.add_argument("id", type=int)
 
     sub.add_parser("demo", help="show what the demo database holds and try lookups")
+
+    ob = sub.add_parser("outbox", help="messages for the courier sync service").add_subparsers(
+        dest="sub", required=True
+    )
+    ob.add_parser("status", help="how many messages wait, and how many the service refused")
+    obf = ob.add_parser("failed", help="list the messages the service refused, with its reason")
+    obf.add_argument("--limit", type=int, default=100)
+    obr = ob.add_parser("retry", help="put refused messages back in the queue (all, or by id)")
+    obr.add_argument("ids", type=int, nargs="*", help="message ids; none = every refused one")
     _accept_globals_anywhere(p)
     return p
 
@@ -256,6 +265,7 @@ class Cli:
             "lookup": self.lookup,
             "order": self.order,
             "demo": self.demo,
+            "outbox": self.outbox_cmd,
         }[cmd]
         return handler()
 
@@ -292,6 +302,38 @@ class Cli:
             },
             f"{_safe_url(self.engine)}: schema {current or 'none'} (newest {head})",
         )
+        return 0
+
+    def outbox_cmd(self) -> int:
+        a = self.args
+        with unit_of_work(self.sessions) as s:
+            if a.sub == "status":
+                waiting, refused = outbox.queue_length(s), outbox.failed_count(s)
+                self.emit(
+                    {"waiting": waiting, "refused": refused},
+                    f"{waiting} message(s) waiting to be sent, {refused} refused by the service"
+                    + (" (see `dispatch outbox failed`)" if refused else ""),
+                )
+            elif a.sub == "failed":
+                rows = [
+                    {
+                        "id": m.id,
+                        "topic": m.topic,
+                        "key": m.key,
+                        "attempts": m.attempts,
+                        "failed_at": m.failed_at.isoformat() if m.failed_at else None,
+                        "error": m.last_error,
+                    }
+                    for m in outbox.failed(s, a.limit)
+                ]
+                text = "\n".join(f"#{r['id']} {r['topic']} {r['key']}: {r['error']}" for r in rows)
+                self.emit(rows, text or "No refused messages.")
+            else:
+                count = outbox.retry_failed(s, a.ids or None)
+                self.emit(
+                    {"requeued": count},
+                    f"{count} message(s) put back in the queue; the relay sends them next.",
+                )
         return 0
 
     def client(self) -> int:

@@ -211,3 +211,35 @@ def test_a_database_that_is_not_sqlite_is_refused_clearly(tmp_path: Path) -> Non
     result = _run("--db", str(junk), "lookup", "89161234567")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_admin_sees_and_requeues_messages_the_service_refused(
+    dispatch: Runner, db_url: str
+) -> None:
+    from dispatcher import outbox
+    from dispatcher.db import make_engine, session_factory, unit_of_work
+
+    client_id, courier_a, _ = _catalog(dispatch)
+    tomorrow = (moscow_today() + dt.timedelta(days=1)).isoformat()
+    dispatch.json(
+        "order", "create", "--client", str(client_id), "--line", "W19:1",
+        "--courier", str(courier_a), "--date", tomorrow,
+    )  # fmt: skip
+    assert dispatch.json("outbox", "status") == {"waiting": 1, "refused": 0}
+
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(session_factory(engine)) as s:
+            message = outbox.pending(s)[0]
+            outbox.mark_failed(s, message.id, "422: courier 99 is unknown to the service")
+    finally:
+        engine.dispose()
+
+    assert dispatch.json("outbox", "status") == {"waiting": 0, "refused": 1}
+    code, out, _ = dispatch("outbox", "status")
+    assert code == 0 and "dispatch outbox failed" in out
+    refused = dispatch.json("outbox", "failed")
+    assert [r["error"] for r in refused] == ["422: courier 99 is unknown to the service"]  # type: ignore[union-attr]
+
+    assert dispatch.json("outbox", "retry") == {"requeued": 1}
+    assert dispatch.json("outbox", "status") == {"waiting": 1, "refused": 0}
