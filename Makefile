@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bootstrap bench clean
+.PHONY: demo test lint format bootstrap bench call clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -37,8 +37,11 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
+# Every benchmark, one JSON line each, into bench/out/<name>.json; figures go to bench/RESULTS.md.
+BENCHES ?= lookup sip_pop sync
 bench: $(STAMP) bootstrap
-	$(PY) -m bench lookup
+	mkdir -p bench/out
+	set -e; for name in $(BENCHES); do $(PY) -m bench $$name | tee bench/out/$$name.json; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
