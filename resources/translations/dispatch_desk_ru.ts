@@ -1,0 +1,851 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ru_RU" sourcelanguage="en_US">
+<context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Dispatch Desk</source>
+        <translation>О программе Dispatch Desk</translation>
+    </message>
+    <message>
+        <source>Dispatch Desk - the operator workspace of a delivery call-center</source>
+        <translation>Dispatch Desk — рабочее место оператора службы доставки</translation>
+    </message>
+    <message>
+        <source>Version:</source>
+        <translation>Версия:</translation>
+    </message>
+    <message>
+        <source>License:</source>
+        <translation>Лицензия:</translation>
+    </message>
+    <message>
+        <source>Log file:</source>
+        <translation>Журнал:</translation>
+    </message>
+    <message>
+        <source>Configuration file:</source>
+        <translation>Файл настроек:</translation>
+    </message>
+    <message>
+        <source>Database:</source>
+        <translation>База данных:</translation>
+    </message>
+</context>
+<context>
+    <name>CallBar</name>
+    <message>
+        <source>No call</source>
+        <translation>Нет звонка</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Положить трубку</translation>
+    </message>
+    <message>
+        <source>Hold</source>
+        <translation>Удержание</translation>
+    </message>
+    <message>
+        <source>Transfer</source>
+        <translation>Перевести</translation>
+    </message>
+    <message>
+        <source>DTMF</source>
+        <translation>DTMF</translation>
+    </message>
+    <message>
+        <source>Mute</source>
+        <translation>Микрофон выкл.</translation>
+    </message>
+    <message>
+        <source>Waiting: %1</source>
+        <translation>Ожидание: %1</translation>
+    </message>
+    <message>
+        <source>Ringing</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>Calling</source>
+        <translation>Вызов</translation>
+    </message>
+    <message>
+        <source>Ringing back</source>
+        <translation>Идёт вызов</translation>
+    </message>
+    <message>
+        <source>On the line</source>
+        <translation>Разговор</translation>
+    </message>
+    <message>
+        <source>On hold</source>
+        <translation>На удержании</translation>
+    </message>
+    <message>
+        <source>Held by caller</source>
+        <translation>Удержание абонентом</translation>
+    </message>
+    <message>
+        <source>Ended</source>
+        <translation>Завершён</translation>
+    </message>
+    <message>
+        <source>Transfer to:</source>
+        <translation>Перевести на:</translation>
+    </message>
+    <message>
+        <source>Digits to send:</source>
+        <translation>Цифры для отправки:</translation>
+    </message>
+</context>
+<context>
+    <name>CallerPanel</name>
+    <message>
+        <source>Waiting for a call</source>
+        <translation>Ожидание звонка</translation>
+    </message>
+    <message>
+        <source>Search: name, address, phone, INN or #order (%1)</source>
+        <translation>Поиск: имя, адрес, телефон, ИНН или №заказа (%1)</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Contact</source>
+        <translation>Контактное лицо</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Тип</translation>
+    </message>
+    <message>
+        <source>Duplicate</source>
+        <translation>Дубль</translation>
+    </message>
+    <message>
+        <source>Order №</source>
+        <translation>Заказ №</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>Экспедитор</translation>
+    </message>
+    <message>
+        <source>Slot</source>
+        <translation>Время доставки</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Merge duplicates (%1)</source>
+        <translation>Объединить дубли (%1)</translation>
+    </message>
+    <message>
+        <source>Delivery addresses</source>
+        <translation>Адреса доставки</translation>
+    </message>
+    <message>
+        <source>Active deliveries</source>
+        <translation>Текущие доставки</translation>
+    </message>
+    <message>
+        <source>%1: %2 client(s)</source>
+        <translation>%1: клиентов — %2</translation>
+    </message>
+    <message>
+        <source>possible duplicates, pick the right one</source>
+        <translation>возможны дубли, выберите нужного</translation>
+    </message>
+    <message>
+        <source>%1: unknown number — new client</source>
+        <translation>%1: неизвестный номер — новый клиент</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>организация</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>физлицо</translation>
+    </message>
+    <message>
+        <source>DUPLICATE</source>
+        <translation>ДУБЛЬ</translation>
+    </message>
+    <message>
+        <source>Probably the same client: choose one, or merge them</source>
+        <translation>Вероятно, это один клиент: выберите одного или объедините</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>тот же телефон</translation>
+    </message>
+    <message>
+        <source>similar name</source>
+        <translation>похожее имя</translation>
+    </message>
+    <message>
+        <source>same INN</source>
+        <translation>тот же ИНН</translation>
+    </message>
+    <message>
+        <source>%1 client(s) found</source>
+        <translation>Найдено клиентов: %1</translation>
+    </message>
+    <message>
+        <source>Nothing found yet: type a name, address or phone</source>
+        <translation>Пока ничего не найдено: введите имя, адрес или телефон</translation>
+    </message>
+    <message>
+        <source>%1 — search the client by name, address or phone</source>
+        <translation>%1 — найдите клиента по имени, адресу или телефону</translation>
+    </message>
+    <message>
+        <source>flat %1</source>
+        <translation>кв. %1</translation>
+    </message>
+    <message>
+        <source>Last order №%1 of %2: %3</source>
+        <translation>Последний заказ №%1 от %2: %3</translation>
+    </message>
+    <message>
+        <source>No orders yet</source>
+        <translation>Заказов ещё не было</translation>
+    </message>
+    <message>
+        <source>TO RESCHEDULE: %1</source>
+        <translation>ПЕРЕНЕСТИ: %1</translation>
+    </message>
+    <message>
+        <source>The delivery failed: %1</source>
+        <translation>Доставка не состоялась: %1</translation>
+    </message>
+    <message>
+        <source>interest</source>
+        <translation>интерес</translation>
+    </message>
+    <message>
+        <source>in delivery</source>
+        <translation>в доставке</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыт</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отказ</translation>
+    </message>
+    <message>
+        <source>Merge %1 duplicate(s) into the selected client? Their phones, addresses, orders and calls move to it. This cannot be undone.</source>
+        <translation>Объединить дубли (%1) с выбранным клиентом? Их телефоны, адреса, заказы и звонки перейдут к нему. Отменить это нельзя.</translation>
+    </message>
+    <message>
+        <source>Merge duplicates</source>
+        <translation>Объединить дубли</translation>
+    </message>
+</context>
+<context>
+    <name>CallsList</name>
+    <message>
+        <source>Today&apos;s calls</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Missed calls to return; %1 calls back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Call back (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>NewClientViewModel</name>
+    <message>
+        <source>{0} is an internal extension, not a phone.</source>
+        <translation>{0} — внутренний номер, а не телефон.</translation>
+    </message>
+    <message>
+        <source>{0} is not a phone number.</source>
+        <translation>{0} — не номер телефона.</translation>
+    </message>
+    <message>
+        <source>a name</source>
+        <translation>имя</translation>
+    </message>
+    <message>
+        <source>a delivery address</source>
+        <translation>адрес доставки</translation>
+    </message>
+    <message>
+        <source>To save the client, add {0}.</source>
+        <translation>Чтобы сохранить клиента, укажите: {0}.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderEntryViewModel</name>
+    <message>
+        <source>a client</source>
+        <translation>клиента</translation>
+    </message>
+    <message>
+        <source>another courier or slot</source>
+        <translation>другого экспедитора или время</translation>
+    </message>
+    <message>
+        <source>a delivery address</source>
+        <translation>адрес доставки</translation>
+    </message>
+    <message>
+        <source>at least one product</source>
+        <translation>хотя бы один товар</translation>
+    </message>
+    <message>
+        <source>a courier</source>
+        <translation>экспедитора</translation>
+    </message>
+    <message>
+        <source>a delivery date</source>
+        <translation>дату доставки</translation>
+    </message>
+    <message>
+        <source>a delivery date from today on</source>
+        <translation>дату доставки не раньше сегодняшней</translation>
+    </message>
+    <message>
+        <source>Order #{0} is {1}: it cannot be changed any more.</source>
+        <translation>Заказ №{0} {1}: его уже нельзя изменить.</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыт</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отклонён</translation>
+    </message>
+    <message>
+        <source>out for delivery</source>
+        <translation>в доставке</translation>
+    </message>
+    <message>
+        <source>an interest</source>
+        <translation>интерес</translation>
+    </message>
+    <message>
+        <source>{0} has no earlier order to repeat.</source>
+        <translation>У клиента {0} нет прежнего заказа для повтора.</translation>
+    </message>
+    <message>
+        <source>{0} is not in this client&apos;s price list any more.</source>
+        <translation>{0} больше нет в прайс-листе этого клиента.</translation>
+    </message>
+    <message>
+        <source>{0} is not in this client&apos;s price list.</source>
+        <translation>{0} нет в прайс-листе этого клиента.</translation>
+    </message>
+    <message>
+        <source>Quantity must be between 1 and 10 000.</source>
+        <translation>Количество — от 1 до 10 000.</translation>
+    </message>
+    <message>
+        <source>This address is not a delivery point of the client.</source>
+        <translation>Этот адрес не является адресом доставки клиента.</translation>
+    </message>
+    <message>
+        <source>A time window needs a start before its end.</source>
+        <translation>Начало интервала должно быть раньше конца.</translation>
+    </message>
+    <message>
+        <source>Choose the client first.</source>
+        <translation>Сначала выберите клиента.</translation>
+    </message>
+    <message>
+        <source>The products of saved order #{0} cannot be changed here.</source>
+        <translation>Товары сохранённого заказа №{0} здесь изменить нельзя.</translation>
+    </message>
+    <message>
+        <source>Suggested: {0} — {1}</source>
+        <translation>Предложено: {0} — {1}</translation>
+    </message>
+    <message>
+        <source>No courier serves this address yet: choose one ({0}).</source>
+        <translation>Этот адрес пока не обслуживает ни один экспедитор: выберите ({0}).</translation>
+    </message>
+    <message>
+        <source>To send the order, add {0}.</source>
+        <translation>Чтобы отправить заказ, укажите {0}.</translation>
+    </message>
+    <message>
+        <source>Open an order that is out for delivery first.</source>
+        <translation>Сначала откройте заказ, который в доставке.</translation>
+    </message>
+    <message>
+        <source>To reassign the order, choose {0}.</source>
+        <translation>Чтобы переназначить заказ, выберите {0}.</translation>
+    </message>
+    <message>
+        <source>Order #{0} sent to delivery: {1}.</source>
+        <translation>Заказ №{0} отправлен в доставку: {1}.</translation>
+    </message>
+    <message>
+        <source>Order #{0} reassigned: {1}.</source>
+        <translation>Заказ №{0} переназначен: {1}.</translation>
+    </message>
+    <message>
+        <source>Order #{0} rejected.</source>
+        <translation>Заказ №{0}: отказ.</translation>
+    </message>
+</context>
+<context>
+    <name>OrderPanel</name>
+    <message>
+        <source>Product: name or code, Return adds, +/− quantity</source>
+        <translation>Товар: название или код, Enter — добавить, +/− — количество</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Qty</source>
+        <translation>Кол-во</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Amount</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Return: the client agrees to this courier and slot</source>
+        <translation>Enter: клиент согласен на этого экспедитора и время</translation>
+    </message>
+    <message>
+        <source>Comment for the courier</source>
+        <translation>Комментарий для экспедитора</translation>
+    </message>
+    <message>
+        <source>Repeat last</source>
+        <translation>Повторить последний</translation>
+    </message>
+    <message>
+        <source>Reject…</source>
+        <translation>Отказ…</translation>
+    </message>
+    <message>
+        <source>Send to delivery</source>
+        <translation>Отправить в доставку</translation>
+    </message>
+    <message>
+        <source>Order number: change courier or slot</source>
+        <translation>Номер заказа: сменить экспедитора или время</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>&amp;Адрес</translation>
+    </message>
+    <message>
+        <source>&amp;Product</source>
+        <translation>&amp;Товар</translation>
+    </message>
+    <message>
+        <source>Open order №</source>
+        <translation>Открыть заказ №</translation>
+    </message>
+    <message>
+        <source>Courier, date and time window</source>
+        <translation>Экспедитор, дата и интервал</translation>
+    </message>
+    <message>
+        <source>Deliveries of the client (Return opens)</source>
+        <translation>Доставки клиента (Enter — открыть)</translation>
+    </message>
+    <message>
+        <source>No product matches {0!r}.</source>
+        <translation>Нет товара по запросу {0!r}.</translation>
+    </message>
+    <message>
+        <source>Choose why the interest was rejected.</source>
+        <translation>Выберите причину отказа.</translation>
+    </message>
+    <message>
+        <source>Type the order number, e.g. 1024.</source>
+        <translation>Введите номер заказа, например 1024.</translation>
+    </message>
+    <message>
+        <source>No client chosen</source>
+        <translation>Клиент не выбран</translation>
+    </message>
+    <message>
+        <source>Order #{0} is out for delivery: change its courier, date or window.</source>
+        <translation>Заказ №{0} в доставке: можно сменить экспедитора, дату или интервал.</translation>
+    </message>
+    <message>
+        <source>Order #{0} needs a new delivery slot.</source>
+        <translation>Заказу №{0} нужно новое время доставки.</translation>
+    </message>
+    <message>
+        <source>Total: {0}</source>
+        <translation>Итого: {0}</translation>
+    </message>
+    <message>
+        <source>— choose a courier —</source>
+        <translation>— выберите экспедитора —</translation>
+    </message>
+    <message>
+        <source>no slot yet</source>
+        <translation>время не выбрано</translation>
+    </message>
+    <message>
+        <source>Slot: {0}</source>
+        <translation>Время: {0}</translation>
+    </message>
+    <message>
+        <source>Save reassignment</source>
+        <translation>Сохранить переназначение</translation>
+    </message>
+    <message>
+        <source>Still needed: {0}</source>
+        <translation>Ещё нужно: {0}</translation>
+    </message>
+    <message>
+        <source>Working…</source>
+        <translation>Выполняется…</translation>
+    </message>
+</context>
+<context>
+    <name>PhoneLine</name>
+    <message>
+        <source>The phone is not available: see the status bar.</source>
+        <translation>Телефония недоступна: см. строку состояния.</translation>
+    </message>
+</context>
+<context>
+    <name>RejectDialog</name>
+    <message>
+        <source>Reject the interest</source>
+        <translation>Отказ по интересу</translation>
+    </message>
+    <message>
+        <source>Details (optional)</source>
+        <translation>Подробности (необязательно)</translation>
+    </message>
+    <message>
+        <source>Why did the client not order?</source>
+        <translation>Почему клиент не заказал?</translation>
+    </message>
+</context>
+<context>
+    <name>RelayStatusLabel</name>
+    <message>
+        <source>Sync: off</source>
+        <translation>Синхронизация: выкл.</translation>
+    </message>
+    <message>
+        <source>No sync service is configured.</source>
+        <translation>Сервис синхронизации не настроен.</translation>
+    </message>
+    <message>
+        <source>Sync: connected</source>
+        <translation>Синхронизация: на связи</translation>
+    </message>
+    <message>
+        <source>Sync: offline</source>
+        <translation>Синхронизация: нет связи</translation>
+    </message>
+    <message>
+        <source>queue %1</source>
+        <translation>в очереди %1</translation>
+    </message>
+    <message>
+        <source>refused %1</source>
+        <translation>отклонено %1</translation>
+    </message>
+    <message>
+        <source>Last exchange: %1</source>
+        <translation>Последний обмен: %1</translation>
+    </message>
+    <message>
+        <source>Messages refused by the service wait for the admin (dispatch outbox).</source>
+        <translation>Сообщения, отклонённые сервисом, ждут администратора (dispatch outbox).</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>&amp;General</source>
+        <translation>О&amp;бщие</translation>
+    </message>
+    <message>
+        <source>&amp;SIP</source>
+        <translation>&amp;SIP</translation>
+    </message>
+    <message>
+        <source>&amp;Audio</source>
+        <translation>&amp;Звук</translation>
+    </message>
+    <message>
+        <source>Data&amp;base</source>
+        <translation>Б&amp;аза данных</translation>
+    </message>
+    <message>
+        <source>Courier s&amp;ync</source>
+        <translation>&amp;Синхронизация</translation>
+    </message>
+    <message>
+        <source>&amp;Operator name:</source>
+        <translation>&amp;Имя оператора:</translation>
+    </message>
+    <message>
+        <source>&amp;Language:</source>
+        <translation>&amp;Язык:</translation>
+    </message>
+    <message>
+        <source>&amp;Registrar:</source>
+        <translation>&amp;Регистратор:</translation>
+    </message>
+    <message>
+        <source>&amp;Domain:</source>
+        <translation>&amp;Домен:</translation>
+    </message>
+    <message>
+        <source>&amp;User:</source>
+        <translation>&amp;Пользователь:</translation>
+    </message>
+    <message>
+        <source>Au&amp;thentication user:</source>
+        <translation>Логин а&amp;вторизации:</translation>
+    </message>
+    <message>
+        <source>&amp;Password:</source>
+        <translation>Паро&amp;ль:</translation>
+    </message>
+    <message>
+        <source>Tra&amp;nsport:</source>
+        <translation>&amp;Транспорт:</translation>
+    </message>
+    <message>
+        <source>Listen &amp;address:</source>
+        <translation>&amp;Локальный адрес:</translation>
+    </message>
+    <message>
+        <source>Answer &amp;calls automatically</source>
+        <translation>Отвечать на звонки автомати&amp;чески</translation>
+    </message>
+    <message>
+        <source>Registration:</source>
+        <translation>Регистрация:</translation>
+    </message>
+    <message>
+        <source>&amp;Microphone:</source>
+        <translation>&amp;Микрофон:</translation>
+    </message>
+    <message>
+        <source>&amp;Speaker:</source>
+        <translation>&amp;Наушники / динамик:</translation>
+    </message>
+    <message>
+        <source>&amp;No sound device (test mode)</source>
+        <translation>&amp;Без звукового устройства (тестовый режим)</translation>
+    </message>
+    <message>
+        <source>Database &amp;URL:</source>
+        <translation>&amp;URL базы данных:</translation>
+    </message>
+    <message>
+        <source>Sync service &amp;URL:</source>
+        <translation>&amp;URL сервиса синхронизации:</translation>
+    </message>
+    <message>
+        <source>API &amp;key:</source>
+        <translation>&amp;Ключ API:</translation>
+    </message>
+    <message>
+        <source>Leave empty to take calls directly on this computer, without a PBX.</source>
+        <translation>Оставьте пустым, чтобы принимать звонки прямо на этот компьютер, без АТС.</translation>
+    </message>
+    <message>
+        <source>the registrar&apos;s host</source>
+        <translation>адрес регистратора</translation>
+    </message>
+    <message>
+        <source>same as the user</source>
+        <translation>как пользователь</translation>
+    </message>
+    <message>
+        <source>empty: the embedded database in %1</source>
+        <translation>пусто: встроенная база в %1</translation>
+    </message>
+    <message>
+        <source>System default</source>
+        <translation>Системное по умолчанию</translation>
+    </message>
+    <message>
+        <source>No system keyring is available: the SIP password will be asked again at next start</source>
+        <translation>Системное хранилище паролей недоступно: SIP-пароль будет запрошен снова при следующем запуске</translation>
+    </message>
+    <message>
+        <source>unknown</source>
+        <translation>неизвестно</translation>
+    </message>
+    <message>
+        <source>A registrar needs a SIP user name.</source>
+        <translation>Для регистратора нужно имя пользователя SIP.</translation>
+    </message>
+    <message>
+        <source>The registrar must not contain spaces.</source>
+        <translation>В адресе регистратора не должно быть пробелов.</translation>
+    </message>
+    <message>
+        <source>Use ADDRESS:PORT with a port from 0 to 65535, e.g. 0.0.0.0:5060.</source>
+        <translation>Укажите АДРЕС:ПОРТ, порт от 0 до 65535, например 0.0.0.0:5060.</translation>
+    </message>
+    <message>
+        <source>Not a database URL. Examples: postgresql+psycopg://user@host/dispatch, sqlite:///C:/data/dispatch.sqlite3</source>
+        <translation>Это не URL базы данных. Примеры: postgresql+psycopg://user@host/dispatch, sqlite:///C:/data/dispatch.sqlite3</translation>
+    </message>
+    <message>
+        <source>The sync URL starts with http:// or https://.</source>
+        <translation>URL синхронизации начинается с http:// или https://.</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutMapDialog</name>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>Горячие клавиши</translation>
+    </message>
+    <message>
+        <source>Everything in the workspace can be done from the keyboard:</source>
+        <translation>Всё в рабочем месте можно сделать с клавиатуры:</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Клавиши</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Действие</translation>
+    </message>
+</context>
+<context>
+    <name>shortcuts</name>
+    <message>
+        <source>Answer the ringing call</source>
+        <translation>Ответить на входящий звонок</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Положить трубку</translation>
+    </message>
+    <message>
+        <source>Reject the ringing call (busy)</source>
+        <translation>Отклонить входящий звонок (занято)</translation>
+    </message>
+    <message>
+        <source>Hold / resume</source>
+        <translation>Удержание / продолжить</translation>
+    </message>
+    <message>
+        <source>Transfer the call to a number</source>
+        <translation>Перевести звонок на номер</translation>
+    </message>
+    <message>
+        <source>Mute / unmute the microphone</source>
+        <translation>Выключить / включить микрофон</translation>
+    </message>
+    <message>
+        <source>Send DTMF digits</source>
+        <translation>Отправить цифры DTMF</translation>
+    </message>
+    <message>
+        <source>Call the selected client back</source>
+        <translation>Перезвонить выбранному клиенту</translation>
+    </message>
+    <message>
+        <source>Confirm: the client, the suggested slot</source>
+        <translation>Подтвердить: клиента, предложенное время</translation>
+    </message>
+    <message>
+        <source>Search clients by name, address or phone</source>
+        <translation>Поиск клиентов по имени, адресу или телефону</translation>
+    </message>
+    <message>
+        <source>New client</source>
+        <translation>Новый клиент</translation>
+    </message>
+    <message>
+        <source>Merge duplicates into the selected client</source>
+        <translation>Объединить дубли с выбранным клиентом</translation>
+    </message>
+    <message>
+        <source>Repeat the client&apos;s last order</source>
+        <translation>Повторить последний заказ клиента</translation>
+    </message>
+    <message>
+        <source>Find a product to add (+/- change quantity)</source>
+        <translation>Найти товар для добавления (+/- — количество)</translation>
+    </message>
+    <message>
+        <source>Choose the courier</source>
+        <translation>Выбрать экспедитора</translation>
+    </message>
+    <message>
+        <source>Delivery date</source>
+        <translation>Дата доставки</translation>
+    </message>
+    <message>
+        <source>Delivery time window</source>
+        <translation>Интервал доставки</translation>
+    </message>
+    <message>
+        <source>Comment for the courier</source>
+        <translation>Комментарий для экспедитора</translation>
+    </message>
+    <message>
+        <source>Send the order to delivery</source>
+        <translation>Отправить заказ в доставку</translation>
+    </message>
+    <message>
+        <source>Reject the interest with a reason</source>
+        <translation>Отказ по интересу с причиной</translation>
+    </message>
+    <message>
+        <source>Open an order by number (change courier or slot)</source>
+        <translation>Открыть заказ по номеру (сменить экспедитора или время)</translation>
+    </message>
+    <message>
+        <source>Calls of the day and the callback list</source>
+        <translation>Звонки за день и список перезвонов</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>This shortcut map</source>
+        <translation>Эта таблица клавиш</translation>
+    </message>
+    <message>
+        <source>Demo: place a test call into the workspace</source>
+        <translation>Демо: тестовый звонок в рабочее место</translation>
+    </message>
+</context>
+</TS>
