@@ -1,0 +1,546 @@
+"""IntakeViewModel: the life of each call, from the INVITE to the logged Interaction.
+
+On an incoming call one DbWorker job looks the number up and logs the call (the fast
+path: its result is what the caller panel shows); answer/hang-up/hold go to the phone
+off the GUI thread; the operator's confirmation of a client, the order taken and the end
+of the call are written to the call's Interaction. A withheld or unusable number puts the
+panel in search mode (search-as-you-type, debounced, stale answers dropped); an unknown
+number asks for the new-client form prefilled with it.
+
+Several calls at once: the first live call is the *focused* one (the caller panel shows
+it); a call ringing while another is live is *waiting* until the focused one ends or the
+operator answers it (the focused call is then put on hold).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from sqlalchemy.orm import Session
+
+from app.bridge import PhoneLine
+from app.worker import DbWorker
+from dispatcher import interactions
+from dispatcher.interactions import CallResult
+from dispatcher.lookup import LookupResult, LookupStatus, lookup
+from dispatcher.models import Direction
+from dispatcher.search import SearchHit, search_clients
+from telephony.events import CallState, CallStateChanged, IncomingCall
+
+logger = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 150
+SEARCH_LIMIT = 20
+
+
+def log_screen_pop(number: str, client_ids: list[int], ms: float, status: str) -> None:
+    """Log one screen pop (W4's app_logging when present, else a plain structured record)."""
+    try:
+        from app.app_logging import log_screen_pop as log_it
+    except ImportError:  # the logging module is optional for this view model
+        logging.getLogger("app.screen_pop").info(
+            "screen pop",
+            extra={"number": number, "client_ids": client_ids, "ms": ms, "status": status},
+        )
+        return
+    log_it(number, client_ids, ms, status)
+
+
+@dataclass
+class LiveCall:
+    """One call as the call bar and the intake know it (GUI thread only)."""
+
+    call_id: int
+    number: str  # normalized (E.164) when it could be, else as received; "" when withheld
+    label: str  # what the operator reads: "+7 916 123-45-67", "Withheld number"
+    display_name: str
+    withheld: bool
+    direction: Direction
+    received_ns: int
+    state: CallState
+    answered_at: float | None = None  # time.monotonic() of the answer, for the timer
+    held: bool = False
+    muted: bool = False
+    waiting: bool = False
+    interaction_id: int | None = None
+    lookup: LookupResult | None = None
+    client_id: int | None = None
+    contact_id: int | None = None
+    order_id: int | None = None
+    order_rejected: bool = False
+    # Writes that arrived before the call's Interaction existed, replayed once it does.
+    pending: list[Any] = field(default_factory=list)
+
+    @property
+    def ended(self) -> bool:
+        """True once the call is over."""
+        return self.state is CallState.ENDED
+
+
+@dataclass(frozen=True, slots=True)
+class ScreenPop:
+    """What the log records about one pop: who called, whom we found, how fast."""
+
+    call_id: int
+    number: str
+    client_ids: tuple[int, ...]
+    ms: float
+    status: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Started:
+    interaction_id: int
+    result: LookupResult | None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _client_ids(result: LookupResult | None) -> list[int]:
+    if result is None:
+        return []
+    ids: list[int] = []
+    for match in result.matches:
+        if match.client.id not in ids:
+            ids.append(match.client.id)
+    return ids
+
+
+class IntakeViewModel(QObject):
+    """One call's life: ringing -> lookup -> client confirmed -> order linked -> ended.
+
+    Signals:
+        calls_changed(list[LiveCall]): the live calls (call bar, waiting calls).
+        ringing(LiveCall): a new incoming call; the window comes to the front.
+        lookup_ready(LookupResult): the focused call's caller data (or a typed number's).
+        popped(ScreenPop): the caller panel shows the data; the pop was logged.
+        search_requested(str): withheld or unusable number: the panel switches to search.
+        search_results(list[SearchHit]): the answer to the latest search text.
+        new_client_requested(str): unknown number: open the new-client form with it.
+        client_confirmed(int, object): the operator confirmed client (and contact id or None).
+        call_finished(LiveCall): a call ended and its Interaction was written.
+        error(str): something the operator should read.
+    """
+
+    calls_changed = Signal(object)
+    ringing = Signal(object)
+    lookup_ready = Signal(object)
+    popped = Signal(object)
+    search_requested = Signal(str)
+    search_results = Signal(object)
+    new_client_requested = Signal(str)
+    client_confirmed = Signal(int, object)
+    call_finished = Signal(object)
+    error = Signal(str)
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        phone: PhoneLine,
+        *,
+        operator: str,
+        region: str = "RU",
+        parent: QObject | None = None,
+    ) -> None:
+        """Intake on ``worker`` (DB) and ``phone`` (SIP commands) for ``operator``."""
+        super().__init__(parent)
+        self.worker = worker
+        self.phone = phone
+        self.operator = operator
+        self.region = region
+        self.calls: dict[int, LiveCall] = {}
+        self.focus_id: int | None = None
+        self._search_text = ""
+        self._search_generation = 0
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._search_timer.timeout.connect(self._run_search)
+        self.last_pop: ScreenPop | None = None
+        phone.error.connect(self.error)
+
+    # --- state ------------------------------------------------------------------------------
+
+    @property
+    def focused(self) -> LiveCall | None:
+        """The call the caller panel is about (None between calls)."""
+        return self.calls.get(self.focus_id) if self.focus_id is not None else None
+
+    def live_calls(self) -> list[LiveCall]:
+        """Live calls, the focused one first."""
+        calls = [call for call in self.calls.values() if not call.ended]
+        return sorted(calls, key=lambda call: (call.call_id != self.focus_id, call.received_ns))
+
+    def _changed(self) -> None:
+        self.calls_changed.emit(self.live_calls())
+
+    # --- telephony events (connected to TelephonyBridge, GUI thread) --------------------------
+
+    def on_incoming_call(self, event: IncomingCall) -> None:
+        """A call rings: pop the window, look the number up and log the call in one job."""
+        caller = event.caller
+        number = "" if caller.withheld else (caller.normalized or caller.number or "")
+        call = LiveCall(
+            call_id=event.call_id,
+            number=number,
+            label=caller.label(),
+            display_name=caller.display_name or "",
+            withheld=caller.withheld or not number,
+            direction=Direction.IN,
+            received_ns=event.received_ns,
+            state=CallState.RINGING,
+        )
+        others = [c for c in self.calls.values() if not c.ended]
+        call.waiting = bool(others)
+        self.calls[call.call_id] = call
+        if not call.waiting:
+            self.focus_id = call.call_id
+        self.ringing.emit(call)
+        self._changed()
+        started_at = dt.datetime.fromtimestamp(event.received_ns / 1e9, dt.UTC)
+        operator, region = self.operator, self.region
+
+        def start(session: Session) -> _Started:
+            # Lookup first: it is what the operator waits for; the log row can follow.
+            result = lookup(session, number, region) if number else None
+            ids = _client_ids(result)
+            row = interactions.call_started(
+                session,
+                number=number,
+                direction=Direction.IN,
+                operator=operator,
+                started_at=started_at,
+                # One owner: a missed call already names the client in the callback list.
+                client_id=ids[0] if len(ids) == 1 else None,
+                region=region,
+            )
+            return _Started(row.id, result)
+
+        self.worker.submit(
+            start,
+            lambda started: self._on_started(call.call_id, started),
+            self._on_start_failed(call.call_id),
+        )
+
+    def _on_start_failed(self, call_id: int) -> Any:
+        def failed(message: str) -> None:
+            self.error.emit(message)
+            call = self.calls.get(call_id)
+            if call is not None and call.call_id == self.focus_id:
+                self.search_requested.emit(call.label)
+
+        return failed
+
+    def _on_started(self, call_id: int, started: _Started) -> None:
+        call = self.calls.get(call_id)
+        if call is None:
+            return
+        call.interaction_id = started.interaction_id
+        call.lookup = started.result
+        ids = _client_ids(started.result)
+        if len(ids) == 1:
+            call.client_id = ids[0]
+        pending, call.pending = call.pending, []
+        for write in pending:
+            write()
+        if call.call_id == self.focus_id:
+            self._show(call)
+        else:
+            self._log_pop(call, "waiting")
+        self._changed()
+
+    def _show(self, call: LiveCall) -> None:
+        """Put the call's data in the caller panel and log the pop."""
+        result = call.lookup
+        if result is not None:
+            self.lookup_ready.emit(result)
+        if call.withheld or result is None:
+            self.search_requested.emit(call.label)
+            status = "withheld"
+        elif result.status is LookupStatus.UNKNOWN:
+            self.new_client_requested.emit(call.number)
+            status = str(result.status)
+        elif result.status is not LookupStatus.FOUND:
+            self.search_requested.emit(call.label)
+            status = str(result.status)
+        else:
+            status = str(result.status)
+        self._log_pop(call, status)
+
+    def _log_pop(self, call: LiveCall, status: str) -> None:
+        # Slots connected to lookup_ready ran synchronously inside emit(): by now the panel
+        # holds the data, so this is INVITE-received to shown-with-data.
+        ms = (time.time_ns() - call.received_ns) / 1e6
+        ids = _client_ids(call.lookup)
+        pop = ScreenPop(call.call_id, call.number or call.label, tuple(ids), ms, status)
+        self.last_pop = pop
+        log_screen_pop(pop.number, ids, ms, status)
+        self.popped.emit(pop)
+
+    def on_call_state_changed(self, event: CallStateChanged) -> None:
+        """Follow a call's state: the answer and the end are written to its Interaction."""
+        call = self.calls.get(event.call_id)
+        if call is None:
+            return
+        call.state = event.state
+        if event.state is CallState.ANSWERED:
+            call.held = False
+            if call.answered_at is None:
+                call.answered_at = time.monotonic()
+                call.waiting = False
+                self._write(call, self._answered_write(call, _now()))
+        elif event.state is CallState.HELD:
+            call.held = True
+        elif event.state is CallState.ENDED:
+            self._end(call)
+            return
+        self._changed()
+
+    def _answered_write(self, call: LiveCall, at: dt.datetime) -> Any:
+        def write() -> None:
+            interaction_id = call.interaction_id
+            assert interaction_id is not None
+            self.worker.submit(
+                lambda s: interactions.call_answered(s, interaction_id, at).id,
+                None,
+                self.error.emit,
+            )
+
+        return write
+
+    def _end(self, call: LiveCall) -> None:
+        at = _now()
+        self._write(call, lambda: self._write_end(call, at))
+        del self.calls[call.call_id]
+        self._last_ended = call
+        if self.focus_id == call.call_id:
+            self.focus_id = None
+            waiting = [c for c in self.calls.values() if not c.ended]
+            if waiting:
+                # The longest-waiting call takes over the caller panel.
+                nxt = min(waiting, key=lambda c: c.received_ns)
+                nxt.waiting = False
+                self.focus_id = nxt.call_id
+                if nxt.interaction_id is not None:
+                    self._show(nxt)
+        self._changed()
+
+    def _write_end(self, call: LiveCall, at: dt.datetime) -> None:
+        interaction_id = call.interaction_id
+        assert interaction_id is not None
+        result = self._result(call)
+
+        def end(session: Session) -> int:
+            interactions.call_ended(session, interaction_id, result=result, at=at)
+            return interaction_id
+
+        self.worker.submit(end, lambda _id: self.call_finished.emit(call), self.error.emit)
+
+    @staticmethod
+    def _result(call: LiveCall) -> CallResult | None:
+        if call.answered_at is None:
+            return None  # the service decides: missed (callback list) for an inbound call
+        if call.order_id is not None:
+            return CallResult.ORDER_TAKEN
+        if call.order_rejected:
+            return CallResult.ORDER_REJECTED
+        return None
+
+    def _write(self, call: LiveCall, write: Any) -> None:
+        if call.interaction_id is None:
+            call.pending.append(write)
+        else:
+            write()
+
+    # --- operator commands (keys and buttons of the call bar) -------------------------------
+
+    def _ringing_call(self) -> LiveCall | None:
+        ringing = [c for c in self.live_calls() if c.state is CallState.RINGING]
+        return ringing[0] if ringing else None
+
+    def answer(self) -> None:
+        """Answer the ringing call (the focused one, else the longest waiting one)."""
+        call = self._ringing_call()
+        if call is None:
+            return
+        current = self.focused
+        if current is not None and current.call_id != call.call_id and not current.ended:
+            # Taking a waiting call: the one on the line goes on hold and waits in turn.
+            if current.state is CallState.ANSWERED:
+                self.phone.hold(current.call_id, True)
+            current.waiting = True
+            call.waiting = False
+            self.focus_id = call.call_id
+            if call.interaction_id is not None:
+                self._show(call)
+        self.phone.answer(call.call_id)
+        self._changed()
+
+    def reject(self) -> None:
+        """Refuse the ringing call (busy)."""
+        call = self._ringing_call()
+        if call is not None:
+            self.phone.reject(call.call_id)
+
+    def hangup(self) -> None:
+        """Hang up the focused call."""
+        call = self.focused
+        if call is not None:
+            self.phone.hangup(call.call_id)
+
+    def toggle_hold(self) -> None:
+        """Hold or resume the focused call."""
+        call = self.focused
+        if call is not None and call.state in (CallState.ANSWERED, CallState.HELD):
+            self.phone.hold(call.call_id, not call.held)
+
+    def toggle_mute(self) -> None:
+        """Mute or unmute the microphone on the focused call."""
+        call = self.focused
+        if call is not None:
+            call.muted = not call.muted
+            self.phone.mute(call.call_id, call.muted)
+            self._changed()
+
+    def transfer(self, target: str) -> None:
+        """Blind-transfer the focused call."""
+        call = self.focused
+        if call is not None and target.strip():
+            self.phone.transfer(call.call_id, target.strip())
+
+    def send_dtmf(self, digits: str) -> None:
+        """Send DTMF digits on the focused call."""
+        call = self.focused
+        if call is not None and digits.strip():
+            self.phone.send_dtmf(call.call_id, digits.strip())
+
+    # --- the operator's decisions -------------------------------------------------------------
+
+    def confirm_client(self, client_id: int, contact_id: int | None = None) -> None:
+        """The operator says who is calling: link the call and open the client's order."""
+        call = self.focused
+        if call is not None:
+            call.client_id, call.contact_id = client_id, contact_id
+            self._write(call, lambda: self._link(call, client_id=client_id))
+        self.client_confirmed.emit(client_id, contact_id)
+
+    def order_sent(self, order_id: int) -> None:
+        """An order was taken on this call: link it (the call ends as "order taken")."""
+        call = self.focused or self._last_ended
+        if call is None:
+            return
+        call.order_id = order_id
+        self._write(call, lambda: self._link(call, order_id=order_id))
+        if call.ended and call.interaction_id is not None:
+            self._update_result(call, CallResult.ORDER_TAKEN)
+
+    def order_rejected(self, order_id: int) -> None:
+        """The interest was rejected on this call."""
+        call = self.focused or self._last_ended
+        if call is None:
+            return
+        call.order_rejected = True
+        self._write(call, lambda: self._link(call, order_id=order_id))
+        if call.ended and call.interaction_id is not None:
+            self._update_result(call, CallResult.ORDER_REJECTED)
+
+    _last_ended: LiveCall | None = None
+
+    def _link(
+        self, call: LiveCall, *, client_id: int | None = None, order_id: int | None = None
+    ) -> None:
+        interaction_id = call.interaction_id
+        assert interaction_id is not None
+
+        def link(session: Session) -> int:
+            interactions.link_call(session, interaction_id, client_id=client_id, order_id=order_id)
+            return interaction_id
+
+        self.worker.submit(link, None, self.error.emit)
+
+    def _update_result(self, call: LiveCall, result: CallResult) -> None:
+        interaction_id = call.interaction_id
+        assert interaction_id is not None
+        self.worker.submit(
+            lambda s: interactions.call_ended(s, interaction_id, result=result).id,
+            lambda _id: self.call_finished.emit(call),
+            self.error.emit,
+        )
+
+    def new_client(self) -> None:
+        """Open the new-client form with the focused caller's number (if any)."""
+        call = self.focused
+        self.new_client_requested.emit(call.number if call is not None else "")
+
+    def client_created(self, client_id: int) -> None:
+        """A new client was saved during the call: it is the caller."""
+        self.confirm_client(client_id, None)
+
+    # --- look-ups typed by the operator ---------------------------------------------------------
+
+    def search(self, text: str) -> None:
+        """Search-as-you-type: the query runs ~150 ms after the last key, stale answers dropped."""
+        self._search_text = text
+        self._search_generation += 1  # an answer already on its way is now stale
+        self._search_timer.start()
+
+    def _run_search(self) -> None:
+        text, generation, region = self._search_text, self._search_generation, self.region
+        if len(text.strip()) < 2:
+            self.search_results.emit([])
+            return
+
+        def find(session: Session) -> list[SearchHit]:
+            return search_clients(session, text, SEARCH_LIMIT, region)
+
+        def done(hits: list[SearchHit]) -> None:
+            if generation == self._search_generation:
+                self.search_results.emit(hits)
+
+        self.worker.submit(find, done, self.error.emit)
+
+    def flush_search(self) -> None:
+        """Run a pending search now (Return pressed before the debounce fired)."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self._run_search()
+
+    def show_client(self, client_id: int, region_number: str | None = None) -> None:
+        """Load a client picked from search results as if the caller's number had matched."""
+        region = self.region
+
+        def load(session: Session) -> LookupResult | None:
+            from dispatcher.models import Client
+
+            client = session.get(Client, client_id)
+            if client is None or not client.phones:
+                return None
+            return lookup(session, region_number or client.phones[0].raw, region)
+
+        def done(result: LookupResult | None) -> None:
+            if result is not None:
+                self.lookup_ready.emit(result)
+
+        self.worker.submit(load, done, self.error.emit)
+
+    # --- shift lead ------------------------------------------------------------------------------
+
+    def merge(self, keep_id: int, other_ids: list[int], number: str) -> None:
+        """Fold duplicates into ``keep_id`` (history kept), then show ``number`` again."""
+        actor, region = self.operator, self.region
+
+        def merge(session: Session) -> LookupResult:
+            from dispatcher.merge import merge_clients
+
+            merge_clients(session, keep_id, other_ids, actor=actor)
+            session.flush()
+            return lookup(session, number, region)
+
+        self.worker.submit(merge, self.lookup_ready.emit, self.error.emit)

@@ -1,0 +1,447 @@
+"""`dispatch-desk`: the composition root of the operator workspace.
+
+Reads the settings (file, then command-line overrides), opens and migrates the database,
+starts the SIP engine with the Qt bridge as its listener, the courier-sync relay when a sync
+URL is configured, and the window. ``--demo`` runs on the embedded SQLite database seeded
+with demo clients and a local SIP account on 127.0.0.1:5062, so a demo needs no PBX:
+"Demo → Place a test call" (or `make call NUMBER=...`) dials in with `python -m telephony`.
+
+Event loop: plain ``QApplication.exec``. Everything that must not run on the GUI thread
+already has a Qt-native home (DbWorker's and PhoneLine's thread pools, the relay's own
+threads, the SIP thread), and results come back as queued signals; qasync would add a
+second scheduler to reason about without removing any of those threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import itertools
+import logging
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from app.bridge import PhoneLine, TelephonyBridge
+from app.calls_model import CallLog
+from app.intake import IntakeViewModel
+from app.worker import DbWorker
+from dispatcher.db import make_engine, session_factory
+from dispatcher.migrate import current_revision, head_revision, upgrade
+from telephony.errors import TelephonyError
+from telephony.events import RegistrationChanged, RegState
+
+logger = logging.getLogger(__name__)
+
+DEMO_SIP_PORT = 5062
+DEMO_CLIENTS = 300
+DEMO_HANGUP_AFTER_S = 30
+ROLES = ("operator", "lead")
+EXIT_OK = 0
+EXIT_CONFIG = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The options of `dispatch-desk`."""
+    parser = argparse.ArgumentParser(
+        prog="dispatch-desk",
+        description="Dispatch Desk operator workspace. Options override the configuration file.",
+    )
+    try:
+        from app.settings import add_arguments
+
+        add_arguments(parser)
+    except ImportError:  # settings module not installed: the same options, defined here
+        parser.add_argument("--db", metavar="URL", help="database URL")
+        parser.add_argument("--data-dir", metavar="DIR", help="data directory")
+        parser.add_argument("--sip-listen", metavar="ADDR:PORT", help="SIP listen address")
+        parser.add_argument("--sync-url", metavar="URL", help="courier sync service URL")
+        parser.add_argument("--lang", choices=("ru", "en"), help="interface language")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help=f"embedded SQLite with demo data, local SIP account on 127.0.0.1:{DEMO_SIP_PORT}",
+    )
+    parser.add_argument("--role", choices=ROLES, help="shift lead may merge duplicate clients")
+    parser.add_argument("--operator", metavar="NAME", help="operator name written on calls")
+    return parser
+
+
+# --- settings ------------------------------------------------------------------------------
+
+
+def load_app_settings(args: argparse.Namespace) -> Any:
+    """The settings file with the command-line overrides (and the demo's own values)."""
+    from app.settings import apply_overrides, load_settings
+
+    settings = apply_overrides(load_settings(), args)
+    if args.demo:
+        # The demo is self-contained: embedded database, loopback SIP, no sound card needed.
+        settings = replace(
+            settings,
+            db_url=settings.embedded_db_url if not args.db else settings.db_url,
+            sip_listen_host="127.0.0.1",
+            sip_listen_port=DEMO_SIP_PORT if not args.sip_listen else settings.sip_listen_port,
+            null_audio=True,
+        )
+    if args.operator:
+        settings = replace(settings, operator=args.operator.strip())
+    if not settings.operator:
+        settings = replace(settings, operator=_login_name())
+    return settings
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name on some service accounts
+        return "operator"
+
+
+def role_of(args: argparse.Namespace, settings: Any) -> str:
+    """--role, else the settings' ``role`` field when it exists, else operator."""
+    role = args.role or getattr(settings, "role", "") or "operator"
+    return role if role in ROLES else "operator"
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+def open_database(url: str) -> Engine:
+    """An engine on ``url``; the embedded SQLite file is migrated, other databases checked."""
+    engine = make_engine(url)
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        if engine.dialect.name == "sqlite":
+            upgrade(engine)
+        else:
+            engine.dispose()
+            raise RuntimeError(
+                f"The database is at schema {current or 'none'}, this version needs {head}: "
+                "ask the admin to run `dispatch --db URL db upgrade`."
+            )
+    return engine
+
+
+def seed_demo_if_empty(engine: Engine, clients: int = DEMO_CLIENTS) -> bool:
+    """Seed the demo data unless the database has clients already; True when seeded."""
+    from dispatcher.models import Client
+    from dispatcher.seed import seed_demo
+
+    with session_factory(engine)() as session:
+        existing = session.scalar(select(func.count()).select_from(Client)) or 0
+    if existing:
+        return False
+    report = seed_demo(engine, clients=clients)
+    logger.info("Seeded %d demo clients in %.1f s", report.clients, report.seconds)
+    return True
+
+
+def demo_numbers(session: Session, limit: int = 5) -> list[str]:
+    """Numbers of demo clients worth calling: those with a delivery under way first."""
+    from dispatcher.models import Client, Order, OrderState, Phone
+
+    with_delivery = session.scalars(
+        select(Phone.raw)
+        .join(Client, Client.id == Phone.client_id)
+        .join(Order, Order.client_id == Client.id)
+        .where(Order.state == OrderState.DELIVERY, Client.merged_into_id.is_(None))
+        .order_by(Phone.id)
+        .limit(limit)
+    ).all()
+    numbers = list(dict.fromkeys(with_delivery))
+    if len(numbers) < limit:
+        more = session.scalars(select(Phone.raw).order_by(Phone.id).limit(limit)).all()
+        numbers += [n for n in more if n not in numbers]
+    return numbers[:limit]
+
+
+# --- the workspace -------------------------------------------------------------------------
+
+
+@dataclass
+class DemoCaller:
+    """Places test calls into the workspace with `python -m telephony dial`."""
+
+    port: int
+    numbers: list[str]
+    processes: list[subprocess.Popen[bytes]]
+
+    def __post_init__(self) -> None:
+        self._cycle: Iterator[str] = itertools.cycle(self.numbers or ["+79161234567"])
+
+    def command(self, number: str) -> list[str]:
+        """The command line of one test call from ``number``."""
+        return [
+            sys.executable,
+            "-m",
+            "telephony",
+            "dial",
+            f"sip:operator@127.0.0.1:{self.port}",
+            "--from",
+            number,
+            "--hangup-after",
+            str(DEMO_HANGUP_AFTER_S),
+        ]
+
+    def place_call(self) -> None:
+        """Dial in from the next demo client's number (a child process; never blocks)."""
+        self.processes = [p for p in self.processes if p.poll() is None]
+        command = self.command(next(self._cycle))
+        logger.info("Demo call: %s", " ".join(command))
+        self.processes.append(
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        )
+
+    def stop(self) -> None:
+        """End the test calls still running."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        self.processes.clear()
+
+
+class Workspace:
+    """Everything one running workspace owns, started and stopped in order."""
+
+    def __init__(self, args: argparse.Namespace, settings: Any) -> None:
+        """Prepare (nothing starts before start())."""
+        self.args = args
+        self.settings = settings
+        self.engine: Any = None  # SipEngine
+        self.db: Engine | None = None
+        self.worker: DbWorker | None = None
+        self.relay: Any = None
+        self.window: Any = None
+        self.demo: DemoCaller | None = None
+        self.sip_error = ""
+        self._stopped = False
+
+    def start(self) -> Any:
+        """Open the database, start SIP and the relay, show the window; returns the window."""
+        from app.widgets.main_window import MainWindow
+
+        settings = self.settings
+        self.db = open_database(settings.db_url)
+        if self.args.demo:
+            seed_demo_if_empty(self.db)
+        sessions = session_factory(self.db)
+        self.worker = DbWorker(sessions)
+
+        self.bridge = TelephonyBridge()
+        self.engine, self.sip_error = self._start_sip()
+        self.phone = PhoneLine(self.engine)
+        operator, region = settings.operator, settings.region
+        self.intake = IntakeViewModel(self.worker, self.phone, operator=operator, region=region)
+        self.bridge.incoming_call.connect(self.intake.on_incoming_call)
+        self.bridge.call_state_changed.connect(self.intake.on_call_state_changed)
+        self.call_log = CallLog(self.worker, self.phone, operator=operator)
+        self.order_vm = self._order_vm()
+        self.new_client_vm = self._new_client_vm()
+        if self.args.demo:
+            numbers = self.worker.run_now(demo_numbers)
+            port = self.engine.bound_port if self.engine is not None else DEMO_SIP_PORT
+            self.demo = DemoCaller(port, numbers, [])
+
+        self.window = MainWindow(
+            self.intake,
+            self.call_log,
+            order_vm=self.order_vm,
+            new_client_vm=self.new_client_vm,
+            lead=role_of(self.args, settings) == "lead",
+            demo_call=self.demo.place_call if self.demo is not None else None,
+        )
+        self.window.closing = self.stop
+        self.window.settings_requested = self.open_settings
+        self.window.about_requested = self.open_about
+        self.bridge.registration_changed.connect(self._on_registration)
+        if self.engine is not None:
+            where = f"{settings.sip_listen_host}:{self.engine.bound_port}"
+            self.window.set_sip_status(self.tr("SIP: listening on %1").replace("%1", where), True)
+        else:
+            self.window.set_sip_status(
+                self.tr("SIP unavailable: %1").replace("%1", self.sip_error), False
+            )
+        self._start_relay()
+        self.call_log.refresh()
+        title = self.window.windowTitle()
+        if self.args.demo:
+            self.window.setWindowTitle(f"{title} — {self.tr('demo')}")
+        self.window.show()
+        return self.window
+
+    @staticmethod
+    def tr(text: str) -> str:
+        """Translate in the "Workspace" context."""
+        return QApplication.translate("Workspace", text)
+
+    def _start_sip(self) -> tuple[Any, str]:
+        from telephony.engine import SipEngine
+
+        try:
+            from app.settings import to_engine_config
+
+            config = to_engine_config(self.settings)
+        except Exception as exc:  # SettingsError: a bad account in the file
+            return None, str(exc)
+        engine = SipEngine(config, self.bridge)
+        try:
+            engine.start()
+        except TelephonyError as exc:
+            # The port may be taken (another workspace); the window still opens.
+            logger.warning("SIP engine did not start: %s", exc)
+            return None, str(exc)
+        except Exception as exc:  # pjsua2 missing or broken: still no traceback for the operator
+            logger.exception("SIP engine did not start")
+            return None, str(exc) or type(exc).__name__
+        return engine, ""
+
+    def _order_vm(self) -> Any:
+        try:
+            from app.order_entry import OrderEntryViewModel
+        except ImportError:
+            logger.warning("app.order_entry is missing: no order entry")
+            return None
+        assert self.worker is not None
+        return OrderEntryViewModel(
+            self.worker, actor=self.settings.operator, region=self.settings.region
+        )
+
+    def _new_client_vm(self) -> Any:
+        try:
+            from app.new_client import NewClientViewModel
+        except ImportError:
+            logger.warning("app.new_client is missing: no new-client form")
+            return None
+        assert self.worker is not None
+        return NewClientViewModel(self.worker, region=self.settings.region)
+
+    def _start_relay(self) -> None:
+        settings = self.settings
+        if not settings.sync_url:
+            return
+        from courier_sync.client.relay import Relay, RelaySettings
+
+        label = self.window.relay_label
+        post: Callable[[Any], None] | None = getattr(label, "post_status", None)
+        assert self.worker is not None
+        self.relay = Relay(
+            self.worker.factory,
+            RelaySettings(settings.sync_url, settings.sync_api_key),
+            on_status=post,
+        )
+        self.relay.start()
+        if self.order_vm is not None:
+            # A sent order wrote outbox messages: send them now, not at the next poll.
+            self.order_vm.sent.connect(lambda _order_id: self.relay.wake())
+
+    def _on_registration(self, event: RegistrationChanged) -> None:
+        ok = event.state is RegState.REGISTERED
+        text = self.tr("SIP %1: %2").replace("%1", event.account).replace("%2", str(event.state))
+        if not ok and event.reason:
+            text += f" ({event.code} {event.reason})"
+        self.window.set_sip_status(text, ok)
+
+    def open_settings(self) -> None:
+        """The settings dialog; changes take effect at the next start."""
+        try:
+            from app.settings import SecretStore
+            from app.widgets.settings_dialog import SettingsDialog
+        except ImportError:
+            return
+        dialog = SettingsDialog(self.settings, SecretStore(), self.window)
+        dialog.applied.connect(self._on_settings_applied)
+        dialog.open()
+
+    def _on_settings_applied(self, settings: Any) -> None:
+        self.window.show_error(
+            self.tr("Settings saved; SIP and database changes apply at restart.")
+        )
+
+    def open_about(self) -> None:
+        """Help → About."""
+        try:
+            from app.app_logging import current_log_file
+            from app.widgets.about_dialog import AboutDialog
+        except ImportError:
+            return
+        AboutDialog(self.settings, current_log_file(), self.window).open()
+
+    def stop(self) -> None:
+        """Clean shutdown: relay, then SIP, then the database jobs; idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.demo is not None:
+            self.demo.stop()
+        if self.relay is not None:
+            self.relay.stop()
+        if self.engine is not None:
+            self.phone.wait_idle(6_000)
+            self.engine.stop()
+        if self.worker is not None:
+            self.worker.wait_idle()
+        if self.db is not None:
+            self.db.dispose()
+
+
+def _setup_logging(settings: Any) -> None:
+    try:
+        from app.app_logging import log_dir_for, setup_logging
+
+        path = setup_logging(log_dir_for(settings))
+        logger.info("Logging to %s", path)
+    except ImportError:
+        logging.basicConfig(level=logging.INFO)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the workspace; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Dispatch Desk")
+    app.setOrganizationName("dispatch-desk")
+    try:
+        settings = load_app_settings(args)
+    except ValueError as exc:  # SettingsError: file and key named in the message
+        print(f"dispatch-desk: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    _setup_logging(settings)
+    try:
+        from app.i18n import install_translator
+
+        install_translator(app, settings.language)
+    except ImportError:
+        pass
+    workspace = Workspace(args, settings)
+    try:
+        workspace.start()
+    except Exception as exc:
+        logger.exception("The workspace did not start")
+        workspace.stop()
+        QMessageBox.critical(None, "Dispatch Desk", f"The workspace could not start:\n{exc}")
+        return EXIT_CONFIG
+    app.aboutToQuit.connect(workspace.stop)
+    try:
+        return app.exec()
+    finally:
+        workspace.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
+__all__ = ["DEMO_SIP_PORT", "Workspace", "build_parser", "main"]

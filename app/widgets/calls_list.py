@@ -1,0 +1,70 @@
+"""The bottom of the window: today's calls and the callback list, as two tabs."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
+
+from app.calls_model import CallLog, CallRecordsModel
+from app.shortcuts import Key, sequence
+from dispatcher.interactions import CallRecord
+
+logger = logging.getLogger(__name__)
+
+
+def _table(model: CallRecordsModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+class CallsList(QTabWidget):
+    """Tabs: "Today's calls" · "Call back (N)"; Ctrl+D calls the selected number back."""
+
+    def __init__(self, log: CallLog, parent: QWidget | None = None) -> None:
+        """Tabs over ``log``'s two models."""
+        super().__init__(parent)
+        self.log = log
+        self.today_view = _table(log.today)
+        self.today_view.setObjectName("todaysCalls")
+        self.callbacks_view = _table(log.callbacks)
+        self.callbacks_view.setObjectName("callbackList")
+        self.addTab(self.today_view, self.tr("Today's calls"))
+        self.addTab(self.callbacks_view, "")
+        self.setTabToolTip(
+            1, self.tr("Missed calls to return; %1 calls back").replace("%1", sequence(Key.DIAL))
+        )
+        log.refreshed.connect(self._retitle)
+        self._retitle()
+
+    def _retitle(self) -> None:
+        count = self.log.callbacks.rowCount()
+        self.setTabText(1, self.tr("Call back (%1)").replace("%1", str(count)))
+        if count and self.callbacks_view.currentIndex().row() < 0:
+            self.callbacks_view.selectRow(0)
+
+    def show_callbacks(self) -> None:
+        """Ctrl+L: bring the callback list forward with the first number selected."""
+        self.setCurrentIndex(1)
+        self.callbacks_view.setFocus()
+        if self.log.callbacks.rowCount() and self.callbacks_view.currentIndex().row() < 0:
+            self.callbacks_view.selectRow(0)
+
+    def selected_record(self) -> CallRecord | None:
+        """The call selected in the visible tab."""
+        view = self.callbacks_view if self.currentIndex() == 1 else self.today_view
+        model = self.log.callbacks if self.currentIndex() == 1 else self.log.today
+        return model.record(view.currentIndex().row())
+
+    def call_back(self) -> None:
+        """Ctrl+D: dial the selected call's number (it leaves the callback list)."""
+        record = self.selected_record()
+        if record is not None:
+            self.log.call_back(record)

@@ -1,0 +1,353 @@
+"""The workspace window: call bar on top, caller panel | order panel, calls below, status bar.
+
+The right-hand side shows the order panel, or the new-client form while an unknown caller
+is being registered. Menus list every shortcut of `app.shortcuts`; keys that belong to a
+panel (repeat, send, ...) are shown in the menu but handled by the panel while it has focus.
+On an incoming call the window comes to the front and the tray shows who is calling.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.calls_model import CallLog
+from app.intake import IntakeViewModel, LiveCall, ScreenPop
+from app.shortcuts import Key, sequence
+from app.widgets.call_bar import CallBar
+from app.widgets.caller_panel import CallerPanel
+from app.widgets.calls_list import CallsList
+
+logger = logging.getLogger(__name__)
+
+OK_COLOUR = "#1b5e20"
+BAD_COLOUR = "#b3261e"
+
+
+class MainWindow(QMainWindow):
+    """One window for the whole call: who calls, what they order, the day's calls."""
+
+    def __init__(
+        self,
+        intake: IntakeViewModel,
+        call_log: CallLog,
+        *,
+        order_vm: object | None = None,
+        new_client_vm: object | None = None,
+        lead: bool = False,
+        demo_call: Callable[[], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Lay out the window over the view models; ``demo_call`` adds the Demo menu."""
+        super().__init__(parent)
+        self.intake = intake
+        self.call_log = call_log
+        self.order_vm = order_vm
+        self.new_client_vm = new_client_vm
+        self.demo_call = demo_call
+        self.setWindowTitle(self.tr("Dispatch Desk"))
+        self.resize(1280, 820)
+
+        self.call_bar = CallBar(intake)
+        self.caller_panel = CallerPanel(intake, lead=lead)
+        self.order_panel = self._make_order_panel(order_vm)
+        self.new_client_form = self._make_new_client_form(new_client_vm)
+        self.right = QStackedWidget()
+        self.right.addWidget(self.order_panel)
+        self.right.addWidget(self.new_client_form)
+        self.calls_list = CallsList(call_log)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.caller_panel)
+        splitter.addWidget(self.right)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        vertical = QSplitter(Qt.Orientation.Vertical)
+        vertical.addWidget(splitter)
+        vertical.addWidget(self.calls_list)
+        vertical.setStretchFactor(0, 4)
+        vertical.setStretchFactor(1, 1)
+
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.call_bar)
+        layout.addWidget(vertical, 1)
+        self.setCentralWidget(central)
+
+        self.sip_label = QLabel(self.tr("SIP: starting…"))
+        self.sip_label.setObjectName("sipStatus")
+        self.relay_label = self._make_relay_label()
+        self.statusBar().addPermanentWidget(self.sip_label)
+        self.statusBar().addPermanentWidget(self.relay_label)
+
+        self.tray = self._make_tray()
+        self.actions_by_key: dict[Key, QAction] = {}
+        self._build_menus()
+        self._connect()
+
+    # --- parts --------------------------------------------------------------------------------
+
+    def _make_order_panel(self, order_vm: object | None) -> QWidget:
+        if order_vm is None:
+            return QLabel(self.tr("Order entry is not available in this build."))
+        from app.widgets.order_panel import OrderPanel
+
+        return OrderPanel(order_vm)  # type: ignore[arg-type]
+
+    def _make_new_client_form(self, vm: object | None) -> QWidget:
+        if vm is None:
+            return QLabel(self.tr("New client form is not available in this build."))
+        try:
+            from app.widgets.new_client_form import NewClientForm
+        except ImportError:  # the form ships separately; the window works without it
+            logger.warning("app.widgets.new_client_form is missing: no new-client form")
+            return QLabel(self.tr("New client form is not available in this build."))
+        return NewClientForm(vm)  # type: ignore[arg-type]
+
+    def _make_relay_label(self) -> QLabel:
+        try:
+            from app.widgets.relay_status import RelayStatusLabel
+        except ImportError:
+            return QLabel(self.tr("Sync: off"))
+        return RelayStatusLabel()
+
+    def _make_tray(self) -> QSystemTrayIcon | None:
+        if not QSystemTrayIcon.isSystemTrayAvailable():
+            return None  # no tray on this desktop (or offscreen): raising the window suffices
+        icon = self.windowIcon()
+        if icon.isNull():
+            icon = self.style().standardIcon(QStyle.StandardPixmap.SP_ComputerIcon)
+        tray = QSystemTrayIcon(QIcon(icon), self)
+        tray.setToolTip(self.tr("Dispatch Desk"))
+        tray.show()
+        return tray
+
+    def _action(
+        self, menu: QMenu, key: Key | None, text: str, slot: Callable[[], object], *, panel: bool
+    ) -> QAction:
+        action = QAction(text, self)
+        if key is not None:
+            if panel:
+                # The panel owns the key while it has focus; the menu only names it.
+                action.setText(f"{text}\t{sequence(key)}")
+            else:
+                action.setShortcut(QKeySequence(sequence(key)))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.actions_by_key[key] = action
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)  # window-wide, even with the menu bar hidden
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self._action(file_menu, Key.SETTINGS, self.tr("Settings…"), self.open_settings, panel=False)
+        file_menu.addSeparator()
+        quit_action = self._action(file_menu, None, self.tr("Quit"), self.close, panel=False)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+
+        call = bar.addMenu(self.tr("&Call"))
+        intake = self.intake
+        self._action(call, Key.ANSWER, self.tr("Answer"), intake.answer, panel=False)
+        self._action(call, Key.HANG_UP, self.tr("Hang up"), intake.hangup, panel=False)
+        self._action(call, Key.REJECT_CALL, self.tr("Reject (busy)"), intake.reject, panel=False)
+        self._action(call, Key.HOLD, self.tr("Hold / resume"), intake.toggle_hold, panel=False)
+        self._action(
+            call, Key.TRANSFER, self.tr("Transfer…"), self.call_bar.ask_transfer, panel=False
+        )
+        self._action(call, Key.MUTE, self.tr("Mute / unmute"), intake.toggle_mute, panel=False)
+        self._action(call, Key.DTMF, self.tr("Send DTMF…"), self.call_bar.ask_dtmf, panel=False)
+        call.addSeparator()
+        self._action(
+            call, Key.DIAL, self.tr("Call back the selected number"), self.call_back, panel=False
+        )
+        self._action(
+            call,
+            Key.CALLBACKS,
+            self.tr("Calls of the day and callbacks"),
+            self.calls_list.show_callbacks,
+            panel=False,
+        )
+
+        order = bar.addMenu(self.tr("&Order"))
+        panel = self.caller_panel
+        self._action(order, Key.SEARCH, self.tr("Search clients"), panel.focus_search, panel=False)
+        self._action(order, Key.NEW_CLIENT, self.tr("New client"), intake.new_client, panel=False)
+        self._action(
+            order, Key.MERGE, self.tr("Merge duplicates…"), panel.merge_selected, panel=False
+        )
+        order.addSeparator()
+        for key, text in (
+            (Key.REPEAT_LAST, self.tr("Repeat the last order")),
+            (Key.ADD_PRODUCT, self.tr("Add a product")),
+            (Key.COURIER, self.tr("Courier")),
+            (Key.DATE, self.tr("Delivery date")),
+            (Key.WINDOW, self.tr("Time window")),
+            (Key.COMMENT, self.tr("Comment for the courier")),
+            (Key.CONFIRM, self.tr("Confirm client / slot")),
+            (Key.SEND_TO_DELIVERY, self.tr("Send to delivery")),
+            (Key.REJECT_ORDER, self.tr("Reject the interest…")),
+        ):
+            self._action(order, key, text, self.focus_order_panel, panel=True)
+        self._action(
+            order, Key.OPEN_ORDER, self.tr("Open an order by number"), self.open_order, panel=False
+        )
+
+        if self.demo_call is not None:
+            demo = bar.addMenu(self.tr("&Demo"))
+            self._action(
+                demo, Key.DEMO_CALL, self.tr("Place a test call"), self.demo_call, panel=False
+            )
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(
+            help_menu, Key.SHORTCUT_MAP, self.tr("Shortcut map"), self.show_shortcuts, panel=False
+        )
+        self._action(help_menu, None, self.tr("About Dispatch Desk"), self.show_about, panel=False)
+
+    def _connect(self) -> None:
+        intake = self.intake
+        intake.ringing.connect(self.pop_up)
+        intake.popped.connect(self._notify_tray)
+        intake.client_confirmed.connect(self._on_intake_client_confirmed)
+        intake.new_client_requested.connect(self._on_intake_new_client_requested)
+        intake.lookup_ready.connect(lambda _result: self.right.setCurrentWidget(self.order_panel))
+        intake.call_finished.connect(lambda _call: self.call_log.refresh())
+        intake.error.connect(self.show_error)
+        self.call_log.error.connect(self.show_error)
+        vm = self.order_vm
+        if vm is not None:
+            vm.sent.connect(intake.order_sent)  # type: ignore[attr-defined]
+            vm.rejected.connect(intake.order_rejected)  # type: ignore[attr-defined]
+            vm.error.connect(self.show_error)  # type: ignore[attr-defined]
+        nvm = self.new_client_vm
+        if nvm is not None:
+            nvm.created.connect(intake.client_created)  # type: ignore[attr-defined]
+        use_existing = getattr(self.new_client_form, "use_existing", None)
+        if use_existing is not None:
+            use_existing.connect(lambda client_id: intake.confirm_client(int(client_id), None))
+
+    # --- reacting to the call -----------------------------------------------------------------
+
+    def pop_up(self, call: LiveCall) -> None:
+        """Bring the window to the front (un-minimized, activated) for a ringing call."""
+        state = self.windowState() & ~Qt.WindowState.WindowMinimized
+        self.setWindowState(state | Qt.WindowState.WindowActive)
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def _notify_tray(self, pop: ScreenPop) -> None:
+        if self.tray is None:
+            return
+        result = self.caller_panel.result
+        names = ", ".join(dict.fromkeys(m.client.name for m in result.matches)) if result else ""
+        self.tray.showMessage(
+            self.tr("Incoming call"),
+            f"{pop.number}\n{names}".strip(),
+            QSystemTrayIcon.MessageIcon.Information,
+            5000,
+        )
+
+    def _on_intake_client_confirmed(self, client_id: int, contact_id: object) -> None:
+        self.right.setCurrentWidget(self.order_panel)
+        vm = self.order_vm
+        if vm is None:
+            return
+        call = self.intake.focused
+        interaction_id = call.interaction_id if call is not None else None
+        vm.load_client(client_id, contact_id, interaction_id)  # type: ignore[attr-defined]
+        self.focus_order_panel()
+
+    def _on_intake_new_client_requested(self, phone: str) -> None:
+        if self.new_client_vm is None:
+            return
+        self.new_client_vm.start(phone)  # type: ignore[attr-defined]
+        self.right.setCurrentWidget(self.new_client_form)
+        focus_first = getattr(self.new_client_form, "focus_first", None)
+        if callable(focus_first):
+            focus_first()
+        else:
+            self.new_client_form.setFocus()
+
+    def focus_order_panel(self) -> None:
+        """Put the keyboard in the order panel, where the order keys work."""
+        self.right.setCurrentWidget(self.order_panel)
+        focus_first = getattr(self.order_panel, "focus_first", None)
+        if callable(focus_first):
+            focus_first()
+
+    def open_order(self) -> None:
+        """Ctrl+O: type an order number in the order panel."""
+        self.right.setCurrentWidget(self.order_panel)
+        ask = getattr(self.order_panel, "ask_order_number", None)
+        if callable(ask):
+            ask()
+
+    def call_back(self) -> None:
+        """Ctrl+D: dial the number selected in the calls list."""
+        self.calls_list.call_back()
+
+    # --- status bar -----------------------------------------------------------------------------
+
+    def set_sip_status(self, text: str, ok: bool) -> None:
+        """Show the SIP state (registered, listening, or why the phone is unavailable)."""
+        self.sip_label.setText(text)
+        colour = OK_COLOUR if ok else BAD_COLOUR
+        self.sip_label.setStyleSheet(f"color: {colour};")
+        self.sip_label.setToolTip(text)
+
+    def show_error(self, message: str) -> None:
+        """A message for the operator in the status bar."""
+        self.statusBar().showMessage(message, 10_000)
+
+    # --- dialogs --------------------------------------------------------------------------------
+
+    settings_requested: Callable[[], None] | None = None
+    about_requested: Callable[[], None] | None = None
+
+    def open_settings(self) -> None:
+        """Ctrl+,: the settings dialog (the composition root provides it)."""
+        if self.settings_requested is not None:
+            self.settings_requested()
+
+    def show_about(self) -> None:
+        """Help → About."""
+        if self.about_requested is not None:
+            self.about_requested()
+
+    def show_shortcuts(self) -> None:
+        """F1: the shortcut map."""
+        try:
+            from app.widgets.shortcut_map import ShortcutMapDialog
+        except ImportError:
+            return
+        dialog = ShortcutMapDialog(self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    closing: Callable[[], None] | None = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing the window quits the workspace (Qt override)."""
+        if self.tray is not None:
+            self.tray.hide()
+        if self.closing is not None:
+            self.closing()
+        super().closeEvent(event)
