@@ -407,7 +407,35 @@ def apply_overrides(settings: AppSettings, args: Any) -> AppSettings:
 
 def settings_from_args(args: Any) -> AppSettings:
     """Load the configuration file the options point at, then apply the options."""
+    if getattr(args, "data_dir", None):
+        # The user's own file is not read at all: a broken one must not stop DIR's instance.
+        return apply_overrides(AppSettings(), args)
     return apply_overrides(load_settings(), args)
+
+
+def changed_parts(old: AppSettings, new: AppSettings) -> frozenset[str]:
+    """What the window must redo after Settings: "language", "sip", "database", "sync", "ui".
+
+    "sip" covers the account, the password, the listen address and the audio devices (the
+    SIP engine is re-created); "ui" is the operator name and the phone region.
+    """
+    parts: set[str] = set()
+    if old.language != new.language:
+        parts.add("language")
+    if to_toml_dict(old)["sip"] != to_toml_dict(new)["sip"] or (
+        old.sip.password != new.sip.password
+        or old.operator != new.operator  # the SIP display name
+        or (old.capture_device, old.playback_device, old.null_audio)
+        != (new.capture_device, new.playback_device, new.null_audio)
+    ):
+        parts.add("sip")
+    if old.db_url != new.db_url:
+        parts.add("database")
+    if (old.sync_url, old.sync_api_key) != (new.sync_url, new.sync_api_key):
+        parts.add("sync")
+    if (old.operator, old.region) != (new.operator, new.region):
+        parts.add("ui")
+    return frozenset(parts)
 
 
 # --- telephony -------------------------------------------------------------------------------

@@ -22,9 +22,11 @@ from app.settings import (
     SipSettings,
     add_arguments,
     apply_overrides,
+    changed_parts,
     load_settings,
     save_settings,
     secret_key,
+    settings_from_args,
     settings_path,
     sqlite_url,
     to_engine_config,
@@ -315,3 +317,34 @@ def replace_password(settings: AppSettings, password: str) -> AppSettings:
 def test_secret_key_uses_auth_user_and_registrar_host() -> None:
     assert secret_key(SipSettings(registrar="sip:pbx:5060;transport=tcp", user="1")) == "1@pbx:5060"
     assert secret_key(SipSettings(user="1", auth_user="a1")) == "a1@local"
+
+
+def test_the_documented_example_is_a_valid_file(tmp_path: Path) -> None:
+    example = Path(__file__).resolve().parents[2] / "docs" / "config.example.toml"
+    settings = load_settings(example, data_dir=tmp_path)
+    assert settings.sip.registrar == "pbx.office.local:5060"
+    assert settings.db_url.startswith("postgresql+psycopg://")
+    assert settings.capture_device is None
+
+
+def test_changed_parts_tell_the_window_what_to_redo() -> None:
+    base = AppSettings(sip=SipSettings(user="101"))
+    assert changed_parts(base, base) == frozenset()
+    assert changed_parts(base, replace(base, language="en")) == {"language"}
+    assert changed_parts(base, replace_password(base, "pw")) == {"sip"}
+    assert changed_parts(base, replace(base, playback_device=2)) == {"sip"}
+    assert changed_parts(base, replace(base, db_url="sqlite:///x")) == {"database"}
+    assert changed_parts(base, replace(base, sync_api_key="k")) == {"sync"}
+    assert changed_parts(base, replace(base, operator="Анна")) == {"sip", "ui"}
+
+
+def test_settings_from_args_with_data_dir_ignores_a_broken_user_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[nonsense", encoding="utf-8")
+    monkeypatch.setenv("DISPATCH_DESK_CONFIG", str(broken))
+    with pytest.raises(SettingsError):
+        settings_from_args(parse())
+    settings = settings_from_args(parse("--data-dir", str(tmp_path / "inst")))
+    assert settings.data_dir == (tmp_path / "inst").resolve()

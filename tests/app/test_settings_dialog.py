@@ -11,7 +11,8 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from app.settings import AppSettings, SecretStore, SipSettings, load_settings, sqlite_url
-from app.widgets.settings_dialog import AudioDevice, SettingsDialog
+from app.widgets.settings_dialog import AudioDevice, SettingsDialog, describe_registration
+from telephony.events import RegistrationChanged, RegState
 from tests.app.test_settings import MemoryKeyring
 
 DEVICES = [
@@ -176,3 +177,10 @@ def test_a_failing_device_list_leaves_the_system_default(
     qtbot.addWidget(dialog)
     assert dialog.capture_combo.count() == 1
     assert dialog.capture_combo.currentData() is None
+
+
+def test_describe_registration() -> None:
+    ok = RegistrationChanged("default", RegState.REGISTERED, 200, "OK", 300)
+    failed = RegistrationChanged("default", RegState.FAILED, 403, "Forbidden", 0)
+    assert describe_registration(ok) == ("Registered (200 OK)", True)
+    assert describe_registration(failed) == ("Registration failed (403 Forbidden)", False)
