@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher.errors import NotFoundError
@@ -452,7 +452,7 @@ def new_client_warnings(
             select(Client, Address.text)
             .join(Address, Address.client_id == Client.id)
             .where(
-                or_(*(Address.address_key.startswith(b + "|") for b in sorted(buildings))),
+                or_(*(_key_prefix(session, b + "|") for b in sorted(buildings))),
                 Client.merged_into_id.is_(None),
             )
             .order_by(Client.id, Address.id)
@@ -462,6 +462,17 @@ def new_client_warnings(
             if names_similar(key, client.name_key):
                 add(client, "similar_name_address", f"{client.name}, {text}")
     return warnings
+
+
+def _key_prefix(session: Session, prefix: str) -> ColumnElement[bool]:
+    """address_key starts with prefix, in a form the database can answer from its index."""
+    like = Address.address_key.startswith(prefix, autoescape=True)
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite's LIKE ignores case and so never uses the index; a range on the (binary
+        # collated) key does. PostgreSQL's collation may not order bytes, so there LIKE stays.
+        upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return (Address.address_key >= prefix) & (Address.address_key < upper) & like
+    return like
 
 
 def _live_owner(session: Session, stmt: Select[tuple[Client, str]]) -> list[tuple[Client, str]]:
