@@ -258,15 +258,170 @@
     <name>CallsList</name>
     <message>
         <source>Today&apos;s calls</source>
-        <translation type="unfinished"></translation>
+        <translation>Звонки за сегодня</translation>
     </message>
     <message>
         <source>Missed calls to return; %1 calls back</source>
-        <translation type="unfinished"></translation>
+        <translation>Пропущенные звонки, на которые нужно перезвонить; %1 — перезвонить</translation>
     </message>
     <message>
         <source>Call back (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Перезвонить (%1)</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Dispatch Desk</source>
+        <translation>Dispatch Desk</translation>
+    </message>
+    <message>
+        <source>SIP: starting…</source>
+        <translation>SIP: запуск…</translation>
+    </message>
+    <message>
+        <source>Order entry is not available in this build.</source>
+        <translation>Ввод заказов недоступен в этой сборке.</translation>
+    </message>
+    <message>
+        <source>New client form is not available in this build.</source>
+        <translation>Форма нового клиента недоступна в этой сборке.</translation>
+    </message>
+    <message>
+        <source>Sync: off</source>
+        <translation>Синхронизация: выкл.</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Файл</translation>
+    </message>
+    <message>
+        <source>Settings…</source>
+        <translation>Настройки…</translation>
+    </message>
+    <message>
+        <source>Quit</source>
+        <translation>Выход</translation>
+    </message>
+    <message>
+        <source>&amp;Call</source>
+        <translation>&amp;Звонок</translation>
+    </message>
+    <message>
+        <source>Answer</source>
+        <translation>Ответить</translation>
+    </message>
+    <message>
+        <source>Hang up</source>
+        <translation>Положить трубку</translation>
+    </message>
+    <message>
+        <source>Reject (busy)</source>
+        <translation>Отклонить (занято)</translation>
+    </message>
+    <message>
+        <source>Hold / resume</source>
+        <translation>Удержание / продолжить</translation>
+    </message>
+    <message>
+        <source>Transfer…</source>
+        <translation>Перевести…</translation>
+    </message>
+    <message>
+        <source>Mute / unmute</source>
+        <translation>Выключить / включить микрофон</translation>
+    </message>
+    <message>
+        <source>Send DTMF…</source>
+        <translation>Отправить DTMF…</translation>
+    </message>
+    <message>
+        <source>Call back the selected number</source>
+        <translation>Перезвонить на выбранный номер</translation>
+    </message>
+    <message>
+        <source>Calls of the day and callbacks</source>
+        <translation>Звонки за день и перезвоны</translation>
+    </message>
+    <message>
+        <source>&amp;Order</source>
+        <translation>З&amp;аказ</translation>
+    </message>
+    <message>
+        <source>Search clients</source>
+        <translation>Поиск клиентов</translation>
+    </message>
+    <message>
+        <source>New client</source>
+        <translation>Новый клиент</translation>
+    </message>
+    <message>
+        <source>Merge duplicates…</source>
+        <translation>Объединить дубли…</translation>
+    </message>
+    <message>
+        <source>Repeat the last order</source>
+        <translation>Повторить последний заказ</translation>
+    </message>
+    <message>
+        <source>Add a product</source>
+        <translation>Добавить товар</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>Экспедитор</translation>
+    </message>
+    <message>
+        <source>Delivery date</source>
+        <translation>Дата доставки</translation>
+    </message>
+    <message>
+        <source>Time window</source>
+        <translation>Интервал доставки</translation>
+    </message>
+    <message>
+        <source>Comment for the courier</source>
+        <translation>Комментарий для экспедитора</translation>
+    </message>
+    <message>
+        <source>Confirm client / slot</source>
+        <translation>Подтвердить клиента / время</translation>
+    </message>
+    <message>
+        <source>Send to delivery</source>
+        <translation>Отправить в доставку</translation>
+    </message>
+    <message>
+        <source>Reject the interest…</source>
+        <translation>Отказ по интересу…</translation>
+    </message>
+    <message>
+        <source>Open an order by number</source>
+        <translation>Открыть заказ по номеру</translation>
+    </message>
+    <message>
+        <source>&amp;Demo</source>
+        <translation>&amp;Демо</translation>
+    </message>
+    <message>
+        <source>Place a test call</source>
+        <translation>Тестовый звонок</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Справка</translation>
+    </message>
+    <message>
+        <source>Shortcut map</source>
+        <translation>Горячие клавиши</translation>
+    </message>
+    <message>
+        <source>About Dispatch Desk</source>
+        <translation>О программе Dispatch Desk</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
     </message>
 </context>
 <context>
@@ -586,6 +741,22 @@
 <context>
     <name>SettingsDialog</name>
     <message>
+        <source>Registered</source>
+        <translation>Зарегистрирован</translation>
+    </message>
+    <message>
+        <source>Registering…</source>
+        <translation>Регистрация…</translation>
+    </message>
+    <message>
+        <source>Not registered</source>
+        <translation>Не зарегистрирован</translation>
+    </message>
+    <message>
+        <source>Registration failed</source>
+        <translation>Ошибка регистрации</translation>
+    </message>
+    <message>
         <source>Settings</source>
         <translation>Настройки</translation>
     </message>
@@ -743,6 +914,25 @@
     <message>
         <source>Action</source>
         <translation>Действие</translation>
+    </message>
+</context>
+<context>
+    <name>Workspace</name>
+    <message>
+        <source>SIP: listening on %1</source>
+        <translation>SIP: приём на %1</translation>
+    </message>
+    <message>
+        <source>SIP unavailable: %1</source>
+        <translation>SIP недоступен: %1</translation>
+    </message>
+    <message>
+        <source>SIP %1: %2</source>
+        <translation>SIP %1: %2</translation>
+    </message>
+    <message>
+        <source>Settings saved; SIP and database changes apply at restart.</source>
+        <translation>Настройки сохранены; изменения SIP и базы данных вступят в силу после перезапуска.</translation>
     </message>
 </context>
 <context>
