@@ -53,6 +53,11 @@ class MemoryKeyring(keyring.backend.KeyringBackend):
         self.store.pop((service, username), None)
 
 
+# keyring registers every backend class for auto-detection; keep the test doubles out of
+# it so no other test's default keyring becomes one of them.
+keyring.backend.KeyringBackend._classes.discard(MemoryKeyring)
+
+
 def parse(*argv: str) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     add_arguments(parser)
@@ -290,6 +295,9 @@ class BrokenKeyring(MemoryKeyring):
 
     def set_password(self, service: str, username: str, password: str) -> None:
         raise keyring.errors.PasswordSetError("the collection is locked")
+
+
+keyring.backend.KeyringBackend._classes.discard(BrokenKeyring)
 
 
 def test_a_keyring_failing_on_write_falls_back_to_memory() -> None:
