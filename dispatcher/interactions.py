@@ -222,9 +222,11 @@ def callback_list(session: Session) -> list[CallRecord]:
     or ours) was answered.
     """
     stmt = _with_client_name().where(
+        # planned + review_after: the columns of ix_interactions_planned_review.
+        Interaction.planned.is_(False),
+        Interaction.review_after.is_not(None),
         Interaction.kind == InteractionKind.CALL,
         Interaction.direction == Direction.IN,
-        Interaction.review_after.is_not(None),
         Interaction.reviewed.is_(False),
         Interaction.answered_at.is_(None),
         Interaction.number != "",
