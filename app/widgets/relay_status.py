@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -37,7 +39,9 @@ class RelayStatusLabel(QLabel):
 
     def post_status(self, status: RelayStatus | None) -> None:
         """Thread-safe: show ``status`` soon, on the GUI thread (the relay's on_status)."""
-        self._posted.emit(status)
+        # The window may close before the relay stops: then there is nobody to show it to.
+        with contextlib.suppress(RuntimeError):
+            self._posted.emit(status)
 
     @Slot(object)
     def show_status(self, status: RelayStatus | None) -> None:
