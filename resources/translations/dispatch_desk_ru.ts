@@ -33,6 +33,29 @@
     </message>
 </context>
 <context>
+    <name>AddressFields</name>
+    <message>
+        <source>Street, house, building</source>
+        <translation>Улица, дом, корпус</translation>
+    </message>
+    <message>
+        <source>Note for the courier (optional)</source>
+        <translation>Заметка для экспедитора (необязательно)</translation>
+    </message>
+    <message>
+        <source>Entrance</source>
+        <translation>Подъезд</translation>
+    </message>
+    <message>
+        <source>Floor</source>
+        <translation>Этаж</translation>
+    </message>
+    <message>
+        <source>Flat / office</source>
+        <translation>Квартира / офис</translation>
+    </message>
+</context>
+<context>
     <name>CallBar</name>
     <message>
         <source>No call</source>
@@ -422,6 +445,81 @@
     <message>
         <source>Incoming call</source>
         <translation>Входящий звонок</translation>
+    </message>
+</context>
+<context>
+    <name>NewClientForm</name>
+    <message>
+        <source>Private person</source>
+        <translation>Частное лицо</translation>
+    </message>
+    <message>
+        <source>Company</source>
+        <translation>Организация</translation>
+    </message>
+    <message>
+        <source>Surname, name, patronymic — or the company&apos;s name</source>
+        <translation>Фамилия, имя, отчество — или название организации</translation>
+    </message>
+    <message>
+        <source>10 or 12 digits</source>
+        <translation>10 или 12 цифр</translation>
+    </message>
+    <message>
+        <source>&amp;INN</source>
+        <translation>&amp;ИНН</translation>
+    </message>
+    <message>
+        <source>Any form; several numbers separated by ; or ,</source>
+        <translation>В любом виде; несколько номеров через ; или ,</translation>
+    </message>
+    <message>
+        <source>Another address</source>
+        <translation>Ещё адрес</translation>
+    </message>
+    <message>
+        <source>Looks like an existing client (Return to use it):</source>
+        <translation>Похоже на существующего клиента (Enter — выбрать его):</translation>
+    </message>
+    <message>
+        <source>Save client ({0})</source>
+        <translation>Сохранить клиента ({0})</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>&amp;Вид</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;ФИО / название</translation>
+    </message>
+    <message>
+        <source>&amp;Phones</source>
+        <translation>&amp;Телефоны</translation>
+    </message>
+    <message>
+        <source>Delivery address</source>
+        <translation>Адрес доставки</translation>
+    </message>
+    <message>
+        <source>Address {0}</source>
+        <translation>Адрес {0}</translation>
+    </message>
+    <message>
+        <source>Still needed: {0}</source>
+        <translation>Ещё нужно: {0}</translation>
+    </message>
+    <message>
+        <source>same phone</source>
+        <translation>тот же телефон</translation>
+    </message>
+    <message>
+        <source>same INN</source>
+        <translation>тот же ИНН</translation>
+    </message>
+    <message>
+        <source>similar name at this address</source>
+        <translation>похожее имя по этому адресу</translation>
     </message>
 </context>
 <context>
