@@ -483,7 +483,7 @@ class Interaction(Base):
     kind: Mapped[InteractionKind] = mapped_column(_enum(InteractionKind))
     direction: Mapped[Direction] = mapped_column(_enum(Direction))
     number: Mapped[str] = mapped_column(String(100), default="", index=True)
-    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     answered_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     result: Mapped[str] = mapped_column(String(40), default="")
