@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.intake import IntakeViewModel
+from app.pyside_fix import pin_bools
 from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
 from dispatcher.migrate import current_revision, head_revision, upgrade
@@ -408,6 +409,7 @@ def _setup_logging(settings: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the workspace; returns the exit code."""
+    pin_bools()  # before the first signal: PySide6 6.12.0 leaks refs to True (see pyside_fix)
     args = build_parser().parse_args(argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)

@@ -1,0 +1,1 @@
+"""Tests of the operator workspace (app/): view models and the window, driven offscreen."""
