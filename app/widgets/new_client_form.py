@@ -1,0 +1,263 @@
+"""The new-client form: a caller who is not in the database yet.
+
+Top to bottom: private person or company, the name, the INN (companies), the phones (the
+caller's number is already there), the delivery address with entrance, floor, flat and a
+note for the courier (more addresses with "Another address"), the list of existing clients
+that look the same, and Save. Tab walks the fields in that order; Return saves once a name
+and an address are there (before that it moves on to the next field), Ctrl+Return saves.
+Choosing a warning (Return or a click) means "this is that client": ``use_existing`` is
+emitted with its id. The logic lives in ``NewClientViewModel``.
+
+Signals:
+    use_existing(int): the operator picked an existing client instead of creating one.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.new_client import NewClientViewModel
+from app.shortcuts import Key, sequence
+from dispatcher.models import ClientKind
+
+logger = logging.getLogger(__name__)
+
+WARNING_STYLE = (
+    "QListWidget { background: #fdecea; color: #8a1c1c; border: 1px solid #e0a0a0; }"
+    " QListWidget::item:selected { background: #f5c2c0; color: #5c0f0f; }"
+)
+ERROR_STYLE = "color: #b00020; font-weight: bold;"
+
+
+class AddressFields(QGroupBox):
+    """One delivery point: address, entrance, floor, flat, note for the courier."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        """Empty fields under ``title``."""
+        super().__init__(title, parent)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText(self.tr("Street, house, building"))
+        self.entrance = QLineEdit()
+        self.floor = QLineEdit()
+        self.flat = QLineEdit()
+        for short in (self.entrance, self.floor, self.flat):
+            short.setMaximumWidth(80)
+        self.notes = QLineEdit()
+        self.notes.setPlaceholderText(self.tr("Note for the courier (optional)"))
+        details = QHBoxLayout()
+        for label, field in (
+            (self.tr("Entrance"), self.entrance),
+            (self.tr("Floor"), self.floor),
+            (self.tr("Flat / office"), self.flat),
+        ):
+            details.addWidget(QLabel(label))
+            details.addWidget(field)
+        details.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+        layout.addLayout(details)
+        layout.addWidget(self.notes)
+
+    def fields(self) -> list[QLineEdit]:
+        """The fields in Tab order."""
+        return [self.text, self.entrance, self.floor, self.flat, self.notes]
+
+
+class NewClientForm(QWidget):
+    """The new-client form over a NewClientViewModel."""
+
+    use_existing = Signal(int)
+
+    def __init__(self, vm: NewClientViewModel, parent: QWidget | None = None) -> None:
+        """Lay out the form and bind it to ``vm``."""
+        super().__init__(parent)
+        self.vm = vm
+
+        self.kind = QComboBox()
+        self.kind.addItem(self.tr("Private person"), ClientKind.PERSON)
+        self.kind.addItem(self.tr("Company"), ClientKind.COMPANY)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText(self.tr("Surname, name, patronymic — or the company's name"))
+        self.inn = QLineEdit()
+        self.inn.setPlaceholderText(self.tr("10 or 12 digits"))
+        self.inn_label = QLabel(self.tr("&INN"))
+        self.inn_label.setBuddy(self.inn)
+        self.phones = QLineEdit()
+        self.phones.setPlaceholderText(self.tr("Any form; several numbers separated by ; or ,"))
+        self.address_boxes: list[AddressFields] = []
+        self.address_area = QVBoxLayout()
+        self.more_addresses = QPushButton(self.tr("Another address"))
+
+        self.warnings_title = QLabel(self.tr("Looks like an existing client (Return to use it):"))
+        self.warnings_title.setStyleSheet("color: #8a1c1c; font-weight: bold;")
+        self.warnings = QListWidget()
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.setMaximumHeight(110)
+        self.missing_label = QLabel()
+        self.error_label = QLabel()
+        self.error_label.setStyleSheet(ERROR_STYLE)
+        self.error_label.setWordWrap(True)
+        save_key = QKeySequence(sequence(Key.SEND_TO_DELIVERY)).toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+        self.save_button = QPushButton(self.tr("Save client ({0})").format(save_key))
+
+        form = QFormLayout()
+        form.addRow(self._buddy(self.tr("&Kind"), self.kind), self.kind)
+        form.addRow(self._buddy(self.tr("&Name"), self.name), self.name)
+        form.addRow(self.inn_label, self.inn)
+        form.addRow(self._buddy(self.tr("&Phones"), self.phones), self.phones)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(self.address_area)
+        layout.addWidget(self.more_addresses, 0, Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.warnings_title)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.missing_label)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignRight)
+        layout.addStretch(1)
+
+        self._add_address_box()
+        self._bind()
+        self._refresh()
+        self._show_warnings(vm.warnings)
+
+    def _buddy(self, text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    def _bind(self) -> None:
+        vm = self.vm
+        vm.changed.connect(self._refresh)
+        vm.warnings_changed.connect(self._show_warnings)
+        vm.error.connect(self.error_label.setText)
+        vm.created.connect(lambda _client_id: self.error_label.clear())
+        self.kind.currentIndexChanged.connect(lambda index: vm.set_kind(self.kind.itemData(index)))
+        self.name.textEdited.connect(vm.set_name)
+        self.inn.textEdited.connect(vm.set_inn)
+        self.phones.textEdited.connect(lambda text: vm.set_phones([text]))
+        self.more_addresses.clicked.connect(self._on_more_addresses)
+        self.save_button.clicked.connect(vm.save)
+        self.warnings.itemActivated.connect(self._on_warning_chosen)
+        self.warnings.itemClicked.connect(self._on_warning_chosen)
+        for field in (self.name, self.inn, self.phones):
+            field.returnPressed.connect(self._on_return)
+        shortcut = QShortcut(QKeySequence(sequence(Key.SEND_TO_DELIVERY)), self)
+        # Only inside the form: the order panel binds the same keys to "send".
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(vm.save)
+
+    def _add_address_box(self) -> AddressFields:
+        index = len(self.address_boxes)
+        title = self.tr("Address {0}").format(index + 1) if index else self.tr("Delivery address")
+        box = AddressFields(title)
+        self.address_boxes.append(box)
+        self.address_area.addWidget(box)
+        for name, field in zip(
+            ("text", "entrance", "floor", "flat", "courier_notes"), box.fields(), strict=True
+        ):
+            field.textEdited.connect(
+                lambda text, i=index, n=name: self.vm.set_address(i, **{n: text})
+            )
+            field.returnPressed.connect(self._on_return)
+        self._set_tab_order()
+        return box
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = [self.kind, self.name, self.inn, self.phones]
+        for box in self.address_boxes:
+            chain.extend(box.fields())
+        chain += [self.save_button, self.more_addresses, self.warnings]
+        for first, second in itertools.pairwise(chain):
+            QWidget.setTabOrder(first, second)
+
+    # ---- public -----------------------------------------------------------------------
+
+    def focus_first(self) -> None:
+        """Focus the name (a private person is the usual caller; the kind is Shift+Tab away)."""
+        self.name.setFocus()
+
+    # ---- reacting to the operator ------------------------------------------------------
+
+    def _on_return(self) -> None:
+        if self.vm.can_save:
+            self.vm.save()
+        else:
+            self.focusNextChild()
+
+    def _on_more_addresses(self) -> None:
+        self.vm.add_address()
+        box = self._add_address_box()
+        box.text.setFocus()
+
+    def _on_warning_chosen(self, item: QListWidgetItem) -> None:
+        self.use_existing.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    # ---- showing the view model --------------------------------------------------------
+
+    def _refresh(self) -> None:
+        vm = self.vm
+        index = self.kind.findData(vm.kind)
+        if index != self.kind.currentIndex():
+            self.kind.blockSignals(True)
+            self.kind.setCurrentIndex(index)
+            self.kind.blockSignals(False)
+        company = vm.kind is ClientKind.COMPANY
+        self.inn.setVisible(company)
+        self.inn_label.setVisible(company)
+        self._set_text(self.name, vm.name)
+        self._set_text(self.inn, vm.inn)
+        self._set_text(self.phones, "; ".join(p for p in vm.phones if p))
+        while len(self.address_boxes) < len(vm.addresses):
+            self._add_address_box()
+        for box, address in zip(self.address_boxes, vm.addresses, strict=False):
+            self._set_text(box.text, address.text)
+            self._set_text(box.entrance, address.entrance)
+            self._set_text(box.floor, address.floor)
+            self._set_text(box.flat, address.flat)
+            self._set_text(box.notes, address.courier_notes)
+        problems = vm.missing and [self.tr("Still needed: {0}").format(", ".join(vm.missing))]
+        self.missing_label.setText(" ".join([*(problems or []), *vm.phone_problems()]))
+        self.save_button.setEnabled(not vm.busy)
+
+    def _show_warnings(self, warnings: list) -> None:
+        self.warnings.clear()
+        reasons = {
+            "same_phone": self.tr("same phone"),
+            "same_inn": self.tr("same INN"),
+            "similar_name_address": self.tr("similar name at this address"),
+        }
+        for warning in warnings:
+            why = reasons.get(warning.reason, warning.reason)
+            item = QListWidgetItem(f"⚠ {warning.client.name} — {why}: {warning.detail}")
+            item.setData(Qt.ItemDataRole.UserRole, warning.client.id)
+            self.warnings.addItem(item)
+        if warnings:
+            self.warnings.setCurrentRow(0)
+        self.warnings.setVisible(bool(warnings))
+        self.warnings_title.setVisible(bool(warnings))
+
+    @staticmethod
+    def _set_text(field: QLineEdit, text: str) -> None:
+        # Only when it differs: resetting the text would move the operator's cursor.
+        if field.text() != text:
+            field.setText(text)
