@@ -38,12 +38,6 @@ from dispatcher.models import OrderState
 
 logger = logging.getLogger(__name__)
 
-_CONTEXT = "OrderEntryViewModel"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
-
 
 class OrderMode(StrEnum):
     """What the panel is doing with the order on screen."""
@@ -108,29 +102,37 @@ def address_label(address: AddressSummary) -> str:
     """One line for an address: text, flat, entrance, floor."""
     parts = [address.text]
     if address.flat:
-        parts.append(_tr("flat {0}").format(address.flat))
+        parts.append(
+            QCoreApplication.translate("OrderEntryViewModel", "flat {0}").format(address.flat)
+        )
     if address.entrance:
-        parts.append(_tr("entrance {0}").format(address.entrance))
+        parts.append(
+            QCoreApplication.translate("OrderEntryViewModel", "entrance {0}").format(
+                address.entrance
+            )
+        )
     if address.floor:
-        parts.append(_tr("floor {0}").format(address.floor))
+        parts.append(
+            QCoreApplication.translate("OrderEntryViewModel", "floor {0}").format(address.floor)
+        )
     return ", ".join(parts)
 
 
 def window_label(start: dt.time | None, end: dt.time | None) -> str:
     """'10:00–14:00', or 'any time' without a window."""
     if start is None or end is None:
-        return _tr("any time")
+        return QCoreApplication.translate("OrderEntryViewModel", "any time")
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
 def order_label(order: OrderSummary) -> str:
     """An order as one line: number, date, window, courier, amount."""
     when = order.delivery_date.strftime("%d.%m.%Y") if order.delivery_date else "—"
-    return _tr("#{0} · {1} {2} · {3} · {4}").format(
+    return QCoreApplication.translate("OrderEntryViewModel", "#{0} · {1} {2} · {3} · {4}").format(
         order.id,
         when,
         window_label(order.window_start, order.window_end),
-        order.courier_name or _tr("no courier"),
+        order.courier_name or QCoreApplication.translate("OrderEntryViewModel", "no courier"),
         format_money(order.total_kop),
     )
 
@@ -296,7 +298,7 @@ class OrderEntryViewModel(QObject):
         """Courier, date and window in one line, e.g. 'Петров Пётр, 12.05.2025, 10:00–14:00'."""
         if self._day is None:
             return ""
-        courier = self.courier_name or _tr("no courier")
+        courier = self.courier_name or self.tr("no courier")
         return f"{courier}, {self._day:%d.%m.%Y}, {window_label(*self._window)}"
 
     @property
@@ -340,7 +342,7 @@ class OrderEntryViewModel(QObject):
         if last is None:
             return ""
         items = ", ".join(f"{line.product_name} × {line.qty}" for line in last.lines)
-        return _tr("Last order #{0} of {1}: {2} — {3}").format(
+        return self.tr("Last order #{0} of {1}: {2} — {3}").format(
             last.id,
             f"{last.created_at.astimezone(orders.MOSCOW):%d.%m.%Y}",
             items,
