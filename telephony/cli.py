@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import queue
+import re
 import signal
 import sys
 import threading
@@ -164,12 +165,26 @@ def _parse_headers(values: Sequence[str]) -> dict[str, str]:
     return headers
 
 
+_WRITTEN_NUMBER = re.compile(r"\+?[\d\s().\-]+")
+
+
+def sip_user(number: str) -> str:
+    """The SIP user part for --from: a number as people write it loses its spaces and dashes."""
+    number = number.strip()
+    if _WRITTEN_NUMBER.fullmatch(number):
+        return re.sub(r"[^\d+]", "", number)
+    return number
+
+
 def _dial(args: argparse.Namespace, out: JsonLines) -> int:
     from telephony.engine import SipEngine
 
     headers = _parse_headers(args.header)
     account = AccountConfig(
-        id="dial", user=args.from_number, domain=args.host, display_name=args.display or ""
+        id="dial",
+        user=sip_user(args.from_number),
+        domain=args.host,
+        display_name=args.display or "",
     )
     config = EngineConfig(
         listen_host=args.host,

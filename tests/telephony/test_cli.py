@@ -63,6 +63,20 @@ def test_listen_prints_json_lines_and_exits_cleanly_on_sigterm(
     assert "SIP/2.0 487 Request Terminated" in traced
 
 
+def test_dial_takes_the_caller_number_as_people_write_it(peers: Peers) -> None:
+    listener = peers.listen()
+    caller = peers.dial(
+        f"sip:operator@127.0.0.1:{listener.port}",
+        "+7 (916) 123-45-67",
+        "--cancel-after-ring",
+        "0",
+    )
+    call = listener.wait_for(lambda line: line.get("event") == "incoming_call")
+    assert call["caller"] == "+79161234567"
+    assert caller.wait_exit() == 0
+    assert listener.terminate() == 0
+
+
 def test_dial_to_a_closed_port_fails_clearly() -> None:
     port = _free_port()
 
