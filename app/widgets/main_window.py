@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -236,6 +237,7 @@ class MainWindow(QMainWindow):
             vm.sent.connect(intake.order_sent)  # type: ignore[attr-defined]
             vm.rejected.connect(intake.order_rejected)  # type: ignore[attr-defined]
             vm.error.connect(self.show_error)  # type: ignore[attr-defined]
+            vm.changed.connect(self._on_order_vm_changed)  # type: ignore[attr-defined]
         nvm = self.new_client_vm
         if nvm is not None:
             nvm.created.connect(intake.client_created)  # type: ignore[attr-defined]
@@ -272,8 +274,20 @@ class MainWindow(QMainWindow):
             return
         call = self.intake.focused
         interaction_id = call.interaction_id if call is not None else None
+        # The panel's fields stay disabled until the card arrives: focus them once it has.
+        self._focus_when_loaded = client_id
         vm.load_client(client_id, contact_id, interaction_id)  # type: ignore[attr-defined]
         self.focus_order_panel()
+
+    _focus_when_loaded: int | None = None
+
+    def _on_order_vm_changed(self) -> None:
+        vm: Any = self.order_vm
+        if self._focus_when_loaded is None or vm.client_id != self._focus_when_loaded:
+            return
+        if vm.mode is not None and not vm.busy and vm.lines_editable:
+            self._focus_when_loaded = None
+            self.focus_order_panel()
 
     def _on_intake_new_client_requested(self, phone: str) -> None:
         if self.new_client_vm is None:
