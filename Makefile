@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bootstrap bench call clean
+.PHONY: demo test lint format bootstrap bench call screenshots translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -19,12 +19,27 @@ $(STAMP): pyproject.toml | $(PY)
 bootstrap:
 	./scripts/bootstrap-system
 
+# Qt translations: .ts sources are committed, .qm files are built here (fast, always fresh).
+translations: $(STAMP)
+	$(PY) -m app.i18n
+
+# A real SIP call into the running demo workspace (`make demo`), from NUMBER as a PBX sends it.
+# The default is the first demo client's number; an unknown number opens the new-client form.
+NUMBER ?= 89106499401
+DEMO_SIP_PORT ?= 5062
+call: $(STAMP)
+	$(PY) -m telephony dial sip:operator@127.0.0.1:$(DEMO_SIP_PORT) --from '$(NUMBER)' --hangup-after 30
+
+# The workspace's main states as PNG files in docs/screenshots/ (offscreen, real SIP calls).
+screenshots: $(STAMP) translations
+	$(PY) -m devtools.screenshots docs/screenshots
+
 demo: $(STAMP)
 	$(PY) -m dispatcher db upgrade
 	$(PY) -m dispatcher seed-demo --clients $(DEMO_CLIENTS) --if-empty
 	$(PY) -m dispatcher demo
 
-test: $(STAMP) bootstrap
+test: $(STAMP) bootstrap translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
