@@ -1,0 +1,182 @@
+"""dispatch-desk's command line and the --demo workspace started and stopped in-process."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
+
+from app.main import (
+    DEMO_CLIENTS,
+    DEMO_SIP_PORT,
+    EXIT_CONFIG,
+    Workspace,
+    build_parser,
+    load_app_settings,
+    main,
+)
+from dispatcher.db import make_engine
+from dispatcher.models import Client, Interaction
+from tests.app.conftest import pj  # noqa: F401 (the pjsua2 fixture)
+
+TIMEOUT_MS = 20_000
+
+
+@pytest.fixture(autouse=True)
+def own_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the user's real config, data and logs out of the tests."""
+    monkeypatch.setenv("DISPATCH_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("DISPATCH_DESK_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
+def free_udp_port() -> int:
+    """A loopback UDP port nobody listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_flags_override_the_configuration_file(tmp_path: Path) -> None:
+    home = tmp_path / "desk"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        '[ui]\nlanguage = "ru"\noperator = "file-operator"\n[sync]\nurl = "http://file:1"\n',
+        encoding="utf-8",
+    )
+    args = build_parser().parse_args(
+        [
+            "--data-dir",
+            str(home),
+            "--db",
+            "sqlite:///other.sqlite3",
+            "--sip-listen",
+            "127.0.0.1:5077",
+            "--sync-url",
+            "http://sync.local:8080",
+            "--lang",
+            "en",
+            "--role",
+            "lead",
+            "--operator",
+            "Анна",
+        ]
+    )
+    settings = load_app_settings(args)
+    assert settings.db_url == "sqlite:///other.sqlite3"
+    assert (settings.sip_listen_host, settings.sip_listen_port) == ("127.0.0.1", 5077)
+    assert settings.sync_url == "http://sync.local:8080"
+    assert settings.language == "en" and settings.operator == "Анна"
+    assert args.role == "lead" and not args.demo
+
+
+def test_demo_uses_the_embedded_database_and_the_loopback_demo_port(tmp_path: Path) -> None:
+    args = build_parser().parse_args(["--demo", "--data-dir", str(tmp_path / "d")])
+    settings = load_app_settings(args)
+    assert settings.db_url == f"sqlite:///{(tmp_path / 'd').resolve() / 'dispatch.sqlite3'}"
+    assert (settings.sip_listen_host, settings.sip_listen_port) == ("127.0.0.1", DEMO_SIP_PORT)
+    assert settings.null_audio and settings.operator
+
+
+def test_a_bad_flag_value_exits_with_a_message_not_a_traceback(
+    tmp_path: Path, qapp: QApplication, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--data-dir", str(tmp_path), "--sip-listen", "127.0.0.1:notaport"])
+    assert code == EXIT_CONFIG
+    err = capsys.readouterr().err
+    assert err.startswith("dispatch-desk: ") and "Traceback" not in err
+
+
+@pytest.fixture
+def start_workspace(qtbot: QtBot, pj: Any) -> Iterator[Any]:  # noqa: F811
+    """``start_workspace(*flags)``: a Workspace started in-process; always stopped."""
+    started: list[Workspace] = []
+
+    def start(*flags: str) -> Workspace:
+        args = build_parser().parse_args(list(flags))
+        workspace = Workspace(args, load_app_settings(args))
+        started.append(workspace)
+        window = workspace.start()
+        qtbot.addWidget(window)
+        qtbot.waitExposed(window)
+        return workspace
+
+    yield start
+    for workspace in started:
+        workspace.stop()
+
+
+def test_demo_starts_seeded_takes_a_test_call_and_stops_cleanly(
+    qtbot: QtBot, start_workspace: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.WARNING)
+    port = free_udp_port()
+    data = tmp_path / "demo"
+    desk = start_workspace(
+        "--demo", "--data-dir", str(data), "--sip-listen", f"127.0.0.1:{port}", "--role", "lead"
+    )
+    window = desk.window
+    assert desk.engine is not None and desk.engine.bound_port == port
+    assert window.sip_label.text() == f"SIP: listening on 127.0.0.1:{port}"
+    assert window.caller_panel.lead
+    engine = make_engine(f"sqlite:///{data.resolve() / 'dispatch.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Client)) == DEMO_CLIENTS
+    assert desk.demo is not None and desk.demo.numbers
+
+    # Demo → Place a test call (Ctrl+Shift+T): a real call from a second process pops.
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    with qtbot.waitSignal(desk.intake.popped, timeout=TIMEOUT_MS) as popped:
+        qtbot.keyClick(
+            window,
+            Qt.Key.Key_T,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert popped.args[0].status == "found" and popped.args[0].client_ids
+    assert window.caller_panel.matches.topLevelItemCount() >= 1
+
+    window.close()  # hangs up the test call, stops SIP, waits for the database
+    assert desk.engine is not None and not desk.engine.running
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Interaction)) == 1
+    engine.dispose()
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR] == []
+
+
+def test_a_second_start_does_not_seed_again(start_workspace: Any, tmp_path: Path) -> None:
+    data = str(tmp_path / "again")
+    first = start_workspace("--demo", "--data-dir", data, "--sip-listen", "127.0.0.1:0")
+    first.window.close()
+    second = start_workspace("--demo", "--data-dir", data, "--sip-listen", "127.0.0.1:0")
+    engine = make_engine(f"sqlite:///{Path(data).resolve() / 'dispatch.sqlite3'}")
+    with engine.connect() as conn:
+        assert conn.scalar(select(func.count()).select_from(Client)) == DEMO_CLIENTS
+    engine.dispose()
+    second.window.close()
+
+
+def test_the_window_opens_when_the_sip_port_is_taken(start_workspace: Any, tmp_path: Path) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        port = squatter.getsockname()[1]
+        desk = start_workspace(
+            "--demo", "--data-dir", str(tmp_path / "taken"), "--sip-listen", f"127.0.0.1:{port}"
+        )
+        window = desk.window
+        assert desk.engine is None
+        assert window.isVisible()
+        assert window.sip_label.text().startswith("SIP unavailable: ")
+        # The phone commands say why instead of failing silently.
+        window.intake.phone.answer(1)
+        assert "not available" in window.statusBar().currentMessage()
+        window.close()
