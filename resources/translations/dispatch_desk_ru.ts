@@ -548,6 +548,34 @@
 <context>
     <name>OrderEntryViewModel</name>
     <message>
+        <source>flat {0}</source>
+        <translation>кв. {0}</translation>
+    </message>
+    <message>
+        <source>entrance {0}</source>
+        <translation>подъезд {0}</translation>
+    </message>
+    <message>
+        <source>floor {0}</source>
+        <translation>этаж {0}</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>в любое время</translation>
+    </message>
+    <message>
+        <source>#{0} · {1} {2} · {3} · {4}</source>
+        <translation>№{0} · {1} {2} · {3} · {4}</translation>
+    </message>
+    <message>
+        <source>no courier</source>
+        <translation>без экспедитора</translation>
+    </message>
+    <message>
+        <source>Last order #{0} of {1}: {2} — {3}</source>
+        <translation>Последний заказ №{0} от {1}: {2} — {3}</translation>
+    </message>
+    <message>
         <source>a client</source>
         <translation>клиента</translation>
     </message>
