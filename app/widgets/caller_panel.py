@@ -416,5 +416,12 @@ class CallerPanel(QWidget):
             self.intake.merge(ids[0], others, self.result.e164 or self.result.query)
 
     def _ask(self, question: str) -> bool:
-        answer = QMessageBox.question(self, self.tr("Merge duplicates"), question)
+        # No is the default: a merge cannot be undone, a stray Return must not do it.
+        answer = QMessageBox.question(
+            self,
+            self.tr("Merge duplicates"),
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
         return answer == QMessageBox.StandardButton.Yes

@@ -10,9 +10,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -155,10 +155,16 @@ def test_known_caller_pops_and_repeats_the_last_order_in_five_keys(
     assert f"№{desk.last_order_id}" in panel.last_order_label.text()
     assert window.intake.last_pop is not None and window.intake.last_pop.ms > 0
 
+    bar = window.call_bar
+    assert (bar.state_label.text(), bar.number_label.text()) == ("Ringing", "+7 916 123-45-67")
+    assert bar.answer_button.isEnabled() and not bar.hold_button.isEnabled()
+
     keys = Keyboard(qtbot, window)
     order_vm: Any = window.order_vm
     keys.press(Qt.Key.Key_F2)  # answer
     qtbot.waitUntil(lambda: answered(window), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: bar.state_label.text() == "On the line")
+    assert bar.hold_button.isEnabled() and not bar.answer_button.isEnabled()
     keys.press(Qt.Key.Key_Return)  # this is the client
     qtbot.waitUntil(lambda: order_vm.can_repeat, timeout=TIMEOUT_MS)
     keys.press(Qt.Key.Key_R, CTRL)  # repeat the last order
@@ -286,3 +292,46 @@ def test_failed_delivery_shows_up_flagged(
     assert number.text() == f"№{desk.failed_order_id}"
     assert state.text() == f"⚠ TO RESCHEDULE: {FAIL_REASON}"
     assert state.background().color() == WARNING_BACKGROUND
+
+
+def test_shift_lead_merges_the_duplicate_keeping_its_history(
+    qtbot: QtBot,
+    intake: IntakeViewModel,
+    worker: Any,
+    phone: Any,
+    desk: Desk,
+    call_in: Caller,
+    sessions: sessionmaker[Session],
+) -> None:
+    window = MainWindow(intake, CallLog(worker, phone, operator=OPERATOR), lead=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    ring(qtbot, window, call_in, PERSON_PHONE)
+    panel = window.caller_panel
+    assert panel.merge_button.isVisible() and panel.merge_button.isEnabled()
+
+    def confirm() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setFocus()
+        qtbot.keyClick(yes, Qt.Key.Key_Space)
+
+    QTimer.singleShot(200, confirm)
+    with qtbot.waitSignal(intake.lookup_ready, timeout=TIMEOUT_MS) as shown:
+        qtbot.keyClick(
+            panel.matches,
+            Qt.Key.Key_M,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    result = shown.args[0]
+    assert {m.client.id for m in result.matches} == {desk.world.person_id}
+    assert result.duplicate_groups == ()
+    assert panel.matches.topLevelItemCount() == 1
+    with sessions() as s:
+        merged = s.get(Client, desk.duplicate_id)
+        assert merged is not None and merged.merged_into_id == desk.world.person_id
+        kept = s.get(Client, desk.world.person_id)
+        assert kept is not None
+        assert len(kept.addresses) == 2  # the duplicate's address moved over
