@@ -180,3 +180,32 @@ def test_the_window_opens_when_the_sip_port_is_taken(start_workspace: Any, tmp_p
         window.intake.phone.answer(1)
         assert "not available" in window.statusBar().currentMessage()
         window.close()
+
+
+def test_the_relay_runs_when_a_sync_url_is_configured_and_stops_first(
+    qtbot: QtBot, start_workspace: Any, tmp_path: Path
+) -> None:
+    from tests.courier_sync.conftest import SyncService, issue_site_key, sqlite_service_db
+
+    service = SyncService(sqlite_service_db(tmp_path), tmp_path / "sync.log")
+    service.start()
+    try:
+        home = tmp_path / "synced"
+        home.mkdir()
+        key = issue_site_key(service.db_url)
+        (home / "config.toml").write_text(f'[sync]\napi_key = "{key}"\n', encoding="utf-8")
+        desk = start_workspace(
+            "--demo",
+            "--data-dir",
+            str(home),
+            "--sip-listen",
+            "127.0.0.1:0",
+            "--sync-url",
+            service.url,
+        )
+        label = desk.window.relay_label
+        qtbot.waitUntil(lambda: label.text().startswith("Sync: connected"), timeout=TIMEOUT_MS)
+        desk.window.close()
+        assert desk.relay is not None  # stopped by close(): the test would hang otherwise
+    finally:
+        service.stop()
