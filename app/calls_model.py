@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,12 +146,22 @@ class CallLog(QObject):
     error = Signal(str)
 
     def __init__(
-        self, worker: DbWorker, phone: PhoneLine, *, operator: str, parent: QObject | None = None
+        self,
+        worker: DbWorker,
+        phone: PhoneLine,
+        *,
+        operator: str,
+        dial: Callable[[str], None] | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        """Models over ``worker``'s database; call-backs dial through ``phone``."""
+        """Models over ``worker``'s database; call-backs go to ``dial`` (default: ``phone``).
+
+        Pass the intake's ``place_call`` so that the call-back is logged like every call.
+        """
         super().__init__(parent)
         self.worker = worker
         self.phone = phone
+        self.dial = dial or phone.dial
         self.operator = operator
         self.today = CallRecordsModel(self)
         self.callbacks = CallRecordsModel(self)
@@ -177,7 +188,7 @@ class CallLog(QObject):
         if not record.number:
             self.error.emit(_tr("This caller withheld the number: there is nothing to dial."))
             return
-        self.phone.dial(record.number)
+        self.dial(record.number)
         operator, interaction_id = self.operator, record.id
 
         def mark(session: Session) -> int:

@@ -164,6 +164,7 @@ class IntakeViewModel(QObject):
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._search_timer.timeout.connect(self._run_search)
         self.last_pop: ScreenPop | None = None
+        self._early: dict[int, list[CallStateChanged]] = {}
         phone.error.connect(self.error)
 
     # --- state ------------------------------------------------------------------------------
@@ -204,8 +205,13 @@ class IntakeViewModel(QObject):
             self.focus_id = call.call_id
         self.ringing.emit(call)
         self._changed()
-        started_at = dt.datetime.fromtimestamp(event.received_ns / 1e9, dt.UTC)
+        self._start(call)
+
+    def _start(self, call: LiveCall) -> None:
+        """Look the number up and log the call, in one worker job (the screen pop's path)."""
+        started_at = dt.datetime.fromtimestamp(call.received_ns / 1e9, dt.UTC)
         operator, region = self.operator, self.region
+        number, direction = call.number, call.direction
 
         def start(session: Session) -> _Started:
             # Lookup first: it is what the operator waits for; the log row can follow.
@@ -214,7 +220,7 @@ class IntakeViewModel(QObject):
             row = interactions.call_started(
                 session,
                 number=number,
-                direction=Direction.IN,
+                direction=direction,
                 operator=operator,
                 started_at=started_at,
                 # One owner: a missed call already names the client in the callback list.
@@ -228,6 +234,30 @@ class IntakeViewModel(QObject):
             lambda started: self._on_started(call.call_id, started),
             self._on_start_failed(call.call_id),
         )
+
+    def place_call(self, number: str) -> None:
+        """Dial out (a call-back); the call is logged as an outbound Interaction."""
+        self.phone.dial(number, lambda call_id: self._on_dialled(call_id, number))
+
+    def _on_dialled(self, call_id: int, number: str) -> None:
+        call = LiveCall(
+            call_id=call_id,
+            number=number,
+            label=number,
+            display_name="",
+            withheld=False,
+            direction=Direction.OUT,
+            received_ns=time.time_ns(),
+            state=CallState.CALLING,
+        )
+        call.waiting = any(not c.ended for c in self.calls.values())
+        self.calls[call_id] = call
+        if not call.waiting:
+            self.focus_id = call_id
+        self._start(call)
+        self._changed()
+        for event in self._early.pop(call_id, []):
+            self.on_call_state_changed(event)
 
     def _on_start_failed(self, call_id: int) -> Any:
         def failed(message: str) -> None:
@@ -250,7 +280,10 @@ class IntakeViewModel(QObject):
         pending, call.pending = call.pending, []
         for write in pending:
             write()
-        if call.call_id == self.focus_id:
+        if call.direction is Direction.OUT:
+            if call.call_id == self.focus_id and started.result is not None:
+                self.lookup_ready.emit(started.result)  # whom we are calling back
+        elif call.call_id == self.focus_id:
             self._show(call)
         else:
             self._log_pop(call, "waiting")
@@ -288,6 +321,9 @@ class IntakeViewModel(QObject):
         """Follow a call's state: the answer and the end are written to its Interaction."""
         call = self.calls.get(event.call_id)
         if call is None:
+            if event.direction == "out" and len(self._early) < 64:
+                # A call we dialled can report before dial() has returned its id to us.
+                self._early.setdefault(event.call_id, []).append(event)
             return
         call.state = event.state
         if event.state is CallState.ANSWERED:

@@ -247,7 +247,9 @@ class Workspace:
         self.intake = IntakeViewModel(self.worker, self.phone, operator=operator, region=region)
         self.bridge.incoming_call.connect(self.intake.on_incoming_call)
         self.bridge.call_state_changed.connect(self.intake.on_call_state_changed)
-        self.call_log = CallLog(self.worker, self.phone, operator=operator)
+        self.call_log = CallLog(
+            self.worker, self.phone, operator=operator, dial=self.intake.place_call
+        )
         self.order_vm = self._order_vm()
         self.new_client_vm = self._new_client_vm()
         if self.args.demo:

@@ -25,6 +25,7 @@ from dispatcher.interactions import CallResult
 from dispatcher.models import (
     Client,
     CourierTask,
+    Direction,
     Interaction,
     Order,
     OrderState,
@@ -83,7 +84,7 @@ def window(qtbot: QtBot, intake: IntakeViewModel, worker: Any, phone: Any) -> It
     from app.new_client import NewClientViewModel
     from app.order_entry import OrderEntryViewModel
 
-    call_log = CallLog(worker, phone, operator=OPERATOR)
+    call_log = CallLog(worker, phone, operator=OPERATOR, dial=intake.place_call)
     order_vm = OrderEntryViewModel(worker, actor=OPERATOR)
     new_client_vm = NewClientViewModel(worker)
     win = MainWindow(intake, call_log, order_vm=order_vm, new_client_vm=new_client_vm)
@@ -276,9 +277,21 @@ def test_missed_call_lands_on_the_callback_list_and_is_called_back(
     with qtbot.waitSignal(window.call_log.refreshed, timeout=TIMEOUT_MS):
         keys.press(Qt.Key.Key_D, CTRL)  # call back
     assert callbacks.rowCount() == 0
+
+    # The call-back is a call too: logged outbound, to the same number, and it ends.
+    def dialling() -> bool:
+        call = window.intake.focused
+        return call is not None and call.direction is Direction.OUT and bool(call.interaction_id)
+
+    qtbot.waitUntil(dialling, timeout=TIMEOUT_MS)
+    with qtbot.waitSignal(window.intake.call_finished, timeout=TIMEOUT_MS):
+        keys.press(Qt.Key.Key_F4)  # nobody answers there: hang up
+    qtbot.waitUntil(lambda: window.call_log.today.rowCount() == 2, timeout=TIMEOUT_MS)
     with sessions() as s:
-        (missed,) = s.scalars(select(Interaction))
+        missed, back = s.scalars(select(Interaction).order_by(Interaction.id))
         assert missed.result == CallResult.MISSED and missed.reviewed
+        assert back.direction is Direction.OUT and back.number == "+74951234567"
+        assert back.ended_at is not None
 
 
 def test_failed_delivery_shows_up_flagged(
