@@ -18,12 +18,14 @@ import argparse
 import getpass
 import itertools
 import logging
+import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -409,6 +411,20 @@ def _setup_logging(settings: Any) -> None:
         logging.basicConfig(level=logging.INFO)
 
 
+def _quit_on_signals(app: QApplication) -> None:
+    # Ctrl+C in a terminal or SIGTERM from a session manager: quit through the event loop so
+    # that SIP and the relay stop cleanly. Python runs signal handlers only between bytecodes,
+    # hence the idle timer that lets the interpreter look while Qt's loop waits.
+    def handler(_signum: int, _frame: object) -> None:
+        app.quit()
+
+    signal.signal(signal.SIGINT, handler)
+    signal.signal(signal.SIGTERM, handler)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the workspace; returns the exit code."""
     pin_bools()  # before the first signal: PySide6 6.12.0 leaks refs to True (see pyside_fix)
@@ -438,6 +454,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Dispatch Desk", f"The workspace could not start:\n{exc}")
         return EXIT_CONFIG
     app.aboutToQuit.connect(workspace.stop)
+    _quit_on_signals(app)
     try:
         return app.exec()
     finally:
