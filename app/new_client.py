@@ -5,31 +5,46 @@ existing clients (debounced, on the DbWorker); the form lists what looks like th
 so the operator can pick it instead of creating a duplicate.
 
 Signals:
-    changed(): a field, the busy flag or what is missing changed.
+    changed(): a field, the busy flag, what is missing or a field's message changed.
     warnings_changed(list): the current duplicate warnings (planning.DuplicateWarning items).
     created(int): the client was saved; its id.
     error(str): a readable message; nothing was written.
+
+Each field answers bad input with its own message (``field_messages``): what is malformed
+shows while the operator types, what is missing once Save was pressed. When a save fails
+(e.g. the database is locked or down) the form keeps everything and, given a DraftStore,
+writes it to disk until a save succeeds; ``restore_draft()`` brings it back after a restart.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QKeySequence
 from sqlalchemy.orm import Session
 
-from app.worker import DbWorker
+from app.drafts import NEW_CLIENT, DraftStore
+from app.shortcuts import Key, sequence
+from app.worker import UNEXPECTED, DbWorker
 from dispatcher import planning
-from dispatcher.clients import AddressInput, NewClient, add_client
+from dispatcher.clients import AddressInput, NewClient, add_client, inn_is_valid
 from dispatcher.models import ClientKind
 from dispatcher.phones import PhoneStatus, parse_phone
 
 logger = logging.getLogger(__name__)
 
 WARNING_DELAY_MS = 250
+
+# The column sizes of dispatcher.models: longer input would fail on PostgreSQL at save time.
+NAME_LIMIT = 300
+ADDRESS_LIMIT = 500
+ADDRESS_DETAIL_LIMIT = 20  # entrance, floor, flat
 
 # A comma before "доб."/"ext" belongs to the number (an extension), not between two numbers.
 _SEPARATOR = re.compile(r"[;\n]|,(?!\s*(?:доб|ext|x\b|вн))", re.IGNORECASE)
@@ -61,6 +76,44 @@ class AddressDraft:
         )
 
 
+class ClientField(StrEnum):
+    """The fields of the form that carry their own message (addresses: ``address_field(i)``)."""
+
+    NAME = "name"
+    INN = "inn"
+    PHONES = "phones"
+
+
+def address_field(index: int) -> str:
+    """The ``field_messages`` key of the ``index``-th delivery point."""
+    return f"address.{index}"
+
+
+@dataclass(frozen=True, slots=True)
+class ClientDraft:
+    """The form's input as it is written to the DraftStore."""
+
+    kind: str
+    name: str
+    inn: str
+    phones: list[str] = field(default_factory=list)
+    addresses: list[dict[str, str]] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ClientDraft:
+        """The draft from its JSON form (unknown address keys are ignored)."""
+        known = set(AddressDraft.__dataclass_fields__)
+        return cls(
+            kind=str(data.get("kind", ClientKind.PERSON.value)),
+            name=str(data.get("name", "")),
+            inn=str(data.get("inn", "")),
+            phones=[str(p) for p in data.get("phones", [])],
+            addresses=[
+                {k: str(v) for k, v in a.items() if k in known} for a in data.get("addresses", [])
+            ],
+        )
+
+
 class NewClientViewModel(QObject):
     """The new-client form's state, its live duplicate check and its save."""
 
@@ -70,12 +123,25 @@ class NewClientViewModel(QObject):
     error = Signal(str)
 
     def __init__(
-        self, worker: DbWorker, *, region: str = "RU", parent: QObject | None = None
+        self,
+        worker: DbWorker,
+        *,
+        region: str = "RU",
+        drafts: DraftStore | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        """A form saving through ``worker``; phones are read in ``region``'s numbering plan."""
+        """A form saving through ``worker``; phones are read in ``region``'s numbering plan.
+
+        With ``drafts``, input whose save failed is kept on disk until a save succeeds.
+        """
         super().__init__(parent)
         self._worker = worker
         self._region = region
+        self._drafts = drafts
+        # A save failed and its input is on disk: later edits go there too.
+        self._draft_pending = False
+        self._restored_at: dt.datetime | None = None
+        self._save_failure = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(WARNING_DELAY_MS)
@@ -92,6 +158,8 @@ class NewClientViewModel(QObject):
         self._phones: list[str] = [""]
         self._addresses: list[AddressDraft] = [AddressDraft()]
         self._warnings: list[Any] = []
+        # Empty required fields are pointed at only after Save was pressed, not while typing.
+        self._save_pressed = False
 
     # ---- state ------------------------------------------------------------------------
 
@@ -157,9 +225,89 @@ class NewClientViewModel(QObject):
         return out
 
     @property
+    def field_messages(self) -> dict[str, str]:
+        """Each field's problem to show next to it (``ClientField`` or ``address_field(i)``)."""
+        return self._messages(required=self._save_pressed)
+
+    def _messages(self, *, required: bool) -> dict[str, str]:
+        """Malformed fields, plus empty required ones when ``required``."""
+        out: dict[str, str] = {}
+        name = " ".join(self._name.split())
+        if not name and required:
+            out[ClientField.NAME] = self.tr("Type the client's name.")
+        elif len(name) > NAME_LIMIT:
+            out[ClientField.NAME] = self.tr("The name is {0} characters long; at most {1}.").format(
+                len(name), NAME_LIMIT
+            )
+        inn = self._inn_message(required)
+        if inn:
+            out[ClientField.INN] = inn
+        phones = self.phone_problems()
+        if phones:
+            out[ClientField.PHONES] = " ".join(phones)
+        for index, address in enumerate(self._addresses):
+            message = self._address_message(address)
+            if message:
+                out[address_field(index)] = message
+        if required and not any(a.text.strip() for a in self._addresses):
+            out[address_field(0)] = self.tr("Type the delivery address.")
+        return out
+
+    def _inn_message(self, required: bool) -> str:
+        inn = self._inn.strip()
+        if self._kind is not ClientKind.COMPANY or not inn:
+            return ""  # an INN is optional, and private persons have none on the form
+        if not inn.isdigit() or not inn.isascii():
+            return self.tr("An INN has digits only.")
+        if len(inn) > 12:
+            return self.tr("An INN has 10 digits (company) or 12 (entrepreneur).")
+        if len(inn) in (10, 12):
+            if not inn_is_valid(inn):
+                return self.tr("INN {0} is not valid: its check digit is wrong.").format(inn)
+            return ""
+        # Still typing: a short INN is pointed at only once Save was pressed.
+        if required:
+            return self.tr("An INN has 10 digits (company) or 12 (entrepreneur).")
+        return ""
+
+    def _address_message(self, address: AddressDraft) -> str:
+        if len(address.text.strip()) > ADDRESS_LIMIT:
+            return self.tr("The address is {0} characters long; at most {1}.").format(
+                len(address.text.strip()), ADDRESS_LIMIT
+            )
+        details = (address.entrance, address.floor, address.flat)
+        if any(len(part.strip()) > ADDRESS_DETAIL_LIMIT for part in details):
+            return self.tr("Entrance, floor and flat take at most {0} characters each.").format(
+                ADDRESS_DETAIL_LIMIT
+            )
+        return ""
+
+    def _malformed(self) -> list[str]:
+        """Messages of fields whose content is wrong (not merely empty)."""
+        return list(self._messages(required=False).values())
+
+    @property
     def can_save(self) -> bool:
-        """Name and address are there, phones are readable and nothing is being saved."""
-        return not self._saving and not self.missing and not self.phone_problems()
+        """Name and address are there, every field reads well and nothing is being saved."""
+        return not self._saving and not self.missing and not self._malformed()
+
+    @property
+    def save_failure(self) -> str:
+        """Why the last save failed and that the input is kept, or ''."""
+        return self._save_failure
+
+    @property
+    def draft_pending(self) -> bool:
+        """The input on screen is kept on disk because a save did not go through."""
+        return self._draft_pending
+
+    @property
+    def restored_text(self) -> str:
+        """'An unsaved client from … was restored', after ``restore_draft()``; else ''."""
+        if self._restored_at is None:
+            return ""
+        when = self._restored_at.astimezone()
+        return self.tr("An unsaved client from {0} was restored.").format(f"{when:%d.%m.%Y %H:%M}")
 
     # ---- editing ----------------------------------------------------------------------
 
@@ -169,6 +317,10 @@ class NewClientViewModel(QObject):
         self._timer.stop()
         had_warnings = bool(self._warnings)
         self._reset()
+        # A pending draft stays on disk (restored at the next start); this form is a new one.
+        self._draft_pending = False
+        self._restored_at = None
+        self._save_failure = ""
         self._phones = [phone.strip()]
         self.changed.emit()
         if had_warnings:
@@ -244,6 +396,8 @@ class NewClientViewModel(QObject):
             self._edited()
 
     def _edited(self) -> None:
+        if self._draft_pending:
+            self._write_draft()  # what is typed after a failed save must survive a crash too
         self.changed.emit()
         self._timer.start()  # restarts: the check runs once the operator pauses
 
@@ -307,12 +461,15 @@ class NewClientViewModel(QObject):
         """Register the client (nothing is written if any part is bad); emits ``created``."""
         if self._saving:
             return  # a second Return must not register the client twice
+        self._save_pressed = True
         missing = self.missing
         if missing:
+            self.changed.emit()
             self.error.emit(self.tr("To save the client, add {0}.").format(", ".join(missing)))
             return
-        problems = self.phone_problems()
+        problems = list(self.field_messages.values())
         if problems:
+            self.changed.emit()
             self.error.emit(" ".join(problems))
             return
         data = NewClient(
@@ -335,10 +492,86 @@ class NewClientViewModel(QObject):
 
     def _on_saved(self, client_id: int) -> None:
         self._saving = False
+        self._save_failure = ""
+        self._restored_at = None
+        if self._draft_pending and self._drafts is not None:
+            self._drafts.clear(NEW_CLIENT)
+        self._draft_pending = False
         self.changed.emit()
         self.created.emit(client_id)
 
     def _on_save_failed(self, message: str) -> None:
+        # Everything typed stays in the form; with a DraftStore it is also put on disk.
         self._saving = False
-        self.error.emit(message)
+        self._draft_pending = self._drafts is not None
+        kept = self._write_draft() if self._drafts is not None else False
+        self._save_failure = self._failure_text(message, kept)
+        self.error.emit(self._save_failure)
+        self.changed.emit()
+
+    def _failure_text(self, message: str, kept_on_disk: bool) -> str:
+        key = QKeySequence(sequence(Key.SEND_TO_DELIVERY)).toString(
+            QKeySequence.SequenceFormat.NativeText
+        )
+        if message == UNEXPECTED:
+            # The worker's generic text is for unexpected errors: a locked or absent database.
+            reason = self.tr("the database could not be written (details are in the log)")
+        else:
+            reason = message.rstrip(". ")
+        if kept_on_disk:
+            text = self.tr(
+                "Not saved: {0}. Your input is kept and saved on this computer; "
+                "press {1} to try again."
+            )
+        else:
+            text = self.tr("Not saved: {0}. Your input is kept; press {1} to try again.")
+        return text.format(reason, key)
+
+    # ---- drafts -----------------------------------------------------------------------
+
+    def draft(self) -> ClientDraft:
+        """The form's input as a draft."""
+        return ClientDraft(
+            kind=self._kind.value,
+            name=self._name,
+            inn=self._inn,
+            phones=list(self._phones),
+            addresses=[
+                {name: getattr(a, name) for name in AddressDraft.__dataclass_fields__}
+                for a in self._addresses
+            ],
+        )
+
+    def _write_draft(self) -> bool:
+        return self._drafts is not None and self._drafts.save(NEW_CLIENT, self.draft())
+
+    def restore_draft(self) -> bool:
+        """Put a draft kept on disk back into the form; False when there is none."""
+        saved = self._drafts.load(NEW_CLIENT) if self._drafts is not None else None
+        if saved is None:
+            return False
+        draft = ClientDraft.from_json(saved.data)
+        self._check_gen += 1
+        self._reset()
+        try:
+            self._kind = ClientKind(draft.kind)
+        except ValueError:
+            self._kind = ClientKind.PERSON
+        self._name = draft.name
+        self._inn = draft.inn
+        self._phones = list(draft.phones) or [""]
+        self._addresses = [AddressDraft(**a) for a in draft.addresses] or [AddressDraft()]
+        self._draft_pending = True  # still only on disk: a successful save removes it
+        self._restored_at = saved.saved_at
+        self._save_failure = ""
+        self.changed.emit()
+        self._timer.start()  # the database may have got this client meanwhile: warn about it
+        return True
+
+    def discard_draft(self) -> None:
+        """Forget the draft on disk (the operator does not want it any more); the form stays."""
+        if self._drafts is not None:
+            self._drafts.clear(NEW_CLIENT)
+        self._draft_pending = False
+        self._restored_at = None
         self.changed.emit()

@@ -13,6 +13,14 @@ Signals:
     rejected(int): the interest was closed as lost.
     error(str): a readable message; nothing was written.
     suggestion(str): the courier suggestion for the chosen address and day, as text.
+
+Bad input is answered per field (``field_messages``): malformed values (a date in the past,
+a comment too long for the courier's phone, a refused quantity or window) at once, empty
+required fields once Send was pressed. When a send fails (e.g. the database is locked or
+down) the draft stays on screen and, given a DraftStore, on disk until a send succeeds;
+``restore_draft()`` reopens it after a restart. Retrying is pressing Send again: no timer
+re-sends behind the operator's back (the client agreed to a slot on the phone; an order
+written minutes later, or twice after the operator re-typed it, would surprise everyone).
 """
 
 from __future__ import annotations
@@ -20,15 +28,16 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from sqlalchemy.orm import Session
 
+from app.drafts import ORDER, DraftStore
 from app.shortcuts import Key, sequence
-from app.worker import DbWorker
+from app.worker import UNEXPECTED, DbWorker
 from dispatcher import orders, planning
 from dispatcher.catalog import format_money
 from dispatcher.couriers import active_couriers
@@ -37,6 +46,22 @@ from dispatcher.lookup import AddressSummary, OrderSummary
 from dispatcher.models import OrderState
 
 logger = logging.getLogger(__name__)
+
+# The courier app's task contract carries at most 2000 characters of comment (Text2000).
+COMMENT_LIMIT = 2000
+MAX_QTY = 10_000
+
+
+class OrderField(StrEnum):
+    """The parts of the order panel that carry their own message."""
+
+    ADDRESS = "address"
+    LINES = "lines"
+    QUANTITY = "quantity"
+    COURIER = "courier"
+    DATE = "date"
+    WINDOW = "window"
+    COMMENT = "comment"
 
 
 class OrderMode(StrEnum):
@@ -72,6 +97,43 @@ class DraftLine:
     def amount_text(self) -> str:
         """The line's amount as the operator reads it."""
         return format_money(self.amount_kop)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    """The panel's input as it is written to the DraftStore (ids, codes and ISO texts)."""
+
+    client_id: int
+    contact_id: int | None = None
+    interaction_id: int | None = None
+    order_id: int | None = None  # a saved order being re-sent or reassigned
+    lines: list[dict[str, Any]] = field(default_factory=list)  # code, name, qty
+    address_id: int | None = None
+    courier_id: int | None = None
+    date: str | None = None
+    window_start: str | None = None
+    window_end: str | None = None
+    comment: str = ""
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> OrderDraft:
+        """The draft from its JSON form; raises KeyError/TypeError/ValueError when malformed."""
+        known = set(cls.__dataclass_fields__)
+        draft = cls(**{k: v for k, v in data.items() if k in known})
+        _ = draft.day, draft.window  # malformed dates fail here, not later in the panel
+        return draft
+
+    @property
+    def day(self) -> dt.date | None:
+        """The delivery date."""
+        return dt.date.fromisoformat(self.date) if self.date else None
+
+    @property
+    def window(self) -> tuple[dt.time | None, dt.time | None]:
+        """The delivery window, or (None, None)."""
+        if not (self.window_start and self.window_end):
+            return (None, None)
+        return dt.time.fromisoformat(self.window_start), dt.time.fromisoformat(self.window_end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,13 +215,25 @@ class OrderEntryViewModel(QObject):
     suggestion = Signal(str)
 
     def __init__(
-        self, worker: DbWorker, *, actor: str, region: str = "RU", parent: QObject | None = None
+        self,
+        worker: DbWorker,
+        *,
+        actor: str,
+        region: str = "RU",
+        drafts: DraftStore | None = None,
+        parent: QObject | None = None,
     ) -> None:
-        """A view model saving through ``worker`` on behalf of operator ``actor``."""
+        """A view model saving through ``worker`` on behalf of operator ``actor``.
+
+        With ``drafts``, an order whose send failed is kept on disk until a send succeeds.
+        """
         super().__init__(parent)
         self._worker = worker
         self._actor = actor
         self._region = region
+        self._drafts = drafts
+        # A restored draft waits for its client card before it is put on screen.
+        self._pending_restore: tuple[OrderDraft, dt.datetime] | None = None
         # Each load/suggestion bumps its generation; answers to an older one are dropped.
         self._load_gen = 0
         self._suggest_gen = 0
@@ -172,6 +246,8 @@ class OrderEntryViewModel(QObject):
         self._windows: tuple[tuple[dt.time, dt.time], ...] = tuple(planning.DELIVERY_WINDOWS)
         self._status = ""
         self._reset_client()
+        # While a failed send's draft is on disk, every change goes there too.
+        self.changed.connect(self._keep_draft)
 
     # ---- state ------------------------------------------------------------------------
 
@@ -180,6 +256,9 @@ class OrderEntryViewModel(QObject):
         self._client_id: int | None = None
         self._contact_id: int | None = None
         self._interaction_id: int | None = None
+        # Another client's order: a pending draft stays on disk (restored at the next start).
+        self._draft_pending = False
+        self._restored_at: dt.datetime | None = None
         self._reset_draft()
 
     def _reset_draft(self) -> None:
@@ -196,6 +275,10 @@ class OrderEntryViewModel(QObject):
         self._comment = ""
         self._slot_confirmed = False
         self._send_when_ready = False
+        # Edits the panel refused, by field; cleared when that field is changed successfully.
+        self._refused: dict[OrderField, str] = {}
+        # Empty required fields are pointed at only after Send was pressed, not while typing.
+        self._send_pressed = False
 
     @property
     def mode(self) -> OrderMode:
@@ -384,9 +467,68 @@ class OrderEntryViewModel(QObject):
         return out
 
     @property
+    def field_messages(self) -> dict[OrderField, str]:
+        """Each field's problem to show next to it."""
+        if self._card is None:
+            return {}
+        out: dict[OrderField, str] = {}
+        required = self._send_pressed
+        if self._mode is not OrderMode.REASSIGN and required:
+            if self._address_id is None:
+                out[OrderField.ADDRESS] = self.tr("Choose the delivery address.")
+            if not self._lines:
+                out[OrderField.LINES] = self.tr("Add at least one product.")
+        if self._courier_id is None and required:
+            out[OrderField.COURIER] = self.tr("Choose a courier.")
+        if self._day is None:
+            if required:
+                out[OrderField.DATE] = self.tr("Choose the delivery date.")
+        elif self._day < orders.moscow_today():
+            out[OrderField.DATE] = self.tr(
+                "{0:%d.%m.%Y} is in the past: choose today or a later day."
+            ).format(self._day)
+        start, end = self._window
+        if start is not None and end is not None and start >= end:
+            out[OrderField.WINDOW] = self.tr("The window must end after it starts.")
+        if len(self._comment) > COMMENT_LIMIT:
+            out[OrderField.COMMENT] = self.tr(
+                "The comment is {0} characters long; the courier's phone takes {1}."
+            ).format(len(self._comment), COMMENT_LIMIT)
+        if (
+            self._mode is OrderMode.REASSIGN
+            and required
+            and self._order is not None
+            and not self._slot_missing()
+            and not self._slot_differs(self._order)
+        ):
+            out[OrderField.COURIER] = self.tr("Choose another courier, date or window.")
+        out.update(self._refused)
+        return out
+
+    def _malformed(self) -> list[str]:
+        """Messages of values that are wrong (not merely missing) and stop a send."""
+        out = []
+        if len(self._comment) > COMMENT_LIMIT and self._mode is OrderMode.NEW:
+            out.append(self.field_messages[OrderField.COMMENT])
+        return out
+
+    @property
     def can_send(self) -> bool:
         """Everything is filled in and nothing is being written."""
-        return not self._saving and not self.missing
+        return not self._saving and not self.missing and not self._malformed()
+
+    @property
+    def draft_pending(self) -> bool:
+        """The order on screen is kept on disk because a send did not go through."""
+        return self._draft_pending
+
+    @property
+    def restored_text(self) -> str:
+        """'An unsaved order from … was restored', after ``restore_draft()``; else ''."""
+        if self._restored_at is None:
+            return ""
+        when = self._restored_at.astimezone()
+        return self.tr("An unsaved order from {0} was restored.").format(f"{when:%d.%m.%Y %H:%M}")
 
     def couriers(self) -> list[Choice]:
         """The active couriers, by name."""
@@ -414,6 +556,7 @@ class OrderEntryViewModel(QObject):
         self, client_id: int, contact_id: int | None = None, interaction_id: int | None = None
     ) -> None:
         """Load the client card (addresses, price list, last order, deliveries) for a new order."""
+        self._pending_restore = None
         self._load_gen += 1
         gen = self._load_gen
         self._reset_client()
@@ -435,6 +578,7 @@ class OrderEntryViewModel(QObject):
 
     def open_order(self, order_id: int) -> None:
         """Open a saved order: in delivery to reassign it, a failed delivery to send it again."""
+        self._pending_restore = None
         self._load_gen += 1
         gen = self._load_gen
         interaction_id = self._interaction_id
@@ -460,6 +604,12 @@ class OrderEntryViewModel(QObject):
         self._loading -= 1
         if gen == self._load_gen:
             self._send_when_ready = False
+            if self._pending_restore is not None:
+                # The draft stays on disk: the next start (or restore_draft()) tries again.
+                self._pending_restore = None
+                message = self.tr(
+                    "The unsaved order could not be reopened: {0} It stays saved on this computer."
+                ).format(message)
             self.error.emit(message)
         self.changed.emit()
 
@@ -470,6 +620,11 @@ class OrderEntryViewModel(QObject):
             return
         order = loaded.order
         if order is not None and order.state not in (OrderState.DELIVERY, OrderState.INTEREST):
+            if self._pending_restore is not None and self._drafts is not None:
+                # Someone finished the order meanwhile: its draft has nothing left to change.
+                logger.info("dropping the draft of order #%s: it is %s", order.id, order.state)
+                self._drafts.clear(ORDER)
+            self._pending_restore = None
             self._reset_client()
             self.error.emit(
                 self.tr("Order #{0} is {1}: it cannot be changed any more.").format(
@@ -509,6 +664,9 @@ class OrderEntryViewModel(QObject):
                 self._apply_suggestion(loaded.suggestion)
                 if self._courier_id is None:
                     self._courier_id = order.courier_id
+        if self._pending_restore is not None:
+            self._apply_draft(*self._pending_restore)
+            self._pending_restore = None
         self.changed.emit()
         self._run_pending_send()
 
@@ -534,6 +692,7 @@ class OrderEntryViewModel(QObject):
 
     def clear(self) -> None:
         """Forget the client and the draft (the call ended or another client was chosen)."""
+        self._pending_restore = None
         self._load_gen += 1
         self._suggest_gen += 1
         self._reset_client()
@@ -587,15 +746,18 @@ class OrderEntryViewModel(QObject):
         else:
             item = next((p for p in self.products if p.product_id == product), None)
         if item is None:
-            self.error.emit(self.tr("{0} is not in this client's price list.").format(product))
+            self._refuse(
+                OrderField.LINES, self.tr("{0} is not in this client's price list.").format(product)
+            )
             return None
         for index, line in enumerate(self._lines):
             if line.product_id == item.product_id:
                 return index if self.change_qty(index, qty) else None
-        if not 1 <= qty <= 10_000:
-            self.error.emit(self.tr("Quantity must be between 1 and 10 000."))
+        if not 1 <= qty <= MAX_QTY:
+            self._refuse(OrderField.QUANTITY, self.tr("Quantity must be between 1 and 10 000."))
             return None
         self._lines.append(DraftLine(item.product_id, item.code, item.name, item.price_kop, qty))
+        self._accept(OrderField.LINES, OrderField.QUANTITY)
         self.changed.emit()
         return len(self._lines) - 1
 
@@ -608,12 +770,13 @@ class OrderEntryViewModel(QObject):
         if not self._require_editable() or not self._has(index):
             return False
         qty = max(1, qty)
-        if qty > 10_000:
-            self.error.emit(self.tr("Quantity must be between 1 and 10 000."))
+        if qty > MAX_QTY:
+            self._refuse(OrderField.QUANTITY, self.tr("Quantity must be between 1 and 10 000."))
             return False
+        self._accept(OrderField.QUANTITY)
         if qty != self._lines[index].qty:
             self._lines[index] = replace(self._lines[index], qty=qty)
-            self.changed.emit()
+        self.changed.emit()
         return True
 
     def remove_line(self, index: int) -> bool:
@@ -629,8 +792,11 @@ class OrderEntryViewModel(QObject):
         if address_id == self._address_id or self._mode is OrderMode.REASSIGN:
             return
         if address_id is not None and all(a.id != address_id for a in self.addresses):
-            self.error.emit(self.tr("This address is not a delivery point of the client."))
+            self._refuse(
+                OrderField.ADDRESS, self.tr("This address is not a delivery point of the client.")
+            )
             return
+        self._accept(OrderField.ADDRESS)
         self._address_id = address_id
         self._slot_confirmed = False
         self.changed.emit()
@@ -657,8 +823,10 @@ class OrderEntryViewModel(QObject):
     def set_window(self, start: dt.time | None, end: dt.time | None) -> None:
         """Choose the delivery window, or (None, None) for any time of the day."""
         if (start is None) != (end is None) or (start and end and start >= end):
-            self.error.emit(self.tr("A time window needs a start before its end."))
+            self._refuse(OrderField.WINDOW, self.tr("A time window needs a start before its end."))
             return
+        if self._refused.pop(OrderField.WINDOW, None) is not None:
+            self.changed.emit()
         if (start, end) == self._window:
             return
         self._window = (start, end)
@@ -679,6 +847,16 @@ class OrderEntryViewModel(QObject):
 
     def _has(self, index: int) -> bool:
         return 0 <= index < len(self._lines)
+
+    def _refuse(self, where: OrderField, message: str) -> None:
+        """The edit was not taken: say why next to the field and in the error line."""
+        self._refused[where] = message
+        self.changed.emit()
+        self.error.emit(message)
+
+    def _accept(self, *fields: OrderField) -> None:
+        for where in fields:
+            self._refused.pop(where, None)
 
     def _require_editable(self) -> bool:
         if self._card is None:
@@ -751,9 +929,16 @@ class OrderEntryViewModel(QObject):
         if self._mode is OrderMode.REASSIGN:
             self.save_reassignment()
             return
+        self._send_pressed = True
         missing = self.missing
         if missing:
+            self.changed.emit()  # the fields now point at what they lack
             self.error.emit(self.tr("To send the order, add {0}.").format(", ".join(missing)))
+            return
+        malformed = self._malformed()
+        if malformed:
+            self.changed.emit()
+            self.error.emit(" ".join(malformed))
             return
         slot = self._slot()
         client_id, contact_id = self._client_id, self._contact_id
@@ -791,7 +976,7 @@ class OrderEntryViewModel(QObject):
             _link_call(session, interaction_id, client_id=client_id, order_id=order_id)
             return order_id
 
-        self._save(job, self._on_sent)
+        self._save(job, self._on_sent, Key.SEND_TO_DELIVERY)
 
     def save_reassignment(self) -> None:
         """Give the order in delivery the courier and slot on screen (old task cancelled)."""
@@ -800,8 +985,10 @@ class OrderEntryViewModel(QObject):
         if self._mode is not OrderMode.REASSIGN or self._order is None:
             self.error.emit(self.tr("Open an order that is out for delivery first."))
             return
+        self._send_pressed = True
         missing = self.missing
         if missing:
+            self.changed.emit()
             self.error.emit(
                 self.tr("To reassign the order, choose {0}.").format(", ".join(missing))
             )
@@ -813,7 +1000,7 @@ class OrderEntryViewModel(QObject):
             orders.reassign(session, order_id, slot, actor=actor, expected_version=version)
             return order_id
 
-        self._save(job, self._on_reassigned)
+        self._save(job, self._on_reassigned, Key.SEND_TO_DELIVERY)
 
     def reject(self, reason_id: int, why: str = "") -> None:
         """Close the interest as lost with a reason; a draft is saved as a rejected interest."""
@@ -855,7 +1042,7 @@ class OrderEntryViewModel(QObject):
             _link_call(session, interaction_id, client_id=client_id, order_id=order_id)
             return order_id
 
-        self._save(job, self._on_rejected)
+        self._save(job, self._on_rejected, Key.REJECT_ORDER)
 
     def _slot(self) -> orders.Slot:
         assert self._courier_id is not None and self._day is not None
@@ -868,19 +1055,39 @@ class OrderEntryViewModel(QObject):
             or (order.window_start, order.window_end) != self._window
         )
 
-    def _save(self, job: Callable[[Session], int], on_done: Callable[[int], None]) -> None:
+    def _save(
+        self, job: Callable[[Session], int], on_done: Callable[[int], None], retry: Key
+    ) -> None:
         self._saving = True
         self._send_when_ready = False
         self.changed.emit()
-        self._worker.submit(job, on_done, self._on_save_failed)
+        self._worker.submit(job, on_done, lambda message: self._on_save_failed(message, retry))
 
-    def _on_save_failed(self, message: str) -> None:
+    def _on_save_failed(self, message: str, retry: Key) -> None:
+        # The job rolled back as a whole; the draft stays on screen and, if we can, on disk.
         self._saving = False
-        self.error.emit(message)
+        self._draft_pending = self._drafts is not None
+        kept = self._write_draft()
+        if message == UNEXPECTED:
+            # The worker's generic text is for unexpected errors: a locked or absent database.
+            reason = self.tr("the database could not be written (details are in the log)")
+        else:
+            reason = message.rstrip(". ")
+        if kept:
+            text = self.tr(
+                "Not saved: {0}. Your input is kept and saved on this computer; "
+                "press {1} to try again."
+            )
+        else:
+            text = self.tr("Not saved: {0}. Your input is kept; press {1} to try again.")
+        self.error.emit(text.format(reason, sequence(retry)))
         self.changed.emit()
 
     def _finish(self, status: str) -> None:
         self._saving = False
+        if self._draft_pending and self._drafts is not None:
+            self._drafts.clear(ORDER)  # written to the database: nothing is pending any more
+        self._draft_pending = False
         self._status = status
         client_id, contact_id, interaction_id = (
             self._client_id,
@@ -914,6 +1121,93 @@ class OrderEntryViewModel(QObject):
         if self._send_when_ready and not (self._loading or self._suggesting):
             self._send_when_ready = False
             self.send_to_delivery()
+
+    # ---- drafts -----------------------------------------------------------------------
+
+    def draft(self) -> OrderDraft | None:
+        """The order on screen as a draft, or None without a client."""
+        if self._card is None or self._client_id is None:
+            return None
+        start, end = self._window
+        return OrderDraft(
+            client_id=self._client_id,
+            contact_id=self._contact_id,
+            interaction_id=self._interaction_id,
+            order_id=self.order_id,
+            lines=[{"code": x.code, "name": x.name, "qty": x.qty} for x in self._lines],
+            address_id=self._address_id,
+            courier_id=self._courier_id,
+            date=self._day.isoformat() if self._day else None,
+            window_start=start.isoformat("minutes") if start else None,
+            window_end=end.isoformat("minutes") if end else None,
+            comment=self._comment,
+        )
+
+    def _write_draft(self) -> bool:
+        draft = self.draft()
+        return self._drafts is not None and draft is not None and self._drafts.save(ORDER, draft)
+
+    def _keep_draft(self) -> None:
+        if self._draft_pending and not self._loading and not self._saving:
+            self._write_draft()
+
+    def restore_draft(self) -> bool:
+        """Reopen an order kept on disk (its client card loads first); False when there is none."""
+        saved = self._drafts.load(ORDER) if self._drafts is not None else None
+        if saved is None:
+            return False
+        try:
+            draft = OrderDraft.from_json(saved.data)
+        except (KeyError, TypeError, ValueError):
+            logger.exception("The order draft cannot be used: %r", saved.data)
+            return False
+        if draft.order_id is not None:
+            self._interaction_id = draft.interaction_id
+            self.open_order(draft.order_id)
+        else:
+            self.load_client(draft.client_id, draft.contact_id, draft.interaction_id)
+        # Set after the load started: starting a load forgets any older pending restore.
+        self._pending_restore = (draft, saved.saved_at)
+        return True
+
+    def discard_draft(self) -> None:
+        """Forget the order draft on disk (the operator does not want it); the panel stays."""
+        if self._drafts is not None:
+            self._drafts.clear(ORDER)
+        self._draft_pending = False
+        self._restored_at = None
+        self.changed.emit()
+
+    def _apply_draft(self, draft: OrderDraft, saved_at: dt.datetime) -> None:
+        """Put a restored draft over the freshly loaded card (today's prices and couriers)."""
+        if self._mode is OrderMode.NEW:
+            lines = []
+            for line in draft.lines:
+                item = next((p for p in self.products if p.code == line.get("code")), None)
+                if item is None:
+                    self.error.emit(
+                        self.tr("{0} is not in this client's price list any more.").format(
+                            line.get("name") or line.get("code")
+                        )
+                    )
+                    continue
+                qty = min(max(1, int(line.get("qty", 1))), MAX_QTY)
+                lines.append(DraftLine(item.product_id, item.code, item.name, item.price_kop, qty))
+            self._lines = lines
+            self._comment = draft.comment
+        if self.address_editable and any(a.id == draft.address_id for a in self.addresses):
+            self._address_id = draft.address_id
+        courier = self._active_courier(draft.courier_id)
+        if courier is not None:
+            self._courier_id = courier
+            self._courier_by_operator = True
+        if draft.day is not None:
+            self._day = draft.day  # a day now in the past is kept and pointed at, not changed
+        start, end = draft.window
+        if start is None or end is None or start < end:
+            self._window = (start, end)
+        self._draft_pending = True  # only on disk still: a successful send removes it
+        self._restored_at = saved_at
 
 
 def _default_address(card: Any, contact_id: int | None) -> int | None:

@@ -1,9 +1,11 @@
 """The new-client form: a caller who is not in the database yet.
 
-Top to bottom: private person or company, the name, the INN (companies), the phones (the
-caller's number is already there), the delivery address with entrance, floor, flat and a
-note for the courier (more addresses with "Another address"), the list of existing clients
-that look the same, and Save. Tab walks the fields in that order; Return saves once a name
+Top to bottom: a banner when an unsaved client was restored (with Discard), private person
+or company, the name, the INN (companies), the phones (the caller's number is already
+there), the delivery address with entrance, floor, flat and a note for the courier (more
+addresses with "Another address"), the list of existing clients that look the same, and
+Save. Under each field a small red line says what is wrong with it; a failed save says so
+above Save and keeps the input. Tab walks the fields in that order; Return saves once a name
 and an address are there (before that it moves on to the next field), Ctrl+Return saves.
 Choosing a warning (Return or a click) means "this is that client": ``use_existing`` is
 emitted with its id. The logic lives in ``NewClientViewModel``.
@@ -33,8 +35,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.new_client import NewClientViewModel
+from app.new_client import ClientField, NewClientViewModel, address_field
 from app.shortcuts import Key, sequence
+from app.widgets.order_panel import BANNER_STYLE, FieldMessage
 from dispatcher.models import ClientKind
 
 logger = logging.getLogger(__name__)
@@ -70,10 +73,12 @@ class AddressFields(QGroupBox):
             details.addWidget(QLabel(label))
             details.addWidget(field)
         details.addStretch(1)
+        self.message = FieldMessage(self.text)
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addLayout(details)
         layout.addWidget(self.notes)
+        layout.addWidget(self.message)
 
     def fields(self) -> list[QLineEdit]:
         """The fields in Tab order."""
@@ -90,6 +95,10 @@ class NewClientForm(QWidget):
         super().__init__(parent)
         self.vm = vm
 
+        self.restored_banner = QLabel()
+        self.restored_banner.setStyleSheet(BANNER_STYLE)
+        self.restored_banner.setWordWrap(True)
+        self.discard_button = QPushButton(self.tr("Discard it"))
         self.kind = QComboBox()
         self.kind.addItem(self.tr("Private person"), ClientKind.PERSON)
         self.kind.addItem(self.tr("Company"), ClientKind.COMPANY)
@@ -101,6 +110,9 @@ class NewClientForm(QWidget):
         self.inn_label.setBuddy(self.inn)
         self.phones = QLineEdit()
         self.phones.setPlaceholderText(self.tr("Any form; several numbers separated by ; or ,"))
+        self.name_message = FieldMessage(self.name)
+        self.inn_message = FieldMessage(self.inn)
+        self.phones_message = FieldMessage(self.phones)
         self.address_boxes: list[AddressFields] = []
         self.address_area = QVBoxLayout()
         self.more_addresses = QPushButton(self.tr("Another address"))
@@ -119,12 +131,19 @@ class NewClientForm(QWidget):
         )
         self.save_button = QPushButton(self.tr("Save client ({0})").format(save_key))
 
+        restored = QHBoxLayout()
+        restored.addWidget(self.restored_banner, 1)
+        restored.addWidget(self.discard_button)
         form = QFormLayout()
         form.addRow(self._buddy(self.tr("&Kind"), self.kind), self.kind)
         form.addRow(self._buddy(self.tr("&Name"), self.name), self.name)
+        form.addRow("", self.name_message)
         form.addRow(self.inn_label, self.inn)
+        form.addRow("", self.inn_message)
         form.addRow(self._buddy(self.tr("&Phones"), self.phones), self.phones)
+        form.addRow("", self.phones_message)
         layout = QVBoxLayout(self)
+        layout.addLayout(restored)
         layout.addLayout(form)
         layout.addLayout(self.address_area)
         layout.addWidget(self.more_addresses, 0, Qt.AlignmentFlag.AlignLeft)
@@ -156,6 +175,7 @@ class NewClientForm(QWidget):
         self.inn.textEdited.connect(vm.set_inn)
         self.phones.textEdited.connect(lambda text: vm.set_phones([text]))
         self.more_addresses.clicked.connect(self._on_more_addresses)
+        self.discard_button.clicked.connect(vm.discard_draft)
         self.save_button.clicked.connect(vm.save)
         self.warnings.itemActivated.connect(self._on_warning_chosen)
         self.warnings.itemClicked.connect(self._on_warning_chosen)
@@ -235,8 +255,20 @@ class NewClientForm(QWidget):
             self._set_text(box.floor, address.floor)
             self._set_text(box.flat, address.flat)
             self._set_text(box.notes, address.courier_notes)
-        problems = vm.missing and [self.tr("Still needed: {0}").format(", ".join(vm.missing))]
-        self.missing_label.setText(" ".join([*(problems or []), *vm.phone_problems()]))
+        messages = vm.field_messages
+        self.name_message.show_message(messages.get(ClientField.NAME, ""))
+        self.inn_message.show_message(messages.get(ClientField.INN, "") if company else "")
+        self.phones_message.show_message(messages.get(ClientField.PHONES, ""))
+        for index, box in enumerate(self.address_boxes):
+            box.message.show_message(messages.get(address_field(index), ""))
+        missing = vm.missing
+        self.missing_label.setText(
+            self.tr("Still needed: {0}").format(", ".join(missing)) if missing else ""
+        )
+        self.restored_banner.setText(vm.restored_text)
+        self.restored_banner.setVisible(bool(vm.restored_text))
+        self.discard_button.setVisible(bool(vm.restored_text))
+        # Save stays pressable while anything is wrong: it answers with the messages above.
         self.save_button.setEnabled(not vm.busy)
 
     def _show_warnings(self, warnings: list) -> None:

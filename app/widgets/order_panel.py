@@ -1,11 +1,14 @@
 """The order panel: where the operator captures an order and hands it to a courier.
 
-From top to bottom: the client and what the panel is doing (new order, re-send, reassign),
-the delivery address, the product search with its matches, the order lines with the total,
-the courier with the suggestion, date and window, the slot confirm button, the comment, and
-the buttons Repeat last / Reject / Send to delivery. Below: the client's deliveries and a
-field to open an order by number. Everything is reachable from the keyboard (see
-``app.shortcuts``); the logic lives in ``OrderEntryViewModel``.
+From top to bottom: a banner when an unsaved order was restored (with Discard), the client
+and what the panel is doing (new order, re-send, reassign), the delivery address, the
+product search with its matches, the order lines with the total, the courier with the
+suggestion, date and window, the slot confirm button, the comment, and the buttons
+Repeat last / Reject / Send to delivery. Below: the client's deliveries and a
+field to open an order by number. Under each field a small red line says what is wrong with
+it; a failed send says so above the buttons and keeps everything typed. Everything is
+reachable from the keyboard (see ``app.shortcuts``); the logic lives in
+``OrderEntryViewModel``.
 
 Keystrokes of a repeat order: Ctrl+R (lines, address, courier and slot filled in; focus on
 the slot button) · Return (slot confirmed; focus on Send) · Ctrl+Return (sent).
@@ -38,7 +41,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.order_entry import Choice, OrderEntryViewModel, OrderMode, order_label, window_label
+from app.order_entry import (
+    Choice,
+    OrderEntryViewModel,
+    OrderField,
+    OrderMode,
+    order_label,
+    window_label,
+)
 from app.shortcuts import Key, sequence
 from dispatcher.catalog import format_money
 from dispatcher.orders import moscow_today
@@ -46,6 +56,7 @@ from dispatcher.orders import moscow_today
 logger = logging.getLogger(__name__)
 
 ERROR_STYLE = "color: #b00020; font-weight: bold;"
+FIELD_MESSAGE_STYLE = "color: #b00020; font-size: 9pt;"
 BANNER_STYLE = "background: #fff3cd; color: #664d03; padding: 4px;"
 STATUS_STYLE = "color: #0f5132;"
 
@@ -64,6 +75,26 @@ def is_key(event: QKeyEvent, key: Key) -> bool:
 
 def _with_key(text: str, key: Key) -> str:
     return f"{text} ({QKeySequence(sequence(key)).toString(QKeySequence.NativeText)})"
+
+
+class FieldMessage(QLabel):
+    """A small red line under a field saying what is wrong with it; hidden while all is well."""
+
+    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None) -> None:
+        """An empty message for ``field`` (which also gets the message as its tooltip)."""
+        super().__init__(parent)
+        self.field = field
+        self.setStyleSheet(FIELD_MESSAGE_STYLE)
+        self.setWordWrap(True)
+        self.hide()
+
+    def show_message(self, text: str) -> None:
+        """Show ``text`` under the field, or hide the line when ``text`` is empty."""
+        if text != self.text():
+            self.setText(text)
+        self.setVisible(bool(text))
+        if self.field is not None:
+            self.field.setToolTip(text)
 
 
 class RejectDialog(QDialog):
@@ -111,6 +142,12 @@ class OrderPanel(QWidget):
         self._refreshing = False
         self.reject_dialog: RejectDialog | None = None
 
+        # -- an order whose send failed before a restart, back on screen
+        self.restored_banner = QLabel()
+        self.restored_banner.setStyleSheet(BANNER_STYLE)
+        self.restored_banner.setWordWrap(True)
+        self.discard_button = QPushButton(self.tr("Discard it"))
+
         # -- who and what
         self.client_label = QLabel()
         self.client_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
@@ -122,6 +159,7 @@ class OrderPanel(QWidget):
 
         # -- where
         self.address = QComboBox()
+        self.address_message = FieldMessage(self.address)
 
         # -- what: product search, its matches, the lines and the total
         self.search = QLineEdit()
@@ -145,6 +183,7 @@ class OrderPanel(QWidget):
         self.total_label = QLabel()
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.total_label.setStyleSheet("font-weight: bold;")
+        self.lines_message = FieldMessage(self.lines_table)
 
         # -- who delivers and when
         self.courier = QComboBox()
@@ -154,10 +193,14 @@ class OrderPanel(QWidget):
         self.date.setDisplayFormat("dd.MM.yyyy")
         self.date.setCalendarPopup(True)
         self.window = QComboBox()
+        self.courier_message = FieldMessage(self.courier)
+        self.date_message = FieldMessage(self.date)
+        self.window_message = FieldMessage(self.window)
         self.slot_button = QPushButton()
         self.slot_button.setToolTip(self.tr("Return: the client agrees to this courier and slot"))
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(_with_key(self.tr("Comment for the courier"), Key.COMMENT))
+        self.comment_message = FieldMessage(self.comment)
 
         # -- what can be done
         self.repeat_button = QPushButton(_with_key(self.tr("Repeat last"), Key.REPEAT_LAST))
@@ -186,8 +229,13 @@ class OrderPanel(QWidget):
     # ---- layout -----------------------------------------------------------------------
 
     def _lay_out(self) -> None:
+        restored = QHBoxLayout()
+        restored.addWidget(self.restored_banner, 1)
+        restored.addWidget(self.discard_button)
+
         form = QFormLayout()
         form.addRow(self._buddy(self.tr("&Address"), self.address), self.address)
+        form.addRow("", self.address_message)
         form.addRow(self._buddy(self.tr("&Product"), self.search), self.search)
         form.addRow("", self.product_matches)
 
@@ -195,6 +243,10 @@ class OrderPanel(QWidget):
         slot_row.addWidget(self.courier, 2)
         slot_row.addWidget(self.date, 1)
         slot_row.addWidget(self.window, 1)
+        slot_messages = QHBoxLayout()  # each message under its own field
+        slot_messages.addWidget(self.courier_message, 2)
+        slot_messages.addWidget(self.date_message, 1)
+        slot_messages.addWidget(self.window_message, 1)
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.repeat_button)
@@ -207,17 +259,21 @@ class OrderPanel(QWidget):
         orders_row.addWidget(self.order_number)
 
         layout = QVBoxLayout(self)
+        layout.addLayout(restored)
         layout.addWidget(self.client_label)
         layout.addWidget(self.mode_banner)
         layout.addWidget(self.last_order_label)
         layout.addLayout(form)
         layout.addWidget(self.lines_table, 1)
+        layout.addWidget(self.lines_message)
         layout.addWidget(self.total_label)
         layout.addWidget(QLabel(self.tr("Courier, date and time window")))
         layout.addLayout(slot_row)
+        layout.addLayout(slot_messages)
         layout.addWidget(self.suggestion_label)
         layout.addWidget(self.slot_button)
         layout.addWidget(self.comment)
+        layout.addWidget(self.comment_message)
         layout.addWidget(self.missing_label)
         layout.addWidget(self.error_label)
         layout.addWidget(self.status_label)
@@ -269,6 +325,7 @@ class OrderPanel(QWidget):
         self.send_button.clicked.connect(vm.send_to_delivery)
         self.deliveries.itemActivated.connect(self._on_delivery_activated)
         self.order_number.returnPressed.connect(self._on_order_number)
+        self.discard_button.clicked.connect(vm.discard_draft)
         self.comment.returnPressed.connect(self.send_button.setFocus)
 
         for watched in (
@@ -474,6 +531,7 @@ class OrderPanel(QWidget):
         self._refreshing = True
         try:
             self._show_header()
+            self._show_field_messages()
             self._show_addresses()
             self._show_lines()
             self._show_slot()
@@ -496,6 +554,20 @@ class OrderPanel(QWidget):
         self.mode_banner.setVisible(bool(banner))
         self.last_order_label.setText(vm.last_order_text)
         self.last_order_label.setVisible(bool(vm.last_order_text))
+
+    def _show_field_messages(self) -> None:
+        vm = self.vm
+        self.restored_banner.setText(vm.restored_text)
+        self.restored_banner.setVisible(bool(vm.restored_text))
+        self.discard_button.setVisible(bool(vm.restored_text))
+        messages = vm.field_messages
+        self.address_message.show_message(messages.get(OrderField.ADDRESS, ""))
+        lines = [messages[f] for f in (OrderField.LINES, OrderField.QUANTITY) if f in messages]
+        self.lines_message.show_message(" ".join(lines))
+        self.courier_message.show_message(messages.get(OrderField.COURIER, ""))
+        self.date_message.show_message(messages.get(OrderField.DATE, ""))
+        self.window_message.show_message(messages.get(OrderField.WINDOW, ""))
+        self.comment_message.show_message(messages.get(OrderField.COMMENT, ""))
 
     def _show_addresses(self) -> None:
         self._fill(self.address, [(a.label, a.id) for a in self.vm.addresses], self.vm.address_id)
@@ -527,8 +599,10 @@ class OrderPanel(QWidget):
         couriers += [(c.label, c.id) for c in vm.couriers()]
         self._fill(self.courier, couriers, vm.courier_id)
         today = moscow_today()
-        self.date.setMinimumDate(QDate(today.year, today.month, today.day))
         day = vm.date or today
+        # A restored draft may hold a day now past: show it (its message says so), not today.
+        earliest = min(today, day)
+        self.date.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
         self.date.setDate(QDate(day.year, day.month, day.day))
         windows: list[tuple[str, object]] = [(window_label(s, e), (s, e)) for s, e in vm.windows]
         windows.append((window_label(None, None), None))

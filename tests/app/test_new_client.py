@@ -143,7 +143,8 @@ def test_a_company_needs_a_valid_inn_and_nothing_is_saved_otherwise(
     vm.set_address(0, text="Москва, Тверская ул., 7")
     with qtbot.waitSignal(vm.error) as failed:
         vm.save()
-    assert "INN '1234567890' is not valid" in failed.args[0]
+    assert failed.args == ["INN 1234567890 is not valid: its check digit is wrong."]
+    assert vm.field_messages == {"inn": failed.args[0]}, "said next to the field, not the DB"
     with sessions() as s:
         assert s.scalars(select(Client).where(Client.name == 'ООО "Лютик"')).first() is None
 

@@ -206,7 +206,10 @@ def test_nothing_is_written_when_sending_fails(
         s.get(Courier, world.courier_a).active = False  # type: ignore[union-attr]
     with qtbot.waitSignal(vm.error) as failed:
         vm.send_to_delivery()
-    assert failed.args == ["Courier Петров Пётр is not working any more."]
+    assert failed.args == [
+        "Not saved: Courier Петров Пётр is not working any more. "
+        "Your input is kept; press Ctrl+Return to try again."
+    ]
     assert count(sessions, Order) == 0, "no half-written interest is left behind"
     assert count(sessions, OutboxMessage) == 0
     assert [line.code for line in vm.lines] == ["W19"], "the draft is kept for another try"
