@@ -32,12 +32,12 @@ call: $(STAMP)
 
 # The workspace's main states as PNG files in docs/screenshots/ (offscreen, real SIP calls).
 screenshots: $(STAMP) translations
-	$(PY) -m devtools.screenshots docs/screenshots
+	$(PY) -m app.screenshots docs/screenshots
 
-demo: $(STAMP)
+demo: $(STAMP) translations
 	$(PY) -m dispatcher db upgrade
 	$(PY) -m dispatcher seed-demo --clients $(DEMO_CLIENTS) --if-empty
-	$(PY) -m dispatcher demo
+	$(PY) -m app --demo
 
 test: $(STAMP) bootstrap translations
 	$(VENV)/bin/ruff check .

@@ -18,10 +18,12 @@ import argparse
 import getpass
 import itertools
 import logging
+import os
 import signal
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -411,11 +413,15 @@ def _setup_logging(settings: Any) -> None:
         logging.basicConfig(level=logging.INFO)
 
 
-def _quit_on_signals(app: QApplication) -> None:
+def _quit_on_signals(app: QApplication) -> threading.Event:
     # Ctrl+C in a terminal or SIGTERM from a session manager: quit through the event loop so
     # that SIP and the relay stop cleanly. Python runs signal handlers only between bytecodes,
-    # hence the idle timer that lets the interpreter look while Qt's loop waits.
+    # hence the idle timer that lets the interpreter look while Qt's loop waits. The returned
+    # event remembers a signal that came while the workspace was still starting.
+    requested = threading.Event()
+
     def handler(_signum: int, _frame: object) -> None:
+        requested.set()
         app.quit()
 
     signal.signal(signal.SIGINT, handler)
@@ -423,12 +429,37 @@ def _quit_on_signals(app: QApplication) -> None:
     timer = QTimer(app)
     timer.timeout.connect(lambda: None)
     timer.start(250)
+    return requested
+
+
+NO_DISPLAY = (
+    "dispatch-desk: no display here (neither DISPLAY nor WAYLAND_DISPLAY is set), so the "
+    "window is not shown; the workspace still answers, looks up and logs calls. Start it "
+    "from a desktop session to see it."
+)
+
+
+def choose_platform(environ: MutableMapping[str, str]) -> str | None:
+    """On a Linux box without a display, run offscreen instead of aborting; returns a notice."""
+    if (
+        sys.platform.startswith("linux")
+        and not environ.get("QT_QPA_PLATFORM")
+        and not environ.get("DISPLAY")
+        and not environ.get("WAYLAND_DISPLAY")
+    ):
+        # Qt's xcb plugin would abort the process with "could not connect to display".
+        environ["QT_QPA_PLATFORM"] = "offscreen"
+        return NO_DISPLAY
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the workspace; returns the exit code."""
     pin_bools()  # before the first signal: PySide6 6.12.0 leaks refs to True (see pyside_fix)
     args = build_parser().parse_args(argv)
+    notice = None if QApplication.instance() else choose_platform(os.environ)
+    if notice:
+        print(notice, file=sys.stderr)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Dispatch Desk")
@@ -446,6 +477,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ImportError:
         pass
     workspace = Workspace(args, settings)
+    stop_requested = _quit_on_signals(app)
     try:
         workspace.start()
     except Exception as exc:
@@ -454,9 +486,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         QMessageBox.critical(None, "Dispatch Desk", f"The workspace could not start:\n{exc}")
         return EXIT_CONFIG
     app.aboutToQuit.connect(workspace.stop)
-    _quit_on_signals(app)
     try:
-        return app.exec()
+        return EXIT_OK if stop_requested.is_set() else app.exec()
     finally:
         workspace.stop()
 

@@ -209,3 +209,54 @@ def test_the_relay_runs_when_a_sync_url_is_configured_and_stops_first(
         assert desk.relay is not None  # stopped by close(): the test would hang otherwise
     finally:
         service.stop()
+
+
+def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    data = tmp_path / "headless"
+    port = free_udp_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--demo",
+            "--data-dir",
+            str(data),
+            "--sip-listen",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not any(
+            "SIP engine up" in log.read_text(encoding="utf-8", errors="replace")
+            for log in (data / "logs").glob("*.log*")
+        ):
+            assert process.poll() is None, process.communicate()[1]
+            assert time.monotonic() < deadline, "the headless demo did not come up"
+            time.sleep(0.2)
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, stderr
+    assert "no display here" in stderr
+    assert "Traceback" not in stderr

@@ -1,4 +1,4 @@
-"""`python -m devtools.screenshots [DIR]`: the workspace's main states as PNG files.
+"""`python -m app.screenshots [DIR]`: the workspace's main states as PNG files.
 
 Runs the real workspace on the offscreen Qt platform over a freshly seeded demo database,
 places real SIP calls into it with `python -m telephony dial`, and grabs the window:
@@ -104,7 +104,7 @@ class _Calls:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshots; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m devtools.screenshots")
+    parser = argparse.ArgumentParser(prog="python -m app.screenshots")
     parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--lang", default="ru", choices=("ru", "en"))
     args = parser.parse_args(argv)
