@@ -183,3 +183,57 @@ def test_the_inn_field_is_there_for_companies_only(vm: NewClientViewModel, qtbot
     form.kind.setCurrentIndex(form.kind.findData(ClientKind.COMPANY))
     assert vm.kind is ClientKind.COMPANY
     assert form.inn.isVisible()
+
+
+def test_each_field_of_the_form_answers_bad_input_under_itself(
+    vm: NewClientViewModel, qtbot: QtBot, sessions: sessionmaker[Session]
+) -> None:
+    form = NewClientForm(vm)
+    qtbot.addWidget(form)
+    form.show()
+    vm.start()
+    assert not form.name_message.isVisible(), "an empty form is not scolded before Save"
+    vm.set_kind("company")
+    vm.set_inn("77070838")
+    assert not form.inn_message.isVisible(), "a short INN while typing is not scolded either"
+    vm.set_kind("person")
+
+    form.save_button.click()  # Save stays pressable and answers with the messages
+    assert form.name_message.text() == "Type the client's name."
+    assert form.address_boxes[0].message.text() == "Type the delivery address."
+    assert form.error_label.text() == "To save the client, add a name, a delivery address."
+
+    vm.set_name("Орлов Иван")
+    vm.set_address(0, text="ул. Лесная, 5")
+    assert not form.name_message.isVisible()
+    assert not form.address_boxes[0].message.isVisible()
+
+    vm.set_phones(["8 916 12"])  # updated as the operator types
+    assert form.phones_message.text() == "8 916 12 is not a phone number."
+    vm.set_phones(["8 916 123 45 67"])
+    assert not form.phones_message.isVisible()
+
+    vm.set_address(0, flat="x" * 21)
+    assert form.address_boxes[0].message.text() == (
+        "Entrance, floor and flat take at most 20 characters each."
+    )
+    vm.set_address(0, flat="12")
+    vm.set_name("Я" * 301)
+    assert form.name_message.text() == "The name is 301 characters long; at most 300."
+    vm.set_name("ООО Лютик")
+
+    form.kind.setCurrentIndex(form.kind.findData(ClientKind.COMPANY))
+    vm.set_inn("77070838")  # short, and Save was pressed before: pointed at
+    assert form.inn_message.text() == "An INN has 10 digits (company) or 12 (entrepreneur)."
+    vm.set_inn("77070838a")
+    assert form.inn_message.text() == "An INN has digits only."
+    vm.set_inn("7707083894")
+    assert form.inn_message.text() == "INN 7707083894 is not valid: its check digit is wrong."
+    assert not vm.can_save
+    form.save_button.click()  # nothing goes to the database with a bad INN
+    assert form.error_label.text() == form.inn_message.text()
+    vm.set_inn("7707083893")  # a valid INN
+    assert not form.inn_message.isVisible()
+    assert vm.can_save
+    with sessions() as s:
+        assert s.scalars(select(Client).where(Client.name == "ООО Лютик")).first() is None

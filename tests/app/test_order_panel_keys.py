@@ -367,3 +367,72 @@ def test_rejecting_from_the_keyboard_records_the_reason(
         order = s.get(Order, rejected.args[0])
         assert order is not None and order.state is OrderState.REJECTED
         assert order.reject_reason_id == chosen
+
+
+def test_each_field_of_the_order_panel_answers_bad_input_under_itself(
+    panel: OrderPanel, vm: OrderEntryViewModel, world: World, qtbot: QtBot
+) -> None:
+    import datetime as dt
+
+    from app.order_entry import COMMENT_LIMIT
+
+    vm.load_client(world.person_id)
+    settle(qtbot, vm)
+    assert not panel.lines_message.isVisible(), "an empty order is not scolded while typing"
+
+    # Send with nothing: the button answers with messages, not an exception or silence.
+    vm.set_address(None)
+    vm.set_courier(None)
+    panel.send_button.setFocus()
+    with qtbot.waitSignal(vm.error) as summary:
+        qtbot.keyClick(panel.send_button, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert summary.args[0].startswith("To send the order, add a delivery address, ")
+    assert panel.address_message.isVisible()
+    assert panel.address_message.text() == "Choose the delivery address."
+    assert panel.lines_message.text() == "Add at least one product."
+    assert panel.courier_message.text() == "Choose a courier."
+    assert panel.courier.toolTip() == "Choose a courier.", "the field says it too on hover"
+
+    # Filling a field takes its message away.
+    vm.set_address(world.person_address_id)
+    vm.add_line("W19")
+    vm.set_courier(world.courier_a)
+    settle(qtbot, vm)
+    assert not panel.address_message.isVisible()
+    assert not panel.lines_message.isVisible()
+    assert not panel.courier_message.isVisible()
+
+    vm.set_qty(0, 20_000)
+    assert panel.lines_message.text() == "Quantity must be between 1 and 10 000."
+    vm.set_qty(0, 3)
+    assert not panel.lines_message.isVisible()
+
+    vm.set_window(dt.time(14), dt.time(10))
+    assert panel.window_message.text() == "A time window needs a start before its end."
+    vm.set_window(dt.time(10), dt.time(14))
+    assert not panel.window_message.isVisible()
+
+    yesterday = orders.moscow_today() - dt.timedelta(days=1)
+    vm.set_date(yesterday)
+    settle(qtbot, vm)
+    assert panel.date_message.text() == (
+        f"{yesterday:%d.%m.%Y} is in the past: choose today or a later day."
+    )
+    assert panel.date.date().toPython() == yesterday, "the wrong day is shown, not hidden"
+    vm.set_date(world.tomorrow)
+    settle(qtbot, vm)
+    assert not panel.date_message.isVisible()
+
+    panel.comment.setText("x" * (COMMENT_LIMIT + 1))
+    panel.comment.textEdited.emit(panel.comment.text())
+    assert panel.comment_message.text() == (
+        f"The comment is {COMMENT_LIMIT + 1} characters long; the courier's phone takes 2000."
+    )
+    assert not vm.can_send
+    with qtbot.waitSignal(vm.error) as refused:
+        vm.send_to_delivery()
+    assert refused.args == [panel.comment_message.text()]
+    panel.comment.setText("Позвонить за час")
+    panel.comment.textEdited.emit(panel.comment.text())
+    assert not panel.comment_message.isVisible()
+    assert vm.can_send
