@@ -450,6 +450,10 @@
 <context>
     <name>NewClientForm</name>
     <message>
+        <source>Discard it</source>
+        <translation>Удалить его</translation>
+    </message>
+    <message>
         <source>Private person</source>
         <translation>Частное лицо</translation>
     </message>
@@ -541,8 +545,56 @@
         <translation>адрес доставки</translation>
     </message>
     <message>
+        <source>Type the client&apos;s name.</source>
+        <translation>Введите имя клиента.</translation>
+    </message>
+    <message>
+        <source>The name is {0} characters long; at most {1}.</source>
+        <translation>В имени {0} символов; допустимо не больше {1}.</translation>
+    </message>
+    <message>
+        <source>Type the delivery address.</source>
+        <translation>Введите адрес доставки.</translation>
+    </message>
+    <message>
+        <source>An INN has digits only.</source>
+        <translation>ИНН состоит только из цифр.</translation>
+    </message>
+    <message>
+        <source>An INN has 10 digits (company) or 12 (entrepreneur).</source>
+        <translation>В ИНН 10 цифр (организация) или 12 (ИП).</translation>
+    </message>
+    <message>
+        <source>INN {0} is not valid: its check digit is wrong.</source>
+        <translation>ИНН {0} недействителен: неверная контрольная цифра.</translation>
+    </message>
+    <message>
+        <source>The address is {0} characters long; at most {1}.</source>
+        <translation>В адресе {0} символов; допустимо не больше {1}.</translation>
+    </message>
+    <message>
+        <source>Entrance, floor and flat take at most {0} characters each.</source>
+        <translation>Подъезд, этаж и квартира — не больше {0} символов каждое.</translation>
+    </message>
+    <message>
+        <source>An unsaved client from {0} was restored.</source>
+        <translation>Восстановлен несохранённый клиент от {0}.</translation>
+    </message>
+    <message>
         <source>To save the client, add {0}.</source>
         <translation>Чтобы сохранить клиента, укажите: {0}.</translation>
+    </message>
+    <message>
+        <source>the database could not be written (details are in the log)</source>
+        <translation>не удалось записать в базу данных (подробности в журнале)</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}. Your input is kept and saved on this computer; press {1} to try again.</source>
+        <translation>Не сохранено: {0}. Введённые данные сохранены на этом компьютере; нажмите {1}, чтобы повторить.</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}. Your input is kept; press {1} to try again.</source>
+        <translation>Не сохранено: {0}. Введённые данные не потеряны; нажмите {1}, чтобы повторить.</translation>
     </message>
 </context>
 <context>
@@ -602,6 +654,46 @@
     <message>
         <source>a delivery date from today on</source>
         <translation>дату доставки не раньше сегодняшней</translation>
+    </message>
+    <message>
+        <source>Choose the delivery address.</source>
+        <translation>Выберите адрес доставки.</translation>
+    </message>
+    <message>
+        <source>Add at least one product.</source>
+        <translation>Добавьте хотя бы один товар.</translation>
+    </message>
+    <message>
+        <source>Choose a courier.</source>
+        <translation>Выберите экспедитора.</translation>
+    </message>
+    <message>
+        <source>Choose the delivery date.</source>
+        <translation>Выберите дату доставки.</translation>
+    </message>
+    <message>
+        <source>{0:%d.%m.%Y} is in the past: choose today or a later day.</source>
+        <translation>{0:%d.%m.%Y} уже прошло: выберите сегодня или более поздний день.</translation>
+    </message>
+    <message>
+        <source>The window must end after it starts.</source>
+        <translation>Интервал должен заканчиваться позже, чем начинается.</translation>
+    </message>
+    <message>
+        <source>The comment is {0} characters long; the courier&apos;s phone takes {1}.</source>
+        <translation>В комментарии {0} символов; телефон экспедитора принимает {1}.</translation>
+    </message>
+    <message>
+        <source>Choose another courier, date or window.</source>
+        <translation>Выберите другого экспедитора, дату или интервал.</translation>
+    </message>
+    <message>
+        <source>An unsaved order from {0} was restored.</source>
+        <translation>Восстановлен несохранённый заказ от {0}.</translation>
+    </message>
+    <message>
+        <source>The unsaved order could not be reopened: {0} It stays saved on this computer.</source>
+        <translation>Не удалось открыть несохранённый заказ: {0} Он остаётся сохранённым на этом компьютере.</translation>
     </message>
     <message>
         <source>Order #{0} is {1}: it cannot be changed any more.</source>
@@ -676,6 +768,18 @@
         <translation>Чтобы переназначить заказ, выберите {0}.</translation>
     </message>
     <message>
+        <source>the database could not be written (details are in the log)</source>
+        <translation>не удалось записать в базу данных (подробности в журнале)</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}. Your input is kept and saved on this computer; press {1} to try again.</source>
+        <translation>Не сохранено: {0}. Введённые данные сохранены на этом компьютере; нажмите {1}, чтобы повторить.</translation>
+    </message>
+    <message>
+        <source>Not saved: {0}. Your input is kept; press {1} to try again.</source>
+        <translation>Не сохранено: {0}. Введённые данные не потеряны; нажмите {1}, чтобы повторить.</translation>
+    </message>
+    <message>
         <source>Order #{0} sent to delivery: {1}.</source>
         <translation>Заказ №{0} отправлен в доставку: {1}.</translation>
     </message>
@@ -690,6 +794,10 @@
 </context>
 <context>
     <name>OrderPanel</name>
+    <message>
+        <source>Discard it</source>
+        <translation>Удалить его</translation>
+    </message>
     <message>
         <source>Product: name or code, Return adds, +/− quantity</source>
         <translation>Товар: название или код, Enter — добавить, +/− — количество</translation>
