@@ -25,6 +25,7 @@ import sys
 import threading
 from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -34,7 +35,10 @@ from sqlalchemy.orm import Session
 
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.drafts import DraftStore
 from app.intake import IntakeViewModel
+from app.new_client import NewClientViewModel
+from app.order_entry import OrderEntryViewModel
 from app.pyside_fix import pin_bools
 from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
@@ -254,6 +258,8 @@ class Workspace:
         self.call_log = CallLog(
             self.worker, self.phone, operator=operator, dial=self.intake.place_call
         )
+        # Input of a save that failed (database down) is kept here until it can be written.
+        self.drafts = DraftStore(Path(settings.data_dir) / "drafts")
         self.order_vm = self._order_vm()
         self.new_client_vm = self._new_client_vm()
         if self.args.demo:
@@ -270,6 +276,7 @@ class Workspace:
             demo_call=self.demo.place_call if self.demo is not None else None,
         )
         self.window.closing = self.stop
+        self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.about_requested = self.open_about
         self.bridge.registration_changed.connect(self._on_registration)
@@ -314,25 +321,24 @@ class Workspace:
             return None, str(exc) or type(exc).__name__
         return engine, ""
 
-    def _order_vm(self) -> Any:
-        try:
-            from app.order_entry import OrderEntryViewModel
-        except ImportError:
-            logger.warning("app.order_entry is missing: no order entry")
-            return None
+    def _order_vm(self) -> OrderEntryViewModel:
         assert self.worker is not None
         return OrderEntryViewModel(
-            self.worker, actor=self.settings.operator, region=self.settings.region
+            self.worker,
+            actor=self.settings.operator,
+            region=self.settings.region,
+            drafts=self.drafts,
         )
 
-    def _new_client_vm(self) -> Any:
-        try:
-            from app.new_client import NewClientViewModel
-        except ImportError:
-            logger.warning("app.new_client is missing: no new-client form")
-            return None
+    def _new_client_vm(self) -> NewClientViewModel:
         assert self.worker is not None
-        return NewClientViewModel(self.worker, region=self.settings.region)
+        return NewClientViewModel(self.worker, region=self.settings.region, drafts=self.drafts)
+
+    def _restore_drafts(self) -> None:
+        # What a failed save kept on this computer comes back on screen, with a banner.
+        self.order_vm.restore_draft()
+        if self.new_client_vm.restore_draft():
+            self.window.right.setCurrentWidget(self.window.new_client_form)
 
     def _start_relay(self) -> None:
         settings = self.settings

@@ -160,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
             _wait(app, lambda: not vm.busy and bool(vm.lines))
             _settle(app, 0.8)
             shoot("workspace-order-form.png")
+            vm.clear()  # the operator would have sent it; the next caller starts empty
             calls.hang_up_all()
             _settle(app, 1.0)
 

@@ -107,6 +107,7 @@ class _Probe:
         self.client_found: dict[int, bool] = {}
         self._awaiting_paint: list[int] = []
         self.lags_ms: list[float] = []
+        self.late_ticks: list[tuple[int, float]] = []  # (wall clock ns, lag ms) of late ticks
         panel = window.caller_panel
         paint = QEvent.Type.Paint
         probe = self
@@ -156,7 +157,10 @@ class _Probe:
     def _tick(self) -> None:
         now = self._clock.elapsed()
         if self._last:
-            self.lags_ms.append(max(0.0, now - self._last - PROBE_INTERVAL_MS))
+            lag = max(0.0, now - self._last - PROBE_INTERVAL_MS)
+            self.lags_ms.append(lag)
+            if lag > TARGET_MAX_LAG_MS:
+                self.late_ticks.append((time.time_ns(), lag))
         self._last = now
 
     def stop(self) -> None:
@@ -202,6 +206,11 @@ def _dial_all(
                 "call %d: no invite_sent (exit %d) %s", seq, done.returncode, done.stderr
             )
         time.sleep(args.pause_s)
+
+
+def _after_invite(at_ns: int, sent: dict[int, int]) -> float | None:
+    earlier = [ns for ns in sent.values() if ns <= at_ns]
+    return round((at_ns - max(earlier)) / 1e6, 1) if earlier else None
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -293,6 +302,11 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "p99_ms": round(_percentile(sorted(lags), 99), 2) if lags else None,
                 "over_50_ms": sum(1 for lag in lags if lag > TARGET_MAX_LAG_MS),
             },
+            # Where the late ticks fell: ms after the nearest earlier INVITE (None: before any).
+            "late_ticks": [
+                {"lag_ms": round(lag, 1), "after_invite_ms": _after_invite(at, sent)}
+                for at, lag in probe.late_ticks
+            ],
             "targets": {"p99_ms": TARGET_P99_MS, "max_lag_ms": TARGET_MAX_LAG_MS},
             "met": bool(painted)
             and len(matched) == args.calls

@@ -20,9 +20,19 @@ def _table(model: CallRecordsModel) -> QTableView:
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    view.horizontalHeader().setStretchLastSection(True)
+    # Fixed widths from sample texts: ResizeToContents would read every row on each refresh,
+    # which freezes the window for tens of ms once an operator has taken a few hundred calls.
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(True)
+    metrics = view.fontMetrics()
+    for column, sample in enumerate(_COLUMN_SAMPLES):
+        view.setColumnWidth(column, metrics.horizontalAdvance(sample) + 16)
     return view
+
+
+# The widest text each column usually holds (the last column stretches).
+_COLUMN_SAMPLES = ("00:00:00", "Dir.", "+7 999 999-99-99", "W" * 22, "order rejected", "№000000")
 
 
 class CallsList(QTabWidget):

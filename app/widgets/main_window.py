@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from app.calls_model import CallLog
 from app.intake import IntakeViewModel, LiveCall, ScreenPop
+from app.order_entry import OrderMode
 from app.shortcuts import Key, sequence
 from app.widgets.call_bar import CallBar
 from app.widgets.caller_panel import CallerPanel
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         splitter.addWidget(self.right)
         splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 3)
+        # Weights, not pixels: the caller panel gets 40 % so names and duplicate marks fit.
+        splitter.setSizes([400, 600])
         vertical = QSplitter(Qt.Orientation.Vertical)
         vertical.addWidget(splitter)
         vertical.addWidget(self.calls_list)
@@ -225,6 +228,7 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         intake = self.intake
         intake.ringing.connect(self.pop_up)
+        intake.ringing.connect(self._start_fresh_for)
         intake.popped.connect(self._notify_tray)
         intake.client_confirmed.connect(self._on_intake_client_confirmed)
         intake.new_client_requested.connect(self._on_intake_new_client_requested)
@@ -254,6 +258,16 @@ class MainWindow(QMainWindow):
         self.show()
         self.raise_()
         self.activateWindow()
+
+    def _start_fresh_for(self, call: LiveCall) -> None:
+        # A new caller must not see the previous caller's order: the panel starts empty.
+        # Work in progress stays: an order being saved, or typed lines not yet sent (the
+        # operator finishes it, or confirming the new caller replaces it).
+        vm: Any = self.order_vm
+        if call.waiting or vm is None or vm.saving or (vm.lines and vm.mode is OrderMode.NEW):
+            return
+        vm.clear()
+        self.right.setCurrentWidget(self.order_panel)
 
     def _notify_tray(self, pop: ScreenPop) -> None:
         if self.tray is None:
