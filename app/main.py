@@ -40,6 +40,8 @@ from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.pyside_fix import pin_bools
+from app.settings import AppSettings, SecretStore, changed_parts
+from app.widgets.settings_dialog import AudioDevice, SettingsDialog, describe_registration
 from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
 from dispatcher.migrate import current_revision, head_revision, upgrade
@@ -280,14 +282,11 @@ class Workspace:
         self.window.settings_requested = self.open_settings
         self.window.about_requested = self.open_about
         self.bridge.registration_changed.connect(self._on_registration)
-        if self.engine is not None:
-            where = f"{settings.sip_listen_host}:{self.engine.bound_port}"
-            self.window.set_sip_status(self.tr("SIP: listening on %1").replace("%1", where), True)
-        else:
-            self.window.set_sip_status(
-                self.tr("SIP unavailable: %1").replace("%1", self.sip_error), False
-            )
+        self.intake.call_finished.connect(self._after_call)
+        self._show_sip_status()
         self._start_relay()
+        # A sent order wrote outbox messages: send them now, not at the next poll.
+        self.order_vm.sent.connect(lambda _order_id: self.relay and self.relay.wake())
         self.call_log.refresh()
         title = self.window.windowTitle()
         if self.args.demo:
@@ -355,9 +354,6 @@ class Workspace:
             on_status=post,
         )
         self.relay.start()
-        if self.order_vm is not None:
-            # A sent order wrote outbox messages: send them now, not at the next poll.
-            self.order_vm.sent.connect(lambda _order_id: self.relay.wake())
 
     def _on_registration(self, event: RegistrationChanged) -> None:
         ok = event.state is RegState.REGISTERED
@@ -366,21 +362,112 @@ class Workspace:
             text += f" ({event.code} {event.reason})"
         self.window.set_sip_status(text, ok)
 
-    def open_settings(self) -> None:
-        """The settings dialog; changes take effect at the next start."""
+    def _show_sip_status(self) -> None:
+        if self.engine is not None:
+            where = f"{self.settings.sip_listen_host}:{self.engine.bound_port}"
+            self.window.set_sip_status(self.tr("SIP: listening on %1").replace("%1", where), True)
+        else:
+            self.window.set_sip_status(
+                self.tr("SIP unavailable: %1").replace("%1", self.sip_error), False
+            )
+
+    def _audio_devices(self) -> list[AudioDevice]:
+        if self.engine is None:
+            return []
         try:
-            from app.settings import SecretStore
-            from app.widgets.settings_dialog import SettingsDialog
-        except ImportError:
-            return
-        dialog = SettingsDialog(self.settings, SecretStore(), self.window)
-        dialog.applied.connect(self._on_settings_applied)
+            return [
+                AudioDevice(d.index, d.name, d.input_count, d.output_count)
+                for d in self.engine.audio_devices()
+            ]
+        except TelephonyError:
+            return []
+
+    def open_settings(self) -> None:
+        """The settings dialog; what it changes takes effect at once (see apply_settings)."""
+        dialog = SettingsDialog(
+            self.settings, SecretStore(), self.window, list_devices=self._audio_devices
+        )
+        dialog.applied.connect(self.apply_settings)
+
+        def show_registration(event: RegistrationChanged) -> None:
+            dialog.set_registration_state(*describe_registration(event))
+
+        self.bridge.registration_changed.connect(show_registration)
+        dialog.finished.connect(
+            lambda _result: self.bridge.registration_changed.disconnect(show_registration)
+        )
+        self.settings_dialog = dialog
         dialog.open()
 
-    def _on_settings_applied(self, settings: Any) -> None:
-        self.window.show_error(
-            self.tr("Settings saved; SIP and database changes apply at restart.")
-        )
+    def apply_settings(self, settings: AppSettings) -> list[str]:
+        """Take new settings without a restart; returns what could not apply yet (for tests)."""
+        parts = changed_parts(self.settings, settings)
+        old, self.settings = self.settings, settings
+        postponed: list[str] = []
+        if "ui" in parts:
+            self.intake.operator = self.call_log.operator = settings.operator
+            self.intake.region = settings.region
+            self.order_vm.set_identity(actor=settings.operator, region=settings.region)
+            self.new_client_vm.set_region(settings.region)
+        if "database" in parts and not self._switch_database(settings.db_url):
+            self.settings = replace(self.settings, db_url=old.db_url)
+            postponed.append("database")
+        if "sip" in parts:
+            if any(not call.ended for call in self.intake.calls.values()):
+                # Never cut the operator's call: the new line comes up when the calls end.
+                self._sip_pending = True
+                postponed.append("sip")
+            else:
+                self._restart_sip()
+        if "sync" in parts:
+            if self.relay is not None:
+                self.relay.stop()
+                self.relay = None
+            self.window.relay_label.setText(self.tr("Sync: off"))
+            self._start_relay()
+        if "language" in parts:
+            postponed.append("language")
+        message = self.tr("Settings saved and applied.")
+        if "language" in postponed:
+            message = self.tr("Settings saved and applied; the language changes at the next start.")
+        if "sip" in postponed:
+            message += " " + self.tr("The new SIP line comes up when the current call ends.")
+        if "database" in postponed:
+            message = self.tr("The new database could not be opened; the old one stays in use.")
+        self.window.show_error(message)
+        return postponed
+
+    def _switch_database(self, url: str) -> bool:
+        try:
+            engine = open_database(url)
+        except Exception as exc:
+            logger.warning("Cannot switch to the database %s: %s", url, exc)
+            self.window.show_error(str(exc))
+            return False
+        assert self.worker is not None and self.db is not None
+        self.worker.wait_idle()
+        old, self.db = self.db, engine
+        # Jobs read the factory when they start: the next one uses the new database.
+        self.worker.factory = session_factory(engine)
+        old.dispose()
+        self.order_vm.clear()
+        self.call_log.refresh()
+        return True
+
+    _sip_pending = False
+
+    def _restart_sip(self) -> None:
+        self._sip_pending = False
+        if self.engine is not None:
+            self.phone.wait_idle(6_000)
+            self.engine.stop()
+        self.engine, self.sip_error = self._start_sip()
+        self.phone.phone = self.engine
+        self._show_sip_status()
+
+    def _after_call(self, _call: object) -> None:
+        if self._sip_pending and all(call.ended for call in self.intake.calls.values()):
+            self._restart_sip()
 
     def open_about(self) -> None:
         """Help → About."""

@@ -311,6 +311,10 @@ class NewClientViewModel(QObject):
 
     # ---- editing ----------------------------------------------------------------------
 
+    def set_region(self, region: str) -> None:
+        """The default region numbers are read in (Settings changed)."""
+        self._region = region
+
     def start(self, phone: str = "") -> None:
         """An empty form, with the caller's number as the first phone."""
         self._check_gen += 1

@@ -690,6 +690,11 @@ class OrderEntryViewModel(QObject):
         }
         return names[state]
 
+    def set_identity(self, *, actor: str, region: str) -> None:
+        """Who is recorded on the orders and the default phone region (Settings changed)."""
+        self._actor = actor
+        self._region = region
+
     def clear(self) -> None:
         """Forget the client and the draft (the call ended or another client was chosen)."""
         self._pending_restore = None

@@ -11,12 +11,12 @@ from typing import TypeVar
 from telephony.config import EngineConfig
 from telephony.errors import CallGoneError, TelephonyError
 from telephony.events import EngineListener
-from telephony.sip_stack import CallTimes, SipStack
+from telephony.sip_stack import AudioDevice, CallTimes, SipStack
 from telephony.sip_thread import EventDispatcher, SipThread
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CallGoneError", "CallTimes", "SipEngine", "TelephonyError"]
+__all__ = ["AudioDevice", "CallGoneError", "CallTimes", "SipEngine", "TelephonyError"]
 
 T = TypeVar("T")
 
@@ -136,6 +136,10 @@ class SipEngine:
     ) -> int:
         """Call a SIP URI or number; returns the new call's id (events follow)."""
         return self._do(lambda: self._stack.dial(target, account_id, headers))
+
+    def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices pjsua2 sees, for the settings' capture/playback choice."""
+        return self._do(self._stack.audio_devices)
 
     def active_calls(self) -> list[int]:
         """Ids of the calls that have not ended."""

@@ -59,6 +59,16 @@ _ACTIVE_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
+class AudioDevice:
+    """A sound device as pjsua2 lists it; ``index`` is the id the settings store."""
+
+    index: int
+    name: str
+    input_count: int
+    output_count: int
+
+
+@dataclass(frozen=True, slots=True)
 class CallTimes:
     """Wall-clock instants (time.time_ns()) in a call's life; None when not reached yet."""
 
@@ -667,6 +677,20 @@ class SipStack:
         except pj.Error:
             raise TelephonyError(f"{target!r} is not a valid SIP address.") from None
         return uri
+
+    def audio_devices(self) -> list[AudioDevice]:
+        """The sound devices pjsua2 sees (ids for capture_device/playback_device)."""
+        if self._ep is None:
+            return []
+        try:
+            infos = self._ep.audDevManager().enumDev2()
+        except pj.Error as exc:
+            logger.warning("Cannot list sound devices: %s", pj_reason(exc))
+            return []
+        return [
+            AudioDevice(index, str(info.name), int(info.inputCount), int(info.outputCount))
+            for index, info in enumerate(infos)
+        ]
 
     def active_calls(self) -> list[int]:
         """Engine ids of the calls that have not ended, oldest first."""

@@ -260,3 +260,55 @@ def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path:
     assert process.returncode == 0, stderr
     assert "no display here" in stderr
     assert "Traceback" not in stderr
+
+
+def test_settings_take_effect_without_a_restart(
+    qtbot: QtBot, start_workspace: Any, tmp_path: Path
+) -> None:
+    from dataclasses import replace as changed
+
+    from app.main import open_database, seed_demo_if_empty
+
+    port = free_udp_port()
+    desk = start_workspace(
+        "--demo", "--data-dir", str(tmp_path / "live"), "--sip-listen", f"127.0.0.1:{port}"
+    )
+    first_engine = desk.engine
+
+    # A new SIP listen port: the line moves at once, and a real call reaches it there.
+    new_port = free_udp_port()
+    assert desk.apply_settings(changed(desk.settings, sip_listen_port=new_port)) == []
+    assert desk.engine is not first_engine and desk.engine.bound_port == new_port
+    assert desk.window.sip_label.text() == f"SIP: listening on 127.0.0.1:{new_port}"
+    with qtbot.waitSignal(desk.intake.popped, timeout=TIMEOUT_MS) as popped:
+        desk.demo.port = new_port
+        desk.demo.place_call()
+    assert popped.args[0].status == "found"
+
+    # During a call the line is not pulled away: the change waits for the call to end
+    # (the operator's name is also the line's display name); the name is used at once.
+    assert desk.apply_settings(changed(desk.settings, operator="Смена 2")) == ["sip"]
+    assert desk.intake.operator == "Смена 2"
+    moved = free_udp_port()
+    assert desk.apply_settings(changed(desk.settings, sip_listen_port=moved)) == ["sip"]
+    assert desk.engine.bound_port == new_port
+    desk.demo.stop()  # the caller hangs up
+    qtbot.waitUntil(
+        lambda: desk.engine is not None and desk.engine.bound_port == moved, timeout=TIMEOUT_MS
+    )
+
+    # Another database: the next lookups read it; a database that cannot open changes nothing.
+    other = tmp_path / "other.sqlite3"
+    engine = open_database(f"sqlite:///{other}")
+    seed_demo_if_empty(engine, clients=7)
+    engine.dispose()
+    assert desk.apply_settings(changed(desk.settings, db_url=f"sqlite:///{other}")) == []
+    assert desk.worker.run_now(lambda s: s.scalar(select(func.count()).select_from(Client))) == 7
+    broken = changed(desk.settings, db_url="postgresql://nobody@127.0.0.1:1/none")
+    assert desk.apply_settings(broken) == ["database"]
+    assert desk.settings.db_url == f"sqlite:///{other}"
+    assert desk.worker.run_now(lambda s: s.scalar(select(func.count()).select_from(Client))) == 7
+    # The dialog itself opens from the workspace, with the engine's sound devices listed.
+    desk.open_settings()
+    qtbot.waitUntil(desk.settings_dialog.isVisible)
+    desk.settings_dialog.reject()
