@@ -17,7 +17,7 @@ from pathlib import Path
 
 import bench
 
-NOT_BENCHMARKS = frozenset({"__main__", "machine"})
+NOT_BENCHMARKS = frozenset({"__main__", "machine", "stats"})
 
 
 def names() -> list[str]:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import machine
+from bench.stats import percentile, summary
 
 logger = logging.getLogger(__name__)
 
@@ -53,23 +54,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ring-s", type=float, default=0.6, help="caller cancels after ringing")
     parser.add_argument("--pause-s", type=float, default=0.3, help="pause between calls")
-
-
-def _percentile(ordered: list[float], pct: float) -> float:
-    if not ordered:
-        return float("nan")
-    rank = max(1, min(len(ordered), round(pct / 100 * len(ordered) + 0.4999)))
-    return ordered[rank - 1]
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50_ms": round(_percentile(ordered, 50), 2),
-        "p90_ms": round(_percentile(ordered, 90), 2),
-        "p99_ms": round(_percentile(ordered, 99), 2),
-        "max_ms": round(ordered[-1], 2) if ordered else float("nan"),
-    }
 
 
 def _numbers(engine: Any, count: int, seed: int) -> list[str]:
@@ -287,19 +271,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     painted = [(probe.painted_ns[s] - sent[s]) / 1e6 for s in matched]
     data_ms = [(probe.popped_ns[s] - sent[s]) / 1e6 for s in matched]
     lags = probe.lags_ms
-    pop = _summary(painted)
+    pop = summary(painted, 2)
     result.update(
         {
             "sent": len(sent),
             "painted": len(matched),
             "found_client": sum(1 for s in matched if probe.client_found.get(s)),
             **pop,
-            "data_in_panel": _summary(data_ms),
+            "data_in_panel": summary(data_ms, 2),
             "event_loop_lag": {
                 "probe_interval_ms": PROBE_INTERVAL_MS,
                 "ticks": len(lags),
                 "max_ms": round(max(lags), 2) if lags else None,
-                "p99_ms": round(_percentile(sorted(lags), 99), 2) if lags else None,
+                "p99_ms": round(percentile(sorted(lags), 99), 2) if lags else None,
                 "over_50_ms": sum(1 for lag in lags if lag > TARGET_MAX_LAG_MS),
             },
             # Where the late ticks fell: ms after the nearest earlier INVITE (None: before any).

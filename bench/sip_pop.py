@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench.stats import percentile, summary
+
 logger = logging.getLogger(__name__)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,24 +57,6 @@ class _Stamps:
         with self.lock:
             self.received[seq] = now
             self.callback_ns[seq] = event.received_ns
-
-
-def _percentile(sorted_values: list[float], pct: float) -> float:
-    """Nearest-rank percentile of already sorted values."""
-    if not sorted_values:
-        return float("nan")
-    rank = max(1, min(len(sorted_values), round(pct / 100 * len(sorted_values) + 0.4999)))
-    return sorted_values[rank - 1]
-
-
-def _summary(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50_ms": round(_percentile(ordered, 50), 3),
-        "p90_ms": round(_percentile(ordered, 90), 3),
-        "p99_ms": round(_percentile(ordered, 99), 3),
-        "max_ms": round(ordered[-1], 3) if ordered else float("nan"),
-    }
 
 
 def run(argv: list[str]) -> dict[str, object]:
@@ -133,12 +117,12 @@ def run(argv: list[str]) -> dict[str, object]:
         "benchmark": "sip_pop",
         "calls": args.calls,
         "received": len(matched),
-        **_summary(pop_ms),
+        **summary(pop_ms),
         "target_p99_ms": args.target_p99_ms,
         "met": bool(pop_ms)
         and len(matched) == args.calls
-        and _percentile(sorted(pop_ms), 99) <= args.target_p99_ms,
-        "invite_to_callback": _summary(wire_ms),
+        and percentile(sorted(pop_ms), 99) <= args.target_p99_ms,
+        "invite_to_callback": summary(wire_ms),
         "interval_s": args.interval,
         "caller_exit": caller.returncode,
         "sent_at": "caller onCallState(CALLING): INVITE handed to the UDP transport",

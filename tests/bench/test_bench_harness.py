@@ -65,3 +65,21 @@ def test_unknown_benchmark_is_a_usage_error() -> None:
     assert proc.returncode == 2
     assert proc.stdout == ""
     assert "lookup" in proc.stderr
+
+
+def test_pop_to_screen_times_real_calls_into_the_workspace() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "pop_to_screen", "--clients", "500", "--calls", "3"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    result = json.loads(proc.stdout)
+    assert result["benchmark"] == "pop_to_screen"
+    assert (result["sent"], result["painted"], result["found_client"]) == (3, 3, 3)
+    assert 0 < result["p50_ms"] <= result["p99_ms"] <= result["max_ms"]
+    assert result["event_loop_lag"]["ticks"] > 0
+    assert result["targets"] == {"p99_ms": 100.0, "max_lag_ms": 50.0}
