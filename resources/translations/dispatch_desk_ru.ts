@@ -1161,12 +1161,28 @@
         <translation>SIP недоступен: %1</translation>
     </message>
     <message>
-        <source>SIP %1: %2</source>
-        <translation>SIP %1: %2</translation>
+        <source>Sync: off</source>
+        <translation>Синхронизация: выкл.</translation>
     </message>
     <message>
-        <source>Settings saved; SIP and database changes apply at restart.</source>
-        <translation>Настройки сохранены; изменения SIP и базы данных вступят в силу после перезапуска.</translation>
+        <source>Settings saved and applied.</source>
+        <translation>Настройки сохранены и применены.</translation>
+    </message>
+    <message>
+        <source>Settings saved and applied; the language changes at the next start.</source>
+        <translation>Настройки сохранены и применены; язык сменится при следующем запуске.</translation>
+    </message>
+    <message>
+        <source>The new SIP line comes up when the current call ends.</source>
+        <translation>Новая SIP-линия заработает после окончания текущего звонка.</translation>
+    </message>
+    <message>
+        <source>The new database could not be opened; the old one stays in use.</source>
+        <translation>Не удалось открыть новую базу данных; используется прежняя.</translation>
+    </message>
+    <message>
+        <source>SIP %1: %2</source>
+        <translation>SIP %1: %2</translation>
     </message>
 </context>
 <context>
