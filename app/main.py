@@ -89,9 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_app_settings(args: argparse.Namespace) -> Any:
     """The settings file with the command-line overrides (and the demo's own values)."""
-    from app.settings import apply_overrides, load_settings
+    from app.settings import settings_from_args
 
-    settings = apply_overrides(load_settings(), args)
+    settings = settings_from_args(args)
     if args.demo:
         # The demo is self-contained: embedded database, loopback SIP, no sound card needed.
         settings = replace(
@@ -238,12 +238,15 @@ class Workspace:
         self.demo: DemoCaller | None = None
         self.sip_error = ""
         self._stopped = False
+        # One store for the session: without a system keyring the password lives only here.
+        self.secrets = SecretStore()
 
     def start(self) -> Any:
         """Open the database, start SIP and the relay, show the window; returns the window."""
         from app.widgets.main_window import MainWindow
 
-        settings = self.settings
+        # The SIP password is kept in the keyring, never in the file.
+        settings = self.settings = self.secrets.fill(self.settings)
         self.db = open_database(settings.db_url)
         if self.args.demo:
             seed_demo_if_empty(self.db)
@@ -385,7 +388,7 @@ class Workspace:
     def open_settings(self) -> None:
         """The settings dialog; what it changes takes effect at once (see apply_settings)."""
         dialog = SettingsDialog(
-            self.settings, SecretStore(), self.window, list_devices=self._audio_devices
+            self.settings, self.secrets, self.window, list_devices=self._audio_devices
         )
         dialog.applied.connect(self.apply_settings)
 

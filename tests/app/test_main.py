@@ -312,3 +312,33 @@ def test_settings_take_effect_without_a_restart(
     desk.open_settings()
     qtbot.waitUntil(desk.settings_dialog.isVisible)
     desk.settings_dialog.reject()
+
+
+def test_the_sip_password_comes_from_the_keyring_not_the_file(
+    start_workspace: Any, tmp_path: Path
+) -> None:
+    import keyring
+
+    from app.settings import secret_key, to_engine_config
+    from tests.app.test_settings import MemoryKeyring
+
+    home = tmp_path / "pbx"
+    home.mkdir()
+    (home / "config.toml").write_text(
+        '[sip]\nregistrar = "127.0.0.1:9"\nuser = "101"\n'
+        "[audio]\nnull_audio = true\n",
+        encoding="utf-8",
+    )
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        desk = start_workspace("--data-dir", str(home), "--sip-listen", "127.0.0.1:0")
+        backend.set_password("dispatch-desk", secret_key(desk.settings.sip), "s3cret")
+        desk.window.close()
+        desk = start_workspace("--data-dir", str(home), "--sip-listen", "127.0.0.1:0")
+        assert to_engine_config(desk.settings).accounts[0].password == "s3cret"
+        assert desk.engine is not None and desk.engine.config.accounts[0].password == "s3cret"
+        assert "s3cret" not in (home / "config.toml").read_text(encoding="utf-8")
+    finally:
+        keyring.set_keyring(previous)
