@@ -325,8 +325,7 @@ def test_the_sip_password_comes_from_the_keyring_not_the_file(
     home = tmp_path / "pbx"
     home.mkdir()
     (home / "config.toml").write_text(
-        '[sip]\nregistrar = "127.0.0.1:9"\nuser = "101"\n'
-        "[audio]\nnull_audio = true\n",
+        '[sip]\nregistrar = "127.0.0.1:9"\nuser = "101"\n[audio]\nnull_audio = true\n',
         encoding="utf-8",
     )
     previous = keyring.get_keyring()
