@@ -76,6 +76,10 @@ class DbWorker:
         self.factory = factory
         self._pool = QThreadPool()
         self._pool.setMaxThreadCount(threads)
+        # One thread, first in first out: writes that must land in the order they were made
+        # (a call answered, then ended) never overtake each other.
+        self._lane = QThreadPool()
+        self._lane.setMaxThreadCount(1)
         self._relay = _Relay()
         self._relay.finished.connect(self._relay.deliver)
 
@@ -84,9 +88,16 @@ class DbWorker:
         fn: Callable[[Session], T],
         on_done: Callable[[T], None] | None = None,
         on_error: Failed | None = None,
+        *,
+        ordered: bool = False,
     ) -> None:
-        """Queue ``fn``; its result or error message arrives later on the GUI thread."""
-        self._pool.start(_Job(self.factory, fn, self._relay, on_done, on_error))
+        """Queue ``fn``; its result or error message arrives later on the GUI thread.
+
+        ``ordered`` jobs run one at a time in submission order, apart from the other jobs
+        (a lookup never waits behind them).
+        """
+        pool = self._lane if ordered else self._pool
+        pool.start(_Job(self.factory, fn, self._relay, on_done, on_error))
 
     def run_now(self, fn: Callable[[Session], T]) -> T:
         """Run ``fn`` synchronously (start-up and tests only; never from a key handler)."""
@@ -95,4 +106,4 @@ class DbWorker:
 
     def wait_idle(self, timeout_ms: int = 10_000) -> bool:
         """Block until queued jobs finished (shutdown and tests); callbacks still need events."""
-        return self._pool.waitForDone(timeout_ms)
+        return self._lane.waitForDone(timeout_ms) and self._pool.waitForDone(timeout_ms)

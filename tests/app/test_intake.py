@@ -79,6 +79,8 @@ def test_known_caller_pops_with_clients_duplicates_deliveries_and_is_logged(
     assert record.number == "+79161234567"  # type: ignore[attr-defined]
     assert set(record.client_ids) == ids  # type: ignore[attr-defined]
 
+    # The call's log row follows the pop (the pop does not wait for its commit).
+    qtbot.waitUntil(lambda: len(calls(sessions)) == 1, timeout=TIMEOUT_MS)
     (logged,) = calls(sessions)
     assert logged.number == "+79161234567" and logged.operator == OPERATOR
     assert logged.answered_at is None and logged.ended_at is None
