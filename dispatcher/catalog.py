@@ -17,14 +17,14 @@ def parse_money(text: str) -> int:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValidationError(f"{text!r} is not an amount of money.") from None
+        raise ValidationError.of("{text!r} is not an amount of money.", text=text) from None
     if not value.is_finite() or value < 0:
-        raise ValidationError(f"{text!r} is not an amount of money.")
+        raise ValidationError.of("{text!r} is not an amount of money.", text=text)
     if value > Decimal("100000000"):
-        raise ValidationError(f"{text!r} is too large an amount.")
+        raise ValidationError.of("{text!r} is too large an amount.", text=text)
     kop = value * 100
     if kop != kop.to_integral_value():
-        raise ValidationError(f"{text!r} has fractions of a kopeck.")
+        raise ValidationError.of("{text!r} has fractions of a kopeck.", text=text)
     return int(kop)
 
 
@@ -57,9 +57,9 @@ def add_product(
     code = code.strip()
     name = " ".join(name.split())
     if not code or not name:
-        raise ValidationError("A product needs a code and a name.")
+        raise ValidationError.of("A product needs a code and a name.")
     if session.scalars(select(Product).where(Product.code == code)).first() is not None:
-        raise ValidationError(f"A product with code {code!r} already exists.")
+        raise ValidationError.of("A product with code {code!r} already exists.", code=code)
     product = Product(code=code, name=name, kind=kind, unit=unit)
     session.add(product)
     session.flush()
@@ -78,7 +78,7 @@ def product_by_code(session: Session, code: str) -> Product:
     """The product with this code, or a NotFoundError an operator can read."""
     product = session.scalars(select(Product).where(Product.code == code.strip())).first()
     if product is None:
-        raise NotFoundError(f"There is no product with code {code!r}.")
+        raise NotFoundError.of("There is no product with code {code!r}.", code=code)
     return product
 
 
@@ -94,14 +94,16 @@ def price_for(session: Session, client: Client, product: Product) -> int:
         ).first()
         if amount is not None:
             return amount
-    raise ValidationError(f"{product.name} has no price for {client.name}.")
+    raise ValidationError.of(
+        "{product} has no price for {client}.", product=product.name, client=client.name
+    )
 
 
 def set_contract_price(session: Session, client_id: int, product_id: int, amount_kop: int) -> Price:
     """Give a company its own price for a product, creating its contract price list when needed."""
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFoundError(f"Client #{client_id} does not exist.")
+        raise NotFoundError.of("Client #{client_id} does not exist.", client_id=client_id)
     if client.price_list_id is None:
         plist = PriceList(name=f"Договор: {client.name}"[:200], kind=PriceListKind.CONTRACT)
         session.add(plist)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from dispatcher.errors import NotFoundError, ValidationError
+from dispatcher.errors import DomainText, NotFoundError, ValidationError
 from dispatcher.models import Address, Client, ClientKind, Contact, PaymentTerms, Phone
 from dispatcher.phones import PhoneStatus, parse_phone
 from dispatcher.similarity import address_key, name_key
@@ -67,9 +67,13 @@ class NewClient:
 def _phone_row(raw: str, region: str, client: Client, contact: Contact | None) -> Phone:
     parsed = parse_phone(raw, region)
     if parsed.status is PhoneStatus.INTERNAL:
-        raise ValidationError(f"Phone {raw!r} is a short internal number, not a client's phone.")
+        raise ValidationError.of(
+            "Phone {raw!r} is a short internal number, not a client's phone.", raw=raw
+        )
     if not parsed.ok or parsed.e164 is None:
-        raise ValidationError(f"Phone {raw!r}: {parsed.message}")
+        raise ValidationError.of(
+            "Phone {raw!r}: {problem}", raw=raw, problem=DomainText(parsed.message)
+        )
     return Phone(
         client=client,
         contact_id=contact.id if contact else None,
@@ -83,7 +87,7 @@ def _phone_row(raw: str, region: str, client: Client, contact: Contact | None) -
 def _address_row(data: AddressInput, client: Client, contact: Contact | None) -> Address:
     text = data.text.strip()
     if not text:
-        raise ValidationError("The delivery address is empty.")
+        raise ValidationError.of("The delivery address is empty.")
     return Address(
         client=client,
         contact_id=contact.id if contact else None,
@@ -102,13 +106,13 @@ def add_client(session: Session, data: NewClient, region: str = "RU") -> Client:
     """Register a client with its phones and addresses; nothing is written if any part is bad."""
     name = " ".join(data.name.split())
     if not name:
-        raise ValidationError("The client's name is empty.")
+        raise ValidationError.of("The client's name is empty.")
     if len(name) > 300:
-        raise ValidationError("The client's name is longer than 300 characters.")
+        raise ValidationError.of("The client's name is longer than {limit} characters.", limit=300)
     inn = (data.inn or "").strip() or None
     if inn is not None and not inn_is_valid(inn):
-        raise ValidationError(
-            f"INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
+        raise ValidationError.of(
+            "INN {inn!r} is not valid (10 or 12 digits with a correct checksum).", inn=inn
         )
     terms = data.payment_terms or (
         PaymentTerms.INVOICE if data.kind is ClientKind.COMPANY else PaymentTerms.CASH
@@ -140,7 +144,7 @@ def get_client(session: Session, client_id: int) -> Client:
     """The client with this id, or a NotFoundError an operator can read."""
     client = session.get(Client, client_id)
     if client is None:
-        raise NotFoundError(f"Client #{client_id} does not exist.")
+        raise NotFoundError.of("Client #{client_id} does not exist.", client_id=client_id)
     return client
 
 
@@ -157,7 +161,7 @@ def add_contact(
     client = get_client(session, client_id)
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("The contact's name is empty.")
+        raise ValidationError.of("The contact's name is empty.")
     contact = Contact(client=client, name=name, role=role.strip())
     session.add(contact)
     session.flush()

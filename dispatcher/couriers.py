@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.errors import NotFoundError, ValidationError
+from dispatcher.errors import DomainText, NotFoundError, ValidationError, translatable
 from dispatcher.models import Courier
 from dispatcher.phones import parse_phone
 
@@ -16,15 +16,19 @@ def add_courier(
     """Register a courier; the phone is stored in E.164 so the courier can be called back."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("The courier's name is empty.")
+        raise ValidationError.of("The courier's name is empty.")
     e164 = ""
     if phone.strip():
         parsed = parse_phone(phone, region)
         if not parsed.ok or parsed.e164 is None:
-            raise ValidationError(f"Courier's phone {phone!r}: {parsed.message or 'not usable'}")
+            raise ValidationError.of(
+                "Courier's phone {phone!r}: {problem}",
+                phone=phone,
+                problem=DomainText(parsed.message or translatable("not usable")),
+            )
         e164 = parsed.e164
     if capacity <= 0:
-        raise ValidationError("A courier's capacity must be at least one bottle.")
+        raise ValidationError.of("A courier's capacity must be at least one bottle.")
     courier = Courier(name=name, phone=e164, capacity=capacity)
     session.add(courier)
     session.flush()
@@ -35,7 +39,7 @@ def get_courier(session: Session, courier_id: int) -> Courier:
     """The courier with this id, or a NotFoundError an operator can read."""
     courier = session.get(Courier, courier_id)
     if courier is None:
-        raise NotFoundError(f"Courier #{courier_id} does not exist.")
+        raise NotFoundError.of("Courier #{courier_id} does not exist.", courier_id=courier_id)
     return courier
 
 

@@ -74,7 +74,7 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         session.commit()
     except StaleDataError as exc:
         session.rollback()
-        raise ConcurrentEditError(
+        raise ConcurrentEditError.of(
             "Someone else changed this order a moment ago. Reload it and try again."
         ) from exc
     except BaseException:

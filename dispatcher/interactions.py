@@ -64,14 +64,14 @@ def _moment(at: dt.datetime | None) -> dt.datetime:
     if at is None:
         return utcnow()
     if at.tzinfo is None:
-        raise ValidationError("A call time must carry its time zone.")
+        raise ValidationError.of("A call time must carry its time zone.")
     return at
 
 
 def _call(session: Session, interaction_id: int) -> Interaction:
     row = session.get(Interaction, interaction_id)
     if row is None or row.kind is not InteractionKind.CALL:
-        raise NotFoundError(f"Call #{interaction_id} does not exist.")
+        raise NotFoundError.of("Call #{call_id} does not exist.", call_id=interaction_id)
     return row
 
 
@@ -87,7 +87,7 @@ def call_started(
 ) -> Interaction:
     """Log a call that starts ringing (inbound) or is being dialled (outbound)."""
     if client_id is not None and session.get(Client, client_id) is None:
-        raise NotFoundError(f"Client #{client_id} does not exist.")
+        raise NotFoundError.of("Client #{client_id} does not exist.", client_id=client_id)
     row = Interaction(
         kind=InteractionKind.CALL,
         direction=Direction(direction),
@@ -157,14 +157,18 @@ def link_call(
     if order_id is not None:
         order = session.get(Order, order_id)
         if order is None:
-            raise NotFoundError(f"Order #{order_id} does not exist.")
+            raise NotFoundError.of("Order #{order_id} does not exist.", order_id=order_id)
         if client_id is not None and order.client_id != client_id:
-            raise ValidationError(f"Order #{order_id} is not an order of client #{client_id}.")
+            raise ValidationError.of(
+                "Order #{order_id} is not an order of client #{client_id}.",
+                order_id=order_id,
+                client_id=client_id,
+            )
         row.order_id = order.id
         row.client_id = order.client_id
     if client_id is not None:
         if session.get(Client, client_id) is None:
-            raise NotFoundError(f"Client #{client_id} does not exist.")
+            raise NotFoundError.of("Client #{client_id} does not exist.", client_id=client_id)
         row.client_id = client_id
     session.flush()
     return row

@@ -27,25 +27,31 @@ def merge_clients(
     """
     others = list(dict.fromkeys(other_ids))
     if not others:
-        raise ValidationError("Choose at least one duplicate to merge.")
+        raise ValidationError.of("Choose at least one duplicate to merge.")
     if keep_id in others:
-        raise ValidationError(f"Client #{keep_id} cannot be merged into itself.")
+        raise ValidationError.of(
+            "Client #{client_id} cannot be merged into itself.", client_id=keep_id
+        )
     keep = session.get(Client, keep_id)
     if keep is None:
-        raise NotFoundError(f"Client #{keep_id} does not exist.")
+        raise NotFoundError.of("Client #{client_id} does not exist.", client_id=keep_id)
     if keep.merged_into_id is not None:
-        raise ValidationError(
-            f"Client #{keep_id} was already merged into #{keep.merged_into_id}: keep that one."
+        raise ValidationError.of(
+            "Client #{client_id} was already merged into #{target_id}: keep that one.",
+            client_id=keep_id,
+            target_id=keep.merged_into_id,
         )
     duplicates: list[Client] = []
     for other_id in others:
         other = session.get(Client, other_id)
         if other is None:
-            raise NotFoundError(f"Client #{other_id} does not exist.")
+            raise NotFoundError.of("Client #{client_id} does not exist.", client_id=other_id)
         if other.merged_into_id is not None:
-            raise ValidationError(
-                f"Client #{other_id} ({other.name}) was already merged into "
-                f"#{other.merged_into_id}."
+            raise ValidationError.of(
+                "Client #{client_id} ({name}) was already merged into #{target_id}.",
+                client_id=other_id,
+                name=other.name,
+                target_id=other.merged_into_id,
             )
         duplicates.append(other)
 

@@ -25,9 +25,11 @@ from dispatcher.clients import get_client
 from dispatcher.couriers import get_courier
 from dispatcher.errors import (
     ConcurrentEditError,
+    DomainText,
     IllegalTransitionError,
     NotFoundError,
     ValidationError,
+    translatable,
 )
 from dispatcher.models import (
     ACTIVE_TASK_STATUSES,
@@ -48,10 +50,10 @@ logger = logging.getLogger(__name__)
 MOSCOW = ZoneInfo("Europe/Moscow")
 
 STATE_NAMES = {
-    OrderState.INTEREST: "an interest",
-    OrderState.DELIVERY: "out for delivery",
-    OrderState.CLOSED: "closed",
-    OrderState.REJECTED: "rejected",
+    OrderState.INTEREST: translatable("an interest"),
+    OrderState.DELIVERY: translatable("out for delivery"),
+    OrderState.CLOSED: translatable("closed"),
+    OrderState.REJECTED: translatable("rejected"),
 }
 
 
@@ -65,12 +67,19 @@ class Action(StrEnum):
     REASSIGN = "reassign"
 
 
-ACTION_NAMES = {
-    Action.DELIVER: "sent to delivery",
-    Action.CLOSE: "closed",
-    Action.REJECT: "rejected",
-    Action.FAIL: "marked as a failed delivery",
-    Action.REASSIGN: "given another courier or slot",
+# One sentence per action rather than an action name put into a sentence: a translation
+# needs different words for the same English one ("closed": закрыт as a state, закрыть as
+# an action).
+REFUSALS = {
+    Action.DELIVER: translatable("Order #{order_id} is {state}: it cannot be sent to delivery."),
+    Action.CLOSE: translatable("Order #{order_id} is {state}: it cannot be closed."),
+    Action.REJECT: translatable("Order #{order_id} is {state}: it cannot be rejected."),
+    Action.FAIL: translatable(
+        "Order #{order_id} is {state}: it cannot be marked as a failed delivery."
+    ),
+    Action.REASSIGN: translatable(
+        "Order #{order_id} is {state}: it cannot be given another courier or slot."
+    ),
 }
 
 # action -> (states it may start from, state it leads to)
@@ -113,8 +122,8 @@ class Slot:
             start = dt.datetime.strptime(start_s, "%H:%M").time()
             end = dt.datetime.strptime(end_s, "%H:%M").time()
         except ValueError:
-            raise ValidationError(
-                f"Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
+            raise ValidationError.of(
+                "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00.", text=text
             ) from None
         return start, end
 
@@ -122,8 +131,8 @@ class Slot:
 def _check(order: Order, action: Action) -> OrderState:
     allowed, target = TRANSITIONS[action]
     if order.state not in allowed:
-        raise IllegalTransitionError(
-            f"Order #{order.id} is {STATE_NAMES[order.state]}: it cannot be {ACTION_NAMES[action]}."
+        raise IllegalTransitionError.of(
+            REFUSALS[action], order_id=order.id, state=DomainText(STATE_NAMES[order.state])
         )
     return target
 
@@ -153,11 +162,14 @@ def get_order(session: Session, order_id: int, expected_version: int | None = No
     """The order, checked against the version the caller saw (optimistic locking)."""
     order = session.get(Order, order_id)
     if order is None:
-        raise NotFoundError(f"Order #{order_id} does not exist.")
+        raise NotFoundError.of("Order #{order_id} does not exist.", order_id=order_id)
     if expected_version is not None and order.version != expected_version:
-        raise ConcurrentEditError(
-            f"Order #{order_id} was changed by someone else since you opened it "
-            f"(version {expected_version}, now {order.version}). Reload it and try again."
+        raise ConcurrentEditError.of(
+            "Order #{order_id} was changed by someone else since you opened it "
+            "(version {expected}, now {current}). Reload it and try again.",
+            order_id=order_id,
+            expected=expected_version,
+            current=order.version,
         )
     return order
 
@@ -165,12 +177,16 @@ def get_order(session: Session, order_id: int, expected_version: int | None = No
 def _lines(session: Session, order: Order, lines: Sequence[LineInput]) -> None:
     for line in lines:
         if line.qty <= 0:
-            raise ValidationError(f"Quantity of {line.product_code!r} must be at least 1.")
+            raise ValidationError.of(
+                "Quantity of {code!r} must be at least 1.", code=line.product_code
+            )
         if line.qty > 10_000:
-            raise ValidationError(f"Quantity {line.qty} of {line.product_code!r} is too large.")
+            raise ValidationError.of(
+                "Quantity {qty} of {code!r} is too large.", qty=line.qty, code=line.product_code
+            )
         product = product_by_code(session, line.product_code)
         if not product.active:
-            raise ValidationError(f"{product.name} is no longer sold.")
+            raise ValidationError.of("{product} is no longer sold.", product=product.name)
         order.lines.append(
             OrderLine(
                 product=product, qty=line.qty, price_kop=price_for(session, order.client, product)
@@ -192,8 +208,10 @@ def create_order(
     """Capture an interest for a client, priced from the client's price list."""
     client = get_client(session, client_id)
     if client.merged_into_id is not None:
-        raise ValidationError(
-            f"Client #{client.id} was merged into #{client.merged_into_id}: use that one."
+        raise ValidationError.of(
+            "Client #{client_id} was merged into #{target_id}: use that one.",
+            client_id=client.id,
+            target_id=client.merged_into_id,
         )
     order = Order(
         client=client,
@@ -205,7 +223,11 @@ def create_order(
     if contact_id is not None:
         contact = session.get(Contact, contact_id)
         if contact is None or contact.client_id != client.id:
-            raise ValidationError(f"Contact #{contact_id} is not a contact of {client.name}.")
+            raise ValidationError.of(
+                "Contact #{contact_id} is not a contact of {client}.",
+                contact_id=contact_id,
+                client=client.name,
+            )
         order.contact = contact
     if address_id is not None:
         order.address = _client_address(session, client.id, address_id)
@@ -221,7 +243,9 @@ def create_order(
 def _client_address(session: Session, client_id: int, address_id: int) -> Address:
     address = session.get(Address, address_id)
     if address is None or address.client_id != client_id:
-        raise ValidationError(f"Address #{address_id} is not a delivery point of this client.")
+        raise ValidationError.of(
+            "Address #{address_id} is not a delivery point of this client.", address_id=address_id
+        )
     return address
 
 
@@ -243,15 +267,16 @@ def repeat_order(session: Session, order_id: int, *, actor: str, **kwargs: objec
 def _validate_slot(session: Session, slot: Slot, today: dt.date | None) -> None:
     courier = get_courier(session, slot.courier_id)
     if not courier.active:
-        raise ValidationError(f"Courier {courier.name} is not working any more.")
+        raise ValidationError.of("Courier {courier} is not working any more.", courier=courier.name)
     if slot.date < (today or moscow_today()):
-        raise ValidationError(f"Delivery date {slot.date:%d.%m.%Y} is in the past.")
+        raise ValidationError.of("Delivery date {date:%d.%m.%Y} is in the past.", date=slot.date)
     if (slot.window_start is None) != (slot.window_end is None):
-        raise ValidationError("A time window needs both a start and an end.")
+        raise ValidationError.of("A time window needs both a start and an end.")
     if slot.window_start and slot.window_end and slot.window_start >= slot.window_end:
-        raise ValidationError(
-            f"The time window {slot.window_start:%H:%M}-{slot.window_end:%H:%M} ends before "
-            "it starts."
+        raise ValidationError.of(
+            "The time window {start:%H:%M}-{end:%H:%M} ends before it starts.",
+            start=slot.window_start,
+            end=slot.window_end,
         )
 
 
@@ -337,18 +362,28 @@ def send_to_delivery(
     target = _check(order, Action.DELIVER)
     if address_id is not None:
         order.address = _client_address(session, order.client_id, address_id)
-    missing = []
+    # Whole sentences per case rather than a joined list: a translation needs the grammar.
+    if order.address is None and not order.lines:
+        raise ValidationError.of(
+            "Order #{order_id} cannot go to delivery without a delivery address and at least "
+            "one product.",
+            order_id=order.id,
+        )
     if order.address is None:
-        missing.append("a delivery address")
+        raise ValidationError.of(
+            "Order #{order_id} cannot go to delivery without a delivery address.",
+            order_id=order.id,
+        )
     if not order.lines:
-        missing.append("at least one product")
-    if missing:
-        raise ValidationError(
-            f"Order #{order.id} cannot go to delivery without {' and '.join(missing)}."
+        raise ValidationError.of(
+            "Order #{order_id} cannot go to delivery without at least one product.",
+            order_id=order.id,
         )
     _validate_slot(session, slot, today)
     if active_task(session, order) is not None:
-        raise IllegalTransitionError(f"Order #{order.id} already has a task on a courier's phone.")
+        raise IllegalTransitionError.of(
+            "Order #{order_id} already has a task on a courier's phone.", order_id=order.id
+        )
     before = order.state
     order.state = target
     order.courier_id = slot.courier_id
@@ -386,9 +421,9 @@ def close(
     order = get_order(session, order_id, expected_version)
     target = _check(order, Action.CLOSE)
     if collected_kop is not None and collected_kop < 0:
-        raise ValidationError("The collected amount cannot be negative.")
+        raise ValidationError.of("The collected amount cannot be negative.")
     if bottles_returned is not None and bottles_returned < 0:
-        raise ValidationError("The number of returned bottles cannot be negative.")
+        raise ValidationError.of("The number of returned bottles cannot be negative.")
     task = active_task(session, order)
     if task is not None:
         _end_task(session, task, TaskStatus.DONE, "", notify=False)
@@ -414,10 +449,12 @@ def reject(
     order = get_order(session, order_id, expected_version)
     target = _check(order, Action.REJECT)
     if reason_id is None:
-        raise ValidationError("Choose why the interest was rejected.")
+        raise ValidationError.of("Choose why the interest was rejected.")
     reason = session.get(RejectReason, reason_id)
     if reason is None or not reason.active:
-        raise ValidationError(f"Reject reason #{reason_id} is not in the list of reasons.")
+        raise ValidationError.of(
+            "Reject reason #{reason_id} is not in the list of reasons.", reason_id=reason_id
+        )
     before = order.state
     order.state = target
     order.reject_reason = reason
@@ -440,7 +477,7 @@ def fail(
     target = _check(order, Action.FAIL)
     reason = reason.strip()
     if not reason:
-        raise ValidationError("Say why the delivery failed.")
+        raise ValidationError.of("Say why the delivery failed.")
     task = active_task(session, order)
     if task is not None:
         _end_task(session, task, TaskStatus.FAILED, reason, notify=notify_courier)
@@ -474,7 +511,9 @@ def reassign(
         and order.window_end == slot.window_end
     )
     if same:
-        raise ValidationError(f"Order #{order.id} already has this courier and slot.")
+        raise ValidationError.of(
+            "Order #{order_id} already has this courier and slot.", order_id=order.id
+        )
     old = active_task(session, order)
     if old is not None:
         _end_task(session, old, TaskStatus.CANCELLED, why or "reassigned", notify=True)
@@ -509,7 +548,7 @@ def add_reject_reason(session: Session, name: str) -> RejectReason:
     """Add a reason to the list (or re-activate it)."""
     name = " ".join(name.split())
     if not name:
-        raise ValidationError("A reject reason needs a text.")
+        raise ValidationError.of("A reject reason needs a text.")
     existing = session.scalars(select(RejectReason).where(RejectReason.name == name)).first()
     if existing is not None:
         existing.active = True
@@ -524,6 +563,6 @@ def deactivate_reject_reason(session: Session, reason_id: int) -> RejectReason:
     """Remove a reason from the list offered to operators; old orders keep it."""
     reason = session.get(RejectReason, reason_id)
     if reason is None:
-        raise NotFoundError(f"Reject reason #{reason_id} does not exist.")
+        raise NotFoundError.of("Reject reason #{reason_id} does not exist.", reason_id=reason_id)
     reason.active = False
     return reason

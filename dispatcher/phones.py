@@ -19,6 +19,8 @@ from phonenumbers import (
     ValidationResult,
 )
 
+from dispatcher.errors import translatable
+
 logger = logging.getLogger(__name__)
 
 
@@ -80,17 +82,17 @@ _MAX_INPUT_CHARS = 100
 _MAX_E164_DIGITS = 15
 _INTERNAL_DIGITS = range(2, 6)
 
-_MSG_EMPTY = "Not a phone number: empty"
-_MSG_LETTERS = "Not a phone number: letters are not allowed"
-_MSG_TOO_MANY_DIGITS = "Not a phone number: too many digits"
-_MSG_TOO_LONG = "Not a phone number: too long"
-_MSG_TOO_FEW_DIGITS = "Not a phone number: too few digits"
-_MSG_NO_AREA_CODE = "Not a phone number: area code is missing"
-_MSG_WRONG_LENGTH = "Not a phone number: wrong number of digits for this country"
-_MSG_UNKNOWN_COUNTRY = "Not a phone number: unknown country code"
-_MSG_NO_DIGITS = "Not a phone number: no digits"
-_MSG_BAD_LAYOUT = "Not a phone number: digits are not laid out like a phone number"
-_MSG_UNREADABLE = "Not a phone number: could not be read"
+_MSG_EMPTY = translatable("Not a phone number: empty")
+_MSG_LETTERS = translatable("Not a phone number: letters are not allowed")
+_MSG_TOO_MANY_DIGITS = translatable("Not a phone number: too many digits")
+_MSG_TOO_LONG = translatable("Not a phone number: too long")
+_MSG_TOO_FEW_DIGITS = translatable("Not a phone number: too few digits")
+_MSG_NO_AREA_CODE = translatable("Not a phone number: area code is missing")
+_MSG_WRONG_LENGTH = translatable("Not a phone number: wrong number of digits for this country")
+_MSG_UNKNOWN_COUNTRY = translatable("Not a phone number: unknown country code")
+_MSG_NO_DIGITS = translatable("Not a phone number: no digits")
+_MSG_BAD_LAYOUT = translatable("Not a phone number: digits are not laid out like a phone number")
+_MSG_UNREADABLE = translatable("Not a phone number: could not be read")
 
 _PARSE_ERROR_MESSAGES: dict[int, str] = {
     NumberParseException.INVALID_COUNTRY_CODE: _MSG_UNKNOWN_COUNTRY,

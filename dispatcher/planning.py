@@ -6,13 +6,14 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Self
 
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from dispatcher.errors import NotFoundError
+from dispatcher.errors import DomainText, NotFoundError
 from dispatcher.lookup import (
     AddressSummary,
     ClientSummary,
@@ -79,11 +80,23 @@ class ClientCard:
 
 @dataclass(frozen=True, slots=True)
 class CourierSuggestion:
-    """The courier proposed for a delivery, and why, in words the operator reads."""
+    """The courier proposed for a delivery, and why, in words the operator reads.
+
+    ``reason`` is English (CLI, logs); ``reason_template`` with ``reason_params`` is the
+    same text in the form the workspace translates (see dispatcher.errors.DomainText).
+    """
 
     courier_id: int
     name: str
     reason: str
+    reason_template: str = ""
+    reason_params: Mapping[str, object] = field(default_factory=dict, hash=False)
+
+    @classmethod
+    def because(cls, courier_id: int, name: str, template: str, **params: object) -> Self:
+        """A suggestion whose reason is ``template.format(**params)``."""
+        text = DomainText(template, params)
+        return cls(courier_id, name, str(text), template, params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +144,7 @@ def order_summary(session: Session, order_id: int) -> OrderSummary:
     """One order by its number, as the order panel opens it."""
     order = session.scalars(_orders_query().where(Order.id == order_id)).first()
     if order is None:
-        raise NotFoundError(f"Order #{order_id} does not exist.")
+        raise NotFoundError.of("Order #{order_id} does not exist.", order_id=order_id)
     return _order_summary(order)
 
 
@@ -182,7 +195,7 @@ def client_card(session: Session, client_id: int) -> ClientCard:
         seen.add(client.id)
         client = session.get(Client, client.merged_into_id)
     if client is None:
-        raise NotFoundError(f"Client #{client_id} does not exist.")
+        raise NotFoundError.of("Client #{client_id} does not exist.", client_id=client_id)
     contacts = session.scalars(
         select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)
     )
@@ -328,7 +341,7 @@ def suggest_courier(session: Session, address_id: int, day: dt.date) -> CourierS
     """
     address = session.get(Address, address_id)
     if address is None:
-        raise NotFoundError(f"Address #{address_id} does not exist.")
+        raise NotFoundError.of("Address #{address_id} does not exist.", address_id=address_id)
     couriers = {
         c.id: c
         for c in session.scalars(
@@ -359,10 +372,12 @@ def suggest_courier(session: Session, address_id: int, day: dt.date) -> CourierS
         same_street = Counter(cid for cid, other in planned if street_of(other.text)[0] == street)
         if same_street:
             cid = pick(same_street)
-            return CourierSuggestion(
+            return CourierSuggestion.because(
                 cid,
                 couriers[cid].name,
-                f"already delivers on {street_text} on {day:%d.%m}",
+                "already delivers on {street} on {day:%d.%m}",
+                street=street_text,
+                day=day,
             )
     nearby = Counter(
         cid for cid, other in planned if (km := _km(address, other)) is not None and km <= NEARBY_KM
@@ -370,10 +385,14 @@ def suggest_courier(session: Session, address_id: int, day: dt.date) -> CourierS
     if nearby:
         cid = pick(nearby)
         n = nearby[cid]
-        return CourierSuggestion(
+        return CourierSuggestion.because(
             cid,
             couriers[cid].name,
-            f"has {n} {'delivery' if n == 1 else 'deliveries'} nearby on {day:%d.%m}",
+            "has {n} delivery nearby on {day:%d.%m}"
+            if n == 1
+            else "has {n} deliveries nearby on {day:%d.%m}",
+            n=n,
+            day=day,
         )
     last = session.execute(
         select(Order.courier_id, Order.delivery_date)
@@ -386,16 +405,24 @@ def suggest_courier(session: Session, address_id: int, day: dt.date) -> CourierS
         .limit(1)
     ).first()
     if last is not None and last[0] in couriers:
-        when = f" on {last[1]:%d.%m}" if last[1] else ""
-        return CourierSuggestion(
-            last[0], couriers[last[0]].name, f"delivered this client's last order{when}"
+        if last[1] is None:
+            return CourierSuggestion.because(
+                last[0], couriers[last[0]].name, "delivered this client's last order"
+            )
+        return CourierSuggestion.because(
+            last[0],
+            couriers[last[0]].name,
+            "delivered this client's last order on {day:%d.%m}",
+            day=last[1],
         )
     cid = min(couriers, key=lambda c: (load[c], couriers[c].name, c))
     n = load[cid]
-    return CourierSuggestion(
+    return CourierSuggestion.because(
         cid,
         couriers[cid].name,
-        f"has the fewest deliveries on {day:%d.%m} ({n})",
+        "has the fewest deliveries on {day:%d.%m} ({n})",
+        day=day,
+        n=n,
     )
 
 
