@@ -52,7 +52,7 @@ class ParsedPhone:
     kind: PhoneKind | None
     extension: str | None
     internal: str | None
-    message: str
+    message: str  # English, and a translatable template (dispatcher.errors)
 
     @property
     def ok(self) -> bool:
