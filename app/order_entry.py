@@ -35,6 +35,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from sqlalchemy.orm import Session
 
+from app.domain_text import translate_domain
 from app.drafts import ORDER, DraftStore
 from app.shortcuts import Key, sequence
 from app.worker import UNEXPECTED, DbWorker
@@ -913,7 +914,12 @@ class OrderEntryViewModel(QObject):
         if found is not None and self._active_courier(found.courier_id) is not None:
             if not self._courier_by_operator:
                 self._courier_id = found.courier_id
-            text = self.tr("Suggested: {0} — {1}").format(found.name, found.reason)
+            reason = (
+                translate_domain(found.reason_template, found.reason_params)
+                if found.reason_template
+                else found.reason
+            )
+            text = self.tr("Suggested: {0} — {1}").format(found.name, reason)
         else:
             text = self.tr("No courier serves this address yet: choose one ({0}).").format(
                 sequence(Key.COURIER)

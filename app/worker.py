@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.domain_text import translate_error
 from dispatcher.db import unit_of_work
 from dispatcher.errors import DomainError
 
@@ -54,8 +55,10 @@ class _Job(QRunnable):
             with unit_of_work(self._factory) as session:
                 value = self._fn(session)
         except DomainError as exc:
-            # An operator's mistake or a concurrent edit: the message is written for them.
-            self._relay.finished.emit(self._on_error, str(exc))
+            # An operator's mistake or a concurrent edit: the message is written for them, in
+            # their language (QCoreApplication.translate is thread-safe); the log keeps English.
+            logger.info("Database job %r refused: %s", getattr(self._fn, "__name__", self._fn), exc)
+            self._relay.finished.emit(self._on_error, translate_error(exc))
         except Exception:
             logger.exception("Database job %r failed", getattr(self._fn, "__name__", self._fn))
             self._relay.finished.emit(self._on_error, UNEXPECTED)

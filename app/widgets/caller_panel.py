@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain_text import translate_domain
 from app.intake import IntakeViewModel
 from app.shortcuts import Key, sequence
 from dispatcher.lookup import (
@@ -212,7 +213,7 @@ class CallerPanel(QWidget):
             return text
         if result.status is LookupStatus.UNKNOWN:
             return self.tr("%1: unknown number — new client").replace("%1", result.display)
-        return result.message
+        return translate_domain(result.message)  # the phone parser's English, as a template
 
     def _add_row(
         self, client_id: int, contact_id: int | None, name: str, contact: str, kind: ClientKind

@@ -1186,6 +1186,329 @@
     </message>
 </context>
 <context>
+    <name>dispatcher</name>
+    <message>
+        <source>A call time must carry its time zone.</source>
+        <translation>Время звонка должно быть указано с часовым поясом.</translation>
+    </message>
+    <message>
+        <source>A courier&apos;s capacity must be at least one bottle.</source>
+        <translation>Вместимость экспедитора — не меньше одной бутыли.</translation>
+    </message>
+    <message>
+        <source>A product needs a code and a name.</source>
+        <translation>У товара должны быть код и название.</translation>
+    </message>
+    <message>
+        <source>A product with code {code!r} already exists.</source>
+        <translation>Товар с кодом «{code}» уже есть.</translation>
+    </message>
+    <message>
+        <source>A reject reason needs a text.</source>
+        <translation>Причина отказа не может быть пустой.</translation>
+    </message>
+    <message>
+        <source>A time window needs both a start and an end.</source>
+        <translation>У интервала доставки должны быть и начало, и конец.</translation>
+    </message>
+    <message>
+        <source>Address #{address_id} does not exist.</source>
+        <translation>Адреса №{address_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Address #{address_id} is not a delivery point of this client.</source>
+        <translation>Адрес №{address_id} не относится к адресам доставки этого клиента.</translation>
+    </message>
+    <message>
+        <source>Call #{call_id} does not exist.</source>
+        <translation>Звонка №{call_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Choose at least one duplicate to merge.</source>
+        <translation>Выберите хотя бы один дубль для объединения.</translation>
+    </message>
+    <message>
+        <source>Choose why the interest was rejected.</source>
+        <translation>Выберите причину отказа.</translation>
+    </message>
+    <message>
+        <source>Client #{client_id} ({name}) was already merged into #{target_id}.</source>
+        <translation>Клиент №{client_id} ({name}) уже присоединён к клиенту №{target_id}.</translation>
+    </message>
+    <message>
+        <source>Client #{client_id} cannot be merged into itself.</source>
+        <translation>Клиента №{client_id} нельзя объединить с самим собой.</translation>
+    </message>
+    <message>
+        <source>Client #{client_id} does not exist.</source>
+        <translation>Клиента №{client_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Client #{client_id} was already merged into #{target_id}: keep that one.</source>
+        <translation>Клиент №{client_id} уже присоединён к клиенту №{target_id}: оставьте основным его.</translation>
+    </message>
+    <message>
+        <source>Client #{client_id} was merged into #{target_id}: use that one.</source>
+        <translation>Клиент №{client_id} присоединён к клиенту №{target_id}: работайте с ним.</translation>
+    </message>
+    <message>
+        <source>Contact #{contact_id} is not a contact of {client}.</source>
+        <translation>Контактное лицо №{contact_id} не относится к клиенту {client}.</translation>
+    </message>
+    <message>
+        <source>Courier #{courier_id} does not exist.</source>
+        <translation>Экспедитора №{courier_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Courier {courier} is not working any more.</source>
+        <translation>Экспедитор {courier} больше не работает.</translation>
+    </message>
+    <message>
+        <source>Courier&apos;s phone {phone!r}: {problem}</source>
+        <translation>Телефон экспедитора «{phone}»: {problem}</translation>
+    </message>
+    <message>
+        <source>Delivery date {date:%d.%m.%Y} is in the past.</source>
+        <translation>Дата доставки {date:%d.%m.%Y} уже прошла.</translation>
+    </message>
+    <message>
+        <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
+        <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
+    </message>
+    <message>
+        <source>Not a phone number: area code is missing</source>
+        <translation>Не номер телефона: нет кода города</translation>
+    </message>
+    <message>
+        <source>Not a phone number: could not be read</source>
+        <translation>Не номер телефона: не удалось разобрать</translation>
+    </message>
+    <message>
+        <source>Not a phone number: digits are not laid out like a phone number</source>
+        <translation>Не номер телефона: цифры расставлены не так, как в номере</translation>
+    </message>
+    <message>
+        <source>Not a phone number: empty</source>
+        <translation>Не номер телефона: пусто</translation>
+    </message>
+    <message>
+        <source>Not a phone number: letters are not allowed</source>
+        <translation>Не номер телефона: буквы недопустимы</translation>
+    </message>
+    <message>
+        <source>Not a phone number: no digits</source>
+        <translation>Не номер телефона: нет цифр</translation>
+    </message>
+    <message>
+        <source>Not a phone number: too few digits</source>
+        <translation>Не номер телефона: слишком мало цифр</translation>
+    </message>
+    <message>
+        <source>Not a phone number: too long</source>
+        <translation>Не номер телефона: слишком длинный</translation>
+    </message>
+    <message>
+        <source>Not a phone number: too many digits</source>
+        <translation>Не номер телефона: слишком много цифр</translation>
+    </message>
+    <message>
+        <source>Not a phone number: unknown country code</source>
+        <translation>Не номер телефона: неизвестный код страны</translation>
+    </message>
+    <message>
+        <source>Not a phone number: wrong number of digits for this country</source>
+        <translation>Не номер телефона: неверное число цифр для этой страны</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} already has a task on a courier&apos;s phone.</source>
+        <translation>У заказа №{order_id} уже есть задание на телефоне экспедитора.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} already has this courier and slot.</source>
+        <translation>У заказа №{order_id} уже этот экспедитор и это время доставки.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} cannot go to delivery without a delivery address and at least one product.</source>
+        <translation>Заказ №{order_id} нельзя отправить в доставку без адреса доставки и хотя бы одного товара.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} cannot go to delivery without a delivery address.</source>
+        <translation>Заказ №{order_id} нельзя отправить в доставку без адреса доставки.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} cannot go to delivery without at least one product.</source>
+        <translation>Заказ №{order_id} нельзя отправить в доставку: в нём нет ни одного товара.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} does not exist.</source>
+        <translation>Заказа №{order_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is not an order of client #{client_id}.</source>
+        <translation>Заказ №{order_id} не принадлежит клиенту №{client_id}.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be closed.</source>
+        <translation>Заказ №{order_id} {state}: его нельзя закрыть.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be given another courier or slot.</source>
+        <translation>Заказ №{order_id} {state}: ему нельзя назначить другого экспедитора или другое время.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be marked as a failed delivery.</source>
+        <translation>Заказ №{order_id} {state}: его нельзя отметить как несостоявшуюся доставку.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be rejected.</source>
+        <translation>Заказ №{order_id} {state}: его нельзя отклонить.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be sent to delivery.</source>
+        <translation>Заказ №{order_id} {state}: его нельзя отправить в доставку.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.</source>
+        <translation>Заказ №{order_id} изменил кто-то другой, пока он был открыт у вас (версия {expected}, теперь {current}). Откройте его заново и повторите.</translation>
+    </message>
+    <message>
+        <source>Phone {raw!r} is a short internal number, not a client&apos;s phone.</source>
+        <translation>«{raw}» — короткий внутренний номер, а не телефон клиента.</translation>
+    </message>
+    <message>
+        <source>Phone {raw!r}: {problem}</source>
+        <translation>Телефон «{raw}»: {problem}</translation>
+    </message>
+    <message>
+        <source>Quantity of {code!r} must be at least 1.</source>
+        <translation>Количество «{code}» должно быть не меньше 1.</translation>
+    </message>
+    <message>
+        <source>Quantity {qty} of {code!r} is too large.</source>
+        <translation>Количество «{code}» ({qty}) слишком велико.</translation>
+    </message>
+    <message>
+        <source>Reject reason #{reason_id} does not exist.</source>
+        <translation>Причины отказа №{reason_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Reject reason #{reason_id} is not in the list of reasons.</source>
+        <translation>Причины отказа №{reason_id} нет в списке причин.</translation>
+    </message>
+    <message>
+        <source>Say why the delivery failed.</source>
+        <translation>Укажите, почему доставка не состоялась.</translation>
+    </message>
+    <message>
+        <source>Someone else changed this order a moment ago. Reload it and try again.</source>
+        <translation>Этот заказ только что изменил кто-то другой. Откройте его заново и повторите.</translation>
+    </message>
+    <message>
+        <source>The client&apos;s name is empty.</source>
+        <translation>Не указано имя клиента.</translation>
+    </message>
+    <message>
+        <source>The client&apos;s name is longer than {limit} characters.</source>
+        <translation>Имя клиента длиннее {limit} символов.</translation>
+    </message>
+    <message>
+        <source>The collected amount cannot be negative.</source>
+        <translation>Полученная сумма не может быть отрицательной.</translation>
+    </message>
+    <message>
+        <source>The contact&apos;s name is empty.</source>
+        <translation>Не указано имя контактного лица.</translation>
+    </message>
+    <message>
+        <source>The courier&apos;s name is empty.</source>
+        <translation>Не указано имя экспедитора.</translation>
+    </message>
+    <message>
+        <source>The delivery address is empty.</source>
+        <translation>Не указан адрес доставки.</translation>
+    </message>
+    <message>
+        <source>The number of returned bottles cannot be negative.</source>
+        <translation>Число возвращённых бутылей не может быть отрицательным.</translation>
+    </message>
+    <message>
+        <source>The time window {start:%H:%M}-{end:%H:%M} ends before it starts.</source>
+        <translation>Интервал {start:%H:%M}–{end:%H:%M} заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <source>There is no product with code {code!r}.</source>
+        <translation>Товара с кодом «{code}» нет.</translation>
+    </message>
+    <message>
+        <source>Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00.</source>
+        <translation>Интервал «{text}» нужно указать в виде ЧЧ:ММ-ЧЧ:ММ, например 10:00-14:00.</translation>
+    </message>
+    <message>
+        <source>already delivers on {street} on {day:%d.%m}</source>
+        <translation>{day:%d.%m} уже доставляет на {street}</translation>
+    </message>
+    <message>
+        <source>an interest</source>
+        <translation>пока интерес</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыт</translation>
+    </message>
+    <message>
+        <source>delivered this client&apos;s last order</source>
+        <translation>доставлял прошлый заказ этого клиента</translation>
+    </message>
+    <message>
+        <source>delivered this client&apos;s last order on {day:%d.%m}</source>
+        <translation>доставлял прошлый заказ этого клиента {day:%d.%m}</translation>
+    </message>
+    <message>
+        <source>has the fewest deliveries on {day:%d.%m} ({n})</source>
+        <translation>меньше всех доставок на {day:%d.%m} ({n})</translation>
+    </message>
+    <message>
+        <source>has {n} deliveries nearby on {day:%d.%m}</source>
+        <translation>{day:%d.%m} доставок поблизости: {n}</translation>
+    </message>
+    <message>
+        <source>has {n} delivery nearby on {day:%d.%m}</source>
+        <translation>{day:%d.%m} уже везёт заказ поблизости ({n})</translation>
+    </message>
+    <message>
+        <source>not usable</source>
+        <translation>не подходит</translation>
+    </message>
+    <message>
+        <source>out for delivery</source>
+        <translation>в доставке</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отклонён</translation>
+    </message>
+    <message>
+        <source>{product} has no price for {client}.</source>
+        <translation>Для клиента {client} нет цены на «{product}».</translation>
+    </message>
+    <message>
+        <source>{product} is no longer sold.</source>
+        <translation>«{product}» больше не продаётся.</translation>
+    </message>
+    <message>
+        <source>{text!r} has fractions of a kopeck.</source>
+        <translation>В сумме «{text}» есть доли копейки.</translation>
+    </message>
+    <message>
+        <source>{text!r} is not an amount of money.</source>
+        <translation>«{text}» — не денежная сумма.</translation>
+    </message>
+    <message>
+        <source>{text!r} is too large an amount.</source>
+        <translation>Сумма «{text}» слишком велика.</translation>
+    </message>
+</context>
+<context>
     <name>shortcuts</name>
     <message>
         <source>Answer the ringing call</source>

@@ -1,0 +1,126 @@
+"""Every message template of dispatcher/, for lupdate (made by scripts/domain-strings).
+
+Do not edit: run scripts/domain-strings after changing a domain message. The domain has no
+Qt, so this list is how its templates reach the "dispatcher" context of the .ts files.
+"""
+
+# ruff: noqa: E501  (a template is one literal, however long: this is how lupdate reads it)
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP
+
+TEMPLATES: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("dispatcher", "A call time must carry its time zone."),
+    QT_TRANSLATE_NOOP("dispatcher", "A courier's capacity must be at least one bottle."),
+    QT_TRANSLATE_NOOP("dispatcher", "A product needs a code and a name."),
+    QT_TRANSLATE_NOOP("dispatcher", "A product with code {code!r} already exists."),
+    QT_TRANSLATE_NOOP("dispatcher", "A reject reason needs a text."),
+    QT_TRANSLATE_NOOP("dispatcher", "A time window needs both a start and an end."),
+    QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} does not exist."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Address #{address_id} is not a delivery point of this client."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Choose at least one duplicate to merge."),
+    QT_TRANSLATE_NOOP("dispatcher", "Choose why the interest was rejected."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} ({name}) was already merged into #{target_id}."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} cannot be merged into itself."),
+    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} does not exist."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} was already merged into #{target_id}: keep that one."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Contact #{contact_id} is not a contact of {client}."),
+    QT_TRANSLATE_NOOP("dispatcher", "Courier #{courier_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Courier {courier} is not working any more."),
+    QT_TRANSLATE_NOOP("dispatcher", "Courier's phone {phone!r}: {problem}"),
+    QT_TRANSLATE_NOOP("dispatcher", "Delivery date {date:%d.%m.%Y} is in the past."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: area code is missing"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: could not be read"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Not a phone number: digits are not laid out like a phone number"
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: empty"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: letters are not allowed"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: no digits"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: too few digits"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: too long"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: too many digits"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: unknown country code"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has this courier and slot."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} cannot go to delivery without a delivery address and at least one product.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} cannot go to delivery without a delivery address."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} cannot go to delivery without at least one product."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not an order of client #{client_id}."),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be closed."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is {state}: it cannot be given another courier or slot."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is {state}: it cannot be marked as a failed delivery."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be rejected."),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be sent to delivery."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
+    QT_TRANSLATE_NOOP("dispatcher", "Quantity of {code!r} must be at least 1."),
+    QT_TRANSLATE_NOOP("dispatcher", "Quantity {qty} of {code!r} is too large."),
+    QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} is not in the list of reasons."),
+    QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The client's name is longer than {limit} characters."),
+    QT_TRANSLATE_NOOP("dispatcher", "The collected amount cannot be negative."),
+    QT_TRANSLATE_NOOP("dispatcher", "The contact's name is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The delivery address is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The number of returned bottles cannot be negative."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "already delivers on {street} on {day:%d.%m}"),
+    QT_TRANSLATE_NOOP("dispatcher", "an interest"),
+    QT_TRANSLATE_NOOP("dispatcher", "closed"),
+    QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
+    QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),
+    QT_TRANSLATE_NOOP("dispatcher", "has the fewest deliveries on {day:%d.%m} ({n})"),
+    QT_TRANSLATE_NOOP("dispatcher", "has {n} deliveries nearby on {day:%d.%m}"),
+    QT_TRANSLATE_NOOP("dispatcher", "has {n} delivery nearby on {day:%d.%m}"),
+    QT_TRANSLATE_NOOP("dispatcher", "not usable"),
+    QT_TRANSLATE_NOOP("dispatcher", "out for delivery"),
+    QT_TRANSLATE_NOOP("dispatcher", "rejected"),
+    QT_TRANSLATE_NOOP("dispatcher", "{product} has no price for {client}."),
+    QT_TRANSLATE_NOOP("dispatcher", "{product} is no longer sold."),
+    QT_TRANSLATE_NOOP("dispatcher", "{text!r} has fractions of a kopeck."),
+    QT_TRANSLATE_NOOP("dispatcher", "{text!r} is not an amount of money."),
+    QT_TRANSLATE_NOOP("dispatcher", "{text!r} is too large an amount."),
+)
