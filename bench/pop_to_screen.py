@@ -52,7 +52,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--db-dir",
         help="keep the seeded SQLite file here and reuse it (the lookup benchmark's file)",
     )
-    parser.add_argument("--ring-s", type=float, default=0.6, help="caller cancels after ringing")
+    parser.add_argument("--ring-s", type=float, default=1.5, help="caller cancels after ringing")
     parser.add_argument("--pause-s", type=float, default=0.3, help="pause between calls")
 
 
@@ -89,6 +89,7 @@ class _Probe:
         self.popped_ns: dict[int, int] = {}
         self.painted_ns: dict[int, int] = {}
         self.client_found: dict[int, bool] = {}
+        self.status: dict[int, str] = {}
         self._awaiting_paint: list[int] = []
         self.lags_ms: list[float] = []
         self.late_ticks: list[tuple[int, float]] = []  # (wall clock ns, lag ms) of late ticks
@@ -136,6 +137,7 @@ class _Probe:
             return
         self.popped_ns[seq] = time.time_ns()
         self.client_found[seq] = bool(pop.client_ids)
+        self.status[seq] = pop.status
         self._awaiting_paint.append(seq)
 
     def _tick(self) -> None:
@@ -277,6 +279,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             "sent": len(sent),
             "painted": len(matched),
             "found_client": sum(1 for s in matched if probe.client_found.get(s)),
+            # Calls whose pop was not seen painted, with the intake's status for them.
+            "not_painted": {
+                str(s): probe.status.get(s, "no pop") for s in sorted(sent) if s not in matched
+            },
             **pop,
             "data_in_panel": summary(data_ms, 2),
             "event_loop_lag": {
