@@ -29,7 +29,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
@@ -515,14 +515,27 @@ class Workspace:
             self.db.dispose()
 
 
-def _setup_logging(settings: Any) -> None:
-    try:
-        from app.app_logging import log_dir_for, setup_logging
+def _setup_logging(settings: Any) -> Path:
+    from app.app_logging import log_dir_for, setup_logging
 
-        path = setup_logging(log_dir_for(settings))
-        logger.info("Logging to %s", path)
-    except ImportError:
-        logging.basicConfig(level=logging.INFO)
+    path = setup_logging(log_dir_for(settings))
+    logger.info("Logging to %s", path)
+    return path
+
+
+def _quiet_offscreen_warnings() -> None:
+    # Without a screen Qt warns on every raise()/resize ("This plugin does not support ...").
+    previous = qInstallMessageHandler(None)
+
+    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith("This plugin does not support"):
+            return
+        if previous is not None:
+            previous(kind, context, message)
+        else:
+            sys.stderr.write(message + "\n")
+
+    qInstallMessageHandler(handler)
 
 
 def _quit_on_signals(app: QApplication) -> threading.Event:
@@ -581,7 +594,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ValueError as exc:  # SettingsError: file and key named in the message
         print(f"dispatch-desk: {exc}", file=sys.stderr)
         return EXIT_CONFIG
-    _setup_logging(settings)
+    log_file = _setup_logging(settings)
+    if notice:
+        _quiet_offscreen_warnings()
+        demo_hint = " Ring it with `make call`." if args.demo else ""
+        print(f"dispatch-desk: screen pops are logged to {log_file}.{demo_hint}", file=sys.stderr)
     try:
         from app.i18n import install_translator
 

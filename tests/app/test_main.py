@@ -266,6 +266,8 @@ def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path:
             process.kill()
     assert process.returncode == 0, stderr
     assert "no display here" in stderr
+    assert f"screen pops are logged to {data / 'logs'}" in stderr
+    assert "This plugin does not support" not in stderr
     assert "Traceback" not in stderr
 
 
