@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
@@ -24,6 +25,7 @@ from PySide6.QtGui import QBrush, QColor
 from sqlalchemy.orm import Session
 
 from app.bridge import PhoneLine
+from app.formatting import to_moscow
 from app.worker import DbWorker
 from dispatcher import interactions
 from dispatcher.interactions import CallRecord, CallResult
@@ -31,15 +33,14 @@ from dispatcher.models import Direction
 
 logger = logging.getLogger(__name__)
 
-MOSCOW_OFFSET_NOTE = "times are shown in the PC's local time zone"
-
+# Marked for lupdate here, translated where shown (the "CallsModel" context).
 _RESULT_TEXT = {
-    CallResult.ANSWERED: "answered",
-    CallResult.MISSED: "missed",
-    CallResult.REJECTED: "rejected",
-    CallResult.ORDER_TAKEN: "order taken",
-    CallResult.ORDER_REJECTED: "order rejected",
-    CallResult.NO_ORDER: "no order",
+    CallResult.ANSWERED: QT_TRANSLATE_NOOP("CallsModel", "answered"),
+    CallResult.MISSED: QT_TRANSLATE_NOOP("CallsModel", "missed"),
+    CallResult.REJECTED: QT_TRANSLATE_NOOP("CallsModel", "rejected"),
+    CallResult.ORDER_TAKEN: QT_TRANSLATE_NOOP("CallsModel", "order taken"),
+    CallResult.ORDER_REJECTED: QT_TRANSLATE_NOOP("CallsModel", "order rejected"),
+    CallResult.NO_ORDER: QT_TRANSLATE_NOOP("CallsModel", "no order"),
 }
 
 MISSED_COLOUR = QColor("#b3261e")
@@ -52,7 +53,8 @@ def _tr(text: str) -> str:
 
 
 def _time(record: CallRecord) -> str:
-    return record.started_at.astimezone().strftime("%H:%M:%S")
+    # Moscow time, as every time in the workspace, whatever the PC's own zone.
+    return to_moscow(record.started_at).strftime("%H:%M:%S")
 
 
 def _duration(record: CallRecord) -> str:
@@ -65,7 +67,15 @@ def _duration(record: CallRecord) -> str:
 class CallRecordsModel(QAbstractTableModel):
     """Rows of CallRecord: time, direction, number, client, result, order, duration."""
 
-    HEADERS = ("Time", "Dir.", "Number", "Client", "Result", "Order", "Talk")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("CallsModel", "Time"),
+        QT_TRANSLATE_NOOP("CallsModel", "Dir."),
+        QT_TRANSLATE_NOOP("CallsModel", "Number"),
+        QT_TRANSLATE_NOOP("CallsModel", "Client"),
+        QT_TRANSLATE_NOOP("CallsModel", "Result"),
+        QT_TRANSLATE_NOOP("CallsModel", "Order"),
+        QT_TRANSLATE_NOOP("CallsModel", "Talk"),
+    )
 
     def __init__(self, parent: QObject | None = None) -> None:
         """An empty model."""

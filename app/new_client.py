@@ -30,6 +30,7 @@ from PySide6.QtGui import QKeySequence
 from sqlalchemy.orm import Session
 
 from app.drafts import NEW_CLIENT, DraftStore
+from app.formatting import to_moscow
 from app.shortcuts import Key, sequence
 from app.worker import UNEXPECTED, DbWorker
 from dispatcher import planning
@@ -306,7 +307,7 @@ class NewClientViewModel(QObject):
         """'An unsaved client from … was restored', after ``restore_draft()``; else ''."""
         if self._restored_at is None:
             return ""
-        when = self._restored_at.astimezone()
+        when = to_moscow(self._restored_at)
         return self.tr("An unsaved client from {0} was restored.").format(f"{when:%d.%m.%Y %H:%M}")
 
     # ---- editing ----------------------------------------------------------------------

@@ -37,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from app.domain_text import translate_domain
 from app.drafts import ORDER, DraftStore
+from app.formatting import to_moscow
 from app.shortcuts import Key, sequence
 from app.worker import UNEXPECTED, DbWorker
 from dispatcher import orders, planning
@@ -528,7 +529,7 @@ class OrderEntryViewModel(QObject):
         """'An unsaved order from … was restored', after ``restore_draft()``; else ''."""
         if self._restored_at is None:
             return ""
-        when = self._restored_at.astimezone()
+        when = to_moscow(self._restored_at)
         return self.tr("An unsaved order from {0} was restored.").format(f"{when:%d.%m.%Y %H:%M}")
 
     def couriers(self) -> list[Choice]:

@@ -293,6 +293,61 @@
     </message>
 </context>
 <context>
+    <name>CallsModel</name>
+    <message>
+        <source>answered</source>
+        <translation>отвечен</translation>
+    </message>
+    <message>
+        <source>missed</source>
+        <translation>пропущен</translation>
+    </message>
+    <message>
+        <source>rejected</source>
+        <translation>отклонён</translation>
+    </message>
+    <message>
+        <source>order taken</source>
+        <translation>заказ принят</translation>
+    </message>
+    <message>
+        <source>order rejected</source>
+        <translation>отказ</translation>
+    </message>
+    <message>
+        <source>no order</source>
+        <translation>без заказа</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Время</translation>
+    </message>
+    <message>
+        <source>Dir.</source>
+        <translation>Напр.</translation>
+    </message>
+    <message>
+        <source>Number</source>
+        <translation>Номер</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Result</source>
+        <translation>Итог</translation>
+    </message>
+    <message>
+        <source>Order</source>
+        <translation>Заказ</translation>
+    </message>
+    <message>
+        <source>Talk</source>
+        <translation>Разговор</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Dispatch Desk</source>

@@ -65,3 +65,23 @@ def test_dates_and_moscow_time() -> None:
     assert to_moscow(late_utc).hour == 1
     assert format_date(late_utc) == "08.03.2025"  # already the next day in Moscow
     assert format_datetime(dt.datetime(2025, 3, 7, 9, 5)) == "07.03.2025 12:05"  # naive = UTC
+
+
+def test_every_interface_string_has_a_russian_translation() -> None:
+    import xml.etree.ElementTree as ET
+
+    from app.i18n import ts_path
+
+    tree = ET.parse(ts_path("ru"))
+    untranslated = [
+        f"{context.findtext('name')}: {message.findtext('source')}"
+        for context in tree.getroot().iter("context")
+        for message in context.iter("message")
+        if message.find("translation") is None
+        or message.find("translation").get("type") == "unfinished"  # type: ignore[union-attr]
+        or (
+            not (message.findtext("translation") or "").strip()
+            and message.find("translation/numerusform") is None
+        )  # type: ignore[union-attr]
+    ]
+    assert untranslated == [], "run ./scripts/update-translations and translate these"
