@@ -283,6 +283,7 @@ class Cli:
         )
 
     def db(self) -> int:
+        """`dispatch db upgrade|status`: apply or report the schema."""
         if self.args.db_cmd == "upgrade":
             before = current_revision(self.engine)
             upgrade(self.engine)
@@ -305,6 +306,7 @@ class Cli:
         return 0
 
     def outbox_cmd(self) -> int:
+        """`dispatch outbox status|failed|retry`: what waits to be sent, what was refused."""
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "status":
@@ -337,6 +339,7 @@ class Cli:
         return 0
 
     def client(self) -> int:
+        """`dispatch client add|show`."""
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "show":
@@ -365,6 +368,7 @@ class Cli:
         return 0
 
     def courier(self) -> int:
+        """`dispatch courier add|list`."""
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "add":
@@ -377,6 +381,7 @@ class Cli:
         return 0
 
     def product(self) -> int:
+        """`dispatch product add|list`."""
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "add":
@@ -405,6 +410,7 @@ class Cli:
         return 0
 
     def reason(self) -> int:
+        """`dispatch reason list|add|remove`: the editable reject reasons."""
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "add":
@@ -418,6 +424,7 @@ class Cli:
         return 0
 
     def seed_demo(self) -> int:
+        """`dispatch seed-demo`: fill an empty database with demo data."""
         from dispatcher.seed import seed_demo
 
         if self.args.clients <= 0:
@@ -443,6 +450,7 @@ class Cli:
         return 0
 
     def lookup(self) -> int:
+        """`dispatch lookup PHONE`: who owns a number, as the screen pop sees it."""
         with self.sessions() as s:
             result = lookup(s, self.args.phone, self.region)
         if result.status == "invalid":
@@ -454,6 +462,7 @@ class Cli:
         return 0
 
     def order(self) -> int:
+        """`dispatch order create|deliver|close|reject|fail|reassign|show`."""
         a = self.args
         with unit_of_work(self.sessions) as s:
             order = self._order_action(s, a)
@@ -528,6 +537,7 @@ class Cli:
         return orders.reassign(s, a.id, slot, actor=actor, why=a.why, expected_version=version)
 
     def demo(self) -> int:
+        """`dispatch demo`: what the demo database holds, with a few lookups."""
         with self.sessions() as s:
             counts = {
                 "clients": s.scalar(select(func.count()).select_from(Client)),
