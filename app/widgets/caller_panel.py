@@ -123,7 +123,11 @@ class CallerPanel(QWidget):
             [self.tr("Client"), self.tr("Contact"), self.tr("Kind"), self.tr("Duplicate")]
         )
         self.matches.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.matches.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The duplicate badge must be read whole; a long name may be elided (tooltip has it).
+        header = self.matches.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
         self.addresses = QListWidget()
         self.addresses.setObjectName("addresses")
@@ -225,6 +229,7 @@ class CallerPanel(QWidget):
             badge = "⚠ " + self.tr("DUPLICATE") + ": " + ", ".join(self._reason(r) for r in reasons)
         item = QTreeWidgetItem([name, contact, kind_text, badge])
         item.setData(0, ROLE_IDS, (client_id, contact_id))
+        item.setToolTip(0, name)
         if reasons:
             for column in range(4):
                 item.setBackground(column, QBrush(DUPLICATE_BACKGROUND))
@@ -276,6 +281,10 @@ class CallerPanel(QWidget):
         self.search_edit.setFocus()
 
     def _select_first(self, focus: bool = True) -> None:
+        # Columns nobody filled (no contact person, no duplicate) give their room to names.
+        items = [self.matches.topLevelItem(i) for i in range(self.matches.topLevelItemCount())]
+        for column in (1, 3):
+            self.matches.setColumnHidden(column, not any(item.text(column) for item in items))
         if self.matches.topLevelItemCount():
             self.matches.setCurrentItem(self.matches.topLevelItem(0))
             if focus:
