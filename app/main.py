@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
         help=f"embedded SQLite with demo data, local SIP account on 127.0.0.1:{DEMO_SIP_PORT}",
     )
     parser.add_argument("--role", choices=ROLES, help="shift lead may merge duplicate clients")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="check the database, SIP line, sync service, keyring, translations and logs; "
+        "print a report and exit (0 when all pass)",
+    )
     parser.add_argument("--operator", metavar="NAME", help="operator name written on calls")
     return parser
 
@@ -538,6 +544,17 @@ def _quiet_offscreen_warnings() -> None:
     qInstallMessageHandler(handler)
 
 
+def _self_check(args: argparse.Namespace) -> int:
+    from app.selfcheck import print_report
+
+    try:
+        settings = load_app_settings(args)
+    except ValueError as exc:  # SettingsError: the file and key are named in the message
+        print(f"dispatch-desk: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    return print_report(settings, sys.stdout)
+
+
 def _quit_on_signals(app: QApplication) -> threading.Event:
     # Ctrl+C in a terminal or SIGTERM from a session manager: quit through the event loop so
     # that SIP and the relay stop cleanly. Python runs signal handlers only between bytecodes,
@@ -582,6 +599,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the workspace; returns the exit code."""
     pin_bools()  # before the first signal: PySide6 6.12.0 leaks refs to True (see pyside_fix)
     args = build_parser().parse_args(argv)
+    if args.check:
+        return _self_check(args)
     notice = None if QApplication.instance() else choose_platform(os.environ)
     if notice:
         print(notice, file=sys.stderr)

@@ -1,0 +1,157 @@
+"""`dispatch-desk --check`: an admin's report on one PC, each line from the real component."""
+
+from __future__ import annotations
+
+import io
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from app.main import open_database, seed_demo_if_empty
+from app.selfcheck import print_report
+from app.settings import AppSettings, SecretStore, SipSettings
+from devtools.kamailio import KamailioRegistrar
+from tests.app.test_settings import MemoryKeyring
+from tests.courier_sync.conftest import SyncService, issue_site_key, sqlite_service_db
+from tests.telephony.conftest_peers import OPERATOR, OPERATOR_PASSWORD, kamailio  # noqa: F401
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    """A loopback port free over UDP and TCP (the SIP engine binds both)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as udp:
+            udp.bind(("127.0.0.1", 0))
+            port = int(udp.getsockname()[1])
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as tcp:
+                try:
+                    tcp.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return port
+
+
+@pytest.fixture
+def pc(tmp_path: Path) -> AppSettings:
+    """One operator PC: a seeded embedded database, a loopback SIP port, logs in tmp."""
+    url = f"sqlite:///{tmp_path / 'dispatch.sqlite3'}"
+    engine = open_database(url)
+    seed_demo_if_empty(engine, clients=5)
+    engine.dispose()
+    return AppSettings(
+        db_url=url,
+        data_dir=tmp_path,
+        language="ru",
+        sip_listen_host="127.0.0.1",
+        sip_listen_port=free_port(),
+        null_audio=True,
+        log_dir=tmp_path / "logs",
+    )
+
+
+@pytest.fixture
+def secrets() -> Iterator[SecretStore]:
+    """A working keyring (keyring's own backend base class, kept in memory)."""
+    yield SecretStore(MemoryKeyring())
+
+
+@pytest.fixture
+def sync_service(tmp_path: Path) -> Iterator[SyncService]:
+    """The real sync service on loopback."""
+    service = SyncService(sqlite_service_db(tmp_path), tmp_path / "sync.log")
+    service.start()
+    try:
+        yield service
+    finally:
+        service.kill()
+
+
+def report(settings: AppSettings, secrets: SecretStore) -> tuple[int, dict[str, str]]:
+    out = io.StringIO()
+    code = print_report(settings, out, secrets=secrets)
+    lines = out.getvalue().splitlines()[1:-1]
+    return code, {line.split()[1]: line for line in lines}
+
+
+def test_a_healthy_pc_passes_every_check(
+    pc: AppSettings, secrets: SecretStore, sync_service: SyncService
+) -> None:
+    settings = replace(
+        pc,
+        sync_url=f"http://127.0.0.1:{sync_service.port}",
+        sync_api_key=issue_site_key(sync_service.db_url),
+    )
+    code, lines = report(settings, secrets)
+    assert code == 0, lines
+    assert lines["database"].startswith("OK") and "5 clients" in lines["database"]
+    assert lines["sip"].startswith("OK") and f":{pc.sip_listen_port}" in lines["sip"]
+    assert lines["sync"].startswith("OK") and "accepts the site key" in lines["sync"]
+    assert all(line.startswith("OK") for line in lines.values()), lines
+
+
+def test_each_broken_part_is_named_with_its_reason(
+    pc: AppSettings, secrets: SecretStore, sync_service: SyncService
+) -> None:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
+        squatter.bind(("127.0.0.1", pc.sip_listen_port))
+        settings = replace(
+            pc,
+            db_url="postgresql://nobody@127.0.0.1:1/none",
+            sync_url=f"http://127.0.0.1:{sync_service.port}",
+            sync_api_key="not-a-site-key",
+        )
+        code, lines = report(settings, secrets)
+    assert code == 1
+    assert lines["database"].startswith("FAIL") and "cannot open" in lines["database"]
+    assert lines["sip"].startswith("FAIL") and "in use" in lines["sip"]
+    assert lines["sync"].startswith("FAIL") and "401" in lines["sync"]
+    assert lines["logs"].startswith("OK")
+
+
+def test_the_pbx_line_registers_or_says_why(
+    pc: AppSettings,
+    secrets: SecretStore,
+    kamailio: KamailioRegistrar,  # noqa: F811
+) -> None:
+    line = replace(
+        pc, sip=SipSettings(registrar=kamailio.domain, domain=kamailio.domain, user=OPERATOR)
+    )
+    secrets.save(replace(line, sip=replace(line.sip, password=OPERATOR_PASSWORD)))
+    code, lines = report(line, secrets)
+    assert code == 0 and lines["sip"].startswith("OK") and "registered at" in lines["sip"]
+
+    secrets.save(replace(line, sip=replace(line.sip, password="wrong")))
+    code, lines = report(line, secrets)
+    assert code == 1 and lines["sip"].startswith("FAIL")
+    assert "refused the line: 40" in lines["sip"]
+
+
+def test_no_keyring_is_a_warning_not_a_failure(pc: AppSettings) -> None:
+    from keyring.backends.fail import Keyring as NoKeyring
+
+    code, lines = report(pc, SecretStore(NoKeyring()))
+    assert code == 0
+    assert lines["keyring"].startswith("WARN") and "No system keyring" in lines["keyring"]
+
+
+def test_the_command_line_prints_the_report(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            *(sys.executable, "-m", "app", "--check", "--data-dir", str(tmp_path)),
+            *("--sip-listen", f"127.0.0.1:{free_port()}"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Dispatch Desk self-check")
+    assert "All checks passed." in result.stdout
+    assert "Traceback" not in result.stderr
