@@ -74,6 +74,7 @@ class AppSettings:
     playback_device: int | None = None
     null_audio: bool = False
     auto_answer: bool = False
+    sip_trace: bool = False  # SIP messages to sip-trace.log in the log directory, for admins
     region: str = "RU"
     # Where these settings were read from and will be saved to (not stored in the file).
     config_path: Path | None = None
@@ -126,6 +127,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "transport": (str,),
         "listen": (str,),
         "auto_answer": (bool,),
+        "trace": (bool,),
     },
     "audio": {"capture_device": (int, str), "playback_device": (int, str), "null_audio": (bool,)},
 }
@@ -264,6 +266,7 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
         playback_device=_device(audio.get("playback_device", "default"), "playback_device", where),
         null_audio=audio.get("null_audio", False),
         auto_answer=sip.get("auto_answer", False),
+        sip_trace=sip.get("trace", False),
         region=region,
         config_path=where,
     )
@@ -302,6 +305,7 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
         "transport": settings.sip.transport,
         "listen": f"{settings.sip_listen_host}:{settings.sip_listen_port}",
         "auto_answer": settings.auto_answer,
+        "trace": settings.sip_trace,
     }
     audio: dict[str, Any] = {"null_audio": settings.null_audio}
     # TOML has no null: "default" reads better for an admin than a missing key.
@@ -457,6 +461,13 @@ def _host_of(uri: str) -> str:
     return rest.rsplit("@", 1)[-1]
 
 
+def sip_trace_path(settings: AppSettings) -> Path:
+    """Where the SIP trace goes when switched on: sip-trace.log beside the workspace's log."""
+    from app.app_logging import log_dir_for  # app_logging imports this module
+
+    return log_dir_for(settings) / "sip-trace.log"
+
+
 def to_engine_config(settings: AppSettings) -> Any:
     """A telephony.config.EngineConfig for ``settings`` (a local account without registrar).
 
@@ -497,6 +508,7 @@ def to_engine_config(settings: AppSettings) -> Any:
             playback_device=settings.playback_device,
             accounts=(account,),
             auto_answer=settings.auto_answer,
+            sip_trace_path=str(sip_trace_path(settings)) if settings.sip_trace else None,
             region=settings.region,
         )
     except ConfigError as exc:

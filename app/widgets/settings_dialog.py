@@ -139,6 +139,8 @@ class SettingsDialog(QDialog):
         self.listen_edit = QLineEdit(f"{settings.sip_listen_host}:{settings.sip_listen_port}")
         self.auto_answer_check = QCheckBox()
         self.auto_answer_check.setChecked(settings.auto_answer)
+        self.sip_trace_check = QCheckBox()
+        self.sip_trace_check.setChecked(settings.sip_trace)
         self.registration_label = QLabel()
         self.registration_label.setObjectName("registrationState")
         self.keyring_label = QLabel()
@@ -155,6 +157,7 @@ class SettingsDialog(QDialog):
                 ("transport", self.transport_combo),
                 ("listen", self.listen_edit),
                 ("auto_answer", self.auto_answer_check),
+                ("sip_trace", self.sip_trace_check),
                 ("registration", self.registration_label),
             ],
             footer=self.keyring_label,
@@ -294,6 +297,7 @@ class SettingsDialog(QDialog):
             "transport": self.tr("Tra&nsport:"),
             "listen": self.tr("Listen &address:"),
             "auto_answer": self.tr("Answer &calls automatically"),
+            "sip_trace": self.tr("Write a SIP &trace for the admin (sip-trace.log)"),
             "registration": self.tr("Registration:"),
             "capture": self.tr("&Microphone:"),
             "playback": self.tr("&Speaker:"),
@@ -401,6 +405,7 @@ class SettingsDialog(QDialog):
             sip_listen_host=listen_host,
             sip_listen_port=listen_port,
             auto_answer=self.auto_answer_check.isChecked(),
+            sip_trace=self.sip_trace_check.isChecked(),
             capture_device=self._device(self.capture_combo),
             playback_device=self._device(self.playback_combo),
             null_audio=self.null_audio_check.isChecked(),

@@ -1110,6 +1110,10 @@
         <translation>Отвечать на звонки автомати&amp;чески</translation>
     </message>
     <message>
+        <source>Write a SIP &amp;trace for the admin (sip-trace.log)</source>
+        <translation>Писать SIP-&amp;трассировку для администратора (sip-trace.log)</translation>
+    </message>
+    <message>
         <source>Registration:</source>
         <translation>Регистрация:</translation>
     </message>

@@ -350,3 +350,26 @@ def test_the_sip_password_comes_from_the_keyring_not_the_file(
         assert "s3cret" not in (home / "config.toml").read_text(encoding="utf-8")
     finally:
         keyring.set_keyring(previous)
+
+
+def test_an_admin_switches_the_sip_trace_on_without_a_restart(
+    qtbot: QtBot, start_workspace: Any, tmp_path: Path
+) -> None:
+    from dataclasses import replace as changed
+
+    from app.settings import load_settings, sip_trace_path
+
+    home = tmp_path / "traced"
+    desk = start_workspace("--demo", "--data-dir", str(home), "--sip-listen", "127.0.0.1:0")
+    assert desk.apply_settings(changed(desk.settings, sip_trace=True)) == []
+    trace = sip_trace_path(desk.settings)
+    assert trace == home / "logs" / "sip-trace.log"
+    with qtbot.waitSignal(desk.intake.popped, timeout=TIMEOUT_MS):
+        desk.demo.port = desk.engine.bound_port
+        desk.demo.place_call()
+    qtbot.waitUntil(lambda: trace.exists() and "INVITE sip:" in trace.read_text(), timeout=5000)
+    # The switch is a setting like any other: the file keeps it for the next start.
+    from app.settings import save_settings
+
+    save_settings(desk.settings, home / "config.toml")
+    assert load_settings(home / "config.toml").sip_trace is True
