@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from dispatcher.errors import NotFoundError, ValidationError
 from dispatcher.models import Address, Client, Contact, Interaction, Order, Phone, utcnow
 from dispatcher.orders import MOSCOW
+from dispatcher.search_index import index_clients
 
 logger = logging.getLogger(__name__)
 
@@ -111,6 +112,9 @@ def merge_clients(
         + "."
     ).strip()
     session.flush()
+    # The bulk UPDATEs above bypass the flush hook that keeps the search words: the kept
+    # client now answers to its duplicates' names, contacts and addresses, they to none.
+    index_clients(session.connection(), [keep.id, *others])
     # The collections loaded before the bulk updates are stale.
     session.expire(keep, ["phones", "addresses", "contacts"])
     for other in duplicates:

@@ -23,9 +23,10 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    event,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -226,6 +227,34 @@ class Address(Base):
     address_key: Mapped[str] = mapped_column(String(520), index=True)
 
     client: Mapped[Client] = relationship(back_populates="addresses")
+
+
+# Byte order on PostgreSQL too: `term >= 'ива' AND term < 'ивб'` must be exactly the words
+# starting with "ива", which a linguistic collation does not promise. SQLite compares bytes.
+SEARCH_TERM = String(40).with_variant(String(40, collation="C"), "postgresql")
+SEARCH_LABEL = String(16).with_variant(String(16, collation="C"), "postgresql")
+
+
+class SearchTerm(Base):
+    """One normalised word of a client's name, a contact's name or an address, for prefix search.
+
+    Maintained by `dispatcher.search_index`: rows are rebuilt per client whenever a flush
+    touches its name, contacts or addresses; merged clients have none (their names are
+    words of the client they were merged into).
+    """
+
+    __tablename__ = "search_terms"
+    __table_args__ = (
+        Index("ix_search_terms_client_id_term", "client_id", "term"),
+        # The primary key is the table on SQLite: one b-tree instead of a table plus a copy.
+        {"sqlite_with_rowid": False},
+    )
+
+    # Key order serves the search: one kind, a range of words, then by name.
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    term: Mapped[str] = mapped_column(SEARCH_TERM, primary_key=True)
+    label: Mapped[str] = mapped_column(SEARCH_LABEL, primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), primary_key=True)
 
 
 class Product(Base):
@@ -494,3 +523,12 @@ class Interaction(Base):
     review_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_search_index(session: Session, _context: Any) -> None:
+    """Rebuild the search words of every client whose name, contacts or addresses changed."""
+    # Imported here because the index module builds on the models above.
+    from dispatcher.search_index import reindex_flushed
+
+    reindex_flushed(session)

@@ -18,13 +18,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, and_, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from dispatcher.lookup import ClientSummary
-from dispatcher.models import Address, Client, ClientKind, Order, Phone
+from dispatcher.models import Address, Client, ClientKind, Contact, Order, Phone, SearchTerm
 from dispatcher.phones import parse_phone
-from dispatcher.similarity import address_key, name_key
+from dispatcher.search_index import ADDRESS, NAME
+from dispatcher.similarity import address_words, name_words, query_words
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +37,8 @@ _ORDER_NUMBER = re.compile(r"^\s*[#№]\s*([0-9]{1,12})\s*$")
 _PHONE_CHARS = re.compile(r"^[0-9+\-().\s]+$")
 _DIGITS = re.compile(r"[0-9]")
 _MIN_PHONE_DIGITS = 4
+# Rows of a typed word's range counted to pick the rarest word; more only says 'common'.
+_DRIVER_PROBE = 1000
 
 MATCHED_ON = ("order", "inn", "phone", "name", "address")
 
@@ -66,6 +69,7 @@ def search_clients(
         return []
     hits: list[SearchHit] = []
     seen: set[int] = set()
+    found: list[tuple[int, str]] = []
 
     def add(client: Client, matched_on: str, detail: str) -> bool:
         if client.id not in seen and len(hits) < limit:
@@ -101,27 +105,112 @@ def search_clients(
         # street; skipping those scans keeps typing a phone number quick.
         return hits
 
-    tokens = name_key(text).split()
-    if tokens:
-        stmt = _live(select(Client).where(*(Client.name_key.contains(t) for t in tokens)))
-        for client in session.scalars(stmt.order_by(Client.name, Client.id).limit(limit)):
-            if add(client, "name", client.name):
-                return hits
-
-    street_tokens = address_key(text).split("|", 1)[0].split()
-    if street_tokens:
-        conditions = [Address.address_key.contains(t) for t in street_tokens]
-        stmt = _live(
-            select(Client, Address.text)
-            .join(Address, Address.client_id == Client.id)
-            .where(*conditions)
-            .order_by(Client.name, Client.id, Address.id)
-            .limit(limit * 3)
-        )
-        for client, address_text in session.execute(stmt):
-            if add(client, "address", address_text):
-                return hits
+    words = query_words(text)
+    if words:
+        found = _word_matches(session, words, limit)
+        clients = {
+            c.id: c
+            for c in session.scalars(
+                _live(select(Client).where(Client.id.in_([cid for cid, _ in found])))
+            )
+        }
+        details = _details(session, words, [cid for cid, _ in found if cid in clients])
+        for client_id, matched_on in found:
+            client = clients.get(client_id)
+            if client is not None:
+                detail = details.get((client_id, matched_on), client.name)
+                if add(client, matched_on, detail):
+                    return hits
     return hits
+
+
+def _range(word: str) -> tuple[str, str]:
+    """The key range of the words starting with `word` (terms hold only [0-9a-zа-я])."""
+    return word, word[:-1] + chr(ord(word[-1]) + 1)
+
+
+def _count_capped(session: Session, word: str, cap: int = _DRIVER_PROBE) -> int:
+    low, high = _range(word)
+    inner = (
+        select(SearchTerm.client_id)
+        .where(SearchTerm.kind.in_((NAME, ADDRESS)), SearchTerm.term >= low, SearchTerm.term < high)
+        .limit(cap)
+        .subquery()
+    )
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+
+
+def _word_matches(session: Session, words: list[str], limit: int) -> list[tuple[int, str]]:
+    """Client ids whose words start with every typed word: name matches first, then the rest.
+
+    The rarest word drives: its key range is read in key order (the word itself first,
+    then longer words alphabetically, each by name); the other words are checked per
+    candidate through the (client_id, term) index. A keystroke so reads about `limit`
+    rows of the driving word, however many clients share it.
+    """
+    driver = words[0]
+    if len(words) > 1:
+        driver = min(words, key=lambda w: _count_capped(session, w))
+    others = [w for w in words if w != driver]
+    low, high = _range(driver)
+    found: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    # (kind of the driving word's rows, kind the other words must have, what the hit is)
+    passes: list[tuple[str, str | None, str]] = [(NAME, NAME, "name"), (ADDRESS, None, "address")]
+    if others:
+        # A name word with an address word ("иван проф"): shown with the address.
+        passes.insert(1, (NAME, None, "address"))
+    t = SearchTerm
+    for kind, others_kind, matched_on in passes:
+        stmt = select(t.client_id).where(t.kind == kind, t.term >= low, t.term < high)
+        for word in others:
+            u = aliased(SearchTerm)
+            w_low, w_high = _range(word)
+            cond = [u.client_id == t.client_id, u.term >= w_low, u.term < w_high]
+            if others_kind is not None:
+                cond.append(u.kind == others_kind)
+            stmt = stmt.where(exists().where(*cond))
+        # A client shows up once per matching word: read enough rows for `limit` new ones.
+        stmt = stmt.order_by(t.term, t.label, t.client_id).limit((limit + len(seen)) * 3)
+        for client_id in session.scalars(stmt):
+            if client_id not in seen:
+                seen.add(client_id)
+                found.append((client_id, matched_on))
+                if len(found) >= limit:
+                    return found
+    return found
+
+
+def _details(
+    session: Session, words: list[str], client_ids: list[int]
+) -> dict[tuple[int, str], str]:
+    """Per client and kind, the text most typed words are in: a name, a contact's, an address."""
+    if not client_ids:
+        return {}
+    best: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def offer(client_id: int, kind: str, text: str, tokens: list[str]) -> None:
+        score = sum(1 for w in words if any(t.startswith(w) for t in tokens))
+        if score > best.get((client_id, kind), (0, ""))[0]:
+            best[(client_id, kind)] = (score, text)
+
+    for client_id, name in session.execute(
+        select(Client.id, Client.name).where(Client.id.in_(client_ids))
+    ):
+        offer(client_id, "name", name, name_words(name))
+    for client_id, name in session.execute(
+        select(Contact.client_id, Contact.name)
+        .where(Contact.client_id.in_(client_ids))
+        .order_by(Contact.id)
+    ):
+        offer(client_id, "name", name, name_words(name))
+    for client_id, text in session.execute(
+        select(Address.client_id, Address.text)
+        .where(Address.client_id.in_(client_ids))
+        .order_by(Address.id)
+    ):
+        offer(client_id, "address", text, address_words(text))
+    return {key: text for key, (_, text) in best.items()}
 
 
 def _live(stmt: Any) -> Any:

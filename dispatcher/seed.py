@@ -41,6 +41,7 @@ from dispatcher import demo_data as D
 from dispatcher.errors import ValidationError
 from dispatcher.orders import moscow_today
 from dispatcher.outbox import TOPIC_TASK_UPSERT
+from dispatcher.search_index import client_terms
 from dispatcher.similarity import address_key, name_key
 
 logger = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "updated_at",
         "version",
     ),
+    "search_terms": ("kind", "term", "label", "client_id"),
     "order_lines": ("id", "order_id", "product_id", "qty", "price_kop"),
     "order_events": ("id", "order_id", "at", "actor", "action", "from_state", "to_state", "why"),
     "courier_tasks": (
@@ -687,7 +689,16 @@ class _Generator:
         iso = self.iso
         clock = self.clock
         rows: dict[str, list[Row]] = {
-            t: [] for t in ("price_lists", "prices", "clients", "contacts", "addresses", "phones")
+            t: []
+            for t in (
+                "price_lists",
+                "prices",
+                "clients",
+                "contacts",
+                "addresses",
+                "phones",
+                "search_terms",
+            )
         }
         kind = self.kind
         special = self.special
@@ -705,11 +716,29 @@ class _Generator:
 
     def flush(self, sink: _Sink, rows: dict[str, list[Row]]) -> None:
         """Hand what was generated so far to the sink, parents first."""
+        if rows.get("clients"):
+            rows["search_terms"] = self.search_terms(rows)
         for table, batch in rows.items():
             if batch:
                 sink.write(table, batch)
                 # The sink may still be writing the old list on another thread.
                 rows[table] = []
+
+    @staticmethod
+    def search_terms(rows: dict[str, list[Row]]) -> list[Row]:
+        """The search index rows of the clients of this chunk (their contacts and delivery
+        points are in the same chunk: a chunk ends after a whole client)."""
+        names: dict[int, list[str]] = {}
+        addresses: dict[int, list[str]] = {}
+        for _, cid, name, _ in rows["contacts"]:
+            names.setdefault(cid, []).append(name)
+        for row in rows["addresses"]:
+            addresses.setdefault(row[1], []).append(row[3])
+        terms: list[Row] = []
+        for row in rows["clients"]:
+            cid = row[0]
+            terms += client_terms(cid, row[2], names.get(cid, ()), addresses.get(cid, ()))
+        return terms
 
     def add_phone(
         self,
@@ -1329,6 +1358,9 @@ def _result(gen: _Generator, sink: _Sink) -> dict[str, Any]:
 # -- SQLite
 
 
+_SCRATCH_TERMS = "seed_search_terms"
+
+
 def _insert_sql(table: str) -> str:
     cols = ", ".join(f'"{c}"' for c in COLUMNS[table])
     return f"INSERT INTO {table} ({cols}) VALUES ({', '.join(['?'] * len(COLUMNS[table]))})"
@@ -1339,6 +1371,8 @@ class _SqliteSink(_Sink):
         super().__init__()
         self.cursor = cursor
         self.sql = {table: _insert_sql(table) for table in COLUMNS}
+        # Collected unordered in a scratch table, then copied in key order (`_load_sqlite`).
+        self.sql["search_terms"] = f"INSERT INTO temp.{_SCRATCH_TERMS} VALUES (?, ?, ?, ?)"
 
     def write(self, table: str, rows: list[Row]) -> None:
         started = time.perf_counter()
@@ -1435,7 +1469,20 @@ def _load_sqlite(engine: Engine, gen: _Generator) -> None:
             try:
                 for name, _, _ in indexes:
                     cur.execute(f'DROP INDEX main."{name}"')
+                cur.execute(
+                    f"CREATE TEMP TABLE {_SCRATCH_TERMS}"
+                    " (kind TEXT, term TEXT, label TEXT, client_id INTEGER)"
+                )
                 _fill(gen, _SqliteSink(cur), history)
+                started = time.perf_counter()
+                # The search index is its primary key (WITHOUT ROWID): rows arriving in key
+                # order are appended; in generation order each would land at a random page.
+                cur.execute(
+                    f"INSERT INTO main.search_terms SELECT * FROM temp.{_SCRATCH_TERMS}"
+                    " ORDER BY kind, term, label, client_id"
+                )
+                cur.execute(f"DROP TABLE temp.{_SCRATCH_TERMS}")
+                logger.debug("search words sorted in %.1f s", time.perf_counter() - started)
                 started = time.perf_counter()
                 for _, _, sql in indexes:
                     cur.execute(sql)
@@ -1633,6 +1680,8 @@ def _load_postgresql(engine: Engine, gen: _Generator) -> None:
                 for table, name, definition in foreign_keys:
                     cur.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
                 for table in tables:
+                    if "id" not in COLUMNS[table]:
+                        continue  # keyed by its columns (search_terms): no sequence
                     # Explicit ids do not advance the serial sequences.
                     cur.execute(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"

@@ -201,7 +201,9 @@ def _fingerprint(engine: Engine) -> dict[str, str]:
     with engine.connect() as conn:
         for table, columns in COLUMNS.items():
             cols = ", ".join(f'"{c}"' for c in columns)
-            rows = conn.execute(text(f"SELECT {cols} FROM {table} ORDER BY id")).all()
+            # search_terms has no id: its rows are ordered by all their columns.
+            order = "id" if "id" in columns else cols
+            rows = conn.execute(text(f"SELECT {cols} FROM {table} ORDER BY {order}")).all()
             out[table] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return out
 
