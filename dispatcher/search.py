@@ -98,6 +98,19 @@ def search_clients(
                 return hits
 
     if _PHONE_CHARS.match(text) and len(digits) >= _MIN_PHONE_DIGITS:
+        # A number typed from its start is a range of the E.164 index; only when that
+        # range has too few owners does the fragment scan run (for "45-67" and the like).
+        low = _typed_prefix(text, digits)
+        stmt = _live(
+            select(Client, Phone.raw)
+            .join(Phone, Phone.client_id == Client.id)
+            .where(Phone.e164 >= low, Phone.e164 < low[:-1] + chr(ord(low[-1]) + 1))
+            .order_by(Phone.e164, Phone.id)
+            .limit(limit * 3)
+        )
+        for client, raw in session.execute(stmt):
+            if add(client, "phone", raw):
+                return hits
         for client, raw in session.execute(_phone_query(text, digits, region, limit)):
             if add(client, "phone", raw):
                 return hits
@@ -216,6 +229,15 @@ def _details(
 def _live(stmt: Any) -> Any:
     # Merged duplicates are reached through the client they were merged into.
     return stmt.where(Client.merged_into_id.is_(None))
+
+
+def _typed_prefix(text: str, digits: str) -> str:
+    """The E.164 start of a number typed from its beginning: "8 916 12" -> "+791612"."""
+    if text.lstrip().startswith("+") or digits.startswith("7"):
+        return "+" + digits
+    if digits.startswith("8"):
+        return "+7" + digits[1:]  # the trunk prefix
+    return "+7" + digits
 
 
 def _phone_query(text: str, digits: str, region: str, limit: int) -> Any:

@@ -7,12 +7,14 @@ import time
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from dispatcher import orders
-from dispatcher.clients import NewClient, add_client
-from dispatcher.db import unit_of_work
-from dispatcher.models import Client, ClientKind
+from dispatcher import migrate, orders
+from dispatcher.clients import AddressInput, NewClient, add_address, add_client, add_contact
+from dispatcher.db import make_engine, session_factory, unit_of_work
+from dispatcher.merge import merge_clients
+from dispatcher.models import Address, Client, ClientKind, SearchTerm
 from dispatcher.orders import LineInput
 from dispatcher.search import SearchHit, search_clients
 from tests.dispatcher.conftest import OPERATOR, World
@@ -183,3 +185,189 @@ def test_typing_is_answered_quickly(sessions: sessionmaker[Session], world: Worl
         elapsed = time.perf_counter() - started
     # Seven keystrokes, generous for a busy shared test machine.
     assert elapsed < 1.0
+
+
+# -- the word index -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("typed", ["иван проф", "проф иван", "ИВАН ПРОФСОЮЗ 12", "мар профс"])
+def test_words_of_the_name_and_the_address_narrow_down_together(
+    sessions: sessionmaker[Session], world: World, typed: str
+) -> None:
+    with unit_of_work(sessions) as s:
+        add_client(
+            s,
+            NewClient(
+                ClientKind.PERSON,
+                "Иванов Пётр",
+                addresses=[AddressInput("г. Москва, ул. Тверская, д. 12")],
+            ),
+        )
+    hits = _found(sessions, typed)
+    assert [(h.client.id, h.matched_on) for h in hits] == [(world.person_id, "address")]
+    assert hits[0].detail == "г. Москва, ул. Профсоюзная, д. 12"
+
+
+def test_every_typed_word_must_match_and_name_matches_come_first(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    with unit_of_work(sessions) as s:
+        street = add_client(
+            s,
+            NewClient(
+                ClientKind.PERSON,
+                "Петров Семён",
+                addresses=[AddressInput("Москва, Ивановская ул., 7")],
+            ),
+        ).id
+        named = add_client(s, NewClient(ClientKind.PERSON, "Ивановский Семён")).id
+    assert [(h.client.id, h.matched_on) for h in _found(sessions, "иванов")] == [
+        (world.person_id, "name"),
+        (named, "name"),
+        (street, "address"),
+    ]
+    assert [h.client.id for h in _found(sessions, "семен иванов")] == [named, street]
+    assert _found(sessions, "иванова семен") == []
+
+
+def test_an_exact_word_comes_before_longer_words(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    with unit_of_work(sessions) as s:
+        longer = add_client(s, NewClient(ClientKind.PERSON, "Аверина Ольга")).id
+        exact = add_client(s, NewClient(ClientKind.PERSON, "Яшина Ива")).id
+    assert [h.client.id for h in _found(sessions, "ива")] == [exact, world.person_id]
+    assert [h.client.id for h in _found(sessions, "аве")] == [longer]
+
+
+@pytest.mark.parametrize("typed", ["Фёдоров Семён", "федоров семен", "ФЕДОР", "сЕмЁ"])
+def test_yo_ye_and_case_do_not_matter_in_the_index(
+    sessions: sessionmaker[Session], world: World, typed: str
+) -> None:
+    with unit_of_work(sessions) as s:
+        fedorov = add_client(s, NewClient(ClientKind.PERSON, "ФЕДОРОВ Семен")).id
+    assert [h.client.id for h in _found(sessions, typed)] == [fedorov]
+
+
+def test_a_contacts_name_finds_the_company(sessions: sessionmaker[Session], world: World) -> None:
+    hits = _found(sessions, "смирн олег")
+    assert [(h.client.id, h.matched_on, h.detail) for h in hits] == [
+        (world.company_id, "name", "Смирнов Олег")
+    ]
+
+
+def test_a_new_client_contact_and_address_are_found_at_once(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    with unit_of_work(sessions) as s:
+        cid = add_client(s, NewClient(ClientKind.PERSON, "Зайцева Нина")).id
+        assert [h.client.id for h in search_clients(s, "зайц")] == [cid]
+        add_address(s, cid, AddressInput("ул. Вавилова, д. 3"))
+        add_contact(s, world.company_id, "Кузнецов Игорь")
+        # Found in the same transaction, before the commit.
+        assert [h.client.id for h in search_clients(s, "зайц вавил 3")] == [cid]
+        assert [h.client.id for h in search_clients(s, "кузнец")] == [world.company_id]
+    assert [h.client.id for h in _found(sessions, "вавилова")] == [cid]
+
+
+def test_a_renamed_client_or_moved_address_is_found_by_its_new_words_only(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    with unit_of_work(sessions) as s:
+        client = s.get(Client, world.person_id)
+        assert client is not None
+        client.name = "Сергеева Мария Петровна"
+        client.name_key = "мария петровна сергеева"
+        address = s.get(Address, world.person_address_id)
+        assert address is not None
+        address.text = "г. Москва, ул. Лесная, д. 5"
+    assert [h.client.id for h in _found(sessions, "сергеева")] == [world.person_id]
+    assert [h.client.id for h in _found(sessions, "лесная 5")] == [world.person_id]
+    assert _found(sessions, "иванова") == []
+    assert _found(sessions, "профсоюзная") == []
+
+
+def test_a_merged_client_is_not_found_but_the_kept_one_is_by_its_words(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    with unit_of_work(sessions) as s:
+        dup = add_client(
+            s,
+            NewClient(
+                ClientKind.PERSON,
+                "Иванова-Кузьмина Маша",
+                addresses=[AddressInput("ул. Садовая, д. 9")],
+            ),
+        ).id
+        assert [h.client.id for h in search_clients(s, "кузьмина")] == [dup]
+        merge_clients(s, world.person_id, [dup], actor=OPERATOR)
+    assert [(h.client.id, h.matched_on) for h in _found(sessions, "кузьмина маша")] == [
+        (world.person_id, "name")
+    ]
+    assert [h.client.id for h in _found(sessions, "садовая 9")] == [world.person_id]
+    assert dup not in {h.client.id for h in _found(sessions, "иванова")}
+    with sessions() as s:
+        assert s.scalar(select(func.count()).where(SearchTerm.client_id == dup)) == 0
+
+
+def test_the_migration_fills_the_index_from_existing_rows(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        sessions = session_factory(engine)
+        with unit_of_work(sessions) as s:
+            kept = add_client(
+                s,
+                NewClient(
+                    ClientKind.COMPANY,
+                    'ООО "Лютик"',
+                    addresses=[AddressInput("г. Москва, Ленинский пр-т, д. 30")],
+                ),
+            ).id
+            add_contact(s, kept, "Орлова Вера", address=AddressInput("ул. Земляной Вал, 4"))
+            merged = add_client(s, NewClient(ClientKind.PERSON, "Лютиков Фёдор")).id
+            s.get_one(Client, merged).merged_into_id = kept
+        # Back to a database of 0004 with these rows in it, as an older installation has.
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE search_terms"))
+            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+        assert migrate.current_revision(engine) == "0004"
+        migrate.upgrade(engine)
+        assert migrate.current_revision(engine) == migrate.head_revision()
+        with sessions() as s:
+            words = {tuple(r) for r in s.execute(select(SearchTerm.kind, SearchTerm.term))}
+            assert {h.client.id for h in search_clients(s, "лютик")} == {kept}
+            assert [h.client.id for h in search_clients(s, "лютиков федор")] == [kept]
+            assert [h.client.id for h in search_clients(s, "земл вал 4")] == [kept]
+            assert [h.client.id for h in search_clients(s, "орлова")] == [kept]
+        assert words == {
+            ("name", "лютик"),
+            ("name", "лютиков"),
+            ("name", "федор"),
+            ("name", "орлова"),
+            ("name", "вера"),
+            ("address", "ленинский"),
+            ("address", "30"),
+            ("address", "земляной"),
+            ("address", "вал"),
+            ("address", "4"),
+        }
+    finally:
+        engine.dispose()
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    text=st.lists(
+        st.text(alphabet="аеёиклмнопрстуюя0123456789 .,-#№+ЁЯ\u00a0\U0010ffff", max_size=9),
+        max_size=4,
+    ).map(" ".join)
+)
+def test_typed_words_of_any_shape_never_raise(
+    sessions: sessionmaker[Session], world: World, text: str
+) -> None:
+    with sessions() as s:
+        hits = search_clients(s, text, limit=5)
+    assert len(hits) <= 5
+    assert len({h.client.id for h in hits}) == len(hits)
