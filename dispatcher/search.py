@@ -18,11 +18,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import text as sql
+from sqlalchemy.orm import Session
 
 from dispatcher.lookup import ClientSummary
-from dispatcher.models import Address, Client, ClientKind, Contact, Order, Phone, SearchTerm
+from dispatcher.models import Address, Client, ClientKind, Contact, Order, Phone
 from dispatcher.phones import parse_phone
 from dispatcher.search_index import ADDRESS, NAME
 from dispatcher.similarity import address_words, name_words, query_words
@@ -39,6 +40,7 @@ _DIGITS = re.compile(r"[0-9]")
 _MIN_PHONE_DIGITS = 4
 # Rows of a typed word's range counted to pick the rarest word; more only says 'common'.
 _DRIVER_PROBE = 1000
+_DRIVER_PROBE_FAR = 10_000
 
 MATCHED_ON = ("order", "inn", "phone", "name", "address")
 
@@ -111,6 +113,9 @@ def search_clients(
         for client, raw in session.execute(stmt):
             if add(client, "phone", raw):
                 return hits
+        if hits:
+            # Typed from the start and found: the owners of longer numbers are all listed.
+            return hits
         for client, raw in session.execute(_phone_query(text, digits, region, limit)):
             if add(client, "phone", raw):
                 return hits
@@ -142,15 +147,28 @@ def _range(word: str) -> tuple[str, str]:
     return word, word[:-1] + chr(ord(word[-1]) + 1)
 
 
-def _count_capped(session: Session, word: str, cap: int = _DRIVER_PROBE) -> int:
+# Plain SQL: these run several times per keystroke, and building the expressions cost
+# more than running them.
+_COUNT_SQL = sql(
+    "SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE kind IN ('name', 'address')"
+    " AND term >= :low AND term < :high LIMIT :cap) AS capped"
+)
+
+
+def _count_capped(session: Session, word: str, cap: int) -> int:
     low, high = _range(word)
-    inner = (
-        select(SearchTerm.client_id)
-        .where(SearchTerm.kind.in_((NAME, ADDRESS)), SearchTerm.term >= low, SearchTerm.term < high)
-        .limit(cap)
-        .subquery()
-    )
-    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+    return int(session.execute(_COUNT_SQL, {"low": low, "high": high, "cap": cap}).scalar_one())
+
+
+def _rarest(session: Session, words: list[str]) -> str:
+    """The word with the fewest index rows: reading its range checks the fewest candidates."""
+    counts = {w: _count_capped(session, w, _DRIVER_PROBE) for w in words}
+    common = [w for w, n in counts.items() if n >= _DRIVER_PROBE]
+    if len(common) == len(words):
+        # All common ("ма 118"): count further, a wrong pick reads a hundred times more rows.
+        counts.update({w: _count_capped(session, w, _DRIVER_PROBE_FAR) for w in common})
+    # Ties go to the longer word, the more specific one while typing.
+    return min(words, key=lambda w: (counts[w], -len(w)))
 
 
 def _word_matches(session: Session, words: list[str], limit: int) -> list[tuple[int, str]]:
@@ -159,39 +177,47 @@ def _word_matches(session: Session, words: list[str], limit: int) -> list[tuple[
     The rarest word drives: its key range is read in key order (the word itself first,
     then longer words alphabetically, each by name); the other words are checked per
     candidate through the (client_id, term) index. A keystroke so reads about `limit`
-    rows of the driving word, however many clients share it.
+    rows of the driving word when matches are plenty, and at most its whole range when
+    they are few.
     """
-    driver = words[0]
-    if len(words) > 1:
-        driver = min(words, key=lambda w: _count_capped(session, w))
+    driver = _rarest(session, words) if len(words) > 1 else words[0]
     others = [w for w in words if w != driver]
     low, high = _range(driver)
-    found: list[tuple[int, str]] = []
+    params: dict[str, Any] = {"low": low, "high": high}
+    anywhere: list[str] = []
+    in_names: list[str] = []
+    for i, word in enumerate(others):
+        params[f"low{i}"], params[f"high{i}"] = _range(word)
+        has = (
+            f"EXISTS (SELECT 1 FROM search_terms u WHERE u.client_id = t.client_id"
+            f" AND u.term >= :low{i} AND u.term < :high{i}"
+        )
+        anywhere.append(f" AND {has})")
+        in_names.append(f"{has} AND u.kind = 'name')")
+
+    name_hits: list[int] = []
+    other_hits: list[int] = []
     seen: set[int] = set()
-    # (kind of the driving word's rows, kind the other words must have, what the hit is)
-    passes: list[tuple[str, str | None, str]] = [(NAME, NAME, "name"), (ADDRESS, None, "address")]
-    if others:
-        # A name word with an address word ("иван проф"): shown with the address.
-        passes.insert(1, (NAME, None, "address"))
-    t = SearchTerm
-    for kind, others_kind, matched_on in passes:
-        stmt = select(t.client_id).where(t.kind == kind, t.term >= low, t.term < high)
-        for word in others:
-            u = aliased(SearchTerm)
-            w_low, w_high = _range(word)
-            cond = [u.client_id == t.client_id, u.term >= w_low, u.term < w_high]
-            if others_kind is not None:
-                cond.append(u.kind == others_kind)
-            stmt = stmt.where(exists().where(*cond))
+    for kind in (NAME, ADDRESS):
+        # Whether every other word is in a name too (evaluated for the rows returned only).
+        all_names = (" AND ".join(in_names) or "1 = 1") if kind == NAME else "1 = 0"
+        query = (
+            f"SELECT t.client_id, {all_names} FROM search_terms t"
+            f" WHERE t.kind = :kind AND t.term >= :low AND t.term < :high{''.join(anywhere)}"
+            " ORDER BY t.term, t.label, t.client_id LIMIT :n"
+        )
         # A client shows up once per matching word: read enough rows for `limit` new ones.
-        stmt = stmt.order_by(t.term, t.label, t.client_id).limit((limit + len(seen)) * 3)
-        for client_id in session.scalars(stmt):
+        rows = session.execute(sql(query), {**params, "kind": kind, "n": (limit + len(seen)) * 3})
+        for client_id, names_only in rows:
             if client_id not in seen:
                 seen.add(client_id)
-                found.append((client_id, matched_on))
-                if len(found) >= limit:
-                    return found
-    return found
+                (name_hits if names_only else other_hits).append(client_id)
+                if len(name_hits) >= limit:
+                    break
+        if len(name_hits) + len(other_hits) >= limit:
+            break
+    found = [(cid, "name") for cid in name_hits] + [(cid, "address") for cid in other_hits]
+    return found[:limit]
 
 
 def _details(
