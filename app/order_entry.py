@@ -930,6 +930,34 @@ class OrderEntryViewModel(QObject):
 
     # ---- saving -----------------------------------------------------------------------
 
+    def _saved_interest(self) -> Callable[[Session], tuple[int, int | None]]:
+        """A job step: the order on screen as a saved interest -> (order id, version to expect).
+
+        A new draft is created from the lines on screen, even after a repeat: the operator may
+        have changed them, and create_order prices them from today's price list.
+        """
+        client_id, contact_id = self._client_id, self._contact_id
+        address_id, interaction_id, actor = self._address_id, self._interaction_id, self._actor
+        comment, existing = self._comment, self._order
+        lines = [orders.LineInput(line.code, line.qty) for line in self._lines]
+
+        def saved(session: Session) -> tuple[int, int | None]:
+            if existing is not None:
+                return existing.id, existing.version
+            order = orders.create_order(
+                session,
+                client_id,
+                lines,
+                actor=actor,
+                address_id=address_id,
+                contact_id=contact_id,
+                comment=comment,
+                source_interaction_id=interaction_id,
+            )
+            return order.id, None
+
+        return saved
+
     def send_to_delivery(self) -> None:
         """Create (if needed) and send the order to delivery in one job, or save a reassignment."""
         if self._saving:
@@ -953,30 +981,12 @@ class OrderEntryViewModel(QObject):
             self.error.emit(" ".join(malformed))
             return
         slot = self._slot()
-        client_id, contact_id = self._client_id, self._contact_id
-        address_id, interaction_id, actor = self._address_id, self._interaction_id, self._actor
-        comment = self._comment
-        existing = self._order
-        lines = [orders.LineInput(line.code, line.qty) for line in self._lines]
+        client_id, address_id = self._client_id, self._address_id
+        interaction_id, actor = self._interaction_id, self._actor
+        saved = self._saved_interest()
 
         def job(session: Session) -> int:
-            if existing is not None:
-                order_id = existing.id
-                version: int | None = existing.version
-            else:
-                # The lines on screen, even after a repeat: the operator may have changed them,
-                # and create_order prices them from today's price list like repeat_order does.
-                order = orders.create_order(
-                    session,
-                    client_id,
-                    lines,
-                    actor=actor,
-                    address_id=address_id,
-                    contact_id=contact_id,
-                    comment=comment,
-                    source_interaction_id=interaction_id,
-                )
-                order_id, version = order.id, None
+            order_id, version = saved(session)
             orders.send_to_delivery(
                 session,
                 order_id,
@@ -1021,28 +1031,12 @@ class OrderEntryViewModel(QObject):
         if self._card is None:
             self.error.emit(self.tr("Choose the client first."))
             return
-        client_id, contact_id = self._client_id, self._contact_id
-        address_id, interaction_id, actor = self._address_id, self._interaction_id, self._actor
-        comment = self._comment
-        existing = self._order
-        lines = [orders.LineInput(line.code, line.qty) for line in self._lines]
+        client_id, interaction_id, actor = self._client_id, self._interaction_id, self._actor
+        # A draft is saved before it is rejected: reports count why callers did not order.
+        saved = self._saved_interest()
 
         def job(session: Session) -> int:
-            if existing is not None:
-                order_id, version = existing.id, existing.version
-            else:
-                # The lost interest is recorded too: reports count why callers did not order.
-                order = orders.create_order(
-                    session,
-                    client_id,
-                    lines,
-                    actor=actor,
-                    address_id=address_id,
-                    contact_id=contact_id,
-                    comment=comment,
-                    source_interaction_id=interaction_id,
-                )
-                order_id, version = order.id, None
+            order_id, version = saved(session)
             orders.reject(
                 session,
                 order_id,
