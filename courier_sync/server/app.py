@@ -164,6 +164,14 @@ def _json(data: Any) -> Response:
     return Response(json.dumps(data, ensure_ascii=False), media_type="application/json")
 
 
+async def _write_one(service: Service, item: Task | TaskCancel) -> UpsertResult:
+    """Store one upsert or cancel and wake the courier's waiting task list."""
+    out = await service.run(store.write_tasks, service.engine, [item])
+    service.notifier.notify(courier_key(c) for c in out.couriers)
+    result: UpsertResult = out.results[0]
+    return result
+
+
 def _mismatch(field: str, detail: str) -> HTTPException:
     return HTTPException(
         422, detail=[{"loc": ["path", field], "msg": detail, "type": "value_error"}]
@@ -287,10 +295,7 @@ def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> Fas
         """Create or update a task; a same or older version changes nothing (applied=false)."""
         if task.task_id != task_id:
             raise _mismatch("task_id", "the path's task id differs from the body's task_id")
-        out = await service.run(store.write_tasks, service.engine, [task])
-        service.notifier.notify(courier_key(c) for c in out.couriers)
-        result: UpsertResult = out.results[0]
-        return result
+        return await _write_one(service, task)
 
     @app.post(
         "/api/v1/site/tasks/{task_id}/cancel",
@@ -304,10 +309,7 @@ def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> Fas
         """Cancel a task; an unknown task gets a tombstone so that a late upsert stays dead."""
         if cancel.task_id != task_id:
             raise _mismatch("task_id", "the path's task id differs from the body's task_id")
-        out = await service.run(store.write_tasks, service.engine, [cancel])
-        service.notifier.notify(courier_key(c) for c in out.couriers)
-        result: UpsertResult = out.results[0]
-        return result
+        return await _write_one(service, cancel)
 
     @app.post(
         "/api/v1/site/tasks:batch",
