@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bootstrap bench call screenshots translations clean
+.PHONY: demo test lint format bootstrap bootstrap-desktop bench call screenshots translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
@@ -20,6 +20,10 @@ $(STAMP): pyproject.toml | $(PY)
 
 bootstrap:
 	./scripts/bootstrap-system
+
+# What the window needs on a real X display (Qt's xcb plugin libraries); reports, never fails.
+bootstrap-desktop:
+	./scripts/bootstrap-system desktop
 
 # Qt translations: .ts sources are committed, .qm files are built here (fast, always fresh).
 translations: $(STAMP)
@@ -37,7 +41,7 @@ screenshots: $(STAMP) translations
 	$(PY) -m app.screenshots docs/screenshots
 	DISPATCH_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/courier_sync/test_web_app.py
 
-demo: $(STAMP) translations
+demo: $(STAMP) bootstrap-desktop translations
 	$(PY) -m dispatcher db upgrade
 	$(PY) -m dispatcher seed-demo --clients $(DEMO_CLIENTS) --if-empty
 	$(PY) -m app --demo

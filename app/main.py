@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.display_check import display_problem
 from app.drafts import DraftStore
 from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
@@ -604,6 +605,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     notice = None if QApplication.instance() else choose_platform(os.environ)
     if notice:
         print(notice, file=sys.stderr)
+    problem = None if QApplication.instance() else display_problem(os.environ)
+    if problem is not None:  # Qt would abort() with a developer's message instead
+        print(problem.message(), file=sys.stderr)
+        return EXIT_CONFIG
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Dispatch Desk")
