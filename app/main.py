@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.crash_handling import install as install_crash_handling
 from app.display_check import display_problem
 from app.drafts import DraftStore
 from app.intake import IntakeViewModel
@@ -619,6 +620,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"dispatch-desk: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     log_file = _setup_logging(settings)
+    install_crash_handling(log_file.parent)  # unhandled errors logged; last crash reported
     if notice:
         _quiet_offscreen_warnings()
         demo_hint = " Ring it with `make call`." if args.demo else ""
