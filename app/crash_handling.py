@@ -289,13 +289,11 @@ def install(log_dir: Path) -> CrashHandling:
 
 
 def _main_window() -> QWidget | None:
-    active = QApplication.activeWindow()
-    if active is not None:
-        return active
+    # The workspace window first: a box parented to a passing dialog would die with it.
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, QMainWindow) and widget.isVisible():
             return widget
-    return None
+    return QApplication.activeWindow()
 
 
 def _print_to_stderr(exc_info: ExcInfo) -> None:
