@@ -25,8 +25,6 @@ from dispatcher.operations.order_form import OrderForm
 
 logger = logging.getLogger(__name__)
 
-CONTEXT = "OrderEntryViewModel"
-
 
 class OrderEditing(OrderSheet):
     """The sheet's edits: lines, address, courier, date, window, comment; loads and drafts."""
@@ -54,9 +52,9 @@ class OrderEditing(OrderSheet):
         last = self._card.last_order
         if last is None:
             self._complain(
-                QCoreApplication.translate(CONTEXT, "{0} has no earlier order to repeat.").format(
-                    self.client_name
-                )
+                QCoreApplication.translate(
+                    "OrderEntryViewModel", "{0} has no earlier order to repeat."
+                ).format(self.client_name)
             )
             return False
         self._lines = self._priced(
@@ -85,7 +83,7 @@ class OrderEditing(OrderSheet):
             if item is None:
                 self._complain(
                     QCoreApplication.translate(
-                        CONTEXT, "{0} is not in this client's price list any more."
+                        "OrderEntryViewModel", "{0} is not in this client's price list any more."
                     ).format(name)
                 )
                 continue
@@ -105,7 +103,7 @@ class OrderEditing(OrderSheet):
             self._refuse(
                 OrderField.LINES,
                 QCoreApplication.translate(
-                    CONTEXT, "{0} is not in this client's price list."
+                    "OrderEntryViewModel", "{0} is not in this client's price list."
                 ).format(product),
             )
             return None
@@ -115,7 +113,9 @@ class OrderEditing(OrderSheet):
         if not 1 <= qty <= MAX_QTY:
             self._refuse(
                 OrderField.QUANTITY,
-                QCoreApplication.translate(CONTEXT, "Quantity must be between 1 and 10 000."),
+                QCoreApplication.translate(
+                    "OrderEntryViewModel", "Quantity must be between 1 and 10 000."
+                ),
             )
             return None
         self._lines.append(DraftLine(item.product_id, item.code, item.name, item.price_kop, qty))
@@ -135,7 +135,9 @@ class OrderEditing(OrderSheet):
         if qty > MAX_QTY:
             self._refuse(
                 OrderField.QUANTITY,
-                QCoreApplication.translate(CONTEXT, "Quantity must be between 1 and 10 000."),
+                QCoreApplication.translate(
+                    "OrderEntryViewModel", "Quantity must be between 1 and 10 000."
+                ),
             )
             return False
         self._accept(OrderField.QUANTITY)
@@ -160,7 +162,7 @@ class OrderEditing(OrderSheet):
             self._refuse(
                 OrderField.ADDRESS,
                 QCoreApplication.translate(
-                    CONTEXT, "This address is not a delivery point of the client."
+                    "OrderEntryViewModel", "This address is not a delivery point of the client."
                 ),
             )
             return
@@ -193,7 +195,9 @@ class OrderEditing(OrderSheet):
         if (start is None) != (end is None) or (start and end and start >= end):
             self._refuse(
                 OrderField.WINDOW,
-                QCoreApplication.translate(CONTEXT, "A time window needs a start before its end."),
+                QCoreApplication.translate(
+                    "OrderEntryViewModel", "A time window needs a start before its end."
+                ),
             )
             return
         if self._refused.pop(OrderField.WINDOW, None) is not None:
@@ -231,12 +235,15 @@ class OrderEditing(OrderSheet):
 
     def _require_editable(self) -> bool:
         if self._card is None:
-            self._complain(QCoreApplication.translate(CONTEXT, "Choose the client first."))
+            self._complain(
+                QCoreApplication.translate("OrderEntryViewModel", "Choose the client first.")
+            )
             return False
         if self._mode is not OrderMode.NEW:
             self._complain(
                 QCoreApplication.translate(
-                    CONTEXT, "The products of saved order #{0} cannot be changed here."
+                    "OrderEntryViewModel",
+                    "The products of saved order #{0} cannot be changed here.",
                 ).format(self.order_id)
             )
             return False
@@ -299,12 +306,12 @@ class OrderEditing(OrderSheet):
                 if found.reason_template
                 else found.reason
             )
-            text = QCoreApplication.translate(CONTEXT, "Suggested: {0} — {1}").format(
+            text = QCoreApplication.translate("OrderEntryViewModel", "Suggested: {0} — {1}").format(
                 found.name, reason
             )
         else:
             text = QCoreApplication.translate(
-                CONTEXT, "No courier serves this address yet: choose one ({0})."
+                "OrderEntryViewModel", "No courier serves this address yet: choose one ({0})."
             ).format(sequence(Key.COURIER))
         self._suggestion_text = text
         self._suggested(text)
