@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,62 @@ class DraftStore:
             self.path(kind).unlink(missing_ok=True)
         except OSError:
             logger.exception("Could not remove the %s draft", kind)
+
+
+class KeptDraft:
+    """One form's draft while its save has not gone through: the helper both forms share.
+
+    After a failed save the form's input goes to disk (``save_failed``) and every later edit
+    follows it there (``keep``) until a save succeeds (``saved``) or the operator discards
+    it. ``draft`` gives the form's input as a dataclass (or None when there is nothing).
+    """
+
+    def __init__(self, store: DraftStore | None, kind: str, draft: Callable[[], Any]) -> None:
+        """A draft of ``kind`` in ``store`` (None: kept on screen only), read by ``draft``."""
+        self.store = store
+        self.kind = kind
+        self._draft = draft
+        self.pending = False  # the input on screen is (also) on disk, waiting to be saved
+        self.restored_at: dt.datetime | None = None  # when a restored draft was written
+
+    def write(self) -> bool:
+        """Put the input on disk now; False without a store, an input, or a writable disk."""
+        draft = self._draft()
+        return self.store is not None and draft is not None and self.store.save(self.kind, draft)
+
+    def save_failed(self) -> bool:
+        """The save did not go through: keep the input on disk; whether it is there."""
+        self.pending = self.store is not None
+        return self.write()
+
+    def keep(self) -> None:
+        """An edit after a failed save: it must survive a crash too."""
+        if self.pending:
+            self.write()
+
+    def load(self) -> SavedDraft | None:
+        """The draft on disk, if any."""
+        return self.store.load(self.kind) if self.store is not None else None
+
+    def restored(self, saved_at: dt.datetime) -> None:
+        """A draft from disk is on screen again: it stays pending until saved."""
+        self.pending = True
+        self.restored_at = saved_at
+
+    def saved(self) -> None:
+        """The database took the input: nothing is pending any more."""
+        if self.pending and self.store is not None:
+            self.store.clear(self.kind)
+        self.pending = False
+        self.restored_at = None
+
+    def discard(self) -> None:
+        """The operator does not want the draft: remove it from disk."""
+        if self.store is not None:
+            self.store.clear(self.kind)
+        self.forget()
+
+    def forget(self) -> None:
+        """Another form's input is on screen: a draft on disk stays for the next start."""
+        self.pending = False
+        self.restored_at = None

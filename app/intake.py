@@ -23,12 +23,14 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer, Signal
 from sqlalchemy.orm import Session
 
+from app.app_logging import log_screen_pop
 from app.bridge import PhoneLine
 from app.worker import DbWorker
 from dispatcher import interactions
 from dispatcher.interactions import CallResult
-from dispatcher.lookup import LookupResult, LookupStatus, lookup
+from dispatcher.lookup import LookupResult, LookupStatus
 from dispatcher.models import Direction
+from dispatcher.operations import calls
 from dispatcher.search import SearchHit, search_clients
 from telephony.events import CallState, CallStateChanged, IncomingCall
 
@@ -36,19 +38,6 @@ logger = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 150
 SEARCH_LIMIT = 20
-
-
-def log_screen_pop(number: str, client_ids: list[int], ms: float, status: str) -> None:
-    """Log one screen pop (W4's app_logging when present, else a plain structured record)."""
-    try:
-        from app.app_logging import log_screen_pop as log_it
-    except ImportError:  # the logging module is optional for this view model
-        logging.getLogger("app.screen_pop").info(
-            "screen pop",
-            extra={"number": number, "client_ids": client_ids, "ms": ms, "status": status},
-        )
-        return
-    log_it(number, client_ids, ms, status)
 
 
 @dataclass
@@ -211,7 +200,7 @@ class IntakeViewModel(QObject):
         region, number = self.region, call.number
 
         def find(session: Session) -> LookupResult | None:
-            return lookup(session, number, region) if number else None
+            return calls.look_up_caller(session, number, region)
 
         def failed(message: str) -> None:
             self._on_start_failed(call.call_id)(message)
@@ -488,12 +477,15 @@ class IntakeViewModel(QObject):
         self.client_confirmed.emit(client_id, contact_id)
 
     def order_sent(self, order_id: int) -> None:
-        """An order was taken on this call: link it (the call ends as "order taken")."""
+        """An order was taken on this call: the call ends as "order taken".
+
+        The order operation linked the call to the order in its own transaction; this only
+        decides the call's result (and corrects it when the line dropped before the send).
+        """
         call = self.focused or self._last_ended
         if call is None:
             return
         call.order_id = order_id
-        self._write(call, lambda: self._link(call, order_id=order_id))
         if call.ended and call.interaction_id is not None:
             self._update_result(call, CallResult.ORDER_TAKEN)
 
@@ -503,20 +495,17 @@ class IntakeViewModel(QObject):
         if call is None:
             return
         call.order_rejected = True
-        self._write(call, lambda: self._link(call, order_id=order_id))
         if call.ended and call.interaction_id is not None:
             self._update_result(call, CallResult.ORDER_REJECTED)
 
     _last_ended: LiveCall | None = None
 
-    def _link(
-        self, call: LiveCall, *, client_id: int | None = None, order_id: int | None = None
-    ) -> None:
+    def _link(self, call: LiveCall, *, client_id: int) -> None:
         interaction_id = call.interaction_id
         assert interaction_id is not None
 
         def link(session: Session) -> int:
-            interactions.link_call(session, interaction_id, client_id=client_id, order_id=order_id)
+            interactions.link_call(session, interaction_id, client_id=client_id)
             return interaction_id
 
         self.worker.submit(link, None, self.error.emit, ordered=True)
@@ -574,12 +563,7 @@ class IntakeViewModel(QObject):
         region = self.region
 
         def load(session: Session) -> LookupResult | None:
-            from dispatcher.models import Client
-
-            client = session.get(Client, client_id)
-            if client is None or not client.phones:
-                return None
-            return lookup(session, region_number or client.phones[0].raw, region)
+            return calls.show_client(session, client_id, region_number, region)
 
         def done(result: LookupResult | None) -> None:
             if result is not None:
@@ -594,10 +578,8 @@ class IntakeViewModel(QObject):
         actor, region = self.operator, self.region
 
         def merge(session: Session) -> LookupResult:
-            from dispatcher.merge import merge_clients
-
-            merge_clients(session, keep_id, other_ids, actor=actor)
-            session.flush()
-            return lookup(session, number, region)
+            return calls.merge_callers(
+                session, keep_id, other_ids, number, actor=actor, region=region
+            )
 
         self.worker.submit(merge, self.lookup_ready.emit, self.error.emit)

@@ -18,7 +18,6 @@ writes it to disk until a save succeeds; ``restore_draft()`` brings it back afte
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field, replace
@@ -29,13 +28,14 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from sqlalchemy.orm import Session
 
-from app.drafts import NEW_CLIENT, DraftStore
+from app.drafts import NEW_CLIENT, DraftStore, KeptDraft
 from app.formatting import to_moscow
 from app.shortcuts import Key, sequence
 from app.worker import UNEXPECTED, DbWorker
 from dispatcher import planning
-from dispatcher.clients import AddressInput, NewClient, add_client, inn_is_valid
+from dispatcher.clients import AddressInput, NewClient, inn_is_valid
 from dispatcher.models import ClientKind
+from dispatcher.operations.clients import create_client
 from dispatcher.phones import PhoneStatus, parse_phone
 
 logger = logging.getLogger(__name__)
@@ -138,10 +138,8 @@ class NewClientViewModel(QObject):
         super().__init__(parent)
         self._worker = worker
         self._region = region
-        self._drafts = drafts
         # A save failed and its input is on disk: later edits go there too.
-        self._draft_pending = False
-        self._restored_at: dt.datetime | None = None
+        self._kept = KeptDraft(drafts, NEW_CLIENT, self.draft)
         self._save_failure = ""
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -300,14 +298,14 @@ class NewClientViewModel(QObject):
     @property
     def draft_pending(self) -> bool:
         """The input on screen is kept on disk because a save did not go through."""
-        return self._draft_pending
+        return self._kept.pending
 
     @property
     def restored_text(self) -> str:
         """'An unsaved client from … was restored', after ``restore_draft()``; else ''."""
-        if self._restored_at is None:
+        if self._kept.restored_at is None:
             return ""
-        when = to_moscow(self._restored_at)
+        when = to_moscow(self._kept.restored_at)
         return self.tr("An unsaved client from {0} was restored.").format(f"{when:%d.%m.%Y %H:%M}")
 
     # ---- editing ----------------------------------------------------------------------
@@ -323,8 +321,7 @@ class NewClientViewModel(QObject):
         had_warnings = bool(self._warnings)
         self._reset()
         # A pending draft stays on disk (restored at the next start); this form is a new one.
-        self._draft_pending = False
-        self._restored_at = None
+        self._kept.forget()
         self._save_failure = ""
         self._phones = [phone.strip()]
         self.changed.emit()
@@ -401,8 +398,7 @@ class NewClientViewModel(QObject):
             self._edited()
 
     def _edited(self) -> None:
-        if self._draft_pending:
-            self._write_draft()  # what is typed after a failed save must survive a crash too
+        self._kept.keep()  # what is typed after a failed save must survive a crash too
         self.changed.emit()
         self._timer.start()  # restarts: the check runs once the operator pauses
 
@@ -490,7 +486,7 @@ class NewClientViewModel(QObject):
         self._check_gen += 1
         self.changed.emit()
         self._worker.submit(
-            lambda session: add_client(session, data, region).id,
+            lambda session: create_client(session, data, region=region).id,
             self._on_saved,
             self._on_save_failed,
         )
@@ -498,18 +494,14 @@ class NewClientViewModel(QObject):
     def _on_saved(self, client_id: int) -> None:
         self._saving = False
         self._save_failure = ""
-        self._restored_at = None
-        if self._draft_pending and self._drafts is not None:
-            self._drafts.clear(NEW_CLIENT)
-        self._draft_pending = False
+        self._kept.saved()
         self.changed.emit()
         self.created.emit(client_id)
 
     def _on_save_failed(self, message: str) -> None:
         # Everything typed stays in the form; with a DraftStore it is also put on disk.
         self._saving = False
-        self._draft_pending = self._drafts is not None
-        kept = self._write_draft() if self._drafts is not None else False
+        kept = self._kept.save_failed()
         self._save_failure = self._failure_text(message, kept)
         self.error.emit(self._save_failure)
         self.changed.emit()
@@ -547,12 +539,9 @@ class NewClientViewModel(QObject):
             ],
         )
 
-    def _write_draft(self) -> bool:
-        return self._drafts is not None and self._drafts.save(NEW_CLIENT, self.draft())
-
     def restore_draft(self) -> bool:
         """Put a draft kept on disk back into the form; False when there is none."""
-        saved = self._drafts.load(NEW_CLIENT) if self._drafts is not None else None
+        saved = self._kept.load()
         if saved is None:
             return False
         draft = ClientDraft.from_json(saved.data)
@@ -566,8 +555,7 @@ class NewClientViewModel(QObject):
         self._inn = draft.inn
         self._phones = list(draft.phones) or [""]
         self._addresses = [AddressDraft(**a) for a in draft.addresses] or [AddressDraft()]
-        self._draft_pending = True  # still only on disk: a successful save removes it
-        self._restored_at = saved.saved_at
+        self._kept.restored(saved.saved_at)  # still only on disk: a successful save removes it
         self._save_failure = ""
         self.changed.emit()
         self._timer.start()  # the database may have got this client meanwhile: warn about it
@@ -575,8 +563,5 @@ class NewClientViewModel(QObject):
 
     def discard_draft(self) -> None:
         """Forget the draft on disk (the operator does not want it any more); the form stays."""
-        if self._drafts is not None:
-            self._drafts.clear(NEW_CLIENT)
-        self._draft_pending = False
-        self._restored_at = None
+        self._kept.discard()
         self.changed.emit()

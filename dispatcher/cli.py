@@ -12,35 +12,21 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from typing import Any, NoReturn
 
-from sqlalchemy import Engine, exc, func, select
+from sqlalchemy import Engine, exc
 from sqlalchemy.orm import Session
 
 from dispatcher import orders, outbox
-from dispatcher.catalog import add_product, default_price_list, format_money, parse_money
-from dispatcher.clients import AddressInput, NewClient, add_client, get_client
+from dispatcher.catalog import format_money, parse_money
+from dispatcher.clients import AddressInput, NewClient
 from dispatcher.config import DomainSettings, default_db_url
-from dispatcher.couriers import add_courier
 from dispatcher.db import make_engine, normalize_url, session_factory, unit_of_work
 from dispatcher.errors import DomainError, ValidationError
 from dispatcher.lookup import LookupResult, lookup
 from dispatcher.migrate import current_revision, head_revision, upgrade
-from dispatcher.models import (
-    Client,
-    ClientKind,
-    Courier,
-    Order,
-    PaymentTerms,
-    Price,
-    Product,
-    ProductKind,
-)
-from dispatcher.records import (
-    client_record,
-    courier_record,
-    order_record,
-    product_record,
-    reason_record,
-)
+from dispatcher.models import ClientKind, PaymentTerms, ProductKind
+from dispatcher.operations import catalog as catalog_ops
+from dispatcher.operations import clients as client_ops
+from dispatcher.operations import orders as order_ops
 
 logger = logging.getLogger(__name__)
 
@@ -343,13 +329,13 @@ class Cli:
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "show":
-                client = get_client(s, a.id)
+                client_id = a.id
             else:
                 addresses = [
                     AddressInput(text, entrance=a.entrance, floor=a.floor, flat=a.flat)
                     for text in a.address
                 ]
-                client = add_client(
+                client_id = client_ops.create_client(
                     s,
                     NewClient(
                         kind=ClientKind(a.kind),
@@ -361,8 +347,8 @@ class Cli:
                         notes=a.notes,
                     ),
                     region=self.region,
-                )
-            record = client_record(client)
+                ).id
+            record = client_ops.client_details(s, client_id)
         phones = ", ".join(p["e164"] for p in record["phones"]) or "no phone"
         self.emit(record, f"Client #{record['id']} {record['name']} ({phones})")
         return 0
@@ -372,11 +358,12 @@ class Cli:
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "add":
-                courier = add_courier(s, a.name, a.phone, a.capacity, region=self.region)
-                record = courier_record(courier)
-                self.emit(record, f"Courier #{courier.id} {courier.name}")
+                courier = catalog_ops.add_courier(
+                    s, a.name, a.phone, a.capacity, region=self.region
+                )
+                self.emit(asdict(courier), f"Courier #{courier.id} {courier.name}")
                 return 0
-            rows = [courier_record(c) for c in s.scalars(select(Courier).order_by(Courier.id))]
+            rows = [asdict(c) for c in catalog_ops.list_couriers(s)]
         self.emit(rows, "\n".join(f"#{c['id']:<4} {c['name']} {c['phone']}" for c in rows))
         return 0
 
@@ -385,20 +372,15 @@ class Cli:
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "add":
-                product = add_product(s, a.code, a.name, a.price, ProductKind(a.kind), a.unit)
-                record = product_record(product, a.price)
+                product = catalog_ops.add_product(
+                    s, a.code, a.name, a.price, ProductKind(a.kind), a.unit
+                )
                 self.emit(
-                    record,
+                    asdict(product),
                     f"Product #{product.id} {product.code} {product.name} {format_money(a.price)}",
                 )
                 return 0
-            plist = default_price_list(s).id
-            rows = s.execute(
-                select(Product, Price.amount_kop)
-                .outerjoin(Price, (Price.product_id == Product.id) & (Price.price_list_id == plist))
-                .order_by(Product.code)
-            ).all()
-            records = [product_record(p, price) for p, price in rows]
+            records = [asdict(p) for p in catalog_ops.list_products(s)]
         self.emit(
             records,
             "\n".join(
@@ -414,11 +396,11 @@ class Cli:
         a = self.args
         with unit_of_work(self.sessions) as s:
             if a.sub == "add":
-                rows = [reason_record(orders.add_reject_reason(s, a.name))]
+                rows = [asdict(order_ops.add_reject_reason(s, a.name))]
             elif a.sub == "remove":
-                rows = [reason_record(orders.deactivate_reject_reason(s, a.id))]
+                rows = [asdict(order_ops.remove_reject_reason(s, a.id))]
             else:
-                rows = [reason_record(r) for r in orders.reject_reasons(s)]
+                rows = [asdict(r) for r in order_ops.list_reject_reasons(s)]
         data: Any = rows if a.sub == "list" else rows[0]
         self.emit(data, "\n".join(f"#{r['id']:<3} {r['name']}" for r in rows))
         return 0
@@ -431,7 +413,7 @@ class Cli:
             raise UserError("--clients must be a positive number.")
         if self.args.if_empty:
             with self.sessions() as s:
-                existing = s.scalar(select(func.count()).select_from(Client)) or 0
+                existing = catalog_ops.client_count(s)
             if existing:
                 self.emit(
                     {"skipped": True, "clients": existing},
@@ -465,9 +447,8 @@ class Cli:
         """`dispatch order create|deliver|close|reject|fail|reassign|show`."""
         a = self.args
         with unit_of_work(self.sessions) as s:
-            order = self._order_action(s, a)
-            s.flush()
-            record = order_record(order)
+            order_id = self._order_operation(s, a)
+            record = order_ops.order_details(s, order_id)
         task = record["task"]
         text = (
             f"Order #{record['id']} is {record['state']} (version {record['version']}), "
@@ -477,91 +458,63 @@ class Cli:
         self.emit(record, text)
         return 0
 
-    def _order_action(self, s: Session, a: argparse.Namespace) -> Order:
-        actor = self.actor
-        version = getattr(a, "expected_version", None)
+    def _order_operation(self, s: Session, a: argparse.Namespace) -> int:
+        """Run the one operation the subcommand names; the number of the order it acted on."""
+        actor, version = self.actor, getattr(a, "expected_version", None)
+        if a.sub == "show":
+            return int(a.id)
         if a.sub == "create":
             if not a.line:
                 raise UserError("An order needs at least one --line CODE:QTY.")
             if (a.courier is None) != (a.date is None):
                 raise UserError("To send the order to delivery give both --courier and --date.")
-            order = orders.create_order(
-                s,
-                a.client,
-                a.line,
-                actor=actor,
-                address_id=a.address,
-                contact_id=a.contact,
-                comment=a.comment,
+            new = order_ops.NewOrder(
+                a.client, a.line, address_id=a.address, contact_id=a.contact, comment=a.comment
             )
-            if a.courier is not None:
-                orders.send_to_delivery(s, order.id, _slot(a), actor=actor)
-            return order
-        if a.sub == "show":
-            return orders.get_order(s, a.id)
+            if a.courier is None:
+                return order_ops.save_interest(s, new, actor=actor).id
+            return order_ops.take_order(s, new, _slot(a), actor=actor).id
         if a.sub == "deliver":
-            return orders.send_to_delivery(
+            return order_ops.deliver(
                 s, a.id, _slot(a), actor=actor, expected_version=version, address_id=a.address
-            )
+            ).id
         if a.sub == "close":
-            return orders.close(
+            return order_ops.close(
                 s,
                 a.id,
                 actor=actor,
                 collected_kop=a.collected,
                 bottles_returned=a.bottles,
                 expected_version=version,
-            )
+            ).id
         if a.sub == "reject":
-            return orders.reject(
-                s,
-                a.id,
-                reason_id=_reason_id(s, a.reason),
-                actor=actor,
-                why=a.why,
-                expected_version=version,
-            )
+            return order_ops.reject(
+                s, a.id, reason=a.reason, actor=actor, why=a.why, expected_version=version
+            ).id
         if a.sub == "fail":
-            return orders.fail(s, a.id, reason=a.reason, actor=actor, expected_version=version)
-        current = orders.get_order(s, a.id, version)
-        if a.window:
-            start, end = a.window
-        else:
-            start, end = current.window_start, current.window_end
-        slot = orders.Slot(
-            a.courier if a.courier is not None else current.courier_id or 0,
-            a.date or current.delivery_date or orders.moscow_today(),
-            start,
-            end,
-        )
-        return orders.reassign(s, a.id, slot, actor=actor, why=a.why, expected_version=version)
+            return order_ops.fail(
+                s, a.id, reason=a.reason, actor=actor, expected_version=version
+            ).id
+        return order_ops.reassign(
+            s,
+            a.id,
+            actor=actor,
+            courier_id=a.courier,
+            date=a.date,
+            window=a.window,
+            why=a.why,
+            expected_version=version,
+        ).id
 
     def demo(self) -> int:
         """`dispatch demo`: what the demo database holds, with a few lookups."""
         with self.sessions() as s:
-            counts = {
-                "clients": s.scalar(select(func.count()).select_from(Client)),
-                "orders": s.scalar(select(func.count()).select_from(Order)),
-                "couriers": s.scalar(select(func.count()).select_from(Courier)),
-            }
-            samples = list(
-                s.scalars(
-                    select(Client.id)
-                    .where(Client.merged_into_id.is_(None))
-                    .order_by(Client.id)
-                    .limit(3)
-                )
-            )
-            numbers = []
-            for cid in samples:
-                client = s.get(Client, cid)
-                if client and client.phones:
-                    numbers.append(client.phones[0].raw)
+            overview = catalog_ops.database_overview(s)
         self.out(
-            f"Demo database {_safe_url(self.engine)}: {counts['clients']} clients, "
-            f"{counts['orders']} orders, {counts['couriers']} couriers."
+            f"Demo database {_safe_url(self.engine)}: {overview.clients} clients, "
+            f"{overview.orders} orders, {overview.couriers} couriers."
         )
-        for number in numbers:
+        for number in overview.sample_numbers:
             with self.sessions() as s:
                 self.out(f"\n$ dispatch lookup '{number}'\n" + describe_lookup(lookup(s, number)))
         if sys.stdin.isatty():
@@ -576,16 +529,6 @@ class Cli:
                 with self.sessions() as s:
                     self.out(describe_lookup(lookup(s, line, self.region)))
         return 0
-
-
-def _reason_id(s: Session, text: str) -> int:
-    if text.isdigit():
-        return int(text)
-    for reason in orders.reject_reasons(s):
-        if reason.name.casefold() == text.strip().casefold():
-            return reason.id
-    names = ", ".join(r.name for r in orders.reject_reasons(s))
-    raise ValidationError(f"{text!r} is not in the list of reject reasons ({names}).")
 
 
 def describe_lookup(result: LookupResult) -> str:

@@ -393,3 +393,27 @@ def test_the_store_writes_atomically_and_sets_unreadable_files_aside(tmp_path: P
     store.path(NEW_CLIENT).write_text("{ half a fi", encoding="utf-8")
     assert store.load(NEW_CLIENT) is None
     assert (tmp_path / "drafts" / "new_client.unreadable").exists(), "kept for the admin"
+
+
+def test_kept_draft_follows_edits_after_a_failed_save_until_saved(tmp_path: Path) -> None:
+    from dataclasses import dataclass as plain
+
+    from app.drafts import KeptDraft
+
+    @plain(frozen=True)
+    class Typed:
+        name: str
+
+    store = DraftStore(tmp_path)
+    typed = {"name": "Орлов"}
+    kept = KeptDraft(store, NEW_CLIENT, lambda: Typed(typed["name"]))
+    kept.keep()
+    assert not store.exists(NEW_CLIENT)  # nothing failed yet: nothing goes to disk
+    assert kept.save_failed() and kept.pending
+    typed["name"] = "Орлов Иван"
+    kept.keep()
+    loaded = kept.load()
+    assert loaded is not None and loaded.data == {"name": "Орлов Иван"}
+    kept.saved()
+    assert not store.exists(NEW_CLIENT) and not kept.pending
+    assert not KeptDraft(None, ORDER, lambda: Typed("x")).save_failed()  # no store: screen only

@@ -364,3 +364,65 @@ def test_the_last_client_asked_for_wins(
     assert vm.client_name == 'ООО "Ромашка"'
     vm.clear()
     assert vm.mode is OrderMode.EMPTY and vm.missing == ["a client"]
+
+
+def test_rules_point_at_empty_fields_only_after_send_and_at_a_past_date_at_once() -> None:
+    from app.order_entry.draft import OrderField
+    from app.order_entry.rules import DraftFacts, field_messages, missing
+
+    today = dt.date(2025, 5, 12)
+    typing = DraftFacts(has_client=True, mode=OrderMode.NEW, today=today)
+    assert field_messages(typing) == {}
+    assert missing(typing) == [
+        "a delivery address",
+        "at least one product",
+        "a courier",
+        "a delivery date",
+    ]
+    pressed = DraftFacts(
+        has_client=True,
+        mode=OrderMode.NEW,
+        today=today,
+        send_pressed=True,
+        day=today - dt.timedelta(days=1),
+    )
+    messages = field_messages(pressed)
+    assert set(messages) == {
+        OrderField.ADDRESS,
+        OrderField.LINES,
+        OrderField.COURIER,
+        OrderField.DATE,
+    }
+    assert "is in the past" in messages[OrderField.DATE]
+
+
+def test_rules_refuse_a_reassignment_to_the_same_slot() -> None:
+    from app.order_entry.rules import DraftFacts, missing
+    from dispatcher.lookup import OrderSummary
+
+    day = dt.date(2025, 5, 13)
+    saved = OrderSummary(
+        id=7,
+        state=OrderState.DELIVERY,
+        created_at=dt.datetime(2025, 5, 12, tzinfo=dt.UTC),
+        delivery_date=day,
+        window_start=dt.time(10),
+        window_end=dt.time(14),
+        courier_id=1,
+        courier_name="Петров Пётр",
+        address_id=3,
+        needs_reschedule=False,
+        fail_reason="",
+        version=2,
+        lines=(),
+    )
+    same = DraftFacts(
+        has_client=True,
+        mode=OrderMode.REASSIGN,
+        today=dt.date(2025, 5, 12),
+        order=saved,
+        courier_id=1,
+        day=day,
+        window=(dt.time(10), dt.time(14)),
+    )
+    assert missing(same) == ["another courier or slot"]

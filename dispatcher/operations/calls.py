@@ -1,0 +1,46 @@
+"""The caller pop-up's operations: who is calling, a client picked by hand, a merge on the call."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from dispatcher.lookup import LookupResult, lookup
+from dispatcher.models import Client
+from dispatcher.operations.clients import merge_clients
+
+logger = logging.getLogger(__name__)
+
+
+def look_up_caller(session: Session, number: str, region: str = "RU") -> LookupResult | None:
+    """The caller's clients, duplicates and deliveries; None for a withheld number."""
+    return lookup(session, number, region) if number else None
+
+
+def show_client(
+    session: Session, client_id: int, number: str | None = None, region: str = "RU"
+) -> LookupResult | None:
+    """A client picked from search results, shown as if its number had called.
+
+    None when the client has no phone to look up by.
+    """
+    client = session.get(Client, client_id)
+    if client is None or not client.phones:
+        return None
+    return lookup(session, number or client.phones[0].raw, region)
+
+
+def merge_callers(
+    session: Session,
+    keep_id: int,
+    other_ids: Sequence[int],
+    number: str,
+    *,
+    actor: str,
+    region: str = "RU",
+) -> LookupResult:
+    """Fold the duplicates shown for a caller into one client, and show the caller again."""
+    merge_clients(session, keep_id, other_ids, actor=actor)
+    return lookup(session, number, region)
