@@ -8,7 +8,7 @@ Repeat last / Reject / Send to delivery. Below: the client's deliveries and a
 field to open an order by number. Under each field a small red line says what is wrong with
 it; a failed send says so above the buttons and keeps everything typed. Everything is
 reachable from the keyboard (see ``app.shortcuts``); the logic lives in
-``OrderEntryViewModel``.
+``OrderEntryViewModel``, and the texts and enabled states it implies in ``app.order_presenter``.
 
 Keystrokes of a repeat order: Ctrl+R (lines, address, courier and slot filled in; focus on
 the slot button) · Return (slot confirmed; focus on Send) · Ctrl+Return (sent).
@@ -41,17 +41,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.order_entry import (
-    Choice,
-    OrderEntryViewModel,
-    OrderField,
-    OrderMode,
-    order_label,
-    window_label,
+from app.order_entry import Choice, OrderEntryViewModel, order_label, window_label
+from app.order_presenter import (
+    OrderPanelView,
+    date_choice,
+    field_messages,
+    match_text,
+    present_order,
 )
 from app.shortcuts import Key, sequence
-from dispatcher.catalog import format_money
-from dispatcher.orders import moscow_today
 
 logger = logging.getLogger(__name__)
 
@@ -361,7 +359,7 @@ class OrderPanel(QWidget):
 
     def focus_first(self) -> None:
         """Focus where the operator starts: the product search, or the courier when reassigning."""
-        if self.vm.mode is OrderMode.REASSIGN:
+        if present_order(self.vm).starts_at_courier:
             self.courier.setFocus()
         else:
             self._focus_search()
@@ -453,7 +451,7 @@ class OrderPanel(QWidget):
     def _show_matches(self, text: str) -> None:
         self.product_matches.clear()
         for item in self.vm.matches(text):
-            row = QListWidgetItem(f"{item.code} · {item.name} · {format_money(item.price_kop)}")
+            row = QListWidgetItem(match_text(item.code, item.name, item.price_kop))
             row.setData(Qt.ItemDataRole.UserRole, item.product_id)
             self.product_matches.addItem(row)
         if self.product_matches.count():
@@ -530,28 +528,22 @@ class OrderPanel(QWidget):
     def _refresh(self) -> None:
         self._refreshing = True
         try:
-            self._show_header()
+            view = present_order(self.vm)
+            self._show_header(view)
             self._show_field_messages()
             self._show_addresses()
             self._show_lines()
-            self._show_slot()
-            self._show_actions()
+            self._show_slot(view)
+            self._show_actions(view)
             self._show_deliveries()
         finally:
             self._refreshing = False
 
-    def _show_header(self) -> None:
+    def _show_header(self, view: OrderPanelView) -> None:
         vm = self.vm
-        self.client_label.setText(vm.client_name or self.tr("No client chosen"))
-        banners = {
-            OrderMode.REASSIGN: self.tr(
-                "Order #{0} is out for delivery: change its courier, date or window."
-            ),
-            OrderMode.RESEND: self.tr("Order #{0} needs a new delivery slot."),
-        }
-        banner = banners.get(vm.mode, "")
-        self.mode_banner.setText(banner.format(vm.order_id) if banner else "")
-        self.mode_banner.setVisible(bool(banner))
+        self.client_label.setText(view.client)
+        self.mode_banner.setText(view.mode_banner)
+        self.mode_banner.setVisible(bool(view.mode_banner))
         self.last_order_label.setText(vm.last_order_text)
         self.last_order_label.setVisible(bool(vm.last_order_text))
 
@@ -560,14 +552,13 @@ class OrderPanel(QWidget):
         self.restored_banner.setText(vm.restored_text)
         self.restored_banner.setVisible(bool(vm.restored_text))
         self.discard_button.setVisible(bool(vm.restored_text))
-        messages = vm.field_messages
-        self.address_message.show_message(messages.get(OrderField.ADDRESS, ""))
-        lines = [messages[f] for f in (OrderField.LINES, OrderField.QUANTITY) if f in messages]
-        self.lines_message.show_message(" ".join(lines))
-        self.courier_message.show_message(messages.get(OrderField.COURIER, ""))
-        self.date_message.show_message(messages.get(OrderField.DATE, ""))
-        self.window_message.show_message(messages.get(OrderField.WINDOW, ""))
-        self.comment_message.show_message(messages.get(OrderField.COMMENT, ""))
+        messages = field_messages(vm)
+        self.address_message.show_message(messages.address)
+        self.lines_message.show_message(messages.lines)
+        self.courier_message.show_message(messages.courier)
+        self.date_message.show_message(messages.date)
+        self.window_message.show_message(messages.window)
+        self.comment_message.show_message(messages.comment)
 
     def _show_addresses(self) -> None:
         self._fill(self.address, [(a.label, a.id) for a in self.vm.addresses], self.vm.address_id)
@@ -593,48 +584,31 @@ class OrderPanel(QWidget):
         self.search.setEnabled(vm.lines_editable)
         self.repeat_button.setEnabled(vm.can_repeat)
 
-    def _show_slot(self) -> None:
+    def _show_slot(self, view: OrderPanelView) -> None:
         vm = self.vm
         couriers = [(self.tr("— choose a courier —"), None)]
         couriers += [(c.label, c.id) for c in vm.couriers()]
         self._fill(self.courier, couriers, vm.courier_id)
-        today = moscow_today()
-        day = vm.date or today
-        # A restored draft may hold a day now past: show it (its message says so), not today.
-        earliest = min(today, day)
-        self.date.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
-        self.date.setDate(QDate(day.year, day.month, day.day))
+        day = date_choice(vm.date)
+        self.date.setMinimumDate(QDate(day.earliest.year, day.earliest.month, day.earliest.day))
+        self.date.setDate(QDate(day.shown.year, day.shown.month, day.shown.day))
         windows: list[tuple[str, object]] = [(window_label(s, e), (s, e)) for s, e in vm.windows]
         windows.append((window_label(None, None), None))
         chosen = vm.window if vm.window != (None, None) else None
         self._fill(self.window, windows, chosen)
         self.suggestion_label.setText(vm.suggestion_text)
         self.suggestion_label.setVisible(bool(vm.suggestion_text))
-        mark = "✓ " if vm.slot_confirmed else ""
-        text = vm.slot_text or self.tr("no slot yet")
-        self.slot_button.setText(mark + _with_key(self.tr("Slot: {0}").format(text), Key.CONFIRM))
-        self.comment.setEnabled(vm.mode is OrderMode.NEW)
+        self.slot_button.setText(_with_key(view.slot_label, Key.CONFIRM))
+        self.comment.setEnabled(view.comment_enabled)
         if self.comment.text() != vm.comment:
             self.comment.setText(vm.comment)
 
-    def _show_actions(self) -> None:
-        vm = self.vm
-        label = (
-            self.tr("Save reassignment")
-            if vm.mode is OrderMode.REASSIGN
-            else self.tr("Send to delivery")
-        )
-        self.send_button.setText(_with_key(label, Key.SEND_TO_DELIVERY))
-        # Send stays enabled while loading: a press then waits for the data (keys are never lost).
-        self.send_button.setEnabled(vm.mode is not OrderMode.EMPTY and not vm.saving)
-        self.reject_button.setEnabled(vm.mode in (OrderMode.NEW, OrderMode.RESEND))
-        missing = vm.missing if vm.mode is not OrderMode.EMPTY else []
-        self.missing_label.setText(
-            self.tr("Still needed: {0}").format(", ".join(missing)) if missing else ""
-        )
-        self.status_label.setText(vm.status_text)
-        if vm.busy:
-            self.status_label.setText(self.tr("Working…"))
+    def _show_actions(self, view: OrderPanelView) -> None:
+        self.send_button.setText(_with_key(view.send_label, Key.SEND_TO_DELIVERY))
+        self.send_button.setEnabled(view.send_enabled)
+        self.reject_button.setEnabled(view.reject_enabled)
+        self.missing_label.setText(view.missing)
+        self.status_label.setText(view.status)
 
     def _show_deliveries(self) -> None:
         self.deliveries.clear()
