@@ -42,6 +42,7 @@ __all__ = [
     "present_lookup",
     "present_search_prompt",
     "slot_text",
+    "waiting_view",
 ]
 
 WARNING_MARK = "⚠"

@@ -105,7 +105,6 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.relay_label)
 
         self.tray = self._make_tray()
-        self.actions_by_key: dict[Key, QAction] = {}
         self._build_menus()
         self._connect()
 
@@ -143,7 +142,6 @@ class MainWindow(QMainWindow):
             else:
                 action.setShortcut(QKeySequence(sequence(key)))
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.actions_by_key[key] = action
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)  # window-wide, even with the menu bar hidden
