@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 from app.new_client import ClientField, NewClientViewModel, address_field
 from app.new_client_presenter import kind_choices, present_new_client, warning_rows
 from app.shortcuts import Key, sequence
-from app.widgets.order_panel import BANNER_STYLE, FieldMessage
+from app.widgets.form_parts import BANNER_STYLE, ERROR_STYLE, FieldMessage, buddy
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ WARNING_STYLE = (
     "QListWidget { background: #fdecea; color: #8a1c1c; border: 1px solid #e0a0a0; }"
     " QListWidget::item:selected { background: #f5c2c0; color: #5c0f0f; }"
 )
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
 class AddressFields(QGroupBox):
@@ -135,12 +134,12 @@ class NewClientForm(QWidget):
         restored.addWidget(self.restored_banner, 1)
         restored.addWidget(self.discard_button)
         form = QFormLayout()
-        form.addRow(self._buddy(self.tr("&Kind"), self.kind), self.kind)
-        form.addRow(self._buddy(self.tr("&Name"), self.name), self.name)
+        form.addRow(buddy(self.tr("&Kind"), self.kind), self.kind)
+        form.addRow(buddy(self.tr("&Name"), self.name), self.name)
         form.addRow("", self.name_message)
         form.addRow(self.inn_label, self.inn)
         form.addRow("", self.inn_message)
-        form.addRow(self._buddy(self.tr("&Phones"), self.phones), self.phones)
+        form.addRow(buddy(self.tr("&Phones"), self.phones), self.phones)
         form.addRow("", self.phones_message)
         layout = QVBoxLayout(self)
         layout.addLayout(restored)
@@ -158,11 +157,6 @@ class NewClientForm(QWidget):
         self._bind()
         self._refresh()
         self._show_warnings(vm.warnings)
-
-    def _buddy(self, text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
 
     def _bind(self) -> None:
         vm = self.vm
