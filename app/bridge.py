@@ -6,7 +6,8 @@ so Qt delivers each signal to GUI-thread receivers as a queued call (AutoConnect
 the emitting thread differs from the receiver's): no slot ever runs on a telephony thread.
 
 `PhoneLine` runs the engine's commands (which wait up to 5 s for the SIP thread) on a
-private thread pool and reports failures as readable messages on the GUI thread.
+private thread pool and hands outcomes back through `app.gui_thread.GuiThreadRelay`, the
+workspace's one way back to the GUI thread; failures arrive as readable messages.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from app.gui_thread import GuiThreadRelay
 from telephony.errors import CallGoneError, TelephonyError
 from telephony.events import (
     CallStateChanged,
@@ -70,23 +72,12 @@ class Phone(Protocol):
     def dial(self, target: str) -> int: ...
 
 
-class _Results(QObject):
-    """GUI-thread object; its queued signal carries a command's outcome back."""
-
-    finished = Signal(object, object)  # callback, value
-
-    @Slot(object, object)
-    def deliver(self, callback: Callable[[Any], None] | None, value: Any) -> None:
-        if callback is not None:
-            callback(value)
-
-
 class _Command(QRunnable):
     def __init__(
         self,
         what: str,
         action: Callable[[], Any],
-        results: _Results,
+        results: GuiThreadRelay,
         on_done: Callable[[Any], None] | None,
         on_error: Callable[[str], None],
     ) -> None:
@@ -101,16 +92,16 @@ class _Command(QRunnable):
         try:
             value = self._action()
         except CallGoneError:
-            self._results.finished.emit(self._on_error, "The call has already ended.")
+            self._results.deliver(self._on_error, "The call has already ended.")
         except TelephonyError as exc:
-            self._results.finished.emit(self._on_error, f"{self._what}: {exc}")
+            self._results.deliver(self._on_error, f"{self._what}: {exc}")
         except Exception:
             logger.exception("Telephony command %s failed", self._what)
-            self._results.finished.emit(
+            self._results.deliver(
                 self._on_error, f"{self._what}: the phone did not respond; details are in the log."
             )
         else:
-            self._results.finished.emit(self._on_done, value)
+            self._results.deliver(self._on_done, value)
 
 
 class PhoneLine(QObject):
@@ -129,8 +120,7 @@ class PhoneLine(QObject):
         # One thread: commands reach the SIP thread in the order the operator gave them.
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._results = _Results(self)
-        self._results.finished.connect(self._results.deliver)
+        self._results = GuiThreadRelay(self)
 
     @property
     def available(self) -> bool:

@@ -42,9 +42,10 @@ from app.drafts import DraftStore
 from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
+from app.phone_presenter import describe_registration
 from app.pyside_fix import pin_bools
 from app.settings import AppSettings, SecretStore, changed_parts
-from app.widgets.settings_dialog import AudioDevice, SettingsDialog, describe_registration
+from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
 from dispatcher.migrate import current_revision, head_revision, upgrade

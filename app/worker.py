@@ -6,10 +6,11 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QRunnable, QThreadPool
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain_text import translate_error
+from app.gui_thread import GuiThreadRelay
 from dispatcher.db import unit_of_work
 from dispatcher.errors import DomainError
 
@@ -23,23 +24,12 @@ Failed = Callable[[str], None]
 UNEXPECTED = "Something went wrong with the database; nothing was saved. Details are in the log."
 
 
-class _Relay(QObject):
-    """Lives on the GUI thread; its queued signal brings results back from the pool."""
-
-    finished = Signal(object, object)  # callback, value
-
-    @Slot(object, object)
-    def deliver(self, callback: Callable[[Any], None] | None, value: Any) -> None:
-        if callback is not None:
-            callback(value)
-
-
 class _Job(QRunnable):
     def __init__(
         self,
         factory: sessionmaker[Session],
         fn: Callable[[Session], Any],
-        relay: _Relay,
+        relay: GuiThreadRelay,
         on_done: Done | None,
         on_error: Failed | None,
     ) -> None:
@@ -58,12 +48,12 @@ class _Job(QRunnable):
             # An operator's mistake or a concurrent edit: the message is written for them, in
             # their language (QCoreApplication.translate is thread-safe); the log keeps English.
             logger.info("Database job %r refused: %s", getattr(self._fn, "__name__", self._fn), exc)
-            self._relay.finished.emit(self._on_error, translate_error(exc))
+            self._relay.deliver(self._on_error, translate_error(exc))
         except Exception:
             logger.exception("Database job %r failed", getattr(self._fn, "__name__", self._fn))
-            self._relay.finished.emit(self._on_error, UNEXPECTED)
+            self._relay.deliver(self._on_error, UNEXPECTED)
         else:
-            self._relay.finished.emit(self._on_done, value)
+            self._relay.deliver(self._on_done, value)
 
 
 class DbWorker:
@@ -83,8 +73,7 @@ class DbWorker:
         # (a call answered, then ended) never overtake each other.
         self._lane = QThreadPool()
         self._lane.setMaxThreadCount(1)
-        self._relay = _Relay()
-        self._relay.finished.connect(self._relay.deliver)
+        self._relay = GuiThreadRelay()
 
     def submit(
         self,

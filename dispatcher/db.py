@@ -13,6 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+# Imported for its after-flush hook: every session made here keeps the search word index.
+from dispatcher import search_index  # noqa: F401
 from dispatcher.config import default_db_url
 from dispatcher.errors import ConcurrentEditError
 

@@ -23,10 +23,9 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
-    event,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -523,12 +522,3 @@ class Interaction(Base):
     review_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
-
-
-@event.listens_for(Session, "after_flush")
-def _keep_search_index(session: Session, _context: Any) -> None:
-    """Rebuild the search words of every client whose name, contacts or addresses changed."""
-    # Imported here because the index module builds on the models above.
-    from dispatcher.search_index import reindex_flushed
-
-    reindex_flushed(session)

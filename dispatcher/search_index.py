@@ -6,8 +6,10 @@ delivery addresses it owns, its contacts' included (kind "address"). Words are n
 by `dispatcher.similarity` (lower case, ё as е, no punctuation, no legal forms, no "ул."
 or "д."), so a typed word is found with a range of the primary key on SQLite and on
 PostgreSQL alike. A client's rows are rebuilt as a whole (`index_client`) after every flush
-that touches its name, contacts or addresses; bulk loaders (`dispatcher.seed`, migration
-0005) write the same rows with `client_terms`.
+that touches its name, contacts or addresses, by the after-flush hook this module registers
+when imported (`dispatcher.db` imports it, so every unit of work keeps the index; the models
+know nothing of it, which keeps the import one-way). Bulk loaders (`dispatcher.seed`,
+migration 0005) write the same rows with `client_terms`.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, inspect, select
+from sqlalchemy import Connection, delete, event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from dispatcher.models import Address, Client, Contact, SearchTerm
@@ -154,6 +156,12 @@ def reindex_flushed(session: Session) -> None:
     ids = [i for i in affected if isinstance(i, int)]
     if ids:
         index_clients(session.connection(), ids)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_search_index(session: Session, _context: Any) -> None:
+    """Rebuild the search words of every client whose name, contacts or addresses changed."""
+    reindex_flushed(session)
 
 
 def backfill(conn: Connection, chunk: int = 20_000) -> int:

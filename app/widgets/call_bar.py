@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
@@ -15,8 +14,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.intake import IntakeViewModel, LiveCall
+from app.phone_presenter import CallBarView, present_call_bar, timer_text
 from app.shortcuts import Key, sequence
-from telephony.events import CallState
 
 logger = logging.getLogger(__name__)
 
@@ -28,7 +27,7 @@ class CallBar(QWidget):
         """A bar showing ``intake``'s live calls and forwarding its buttons to it."""
         super().__init__(parent)
         self.intake = intake
-        self._calls: list[LiveCall] = []
+        self.view: CallBarView = present_call_bar([])
 
         self.state_label = QLabel(self.tr("No call"))
         self.state_label.setObjectName("callState")
@@ -78,63 +77,26 @@ class CallBar(QWidget):
 
     def show_calls(self, calls: list[LiveCall]) -> None:
         """Show the focused call and how many wait."""
-        self._calls = calls
-        current = calls[0] if calls and not calls[0].waiting else None
-        waiting = [call for call in calls if call.waiting]
-        if current is None:
-            self.state_label.setText(self.tr("No call"))
-            self.number_label.setText("")
+        view = self.view = present_call_bar(calls)
+        self.state_label.setText(view.state)
+        self.number_label.setText(view.number)
+        self.waiting_label.setText(view.waiting)
+        if view.current is None:
             self.timer_label.setText("")
             self._ticker.stop()
         else:
-            self.state_label.setText(self._state_text(current))
-            name = f" — {current.display_name}" if current.display_name else ""
-            self.number_label.setText(current.label + name)
             self._tick()
             self._ticker.start()
-        self.waiting_label.setText(
-            self.tr("Waiting: %1").replace("%1", ", ".join(call.label for call in waiting))
-            if waiting
-            else ""
-        )
-        ringing = any(call.state is CallState.RINGING for call in calls)
-        talking = current is not None and current.state in (CallState.ANSWERED, CallState.HELD)
-        self.answer_button.setEnabled(ringing)
-        self.hangup_button.setEnabled(current is not None)
-        self.hold_button.setEnabled(talking)
-        self.hold_button.setText(
-            f"{self.tr('Resume') if current and current.held else self.tr('Hold')} "
-            f"({sequence(Key.HOLD)})"
-        )
-        self.transfer_button.setEnabled(talking)
-        self.dtmf_button.setEnabled(talking)
-        self.mute_button.setEnabled(talking)
-        self.mute_button.setText(
-            f"{self.tr('Unmute') if current and current.muted else self.tr('Mute')} "
-            f"({sequence(Key.MUTE)})"
-        )
-
-    def _state_text(self, call: LiveCall) -> str:
-        texts = {
-            CallState.RINGING: self.tr("Ringing"),
-            CallState.CALLING: self.tr("Calling"),
-            CallState.EARLY: self.tr("Ringing back"),
-            CallState.ANSWERED: self.tr("On the line"),
-            CallState.HELD: self.tr("On hold"),
-            CallState.REMOTE_HELD: self.tr("Held by caller"),
-            CallState.ENDED: self.tr("Ended"),
-        }
-        return texts.get(call.state, str(call.state))
+        self.answer_button.setEnabled(view.answer_enabled)
+        self.hangup_button.setEnabled(view.hangup_enabled)
+        for button in (self.hold_button, self.transfer_button, self.dtmf_button, self.mute_button):
+            button.setEnabled(view.talking_enabled)
+        self.hold_button.setText(f"{view.hold_label} ({sequence(Key.HOLD)})")
+        self.mute_button.setText(f"{view.mute_label} ({sequence(Key.MUTE)})")
 
     def _tick(self) -> None:
-        current = self._calls[0] if self._calls and not self._calls[0].waiting else None
-        if current is None:
-            return
-        if current.answered_at is None:
-            seconds = int((time.time_ns() - current.received_ns) / 1e9)
-        else:
-            seconds = int(time.monotonic() - current.answered_at)
-        self.timer_label.setText(f"{seconds // 60:02d}:{seconds % 60:02d}")
+        if self.view.current is not None:
+            self.timer_label.setText(timer_text(self.view.current))
 
     def ask_transfer(self) -> None:
         """Ask for the number to transfer the call to."""

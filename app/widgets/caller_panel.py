@@ -30,18 +30,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain_text import translate_domain
+from app.caller_presenter import (
+    CallerView,
+    LookupResult,
+    MatchDetails,
+    MatchRow,
+    SearchHit,
+    merge_question,
+    present_hits,
+    present_lookup,
+    present_search_prompt,
+    waiting_view,
+)
 from app.intake import IntakeViewModel
 from app.shortcuts import Key, sequence
-from dispatcher.lookup import (
-    DuplicateReason,
-    LookupResult,
-    LookupStatus,
-    Match,
-    OrderSummary,
-)
-from dispatcher.models import ClientKind, OrderState
-from dispatcher.search import SearchHit
 
 logger = logging.getLogger(__name__)
 
@@ -49,16 +51,6 @@ DUPLICATE_BACKGROUND = QColor("#ffe0b2")  # orange: look twice before choosing
 WARNING_BACKGROUND = QColor("#fde2e1")
 WARNING_FOREGROUND = QColor("#b3261e")
 ROLE_IDS = Qt.ItemDataRole.UserRole
-
-
-def slot_text(order: OrderSummary) -> str:
-    """dd.MM.yyyy HH:MM–HH:MM (or as much of it as is known)."""
-    if order.delivery_date is None:
-        return ""
-    text = order.delivery_date.strftime("%d.%m.%Y")
-    if order.window_start is not None and order.window_end is not None:
-        text += f" {order.window_start:%H:%M}–{order.window_end:%H:%M}"
-    return text
 
 
 class _MatchList(QTreeWidget):
@@ -98,12 +90,10 @@ class CallerPanel(QWidget):
         super().__init__(parent)
         self.intake = intake
         self.lead = lead
-        self.result: LookupResult | None = None
-        self.hits: list[SearchHit] = []
-        self._duplicates: dict[int, list[DuplicateReason]] = {}
-        self._groups: list[tuple[DuplicateReason, list[int]]] = []
+        self.view = waiting_view()
+        self.details = MatchDetails()
 
-        self.status_label = QLabel(self.tr("Waiting for a call"))
+        self.status_label = QLabel(self.view.status)
         self.status_label.setObjectName("lookupStatus")
         self.status_label.setWordWrap(True)
 
@@ -178,119 +168,47 @@ class CallerPanel(QWidget):
 
     def show_lookup(self, result: LookupResult) -> None:
         """Show what the lookup found; the first match is selected, ready for Return."""
-        self.result = result
-        self.hits = []
-        self._groups = [
-            (group.reason, [client.id for client in group.clients])
-            for group in result.duplicate_groups
-        ]
-        self._duplicates = {}
-        for reason, ids in self._groups:
-            for client_id in ids:
-                self._duplicates.setdefault(client_id, []).append(reason)
-        self.status_label.setText(self._status_text(result))
-        self.matches.clear()
-        listed: set[int] = set()
-        for match in result.matches:
-            listed.add(match.client.id)
-            self._add_row(
-                match.client.id,
-                match.contact.id if match.contact else None,
-                match.client.name,
-                match.contact.name if match.contact else "",
-                match.client.kind,
-            )
-        for group in result.duplicate_groups:
-            for client in group.clients:
-                if client.id not in listed:  # a duplicate found by name or address only
-                    listed.add(client.id)
-                    self._add_row(client.id, None, client.name, "", client.kind)
+        self.show_view(present_lookup(result))
         self._select_first()
-
-    def _status_text(self, result: LookupResult) -> str:
-        found = len({match.client.id for match in result.matches})
-        if result.status is LookupStatus.FOUND:
-            text = self.tr("%1: %2 client(s)").replace("%1", result.display)
-            text = text.replace("%2", str(found))
-            if self._groups:
-                text += " — " + self.tr("possible duplicates, pick the right one")
-            return text
-        if result.status is LookupStatus.UNKNOWN:
-            return self.tr("%1: unknown number — new client").replace("%1", result.display)
-        return translate_domain(result.message)  # the phone parser's English, as a template
-
-    def _add_row(
-        self, client_id: int, contact_id: int | None, name: str, contact: str, kind: ClientKind
-    ) -> None:
-        reasons = self._duplicates.get(client_id, [])
-        kind_text = self.tr("company") if kind is ClientKind.COMPANY else self.tr("person")
-        badge = ""
-        if reasons:
-            badge = "⚠ " + self.tr("DUPLICATE") + ": " + ", ".join(self._reason(r) for r in reasons)
-        item = QTreeWidgetItem([name, contact, kind_text, badge])
-        item.setData(0, ROLE_IDS, (client_id, contact_id))
-        item.setToolTip(0, name)
-        if reasons:
-            for column in range(4):
-                item.setBackground(column, QBrush(DUPLICATE_BACKGROUND))
-            item.setToolTip(3, self.tr("Probably the same client: choose one, or merge them"))
-        self.matches.addTopLevelItem(item)
-
-    def _reason(self, reason: DuplicateReason) -> str:
-        return {
-            DuplicateReason.SAME_PHONE: self.tr("same phone"),
-            DuplicateReason.SIMILAR_NAME: self.tr("similar name"),
-            DuplicateReason.SAME_INN: self.tr("same INN"),
-        }.get(reason, str(reason))
 
     def show_hits(self, hits: list[SearchHit]) -> None:
         """Show search results in the matches list."""
-        self.hits = list(hits)
-        self.result = None
-        self._duplicates = {}
-        self._groups = []
-        self.matches.clear()
-        for hit in hits:
-            item = QTreeWidgetItem(
-                [
-                    hit.client.name,
-                    hit.detail,
-                    self.tr("company") if hit.client.kind is ClientKind.COMPANY else "",
-                    "",
-                ]
-            )
-            item.setData(0, ROLE_IDS, (hit.client.id, None))
-            self.matches.addTopLevelItem(item)
-        self.status_label.setText(
-            self.tr("%1 client(s) found").replace("%1", str(len(hits)))
-            if hits
-            else self.tr("Nothing found yet: type a name, address or phone")
-        )
+        self.show_view(present_hits(hits))
         self._select_first(focus=False)
 
     def start_search(self, label: str) -> None:
         """Withheld or unusable number: empty the panel and put the cursor in the search line."""
-        self.result = None
-        self.hits = []
-        self.matches.clear()
-        self._clear_details()
-        self.status_label.setText(
-            self.tr("%1 — search the client by name, address or phone").replace("%1", label)
-        )
+        self.show_view(present_search_prompt(label))
         self.search_edit.clear()
         self.search_edit.setFocus()
 
-    def _select_first(self, focus: bool = True) -> None:
+    def show_view(self, view: CallerView) -> None:
+        """Lay out ``view``: status line and matches (nothing selected yet)."""
+        self.view = view
+        self.status_label.setText(view.status)
+        self.matches.clear()
+        for row in view.rows:
+            self._add_row(row)
         # Columns nobody filled (no contact person, no duplicate) give their room to names.
-        items = [self.matches.topLevelItem(i) for i in range(self.matches.topLevelItemCount())]
-        for column in (1, 3):
-            self.matches.setColumnHidden(column, not any(item.text(column) for item in items))
+        self.matches.setColumnHidden(1, not view.show_contact_column)
+        self.matches.setColumnHidden(3, not view.show_badge_column)
+        self._show_details(MatchDetails())
+
+    def _add_row(self, row: MatchRow) -> None:
+        item = QTreeWidgetItem(list(row.cells))
+        item.setData(0, ROLE_IDS, (row.client_id, row.contact_id))
+        item.setToolTip(0, row.name)
+        if row.duplicate:
+            for column in range(4):
+                item.setBackground(column, QBrush(DUPLICATE_BACKGROUND))
+            item.setToolTip(3, row.badge_tooltip)
+        self.matches.addTopLevelItem(item)
+
+    def _select_first(self, focus: bool = True) -> None:
         if self.matches.topLevelItemCount():
             self.matches.setCurrentItem(self.matches.topLevelItem(0))
             if focus:
                 self.matches.setFocus()
-        else:
-            self._clear_details()
 
     def _go_to_results(self) -> None:
         self.intake.flush_search()
@@ -309,85 +227,31 @@ class CallerPanel(QWidget):
         ids = item.data(0, ROLE_IDS)
         return (int(ids[0]), ids[1]) if ids else None
 
-    def selected_match(self) -> Match | None:
-        """The lookup match of the selected row (None for search hits and extra duplicates)."""
-        ids = self.selected_ids()
-        if ids is None or self.result is None:
-            return None
-        for match in self.result.matches:
-            contact_id = match.contact.id if match.contact else None
-            if match.client.id == ids[0] and contact_id == ids[1]:
-                return match
-        return None
-
-    def _clear_details(self) -> None:
-        self.addresses.clear()
-        self.deliveries.setRowCount(0)
-        self.last_order_label.setText("")
-        self.merge_button.setEnabled(False)
-
     def _show_selected(self) -> None:
-        self._clear_details()
         ids = self.selected_ids()
-        if ids is None:
-            return
-        self.merge_button.setEnabled(self.lead and bool(self._group_of(ids[0])))
-        match = self.selected_match()
-        if match is None:
-            return
-        for address in match.addresses:
-            parts = [address.text]
-            if address.flat:
-                parts.append(self.tr("flat %1").replace("%1", address.flat))
-            if address.courier_notes:
-                parts.append(f"({address.courier_notes})")
-            self.addresses.addItem(", ".join(parts))
-        orders = [*match.to_reschedule, *match.active_deliveries]
-        self.deliveries.setRowCount(len(orders))
-        for row, order in enumerate(orders):
-            self._delivery_row(row, order)
-        last = match.last_order
-        if last is not None:
-            lines = ", ".join(f"{line.product_name} × {line.qty}" for line in last.lines)
-            self.last_order_label.setText(
-                self.tr("Last order №%1 of %2: %3")
-                .replace("%1", str(last.id))
-                .replace("%2", last.created_at.strftime("%d.%m.%Y"))
-                .replace("%3", lines)
-            )
-        else:
-            self.last_order_label.setText(self.tr("No orders yet"))
+        details = self.view.details(*ids) if ids is not None else MatchDetails()
+        self._show_details(details)
 
-    def _delivery_row(self, row: int, order: OrderSummary) -> None:
-        flagged = order.needs_reschedule and order.state is not OrderState.DELIVERY
-        if flagged:
-            state = "⚠ " + self.tr("TO RESCHEDULE: %1").replace("%1", order.fail_reason or "—")
-        else:
-            state = self._state(order.state)
-        cells = [f"№{order.id}", order.courier_name or "", slot_text(order), state]
-        for column, text in enumerate(cells):
-            item = QTableWidgetItem(text)
-            if flagged:
-                item.setBackground(QBrush(WARNING_BACKGROUND))
-                item.setForeground(QBrush(WARNING_FOREGROUND))
-                item.setToolTip(self.tr("The delivery failed: %1").replace("%1", order.fail_reason))
-            self.deliveries.setItem(row, column, item)
-
-    def _state(self, state: OrderState) -> str:
-        return {
-            OrderState.INTEREST: self.tr("interest"),
-            OrderState.DELIVERY: self.tr("in delivery"),
-            OrderState.CLOSED: self.tr("closed"),
-            OrderState.REJECTED: self.tr("rejected"),
-        }.get(state, str(state))
+    def _show_details(self, details: MatchDetails) -> None:
+        self.details = details
+        ids = self.selected_ids()
+        self.merge_button.setEnabled(self.view.can_merge(ids[0] if ids else None, lead=self.lead))
+        self.addresses.clear()
+        self.addresses.addItems(list(details.addresses))
+        self.deliveries.setRowCount(len(details.deliveries))
+        for row, delivery in enumerate(details.deliveries):
+            for column, text in enumerate(delivery.cells):
+                item = QTableWidgetItem(text)
+                if delivery.flagged:
+                    item.setBackground(QBrush(WARNING_BACKGROUND))
+                    item.setForeground(QBrush(WARNING_FOREGROUND))
+                    item.setToolTip(delivery.tooltip)
+                self.deliveries.setItem(row, column, item)
+        self.last_order_label.setText(details.last_order)
 
     def flagged_rows(self) -> list[int]:
         """Rows of the deliveries table shown as "to reschedule" (tests and screen readers)."""
-        return [
-            row
-            for row in range(self.deliveries.rowCount())
-            if (item := self.deliveries.item(row, 3)) is not None and item.text().startswith("⚠")
-        ]
+        return [row for row, delivery in enumerate(self.details.deliveries) if delivery.flagged]
 
     # --- commands ------------------------------------------------------------------------------
 
@@ -402,28 +266,15 @@ class CallerPanel(QWidget):
         self.search_edit.setFocus()
         self.search_edit.selectAll()
 
-    def _group_of(self, client_id: int) -> list[int]:
-        others: list[int] = []
-        for _reason, ids in self._groups:
-            if client_id in ids:
-                others.extend(i for i in ids if i != client_id and i not in others)
-        return others
-
     def merge_selected(self, ask: Callable[[str], bool] | None = None) -> None:
         """Shift lead: merge the selected client's duplicates into it, after a confirmation."""
         ids = self.selected_ids()
-        if not self.lead or ids is None or self.result is None:
+        if ids is None or not self.view.can_merge(ids[0], lead=self.lead):
             return
-        others = self._group_of(ids[0])
-        if not others:
-            return
-        question = self.tr(
-            "Merge %1 duplicate(s) into the selected client? Their phones, addresses, orders "
-            "and calls move to it. This cannot be undone."
-        ).replace("%1", str(len(others)))
+        others = self.view.duplicates_of(ids[0])
         confirm = ask or self._ask
-        if confirm(question):
-            self.intake.merge(ids[0], others, self.result.e164 or self.result.query)
+        if confirm(merge_question(len(others))):
+            self.intake.merge(ids[0], others, self.view.merge_number)
 
     def _ask(self, question: str) -> bool:
         # No is the default: a merge cannot be undone, a stray Return must not do it.

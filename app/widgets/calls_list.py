@@ -7,8 +7,8 @@ import logging
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QTabWidget, QWidget
 
 from app.calls_model import CallLog, CallRecordsModel
+from app.calls_presenter import CallRow, callbacks_title
 from app.shortcuts import Key, sequence
-from dispatcher.interactions import CallRecord
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class CallsList(QTabWidget):
 
     def _retitle(self) -> None:
         count = self.log.callbacks.rowCount()
-        self.setTabText(1, self.tr("Call back (%1)").replace("%1", str(count)))
+        self.setTabText(1, callbacks_title(count))
         if count and self.callbacks_view.currentIndex().row() < 0:
             self.callbacks_view.selectRow(0)
 
@@ -67,14 +67,14 @@ class CallsList(QTabWidget):
         if self.log.callbacks.rowCount() and self.callbacks_view.currentIndex().row() < 0:
             self.callbacks_view.selectRow(0)
 
-    def selected_record(self) -> CallRecord | None:
+    def selected_call(self) -> CallRow | None:
         """The call selected in the visible tab."""
         view = self.callbacks_view if self.currentIndex() == 1 else self.today_view
         model = self.log.callbacks if self.currentIndex() == 1 else self.log.today
-        return model.record(view.currentIndex().row())
+        return model.call(view.currentIndex().row())
 
     def call_back(self) -> None:
         """Ctrl+D: dial the selected call's number (it leaves the callback list)."""
-        record = self.selected_record()
-        if record is not None:
-            self.log.call_back(record)
+        call = self.selected_call()
+        if call is not None:
+            self.log.call_back(call)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -28,11 +27,17 @@ from PySide6.QtWidgets import (
 
 from app.calls_model import CallLog
 from app.intake import IntakeViewModel, LiveCall, ScreenPop
-from app.order_entry import OrderMode
+from app.new_client import NewClientViewModel
+from app.order_entry import OrderEntryViewModel
+from app.order_presenter import keeps_work, ready_for_keys
 from app.shortcuts import Key, sequence
 from app.widgets.call_bar import CallBar
 from app.widgets.caller_panel import CallerPanel
 from app.widgets.calls_list import CallsList
+from app.widgets.new_client_form import NewClientForm
+from app.widgets.order_panel import OrderPanel
+from app.widgets.relay_status import RelayStatusLabel
+from app.widgets.shortcut_map import ShortcutMapDialog
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +53,8 @@ class MainWindow(QMainWindow):
         intake: IntakeViewModel,
         call_log: CallLog,
         *,
-        order_vm: object | None = None,
-        new_client_vm: object | None = None,
+        order_vm: OrderEntryViewModel | None = None,
+        new_client_vm: NewClientViewModel | None = None,
         lead: bool = False,
         demo_call: Callable[[], None] | None = None,
         parent: QWidget | None = None,
@@ -95,40 +100,25 @@ class MainWindow(QMainWindow):
 
         self.sip_label = QLabel(self.tr("SIP: starting…"))
         self.sip_label.setObjectName("sipStatus")
-        self.relay_label = self._make_relay_label()
+        self.relay_label = RelayStatusLabel()
         self.statusBar().addPermanentWidget(self.sip_label)
         self.statusBar().addPermanentWidget(self.relay_label)
 
         self.tray = self._make_tray()
-        self.actions_by_key: dict[Key, QAction] = {}
         self._build_menus()
         self._connect()
 
     # --- parts --------------------------------------------------------------------------------
 
-    def _make_order_panel(self, order_vm: object | None) -> QWidget:
-        if order_vm is None:
+    def _make_order_panel(self, order_vm: OrderEntryViewModel | None) -> QWidget:
+        if order_vm is None:  # a window for the call alone (the shift lead's merge desk)
             return QLabel(self.tr("Order entry is not available in this build."))
-        from app.widgets.order_panel import OrderPanel
+        return OrderPanel(order_vm)
 
-        return OrderPanel(order_vm)  # type: ignore[arg-type]
-
-    def _make_new_client_form(self, vm: object | None) -> QWidget:
+    def _make_new_client_form(self, vm: NewClientViewModel | None) -> QWidget:
         if vm is None:
             return QLabel(self.tr("New client form is not available in this build."))
-        try:
-            from app.widgets.new_client_form import NewClientForm
-        except ImportError:  # the form ships separately; the window works without it
-            logger.warning("app.widgets.new_client_form is missing: no new-client form")
-            return QLabel(self.tr("New client form is not available in this build."))
-        return NewClientForm(vm)  # type: ignore[arg-type]
-
-    def _make_relay_label(self) -> QLabel:
-        try:
-            from app.widgets.relay_status import RelayStatusLabel
-        except ImportError:
-            return QLabel(self.tr("Sync: off"))
-        return RelayStatusLabel()
+        return NewClientForm(vm)
 
     def _make_tray(self) -> QSystemTrayIcon | None:
         if not QSystemTrayIcon.isSystemTrayAvailable():
@@ -152,7 +142,6 @@ class MainWindow(QMainWindow):
             else:
                 action.setShortcut(QKeySequence(sequence(key)))
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            self.actions_by_key[key] = action
         action.triggered.connect(lambda _checked=False: slot())
         menu.addAction(action)
         self.addAction(action)  # window-wide, even with the menu bar hidden
@@ -238,16 +227,17 @@ class MainWindow(QMainWindow):
         self.call_log.error.connect(self.show_error)
         vm = self.order_vm
         if vm is not None:
-            vm.sent.connect(intake.order_sent)  # type: ignore[attr-defined]
-            vm.rejected.connect(intake.order_rejected)  # type: ignore[attr-defined]
-            vm.error.connect(self.show_error)  # type: ignore[attr-defined]
-            vm.changed.connect(self._on_order_vm_changed)  # type: ignore[attr-defined]
+            vm.sent.connect(intake.order_sent)
+            vm.rejected.connect(intake.order_rejected)
+            vm.error.connect(self.show_error)
+            vm.changed.connect(self._on_order_vm_changed)
         nvm = self.new_client_vm
         if nvm is not None:
-            nvm.created.connect(intake.client_created)  # type: ignore[attr-defined]
-        use_existing = getattr(self.new_client_form, "use_existing", None)
-        if use_existing is not None:
-            use_existing.connect(lambda client_id: intake.confirm_client(int(client_id), None))
+            nvm.created.connect(intake.client_created)
+        if isinstance(self.new_client_form, NewClientForm):
+            self.new_client_form.use_existing.connect(
+                lambda client_id: intake.confirm_client(int(client_id), None)
+            )
 
     # --- reacting to the call -----------------------------------------------------------------
 
@@ -263,8 +253,8 @@ class MainWindow(QMainWindow):
         # A new caller must not see the previous caller's order: the panel starts empty.
         # Work in progress stays: an order being saved, or typed lines not yet sent (the
         # operator finishes it, or confirming the new caller replaces it).
-        vm: Any = self.order_vm
-        if call.waiting or vm is None or vm.saving or (vm.lines and vm.mode is OrderMode.NEW):
+        vm = self.order_vm
+        if call.waiting or vm is None or keeps_work(vm):
             return
         vm.clear()
         self.right.setCurrentWidget(self.order_panel)
@@ -272,8 +262,7 @@ class MainWindow(QMainWindow):
     def _notify_tray(self, pop: ScreenPop) -> None:
         if self.tray is None:
             return
-        result = self.caller_panel.result
-        names = ", ".join(dict.fromkeys(m.client.name for m in result.matches)) if result else ""
+        names = self.caller_panel.view.caller_names
         self.tray.showMessage(
             self.tr("Incoming call"),
             f"{pop.number}\n{names}".strip(),
@@ -290,43 +279,38 @@ class MainWindow(QMainWindow):
         interaction_id = call.interaction_id if call is not None else None
         # The panel's fields stay disabled until the card arrives: focus them once it has.
         self._focus_when_loaded = client_id
-        vm.load_client(client_id, contact_id, interaction_id)  # type: ignore[attr-defined]
+        vm.load_client(client_id, contact_id, interaction_id)
         self.focus_order_panel()
 
     _focus_when_loaded: int | None = None
 
     def _on_order_vm_changed(self) -> None:
-        vm: Any = self.order_vm
-        if self._focus_when_loaded is None or vm.client_id != self._focus_when_loaded:
+        vm = self.order_vm
+        if vm is None or self._focus_when_loaded is None or vm.client_id != self._focus_when_loaded:
             return
-        if vm.mode is not None and not vm.busy and vm.lines_editable:
+        if ready_for_keys(vm):
             self._focus_when_loaded = None
             self.focus_order_panel()
 
     def _on_intake_new_client_requested(self, phone: str) -> None:
         if self.new_client_vm is None:
             return
-        self.new_client_vm.start(phone)  # type: ignore[attr-defined]
+        self.new_client_vm.start(phone)
         self.right.setCurrentWidget(self.new_client_form)
-        focus_first = getattr(self.new_client_form, "focus_first", None)
-        if callable(focus_first):
-            focus_first()
-        else:
-            self.new_client_form.setFocus()
+        if isinstance(self.new_client_form, NewClientForm):
+            self.new_client_form.focus_first()
 
     def focus_order_panel(self) -> None:
         """Put the keyboard in the order panel, where the order keys work."""
         self.right.setCurrentWidget(self.order_panel)
-        focus_first = getattr(self.order_panel, "focus_first", None)
-        if callable(focus_first):
-            focus_first()
+        if isinstance(self.order_panel, OrderPanel):
+            self.order_panel.focus_first()
 
     def open_order(self) -> None:
         """Ctrl+O: type an order number in the order panel."""
         self.right.setCurrentWidget(self.order_panel)
-        ask = getattr(self.order_panel, "ask_order_number", None)
-        if callable(ask):
-            ask()
+        if isinstance(self.order_panel, OrderPanel):
+            self.order_panel.ask_order_number()
 
     def call_back(self) -> None:
         """Ctrl+D: dial the number selected in the calls list."""
@@ -362,10 +346,6 @@ class MainWindow(QMainWindow):
 
     def show_shortcuts(self) -> None:
         """F1: the shortcut map."""
-        try:
-            from app.widgets.shortcut_map import ShortcutMapDialog
-        except ImportError:
-            return
         dialog = ShortcutMapDialog(self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()

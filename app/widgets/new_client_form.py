@@ -36,9 +36,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.new_client import ClientField, NewClientViewModel, address_field
+from app.new_client_presenter import kind_choices, present_new_client, warning_rows
 from app.shortcuts import Key, sequence
-from app.widgets.order_panel import BANNER_STYLE, FieldMessage
-from dispatcher.models import ClientKind
+from app.widgets.form_parts import BANNER_STYLE, ERROR_STYLE, FieldMessage, buddy
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +46,6 @@ WARNING_STYLE = (
     "QListWidget { background: #fdecea; color: #8a1c1c; border: 1px solid #e0a0a0; }"
     " QListWidget::item:selected { background: #f5c2c0; color: #5c0f0f; }"
 )
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
 
 
 class AddressFields(QGroupBox):
@@ -100,8 +99,8 @@ class NewClientForm(QWidget):
         self.restored_banner.setWordWrap(True)
         self.discard_button = QPushButton(self.tr("Discard it"))
         self.kind = QComboBox()
-        self.kind.addItem(self.tr("Private person"), ClientKind.PERSON)
-        self.kind.addItem(self.tr("Company"), ClientKind.COMPANY)
+        for choice in kind_choices():
+            self.kind.addItem(choice.label, choice.value)
         self.name = QLineEdit()
         self.name.setPlaceholderText(self.tr("Surname, name, patronymic — or the company's name"))
         self.inn = QLineEdit()
@@ -135,12 +134,12 @@ class NewClientForm(QWidget):
         restored.addWidget(self.restored_banner, 1)
         restored.addWidget(self.discard_button)
         form = QFormLayout()
-        form.addRow(self._buddy(self.tr("&Kind"), self.kind), self.kind)
-        form.addRow(self._buddy(self.tr("&Name"), self.name), self.name)
+        form.addRow(buddy(self.tr("&Kind"), self.kind), self.kind)
+        form.addRow(buddy(self.tr("&Name"), self.name), self.name)
         form.addRow("", self.name_message)
         form.addRow(self.inn_label, self.inn)
         form.addRow("", self.inn_message)
-        form.addRow(self._buddy(self.tr("&Phones"), self.phones), self.phones)
+        form.addRow(buddy(self.tr("&Phones"), self.phones), self.phones)
         form.addRow("", self.phones_message)
         layout = QVBoxLayout(self)
         layout.addLayout(restored)
@@ -158,11 +157,6 @@ class NewClientForm(QWidget):
         self._bind()
         self._refresh()
         self._show_warnings(vm.warnings)
-
-    def _buddy(self, text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
 
     def _bind(self) -> None:
         vm = self.vm
@@ -236,12 +230,13 @@ class NewClientForm(QWidget):
 
     def _refresh(self) -> None:
         vm = self.vm
-        index = self.kind.findData(vm.kind)
+        view = present_new_client(vm)
+        index = self.kind.findData(view.kind)
         if index != self.kind.currentIndex():
             self.kind.blockSignals(True)
             self.kind.setCurrentIndex(index)
             self.kind.blockSignals(False)
-        company = vm.kind is ClientKind.COMPANY
+        company = view.shows_inn
         self.inn.setVisible(company)
         self.inn_label.setVisible(company)
         self._set_text(self.name, vm.name)
@@ -261,27 +256,17 @@ class NewClientForm(QWidget):
         self.phones_message.show_message(messages.get(ClientField.PHONES, ""))
         for index, box in enumerate(self.address_boxes):
             box.message.show_message(messages.get(address_field(index), ""))
-        missing = vm.missing
-        self.missing_label.setText(
-            self.tr("Still needed: {0}").format(", ".join(missing)) if missing else ""
-        )
+        self.missing_label.setText(view.missing)
         self.restored_banner.setText(vm.restored_text)
         self.restored_banner.setVisible(bool(vm.restored_text))
         self.discard_button.setVisible(bool(vm.restored_text))
-        # Save stays pressable while anything is wrong: it answers with the messages above.
-        self.save_button.setEnabled(not vm.busy)
+        self.save_button.setEnabled(view.save_enabled)
 
     def _show_warnings(self, warnings: list) -> None:
         self.warnings.clear()
-        reasons = {
-            "same_phone": self.tr("same phone"),
-            "same_inn": self.tr("same INN"),
-            "similar_name_address": self.tr("similar name at this address"),
-        }
-        for warning in warnings:
-            why = reasons.get(warning.reason, warning.reason)
-            item = QListWidgetItem(f"⚠ {warning.client.name} — {why}: {warning.detail}")
-            item.setData(Qt.ItemDataRole.UserRole, warning.client.id)
+        for row in warning_rows(warnings):
+            item = QListWidgetItem(row.text)
+            item.setData(Qt.ItemDataRole.UserRole, row.client_id)
             self.warnings.addItem(item)
         if warnings:
             self.warnings.setCurrentRow(0)

@@ -1,3 +1,4 @@
+# Over 500 lines: one screen's layout, bindings and in-field keys (decisions: app.order_presenter).
 """The order panel: where the operator captures an order and hands it to a courier.
 
 From top to bottom: a banner when an unsaved order was restored (with Discard), the client
@@ -8,7 +9,7 @@ Repeat last / Reject / Send to delivery. Below: the client's deliveries and a
 field to open an order by number. Under each field a small red line says what is wrong with
 it; a failed send says so above the buttons and keeps everything typed. Everything is
 reachable from the keyboard (see ``app.shortcuts``); the logic lives in
-``OrderEntryViewModel``.
+``OrderEntryViewModel``, and the texts and enabled states it implies in ``app.order_presenter``.
 
 Keystrokes of a repeat order: Ctrl+R (lines, address, courier and slot filled in; focus on
 the slot button) · Return (slot confirmed; focus on Send) · Ctrl+Return (sent).
@@ -25,8 +26,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,95 +40,31 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.order_entry import (
-    Choice,
-    OrderEntryViewModel,
-    OrderField,
-    OrderMode,
-    order_label,
-    window_label,
+from app.order_entry import OrderEntryViewModel, order_label, window_label
+from app.order_presenter import (
+    OrderPanelView,
+    date_choice,
+    field_messages,
+    match_text,
+    present_order,
 )
 from app.shortcuts import Key, sequence
-from dispatcher.catalog import format_money
-from dispatcher.orders import moscow_today
+from app.widgets.form_parts import (
+    BANNER_STYLE,
+    ERROR_STYLE,
+    STATUS_STYLE,
+    FieldMessage,
+    buddy,
+    fill_combo,
+    is_key,
+    with_key,
+)
+from app.widgets.reject_dialog import RejectDialog
 
 logger = logging.getLogger(__name__)
 
-ERROR_STYLE = "color: #b00020; font-weight: bold;"
-FIELD_MESSAGE_STYLE = "color: #b00020; font-size: 9pt;"
-BANNER_STYLE = "background: #fff3cd; color: #664d03; padding: 4px;"
-STATUS_STYLE = "color: #0f5132;"
-
 _PLUS_KEYS = (Qt.Key.Key_Plus, Qt.Key.Key_Equal)
 _MINUS_KEYS = (Qt.Key.Key_Minus, Qt.Key.Key_Underscore)
-
-
-def is_key(event: QKeyEvent, key: Key) -> bool:
-    """Whether the key press is the shortcut of ``key`` in the shortcut table."""
-    pressed = event.keyCombination()
-    if key is Key.CONFIRM and pressed.key() == Qt.Key.Key_Enter:
-        return True  # the keypad's Enter confirms like Return
-    modifiers = pressed.keyboardModifiers() & ~Qt.KeyboardModifier.KeypadModifier
-    return QKeySequence(pressed.key() | modifiers) == QKeySequence(sequence(key))
-
-
-def _with_key(text: str, key: Key) -> str:
-    return f"{text} ({QKeySequence(sequence(key)).toString(QKeySequence.NativeText)})"
-
-
-class FieldMessage(QLabel):
-    """A small red line under a field saying what is wrong with it; hidden while all is well."""
-
-    def __init__(self, field: QWidget | None = None, parent: QWidget | None = None) -> None:
-        """An empty message for ``field`` (which also gets the message as its tooltip)."""
-        super().__init__(parent)
-        self.field = field
-        self.setStyleSheet(FIELD_MESSAGE_STYLE)
-        self.setWordWrap(True)
-        self.hide()
-
-    def show_message(self, text: str) -> None:
-        """Show ``text`` under the field, or hide the line when ``text`` is empty."""
-        if text != self.text():
-            self.setText(text)
-        self.setVisible(bool(text))
-        if self.field is not None:
-            self.field.setToolTip(text)
-
-
-class RejectDialog(QDialog):
-    """Pick why the interest was lost (Return accepts the highlighted reason)."""
-
-    def __init__(self, reasons: list[Choice], parent: QWidget | None = None) -> None:
-        """A dialog listing ``reasons``; the first one is highlighted."""
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("Reject the interest"))
-        self.reasons = QListWidget()
-        for reason in reasons:
-            item = QListWidgetItem(reason.label)
-            item.setData(Qt.ItemDataRole.UserRole, reason.id)
-            self.reasons.addItem(item)
-        self.reasons.setCurrentRow(0)
-        self.reasons.itemActivated.connect(lambda _item: self.accept())
-        self.why = QLineEdit()
-        self.why.setPlaceholderText(self.tr("Details (optional)"))
-        self.why.returnPressed.connect(self.accept)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Why did the client not order?")))
-        layout.addWidget(self.reasons)
-        layout.addWidget(self.why)
-        layout.addWidget(buttons)
-        self.reasons.setFocus()
-
-    def reason_id(self) -> int | None:
-        """The highlighted reason's id."""
-        item = self.reasons.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
 
 class OrderPanel(QWidget):
@@ -164,7 +99,7 @@ class OrderPanel(QWidget):
         # -- what: product search, its matches, the lines and the total
         self.search = QLineEdit()
         self.search.setPlaceholderText(
-            _with_key(self.tr("Product: name or code, Return adds, +/− quantity"), Key.ADD_PRODUCT)
+            with_key(self.tr("Product: name or code, Return adds, +/− quantity"), Key.ADD_PRODUCT)
         )
         self.product_matches = QListWidget()
         self.product_matches.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -199,13 +134,13 @@ class OrderPanel(QWidget):
         self.slot_button = QPushButton()
         self.slot_button.setToolTip(self.tr("Return: the client agrees to this courier and slot"))
         self.comment = QLineEdit()
-        self.comment.setPlaceholderText(_with_key(self.tr("Comment for the courier"), Key.COMMENT))
+        self.comment.setPlaceholderText(with_key(self.tr("Comment for the courier"), Key.COMMENT))
         self.comment_message = FieldMessage(self.comment)
 
         # -- what can be done
-        self.repeat_button = QPushButton(_with_key(self.tr("Repeat last"), Key.REPEAT_LAST))
-        self.reject_button = QPushButton(_with_key(self.tr("Reject…"), Key.REJECT_ORDER))
-        self.send_button = QPushButton(_with_key(self.tr("Send to delivery"), Key.SEND_TO_DELIVERY))
+        self.repeat_button = QPushButton(with_key(self.tr("Repeat last"), Key.REPEAT_LAST))
+        self.reject_button = QPushButton(with_key(self.tr("Reject…"), Key.REJECT_ORDER))
+        self.send_button = QPushButton(with_key(self.tr("Send to delivery"), Key.SEND_TO_DELIVERY))
         self.missing_label = QLabel()
         self.missing_label.setWordWrap(True)
         self.error_label = QLabel()
@@ -234,9 +169,9 @@ class OrderPanel(QWidget):
         restored.addWidget(self.discard_button)
 
         form = QFormLayout()
-        form.addRow(self._buddy(self.tr("&Address"), self.address), self.address)
+        form.addRow(buddy(self.tr("&Address"), self.address), self.address)
         form.addRow("", self.address_message)
-        form.addRow(self._buddy(self.tr("&Product"), self.search), self.search)
+        form.addRow(buddy(self.tr("&Product"), self.search), self.search)
         form.addRow("", self.product_matches)
 
         slot_row = QHBoxLayout()
@@ -281,11 +216,6 @@ class OrderPanel(QWidget):
         layout.addWidget(QLabel(self.tr("Deliveries of the client (Return opens)")))
         layout.addWidget(self.deliveries)
         layout.addLayout(orders_row)
-
-    def _buddy(self, text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
 
     def _set_tab_order(self) -> None:
         chain = [
@@ -361,7 +291,7 @@ class OrderPanel(QWidget):
 
     def focus_first(self) -> None:
         """Focus where the operator starts: the product search, or the courier when reassigning."""
-        if self.vm.mode is OrderMode.REASSIGN:
+        if present_order(self.vm).starts_at_courier:
             self.courier.setFocus()
         else:
             self._focus_search()
@@ -453,7 +383,7 @@ class OrderPanel(QWidget):
     def _show_matches(self, text: str) -> None:
         self.product_matches.clear()
         for item in self.vm.matches(text):
-            row = QListWidgetItem(f"{item.code} · {item.name} · {format_money(item.price_kop)}")
+            row = QListWidgetItem(match_text(item.code, item.name, item.price_kop))
             row.setData(Qt.ItemDataRole.UserRole, item.product_id)
             self.product_matches.addItem(row)
         if self.product_matches.count():
@@ -530,28 +460,22 @@ class OrderPanel(QWidget):
     def _refresh(self) -> None:
         self._refreshing = True
         try:
-            self._show_header()
+            view = present_order(self.vm)
+            self._show_header(view)
             self._show_field_messages()
             self._show_addresses()
             self._show_lines()
-            self._show_slot()
-            self._show_actions()
+            self._show_slot(view)
+            self._show_actions(view)
             self._show_deliveries()
         finally:
             self._refreshing = False
 
-    def _show_header(self) -> None:
+    def _show_header(self, view: OrderPanelView) -> None:
         vm = self.vm
-        self.client_label.setText(vm.client_name or self.tr("No client chosen"))
-        banners = {
-            OrderMode.REASSIGN: self.tr(
-                "Order #{0} is out for delivery: change its courier, date or window."
-            ),
-            OrderMode.RESEND: self.tr("Order #{0} needs a new delivery slot."),
-        }
-        banner = banners.get(vm.mode, "")
-        self.mode_banner.setText(banner.format(vm.order_id) if banner else "")
-        self.mode_banner.setVisible(bool(banner))
+        self.client_label.setText(view.client)
+        self.mode_banner.setText(view.mode_banner)
+        self.mode_banner.setVisible(bool(view.mode_banner))
         self.last_order_label.setText(vm.last_order_text)
         self.last_order_label.setVisible(bool(vm.last_order_text))
 
@@ -560,17 +484,16 @@ class OrderPanel(QWidget):
         self.restored_banner.setText(vm.restored_text)
         self.restored_banner.setVisible(bool(vm.restored_text))
         self.discard_button.setVisible(bool(vm.restored_text))
-        messages = vm.field_messages
-        self.address_message.show_message(messages.get(OrderField.ADDRESS, ""))
-        lines = [messages[f] for f in (OrderField.LINES, OrderField.QUANTITY) if f in messages]
-        self.lines_message.show_message(" ".join(lines))
-        self.courier_message.show_message(messages.get(OrderField.COURIER, ""))
-        self.date_message.show_message(messages.get(OrderField.DATE, ""))
-        self.window_message.show_message(messages.get(OrderField.WINDOW, ""))
-        self.comment_message.show_message(messages.get(OrderField.COMMENT, ""))
+        messages = field_messages(vm)
+        self.address_message.show_message(messages.address)
+        self.lines_message.show_message(messages.lines)
+        self.courier_message.show_message(messages.courier)
+        self.date_message.show_message(messages.date)
+        self.window_message.show_message(messages.window)
+        self.comment_message.show_message(messages.comment)
 
     def _show_addresses(self) -> None:
-        self._fill(self.address, [(a.label, a.id) for a in self.vm.addresses], self.vm.address_id)
+        fill_combo(self.address, [(a.label, a.id) for a in self.vm.addresses], self.vm.address_id)
         self.address.setEnabled(self.vm.address_editable)
 
     def _show_lines(self) -> None:
@@ -593,48 +516,31 @@ class OrderPanel(QWidget):
         self.search.setEnabled(vm.lines_editable)
         self.repeat_button.setEnabled(vm.can_repeat)
 
-    def _show_slot(self) -> None:
+    def _show_slot(self, view: OrderPanelView) -> None:
         vm = self.vm
         couriers = [(self.tr("— choose a courier —"), None)]
         couriers += [(c.label, c.id) for c in vm.couriers()]
-        self._fill(self.courier, couriers, vm.courier_id)
-        today = moscow_today()
-        day = vm.date or today
-        # A restored draft may hold a day now past: show it (its message says so), not today.
-        earliest = min(today, day)
-        self.date.setMinimumDate(QDate(earliest.year, earliest.month, earliest.day))
-        self.date.setDate(QDate(day.year, day.month, day.day))
+        fill_combo(self.courier, couriers, vm.courier_id)
+        day = date_choice(vm.date)
+        self.date.setMinimumDate(QDate(day.earliest.year, day.earliest.month, day.earliest.day))
+        self.date.setDate(QDate(day.shown.year, day.shown.month, day.shown.day))
         windows: list[tuple[str, object]] = [(window_label(s, e), (s, e)) for s, e in vm.windows]
         windows.append((window_label(None, None), None))
         chosen = vm.window if vm.window != (None, None) else None
-        self._fill(self.window, windows, chosen)
+        fill_combo(self.window, windows, chosen)
         self.suggestion_label.setText(vm.suggestion_text)
         self.suggestion_label.setVisible(bool(vm.suggestion_text))
-        mark = "✓ " if vm.slot_confirmed else ""
-        text = vm.slot_text or self.tr("no slot yet")
-        self.slot_button.setText(mark + _with_key(self.tr("Slot: {0}").format(text), Key.CONFIRM))
-        self.comment.setEnabled(vm.mode is OrderMode.NEW)
+        self.slot_button.setText(with_key(view.slot_label, Key.CONFIRM))
+        self.comment.setEnabled(view.comment_enabled)
         if self.comment.text() != vm.comment:
             self.comment.setText(vm.comment)
 
-    def _show_actions(self) -> None:
-        vm = self.vm
-        label = (
-            self.tr("Save reassignment")
-            if vm.mode is OrderMode.REASSIGN
-            else self.tr("Send to delivery")
-        )
-        self.send_button.setText(_with_key(label, Key.SEND_TO_DELIVERY))
-        # Send stays enabled while loading: a press then waits for the data (keys are never lost).
-        self.send_button.setEnabled(vm.mode is not OrderMode.EMPTY and not vm.saving)
-        self.reject_button.setEnabled(vm.mode in (OrderMode.NEW, OrderMode.RESEND))
-        missing = vm.missing if vm.mode is not OrderMode.EMPTY else []
-        self.missing_label.setText(
-            self.tr("Still needed: {0}").format(", ".join(missing)) if missing else ""
-        )
-        self.status_label.setText(vm.status_text)
-        if vm.busy:
-            self.status_label.setText(self.tr("Working…"))
+    def _show_actions(self, view: OrderPanelView) -> None:
+        self.send_button.setText(with_key(view.send_label, Key.SEND_TO_DELIVERY))
+        self.send_button.setEnabled(view.send_enabled)
+        self.reject_button.setEnabled(view.reject_enabled)
+        self.missing_label.setText(view.missing)
+        self.status_label.setText(view.status)
 
     def _show_deliveries(self) -> None:
         self.deliveries.clear()
@@ -642,16 +548,3 @@ class OrderPanel(QWidget):
             item = QListWidgetItem(order_label(order))
             item.setData(Qt.ItemDataRole.UserRole, order.id)
             self.deliveries.addItem(item)
-
-    @staticmethod
-    def _fill(combo: QComboBox, items: list[tuple[str, object]], current: object) -> None:
-        """Replace the items only when they differ (keeps the popup and focus steady)."""
-        existing = [(combo.itemText(i), combo.itemData(i)) for i in range(combo.count())]
-        if existing != items:
-            combo.clear()
-            for text, data in items:
-                combo.addItem(text, data)
-        index = next((i for i, (_text, data) in enumerate(items) if data == current), -1)
-        if index < 0 and combo.count():
-            index = 0
-        combo.setCurrentIndex(index)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
-
-from PySide6.QtCore import QEvent, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtWidgets import QLabel, QWidget
 
 from app.formatting import format_datetime
+from app.gui_thread import GuiThreadRelay
 from courier_sync.client.status import RelayStatus
 
 OK_COLOUR = "#1b7f3b"
@@ -20,16 +19,13 @@ MAX_ERROR_CHARS = 60  # the full error is in the tooltip; the status bar stays o
 class RelayStatusLabel(QLabel):
     """Shows the relay's RelayStatus; `post_status` may be called from the relay's threads."""
 
-    # Carries a status from the relay's threads to the GUI thread (queued connection).
-    _posted = Signal(object)
-
     def __init__(self, parent: QWidget | None = None) -> None:
         """A label showing "not configured" until the first status arrives."""
         super().__init__(parent)
         self.setObjectName("relayStatus")
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._status: RelayStatus | None = None
-        self._posted.connect(self.show_status, Qt.ConnectionType.QueuedConnection)
+        self._gui_thread = GuiThreadRelay(self)
         self._render()
 
     @property
@@ -39,9 +35,7 @@ class RelayStatusLabel(QLabel):
 
     def post_status(self, status: RelayStatus | None) -> None:
         """Thread-safe: show ``status`` soon, on the GUI thread (the relay's on_status)."""
-        # The window may close before the relay stops: then there is nobody to show it to.
-        with contextlib.suppress(RuntimeError):
-            self._posted.emit(status)
+        self._gui_thread.deliver(self.show_status, status)
 
     @Slot(object)
     def show_status(self, status: RelayStatus | None) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any, NamedTuple
 
-from PySide6.QtCore import QCoreApplication, QEvent, Signal, Slot
+from PySide6.QtCore import QEvent, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -40,7 +40,6 @@ from app.settings import (
     save_settings,
     secret_key,
 )
-from telephony.events import RegistrationChanged, RegState
 
 logger = logging.getLogger(__name__)
 
@@ -61,18 +60,6 @@ class AudioDevice(NamedTuple):
 
 
 DeviceLister = Callable[[], Sequence[AudioDevice]]
-
-
-def describe_registration(event: RegistrationChanged) -> tuple[str, bool]:
-    """A RegistrationChanged as (text in the interface language, ok) for the state label."""
-    detail = f" ({event.code} {event.reason})".rstrip() if event.code or event.reason else ""
-    if event.state == RegState.REGISTERED:
-        return QCoreApplication.translate("SettingsDialog", "Registered") + detail, True
-    if event.state == RegState.REGISTERING:
-        return QCoreApplication.translate("SettingsDialog", "Registering…"), False
-    if event.state == RegState.UNREGISTERED:
-        return QCoreApplication.translate("SettingsDialog", "Not registered") + detail, False
-    return QCoreApplication.translate("SettingsDialog", "Registration failed") + detail, False
 
 
 class _Field:

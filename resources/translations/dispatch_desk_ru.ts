@@ -90,6 +90,14 @@
         <translation>Ожидание: %1</translation>
     </message>
     <message>
+        <source>Resume</source>
+        <translation>Снять с удержания</translation>
+    </message>
+    <message>
+        <source>Unmute</source>
+        <translation>Микрофон вкл.</translation>
+    </message>
+    <message>
         <source>Ringing</source>
         <translation>Входящий звонок</translation>
     </message>
@@ -346,6 +354,18 @@
         <source>Talk</source>
         <translation>Разговор</translation>
     </message>
+    <message>
+        <source>in progress</source>
+        <translation>идёт</translation>
+    </message>
+    <message>
+        <source>Withheld</source>
+        <translation>Номер скрыт</translation>
+    </message>
+    <message>
+        <source>This caller withheld the number: there is nothing to dial.</source>
+        <translation>Звонивший скрыл номер: перезвонить некуда.</translation>
+    </message>
 </context>
 <context>
     <name>MainWindow</name>
@@ -364,10 +384,6 @@
     <message>
         <source>New client form is not available in this build.</source>
         <translation>Форма нового клиента недоступна в этой сборке.</translation>
-    </message>
-    <message>
-        <source>Sync: off</source>
-        <translation>Синхронизация: выкл.</translation>
     </message>
     <message>
         <source>&amp;File</source>

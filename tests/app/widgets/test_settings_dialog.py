@@ -10,8 +10,9 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SipSettings, load_settings, sqlite_url
-from app.widgets.settings_dialog import AudioDevice, SettingsDialog, describe_registration
+from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from telephony.events import RegistrationChanged, RegState
 from tests.app.test_settings import MemoryKeyring
 
