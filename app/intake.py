@@ -121,6 +121,7 @@ class IntakeViewModel(QObject):
     search_results = Signal(object)
     new_client_requested = Signal(str)
     client_confirmed = Signal(int, object)
+    call_logged = Signal(int, int)  # call id, interaction id: the call's log row exists
     call_finished = Signal(object)
     error = Signal(str)
 
@@ -289,6 +290,7 @@ class IntakeViewModel(QObject):
         if call is None:
             return
         call.interaction_id = interaction_id
+        self.call_logged.emit(call_id, interaction_id)
         # Answer, end, client and order writes that came before the row existed.
         pending, call.pending = call.pending, []
         for write in pending:

@@ -259,7 +259,8 @@ class OrderEditing(OrderSheet):
         self._card = form.card
         self._client_id = form.card.client.id
         self._contact_id = form.contact_id
-        self._interaction_id = interaction_id
+        if interaction_id is not None:  # else keep a call attached while the card loaded
+            self._interaction_id = interaction_id
         self._couriers = form.couriers
         self._reasons = form.reasons
         self._windows = form.windows

@@ -138,6 +138,15 @@ class OrderEntryViewModel(QObject, OrderEditing):
         job = lambda s: order_form.load_order_form(s, client_id, contact_id)  # noqa: E731
         self._start_load(job, interaction_id, client_id, contact_id)
 
+    def attach_call(self, interaction_id: int) -> None:
+        """The call this order is taken on got its log row: the order sent later links to it.
+
+        The operator may confirm the client before the call's row is written; the link is
+        made by the take/reject operation, so it needs the id before the order is saved.
+        """
+        if self._interaction_id is None:
+            self._interaction_id = interaction_id
+
     def open_order(self, order_id: int) -> None:
         """Open a saved order: in delivery to reassign it, a failed delivery to send it again."""
         self._start_load(lambda s: order_form.open_order_form(s, order_id), self._interaction_id)

@@ -220,6 +220,7 @@ class MainWindow(QMainWindow):
         intake.ringing.connect(self._start_fresh_for)
         intake.popped.connect(self._notify_tray)
         intake.client_confirmed.connect(self._on_intake_client_confirmed)
+        intake.call_logged.connect(self._on_intake_call_logged)
         intake.new_client_requested.connect(self._on_intake_new_client_requested)
         intake.lookup_ready.connect(lambda _result: self.right.setCurrentWidget(self.order_panel))
         intake.call_finished.connect(lambda _call: self.call_log.refresh())
@@ -277,12 +278,18 @@ class MainWindow(QMainWindow):
             return
         call = self.intake.focused
         interaction_id = call.interaction_id if call is not None else None
+        self._order_call = call.call_id if call is not None else None
         # The panel's fields stay disabled until the card arrives: focus them once it has.
         self._focus_when_loaded = client_id
         vm.load_client(client_id, contact_id, interaction_id)
         self.focus_order_panel()
 
     _focus_when_loaded: int | None = None
+    _order_call: int | None = None  # the call the order on the panel is being taken on
+
+    def _on_intake_call_logged(self, call_id: int, interaction_id: int) -> None:
+        if self.order_vm is not None and call_id == self._order_call:
+            self.order_vm.attach_call(interaction_id)
 
     def _on_order_vm_changed(self) -> None:
         vm = self.order_vm

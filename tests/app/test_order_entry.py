@@ -193,6 +193,27 @@ def test_send_creates_the_order_task_and_outbox_message_in_one_go(
     assert vm.errors == []
 
 
+def test_a_call_logged_after_the_client_was_confirmed_is_linked_to_the_order(
+    vm: OrderEntryViewModel, world: World, qtbot: QtBot, sessions: sessionmaker[Session]
+) -> None:
+    # The operator confirms the caller before the call's log row is written.
+    vm.load_client(world.person_id)
+    with unit_of_work(sessions) as s:
+        call = interactions.call_started(
+            s, number="+7 916 123-45-67", direction=Direction.IN, operator=OPERATOR
+        ).id
+    vm.attach_call(call)
+    settle(qtbot, vm)
+    vm.add_line("W19", 1)
+    vm.set_courier(world.courier_b)
+    vm.set_date(world.tomorrow)
+    with qtbot.waitSignal(vm.sent) as sent:
+        vm.send_to_delivery()
+    with sessions() as s:
+        assert s.get(Interaction, call).order_id == sent.args[0]  # type: ignore[union-attr]
+        assert s.get(Order, sent.args[0]).source_interaction_id == call  # type: ignore[union-attr]
+
+
 def test_nothing_is_written_when_sending_fails(
     vm: OrderEntryViewModel, world: World, qtbot: QtBot, sessions: sessionmaker[Session]
 ) -> None:
