@@ -522,7 +522,8 @@ class Workspace:
 
 
 def _setup_logging(settings: Any) -> Path:
-    from app.app_logging import log_dir_for, setup_logging
+    from app.app_logging import setup_logging
+    from app.settings import log_dir_for
 
     path = setup_logging(log_dir_for(settings))
     logger.info("Logging to %s", path)
