@@ -12,25 +12,12 @@ DIR/config.toml with ``--data-dir DIR``. See docs/config.example.toml.
 - `secrets`: the SIP password in the keyring.
 """
 
+# The names the rest of the app, the tests and the benchmarks import; the modules hold more.
 from app.settings.command_line import add_arguments, apply_overrides, settings_from_args
-from app.settings.config_file import (
-    CONFIG_ENV,
-    CONFIG_FILE,
-    LEGACY_CONFIG_ENV,
-    SECTIONS,
-    load_settings,
-    save_settings,
-    settings_path,
-    to_toml_dict,
-)
+from app.settings.config_file import CONFIG_ENV, load_settings, save_settings, settings_path
 from app.settings.engine import sip_trace_path, to_engine_config
 from app.settings.model import (
     APP_NAME,
-    DATA_DIR_ENV,
-    DB_FILE,
-    DB_SCHEMES,
-    DEFAULT_LISTEN_HOST,
-    DEFAULT_LISTEN_PORT,
     LANGUAGES,
     TRANSPORTS,
     AppSettings,
@@ -38,28 +25,17 @@ from app.settings.model import (
     SipSettings,
     changed_parts,
     check_db_url,
-    default_data_dir,
     log_dir_for,
     parse_listen,
-    registrar_uri,
     sqlite_url,
 )
-from app.settings.secrets import KEYRING_SERVICE, NO_KEYRING_MESSAGE, SecretStore, secret_key
+from app.settings.secrets import NO_KEYRING_MESSAGE, SecretStore, secret_key
 
 __all__ = [
     "APP_NAME",
     "CONFIG_ENV",
-    "CONFIG_FILE",
-    "DATA_DIR_ENV",
-    "DB_FILE",
-    "DB_SCHEMES",
-    "DEFAULT_LISTEN_HOST",
-    "DEFAULT_LISTEN_PORT",
-    "KEYRING_SERVICE",
     "LANGUAGES",
-    "LEGACY_CONFIG_ENV",
     "NO_KEYRING_MESSAGE",
-    "SECTIONS",
     "TRANSPORTS",
     "AppSettings",
     "SecretStore",
@@ -69,11 +45,9 @@ __all__ = [
     "apply_overrides",
     "changed_parts",
     "check_db_url",
-    "default_data_dir",
     "load_settings",
     "log_dir_for",
     "parse_listen",
-    "registrar_uri",
     "save_settings",
     "secret_key",
     "settings_from_args",
@@ -81,5 +55,4 @@ __all__ = [
     "sip_trace_path",
     "sqlite_url",
     "to_engine_config",
-    "to_toml_dict",
 ]
