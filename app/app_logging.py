@@ -2,8 +2,10 @@
 
 One JSON object per line (``ts``, ``level``, ``logger``, ``msg`` and every ``extra`` field),
 so an admin can ``grep``/``jq`` it: e.g. ``jq 'select(.event == "screen_pop") | .ms'``.
-The file is ``dispatch-desk.log`` in the platformdirs user log dir, or DIR/logs with
-``--data-dir DIR``; ``crash.log`` next to it receives faulthandler's tracebacks.
+The file is ``dispatch-desk.log`` in the directory the caller passes (the settings decide
+which: `app.settings.log_dir_for`); ``crash.log`` next to it receives faulthandler's
+tracebacks. This module knows nothing of the settings, so the settings may name log paths
+without importing it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,6 @@ import logging
 import logging.handlers
 from pathlib import Path
 from typing import IO, Any
-
-import platformdirs
-
-from app.settings import APP_NAME, AppSettings
 
 LOG_FILE = "dispatch-desk.log"
 CRASH_FILE = "crash.log"
@@ -55,13 +53,6 @@ class JsonLinesFormatter(logging.Formatter):
             data["stack"] = self.formatStack(record.stack_info)
         # default=str: an odd extra value (a Path, a datetime) must not lose the record.
         return json.dumps(data, ensure_ascii=False, default=str)
-
-
-def log_dir_for(settings: AppSettings) -> Path:
-    """Where the logs of ``settings`` go: DIR/logs with --data-dir, else the user log dir."""
-    if settings.log_dir is not None:
-        return Path(settings.log_dir)
-    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
 
 
 def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:

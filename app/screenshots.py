@@ -12,8 +12,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -48,10 +46,10 @@ def _settle(app: Any, seconds: float = 0.4) -> None:
 
 def _numbers(session: Any) -> tuple[str, str]:
     """A known client's number with a delivery under way, and a number on several clients."""
-    from app.main import demo_numbers
+    from dispatcher.demo.status import sample_numbers
     from dispatcher.models import Client, Phone
 
-    known = demo_numbers(session, 1)[0]
+    known = sample_numbers(session, 1)[0]
     shared = session.execute(
         select(Phone.e164)
         .join(Client, Client.id == Phone.client_id)
@@ -61,45 +59,6 @@ def _numbers(session: Any) -> tuple[str, str]:
         .limit(1)
     ).scalar()
     return known, shared or known
-
-
-class _Calls:
-    """Caller processes that ring until stopped."""
-
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.processes: list[subprocess.Popen[bytes]] = []
-
-    def ring(self, number: str) -> None:
-        self.processes.append(
-            subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "telephony",
-                    "dial",
-                    f"sip:operator@127.0.0.1:{self.port}",
-                    "--from",
-                    number,
-                    "--cancel-after-ring",
-                    "20",
-                ],
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-
-    def hang_up_all(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(5)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.processes.clear()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,17 +74,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from app.demo import DemoCaller
+    from app.i18n import install_translator
     from app.main import Workspace, build_parser, load_app_settings
     from app.pyside_fix import pin_bools
 
     pin_bools()
     app = QApplication.instance() or QApplication(["dispatch-desk"])
-    try:
-        from app.i18n import install_translator
-
-        install_translator(app, args.lang)
-    except ImportError:
-        pass
+    install_translator(app, args.lang)
     with tempfile.TemporaryDirectory(prefix="screenshots-") as data_dir:
         cli = build_parser().parse_args(
             ["--demo", "--data-dir", data_dir, "--sip-listen", "127.0.0.1:0", "--lang", args.lang]
@@ -133,14 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         workspace = Workspace(cli, load_app_settings(cli))
         window = workspace.start()
         window.resize(1366, 800)
-        calls = _Calls(workspace.engine.bound_port)
+        calls = DemoCaller(workspace.engine.bound_port)
         intake = workspace.intake
         try:
             known, shared = workspace.worker.run_now(_numbers)
 
             def pop(number: str) -> None:
                 before = intake.last_pop
-                calls.ring(number)
+                calls.call(number, ring_only=True)
                 _wait(app, lambda: intake.last_pop is not before)
                 _settle(app)
 
@@ -161,12 +117,12 @@ def main(argv: list[str] | None = None) -> int:
             _settle(app, 0.8)
             shoot("workspace-order-form.png")
             vm.clear()  # the operator would have sent it; the next caller starts empty
-            calls.hang_up_all()
+            calls.stop()
             _settle(app, 1.0)
 
             pop(shared)
             shoot("workspace-duplicates.png")
-            calls.hang_up_all()
+            calls.stop()
             _settle(app, 1.0)
 
             pop(UNKNOWN_NUMBER)
@@ -176,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
             _settle(app, 0.8)
             shoot("workspace-new-client.png")
         finally:
-            calls.hang_up_all()
+            calls.stop()
             workspace.stop()
             window.close()
     return 0

@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from app.app_logging import log_dir_for
 from app.i18n import qm_path, ts_path
-from app.settings import AppSettings, SecretStore, to_engine_config
+from app.settings import CONFIG_ENV, AppSettings, SecretStore, log_dir_for, to_engine_config
 from dispatcher.db import make_engine
 from dispatcher.migrate import current_revision, head_revision
 from telephony.errors import TelephonyError
@@ -190,7 +189,7 @@ def run_checks(settings: AppSettings, secrets: SecretStore | None = None) -> Ite
 def print_report(settings: AppSettings, out: TextIO, **kwargs: Any) -> int:
     """Print one line per check to ``out``; returns the exit code (0 when all pass)."""
     failed = 0
-    config = settings.config_path or os.environ.get("DISPATCH_DESK_CONFIG") or "defaults"
+    config = settings.config_path or os.environ.get(CONFIG_ENV) or "defaults"
     print(f"Dispatch Desk self-check (settings: {config})", file=out)
     for result in run_checks(settings, **kwargs):
         failed += not result.ok

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.app_logging import current_log_file, log_dir_for
-from app.settings import AppSettings, settings_path
+from app.app_logging import current_log_file
+from app.settings import AppSettings, log_dir_for, settings_path
 
 LICENSE = "GPL-3.0-or-later"
 

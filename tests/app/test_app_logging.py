@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import logging
 from collections.abc import Iterator
@@ -13,11 +14,12 @@ from app import app_logging
 from app.app_logging import (
     LOG_FILE,
     current_log_file,
-    log_dir_for,
     log_screen_pop,
     setup_logging,
 )
-from app.settings import AppSettings
+from app.settings import AppSettings, log_dir_for
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -83,3 +85,23 @@ def test_log_dir_follows_data_dir(tmp_path: Path) -> None:
     assert log_dir_for(AppSettings(log_dir=tmp_path / "logs")) == tmp_path / "logs"
     assert log_dir_for(AppSettings()).name  # the platform's user log dir
     assert LOG_FILE == "dispatch-desk.log"
+
+
+def _app_imports(path: Path) -> set[str]:
+    """The app.* modules ``path`` imports, at its top or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.add(node.module)
+    return {name for name in found if name.startswith("app.")}
+
+
+def test_logging_and_settings_do_not_import_each_other() -> None:
+    # The log takes a plain directory; the settings name the directory. No circle.
+    assert _app_imports(ROOT / "app" / "app_logging.py") == set()
+    settings_files = sorted((ROOT / "app" / "settings").glob("*.py"))
+    assert settings_files
+    for path in settings_files:
+        assert "app.app_logging" not in _app_imports(path), path.name

@@ -14,15 +14,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from app.main import (
-    DEMO_CLIENTS,
-    DEMO_SIP_PORT,
-    EXIT_CONFIG,
-    Workspace,
-    build_parser,
-    load_app_settings,
-    main,
-)
+from app.demo import DEMO_CLIENTS, DEMO_SIP_PORT, seed_demo_if_empty
+from app.main import EXIT_CONFIG, Workspace, build_parser, load_app_settings, main
+from app.workspace import open_database
 from dispatcher.db import make_engine
 from dispatcher.models import Client, Interaction
 from tests.app.conftest import pj  # noqa: F401 (the pjsua2 fixture)
@@ -275,8 +269,6 @@ def test_settings_take_effect_without_a_restart(
     qtbot: QtBot, start_workspace: Any, tmp_path: Path
 ) -> None:
     from dataclasses import replace as changed
-
-    from app.main import open_database, seed_demo_if_empty
 
     port = free_udp_port()
     desk = start_workspace(

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from app.main import open_database, seed_demo_if_empty
+from app.demo import seed_demo_if_empty
 from app.selfcheck import print_report
 from app.settings import AppSettings, SecretStore, SipSettings
+from app.workspace import open_database
 from devtools.kamailio import KamailioRegistrar
 from tests.app.test_settings import MemoryKeyring
 from tests.courier_sync.conftest import SyncService, issue_site_key, sqlite_service_db

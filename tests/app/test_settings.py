@@ -7,6 +7,7 @@ import stat
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import keyring.backend
 import keyring.backends.fail
@@ -344,6 +345,33 @@ def test_changed_parts_tell_the_window_what_to_redo() -> None:
     assert changed_parts(base, replace(base, db_url="sqlite:///x")) == {"database"}
     assert changed_parts(base, replace(base, sync_api_key="k")) == {"sync"}
     assert changed_parts(base, replace(base, operator="Анна")) == {"sip", "ui"}
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sip": SipSettings(user="101", registrar="pbx.local")},
+        {"sip": SipSettings(user="101", domain="example.com")},
+        {"sip": SipSettings(user="102")},
+        {"sip": SipSettings(user="101", auth_user="a101")},
+        {"sip": SipSettings(user="101", transport="tcp")},
+        {"sip_listen_host": "127.0.0.1"},
+        {"sip_listen_port": 5070},
+        {"auto_answer": True},
+        {"sip_trace": True},
+        {"capture_device": 1},
+        {"null_audio": True},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_every_part_of_the_sip_line_restarts_it(change: dict[str, Any]) -> None:
+    base = AppSettings(sip=SipSettings(user="101"))
+    assert changed_parts(base, replace(base, **change)) == {"sip"}
+
+
+def test_the_phone_region_is_a_ui_change_only() -> None:
+    base = AppSettings()
+    assert changed_parts(base, replace(base, region="KZ")) == {"ui"}
 
 
 def test_settings_from_args_with_data_dir_ignores_a_broken_user_config(

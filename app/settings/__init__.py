@@ -1,0 +1,58 @@
+"""The workspace's settings: one TOML file an admin can read, the SIP password in the keyring.
+
+Precedence: command-line options (`apply_overrides`), then the configuration file, then
+defaults. The file is `config.toml` in the platformdirs user config dir of "dispatch-desk",
+or the path in DISPATCH_DESK_CONFIG (DISPATCH_CONFIG is honoured as well), or
+DIR/config.toml with ``--data-dir DIR``. See docs/config.example.toml.
+
+- `model`: the dataclasses, their defaults and value checks, what changed between two;
+- `config_file`: finding, reading and writing config.toml;
+- `command_line`: the `dispatch-desk` options that override the file;
+- `engine`: the SIP engine's configuration made from the settings;
+- `secrets`: the SIP password in the keyring.
+"""
+
+# The names the rest of the app, the tests and the benchmarks import; the modules hold more.
+from app.settings.command_line import add_arguments, apply_overrides, settings_from_args
+from app.settings.config_file import CONFIG_ENV, load_settings, save_settings, settings_path
+from app.settings.engine import sip_trace_path, to_engine_config
+from app.settings.model import (
+    APP_NAME,
+    LANGUAGES,
+    TRANSPORTS,
+    AppSettings,
+    SettingsError,
+    SipSettings,
+    changed_parts,
+    check_db_url,
+    log_dir_for,
+    parse_listen,
+    sqlite_url,
+)
+from app.settings.secrets import NO_KEYRING_MESSAGE, SecretStore, secret_key
+
+__all__ = [
+    "APP_NAME",
+    "CONFIG_ENV",
+    "LANGUAGES",
+    "NO_KEYRING_MESSAGE",
+    "TRANSPORTS",
+    "AppSettings",
+    "SecretStore",
+    "SettingsError",
+    "SipSettings",
+    "add_arguments",
+    "apply_overrides",
+    "changed_parts",
+    "check_db_url",
+    "load_settings",
+    "log_dir_for",
+    "parse_listen",
+    "save_settings",
+    "secret_key",
+    "settings_from_args",
+    "settings_path",
+    "sip_trace_path",
+    "sqlite_url",
+    "to_engine_config",
+]

@@ -1,0 +1,343 @@
+"""The running workspace: everything one operator's window owns, started and stopped in order.
+
+`Workspace.start` opens and migrates the database, starts the SIP engine with the Qt bridge
+as its listener, the view models, the window and the courier-sync relay when a sync URL is
+configured; `apply_settings` takes new settings without a restart; `stop` shuts down in
+order. ``--demo`` seeds the embedded database and adds the demo caller (`app.demo`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from dispatcher.demo.status import sample_numbers
+from PySide6.QtWidgets import QApplication
+from sqlalchemy import Engine
+
+from app.app_logging import current_log_file
+from app.bridge import PhoneLine, TelephonyBridge
+from app.calls_model import CallLog
+from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
+from app.drafts import DraftStore
+from app.intake import IntakeViewModel
+from app.new_client import NewClientViewModel
+from app.order_entry import OrderEntryViewModel
+from app.phone_presenter import describe_registration
+from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
+from app.widgets.about_dialog import AboutDialog
+from app.widgets.main_window import MainWindow
+from app.widgets.settings_dialog import AudioDevice, SettingsDialog
+from app.worker import DbWorker
+from dispatcher.db import make_engine, session_factory
+from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.phones import parse_phone
+from telephony.errors import TelephonyError
+from telephony.events import RegistrationChanged, RegState
+
+logger = logging.getLogger(__name__)
+
+
+# --- database ------------------------------------------------------------------------------
+
+
+def open_database(url: str) -> Engine:
+    """An engine on ``url``; the embedded SQLite file is migrated, other databases checked."""
+    engine = make_engine(url)
+    current, head = current_revision(engine), head_revision()
+    if current != head:
+        if engine.dialect.name == "sqlite":
+            upgrade(engine)
+        else:
+            engine.dispose()
+            raise RuntimeError(
+                f"The database is at schema {current or 'none'}, this version needs {head}: "
+                "ask the admin to run `dispatch --db URL db upgrade`."
+            )
+    return engine
+
+
+class Workspace:
+    """Everything one running workspace owns, started and stopped in order."""
+
+    def __init__(self, args: argparse.Namespace, settings: AppSettings) -> None:
+        """Prepare (nothing starts before start())."""
+        self.args = args
+        self.settings = settings
+        self.engine: Any = None  # SipEngine
+        self.db: Engine | None = None
+        self.worker: DbWorker | None = None
+        self.relay: Any = None
+        self.window: Any = None
+        self.demo: DemoCaller | None = None
+        self.sip_error = ""
+        self._stopped = False
+        # One store for the session: without a system keyring the password lives only here.
+        self.secrets = SecretStore()
+
+    def start(self) -> Any:
+        """Open the database, start SIP and the relay, show the window; returns the window."""
+        # The SIP password is kept in the keyring, never in the file.
+        settings = self.settings = self.secrets.fill(self.settings)
+        self.db = open_database(settings.db_url)
+        if self.args.demo:
+            seed_demo_if_empty(self.db)
+        sessions = session_factory(self.db)
+        self.worker = DbWorker(sessions)
+
+        self.bridge = TelephonyBridge()
+        self.engine, self.sip_error = self._start_sip()
+        self.phone = PhoneLine(self.engine)
+        operator, region = settings.operator, settings.region
+        self.intake = IntakeViewModel(self.worker, self.phone, operator=operator, region=region)
+        self.bridge.incoming_call.connect(self.intake.on_incoming_call)
+        self.bridge.call_state_changed.connect(self.intake.on_call_state_changed)
+        self.call_log = CallLog(
+            self.worker, self.phone, operator=operator, dial=self.intake.place_call
+        )
+        # Input of a save that failed (database down) is kept here until it can be written.
+        self.drafts = DraftStore(Path(settings.data_dir) / "drafts")
+        self.order_vm = self._order_vm()
+        self.new_client_vm = self._new_client_vm()
+        if self.args.demo:
+            numbers = self.worker.run_now(sample_numbers)
+            port = self.engine.bound_port if self.engine is not None else DEMO_SIP_PORT
+            self.demo = DemoCaller(port, numbers)
+
+        self.window = MainWindow(
+            self.intake,
+            self.call_log,
+            order_vm=self.order_vm,
+            new_client_vm=self.new_client_vm,
+            lead=self.args.role == "lead",
+            demo_call=self.demo.place_call if self.demo is not None else None,
+        )
+        self.window.closing = self.stop
+        self._restore_drafts()
+        self.window.settings_requested = self.open_settings
+        self.window.about_requested = self.open_about
+        self.bridge.registration_changed.connect(self._on_registration)
+        self.intake.call_finished.connect(self._after_call)
+        self._show_sip_status()
+        self._start_relay()
+        # A sent order wrote outbox messages: send them now, not at the next poll.
+        self.order_vm.sent.connect(lambda _order_id: self.relay and self.relay.wake())
+        self.call_log.refresh()
+        title = self.window.windowTitle()
+        if self.args.demo:
+            self.window.setWindowTitle(f"{title} — {self.tr('demo')}")
+        self.window.show()
+        _settle_the_heap(settings.region)
+        return self.window
+
+    @staticmethod
+    def tr(text: str) -> str:
+        """Translate in the "Workspace" context."""
+        return QApplication.translate("Workspace", text)
+
+    def _start_sip(self) -> tuple[Any, str]:
+        from telephony.engine import SipEngine
+
+        try:
+            config = to_engine_config(self.settings)
+        except SettingsError as exc:  # a bad account in the file
+            return None, str(exc)
+        engine = SipEngine(config, self.bridge)
+        try:
+            engine.start()
+        except TelephonyError as exc:
+            # The port may be taken (another workspace); the window still opens.
+            logger.warning("SIP engine did not start: %s", exc)
+            return None, str(exc)
+        except Exception as exc:  # pjsua2 missing or broken: still no traceback for the operator
+            logger.exception("SIP engine did not start")
+            return None, str(exc) or type(exc).__name__
+        return engine, ""
+
+    def _order_vm(self) -> OrderEntryViewModel:
+        assert self.worker is not None
+        return OrderEntryViewModel(
+            self.worker,
+            actor=self.settings.operator,
+            region=self.settings.region,
+            drafts=self.drafts,
+        )
+
+    def _new_client_vm(self) -> NewClientViewModel:
+        assert self.worker is not None
+        return NewClientViewModel(self.worker, region=self.settings.region, drafts=self.drafts)
+
+    def _restore_drafts(self) -> None:
+        # What a failed save kept on this computer comes back on screen, with a banner.
+        self.order_vm.restore_draft()
+        if self.new_client_vm.restore_draft():
+            self.window.right.setCurrentWidget(self.window.new_client_form)
+
+    def _start_relay(self) -> None:
+        settings = self.settings
+        if not settings.sync_url:
+            return
+        from courier_sync.client.relay import Relay, RelaySettings
+
+        label = self.window.relay_label
+        post: Callable[[Any], None] | None = getattr(label, "post_status", None)
+        assert self.worker is not None
+        self.relay = Relay(
+            self.worker.factory,
+            RelaySettings(settings.sync_url, settings.sync_api_key),
+            on_status=post,
+        )
+        self.relay.start()
+
+    def _on_registration(self, event: RegistrationChanged) -> None:
+        ok = event.state is RegState.REGISTERED
+        text = self.tr("SIP %1: %2").replace("%1", event.account).replace("%2", str(event.state))
+        if not ok and event.reason:
+            text += f" ({event.code} {event.reason})"
+        self.window.set_sip_status(text, ok)
+
+    def _show_sip_status(self) -> None:
+        if self.engine is not None:
+            where = f"{self.settings.sip_listen_host}:{self.engine.bound_port}"
+            self.window.set_sip_status(self.tr("SIP: listening on %1").replace("%1", where), True)
+        else:
+            self.window.set_sip_status(
+                self.tr("SIP unavailable: %1").replace("%1", self.sip_error), False
+            )
+
+    def _audio_devices(self) -> list[AudioDevice]:
+        if self.engine is None:
+            return []
+        try:
+            return [
+                AudioDevice(d.index, d.name, d.input_count, d.output_count)
+                for d in self.engine.audio_devices()
+            ]
+        except TelephonyError:
+            return []
+
+    def open_settings(self) -> None:
+        """The settings dialog; what it changes takes effect at once (see apply_settings)."""
+        dialog = SettingsDialog(
+            self.settings, self.secrets, self.window, list_devices=self._audio_devices
+        )
+        dialog.applied.connect(self.apply_settings)
+
+        def show_registration(event: RegistrationChanged) -> None:
+            dialog.set_registration_state(*describe_registration(event))
+
+        self.bridge.registration_changed.connect(show_registration)
+        dialog.finished.connect(
+            lambda _result: self.bridge.registration_changed.disconnect(show_registration)
+        )
+        self.settings_dialog = dialog
+        dialog.open()
+
+    def apply_settings(self, settings: AppSettings) -> list[str]:
+        """Take new settings without a restart; returns what could not apply yet (for tests)."""
+        parts = changed_parts(self.settings, settings)
+        old, self.settings = self.settings, settings
+        postponed: list[str] = []
+        if "ui" in parts:
+            self.intake.operator = self.call_log.operator = settings.operator
+            self.intake.region = settings.region
+            self.order_vm.set_identity(actor=settings.operator, region=settings.region)
+            self.new_client_vm.set_region(settings.region)
+        if "database" in parts and not self._switch_database(settings.db_url):
+            self.settings = replace(self.settings, db_url=old.db_url)
+            postponed.append("database")
+        if "sip" in parts:
+            if any(not call.ended for call in self.intake.calls.values()):
+                # Never cut the operator's call: the new line comes up when the calls end.
+                self._sip_pending = True
+                postponed.append("sip")
+            else:
+                self._restart_sip()
+        if "sync" in parts:
+            if self.relay is not None:
+                self.relay.stop()
+                self.relay = None
+            self.window.relay_label.setText(self.tr("Sync: off"))
+            self._start_relay()
+        if "language" in parts:
+            postponed.append("language")
+        message = self.tr("Settings saved and applied.")
+        if "language" in postponed:
+            message = self.tr("Settings saved and applied; the language changes at the next start.")
+        if "sip" in postponed:
+            message += " " + self.tr("The new SIP line comes up when the current call ends.")
+        if "database" in postponed:
+            message = self.tr("The new database could not be opened; the old one stays in use.")
+        self.window.show_error(message)
+        return postponed
+
+    def _switch_database(self, url: str) -> bool:
+        try:
+            engine = open_database(url)
+        except Exception as exc:
+            logger.warning("Cannot switch to the database %s: %s", url, exc)
+            self.window.show_error(str(exc))
+            return False
+        assert self.worker is not None and self.db is not None
+        self.worker.wait_idle()
+        old, self.db = self.db, engine
+        # Jobs read the factory when they start: the next one uses the new database.
+        self.worker.factory = session_factory(engine)
+        old.dispose()
+        self.order_vm.clear()
+        self.call_log.refresh()
+        return True
+
+    _sip_pending = False
+
+    def _restart_sip(self) -> None:
+        self._sip_pending = False
+        if self.engine is not None:
+            self.phone.wait_idle(6_000)
+            self.engine.stop()
+        self.engine, self.sip_error = self._start_sip()
+        self.phone.phone = self.engine
+        self._show_sip_status()
+
+    def _after_call(self, _call: object) -> None:
+        if self._sip_pending and all(call.ended for call in self.intake.calls.values()):
+            self._restart_sip()
+
+    def open_about(self) -> None:
+        """Help → About."""
+        AboutDialog(self.settings, current_log_file(), self.window).open()
+
+    def stop(self) -> None:
+        """Clean shutdown: relay, then SIP, then the database jobs; idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
+        if self.demo is not None:
+            self.demo.stop()
+        if self.relay is not None:
+            self.relay.stop()
+        if self.engine is not None:
+            self.phone.wait_idle(6_000)
+            self.engine.stop()
+        if self.worker is not None:
+            self.worker.wait_idle()
+        if self.db is not None:
+            self.db.dispose()
+
+
+def _settle_the_heap(region: str) -> None:
+    """Keep the garbage collector from pausing the window during calls.
+
+    Start-up leaves a large heap (Qt wrappers, SQLAlchemy, pjsua2, phone metadata); a full
+    collection walked all of it for ~100 ms, holding the GIL, several times an hour of
+    calls (measured by bench pop_to_screen). Loading the phone metadata now and freezing
+    what start-up built leaves later collections only the objects made since.
+    """
+    parse_phone("+7 916 123-45-67", region)
+    gc.collect()
+    gc.freeze()
