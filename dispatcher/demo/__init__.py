@@ -1,0 +1,1 @@
+"""The demo database: synthetic clients and orders, and the loaders that write them."""
