@@ -163,8 +163,8 @@ def open_database(url: str) -> Engine:
 
 def seed_demo_if_empty(engine: Engine, clients: int = DEMO_CLIENTS) -> bool:
     """Seed the demo data unless the database has clients already; True when seeded."""
+    from dispatcher.demo import seed_demo
     from dispatcher.models import Client
-    from dispatcher.seed import seed_demo
 
     with session_factory(engine)() as session:
         existing = session.scalar(select(func.count()).select_from(Client)) or 0
