@@ -12,12 +12,18 @@ import json
 import logging
 import os
 import select
+import shutil
 import signal
 import sys
+import tempfile
 import threading
 import time
 import traceback
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
+
+from sqlalchemy import Engine
 
 from dispatcher.demo.generate.history import write_history
 from dispatcher.demo.generate.world import World
@@ -41,6 +47,19 @@ def fork_is_safe() -> bool:
 def should_fork(clients: int) -> bool:
     """Whether seeding this many clients generates the history in a forked process."""
     return clients >= PARALLEL_MIN_CLIENTS and fork_is_safe()
+
+
+@contextlib.contextmanager
+def driver_connection(engine: Engine) -> Iterator[tuple[Any, Path]]:
+    """The driver's own connection for a load, and a scratch folder for a forked history's
+    files; the connection goes back to the pool and the folder away afterwards."""
+    raw = engine.raw_connection()
+    scratch = Path(tempfile.mkdtemp(prefix="dispatch-seed-"))
+    try:
+        yield raw.driver_connection, scratch
+    finally:
+        raw.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 class ForkedHistory:

@@ -7,8 +7,6 @@ between the clients' chunks (see `_PostgresHistory`).
 from __future__ import annotations
 
 import logging
-import shutil
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable
@@ -19,7 +17,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from dispatcher.demo.fill import Filled, fill
-from dispatcher.demo.fork import ForkedHistory, should_fork
+from dispatcher.demo.fork import ForkedHistory, driver_connection, should_fork
 from dispatcher.demo.generate.world import World
 from dispatcher.demo.sink import COLUMNS, SERIAL_TABLES, TABLES, Row, Sink
 
@@ -138,11 +136,8 @@ class _PostgresHistory(ForkedHistory):
 
 def load_postgresql(engine: Engine, world: World) -> Filled:
     """Write the world into an empty PostgreSQL database in one transaction, then ANALYZE."""
-    raw = engine.raw_connection()
-    scratch = Path(tempfile.mkdtemp(prefix="dispatch-seed-"))
     history: _PostgresHistory | None = None
-    try:
-        conn: Any = raw.driver_connection
+    with driver_connection(engine) as (conn, scratch):
         conn.rollback()
         tables = list(TABLES)
         with conn.cursor() as cur:
@@ -226,7 +221,4 @@ def load_postgresql(engine: Engine, world: World) -> Filled:
             logger.debug("analyzed in %.1f s", time.perf_counter() - started)
         finally:
             conn.autocommit = False
-    finally:
-        raw.close()
-        shutil.rmtree(scratch, ignore_errors=True)
     return filled

@@ -7,9 +7,7 @@ b-tree by b-tree (see `_SqliteHistory`).
 from __future__ import annotations
 
 import logging
-import shutil
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -17,7 +15,7 @@ from typing import Any
 from sqlalchemy import Engine
 
 from dispatcher.demo.fill import Filled, fill
-from dispatcher.demo.fork import ForkedHistory, should_fork
+from dispatcher.demo.fork import ForkedHistory, driver_connection, should_fork
 from dispatcher.demo.generate.world import World
 from dispatcher.demo.sink import COLUMNS, Row, Sink, key_columns
 
@@ -98,11 +96,8 @@ class _SqliteHistory(ForkedHistory):
 
 def load_sqlite(engine: Engine, world: World) -> Filled:
     """Write the world into an empty SQLite database in one transaction, then ANALYZE it."""
-    raw = engine.raw_connection()
-    scratch = Path(tempfile.mkdtemp(prefix="dispatch-seed-"))
     history: _SqliteHistory | None = None
-    try:
-        db: Any = raw.driver_connection
+    with driver_connection(engine) as (db, scratch):
         db.commit()
         isolation = db.isolation_level
         db.isolation_level = None  # we issue BEGIN/COMMIT ourselves
@@ -182,7 +177,4 @@ def load_sqlite(engine: Engine, world: World) -> Filled:
             cur.execute(f"PRAGMA cache_size={int(cache)}")
             cur.close()
             db.isolation_level = isolation
-    finally:
-        raw.close()
-        shutil.rmtree(scratch, ignore_errors=True)
     return filled

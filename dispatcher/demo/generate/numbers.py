@@ -14,36 +14,16 @@ _LANDLINE_STEP = 6_180_339
 _INN_STEP = 2_718_281
 
 
-def _f0(n: str) -> str:
-    return f"+7 {n[:3]} {n[3:6]}-{n[6:8]}-{n[8:]}"
-
-
-def _f1(n: str) -> str:
-    return "8" + n
-
-
-def _f2(n: str) -> str:
-    return f"8 ({n[:3]}) {n[3:6]}-{n[6:8]}-{n[8:]}"
-
-
-def _f3(n: str) -> str:
-    return n
-
-
-def _f4(n: str) -> str:
-    return f"7 ({n[:3]}) {n[3:6]} {n[6:8]} {n[8:]}"
-
-
-def _f5(n: str) -> str:
-    return "+7" + n
-
-
-def _f6(n: str) -> str:
-    return f"8-{n[:3]}-{n[3:6]}-{n[6:8]}-{n[8:]}"
-
-
 # How operators and PBXs write a Russian number, given its ten national digits.
-FORMS: tuple[Callable[[str], str], ...] = (_f0, _f1, _f2, _f3, _f4, _f5, _f6)
+FORMS: tuple[Callable[[str], str], ...] = (
+    lambda n: f"+7 {n[:3]} {n[3:6]}-{n[6:8]}-{n[8:]}",
+    lambda n: "8" + n,
+    lambda n: f"8 ({n[:3]}) {n[3:6]}-{n[6:8]}-{n[8:]}",
+    lambda n: n,
+    lambda n: f"7 ({n[:3]}) {n[3:6]} {n[6:8]} {n[8:]}",
+    lambda n: "+7" + n,
+    lambda n: f"8-{n[:3]}-{n[3:6]}-{n[6:8]}-{n[8:]}",
+)
 
 
 def written_forms(e164: str) -> list[str]:
