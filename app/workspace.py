@@ -16,7 +16,6 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from dispatcher.demo.status import sample_numbers
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
@@ -35,6 +34,7 @@ from app.widgets.main_window import MainWindow
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
+from dispatcher.demo.status import sample_numbers
 from dispatcher.migrate import current_revision, head_revision, upgrade
 from dispatcher.phones import parse_phone
 from telephony.errors import TelephonyError

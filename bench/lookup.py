@@ -21,11 +21,11 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from bench import machine
-from dispatcher import demo_data
 from dispatcher.db import make_engine
+from dispatcher.demo import pools as demo_data
+from dispatcher.demo import seed_demo, written_forms
 from dispatcher.lookup import LookupStatus, lookup
 from dispatcher.migrate import upgrade
-from dispatcher.seed import seed_demo, written_forms
 
 logger = logging.getLogger("bench.lookup")
 

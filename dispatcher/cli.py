@@ -407,17 +407,18 @@ class Cli:
 
     def seed_demo(self) -> int:
         """`dispatch seed-demo`: fill an empty database with demo data."""
-        from dispatcher.seed import seed_demo
+        from dispatcher.demo import seed_demo
+        from dispatcher.demo.status import is_empty
 
         if self.args.clients <= 0:
             raise UserError("--clients must be a positive number.")
         if self.args.if_empty:
             with self.sessions() as s:
-                existing = catalog_ops.client_count(s)
-            if existing:
+                empty = is_empty(s)
+            if not empty:
                 self.emit(
-                    {"skipped": True, "clients": existing},
-                    f"The database already holds {existing} clients: not seeding again.",
+                    {"skipped": True},
+                    "The database already holds clients: not seeding again.",
                 )
                 return 0
         report = seed_demo(self.engine, clients=self.args.clients, seed=self.args.seed)

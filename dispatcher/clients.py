@@ -37,6 +37,16 @@ def inn_is_valid(inn: str) -> bool:
     return False
 
 
+def inn_with_check_digits(body: str) -> str:
+    """A valid INN from its body: 9 digits get a company's check digit, 10 an entrepreneur's two."""
+    if len(body) == 9:
+        return body + str(_inn_digit(body, _INN10_WEIGHTS))
+    if len(body) == 10:
+        first = body + str(_inn_digit(body, _INN12_WEIGHTS_1))
+        return first + str(_inn_digit(first, _INN12_WEIGHTS_2))
+    raise ValueError(f"An INN body has 9 or 10 digits, not {len(body)}: {body!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class AddressInput:
     """A delivery point as typed by the operator."""
