@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication
 from sqlalchemy.orm import Session
 
-from app.order_entry import rules
+import app.order_entry.rules as rules
 from app.order_entry.draft import (
     Choice,
     DraftLine,

@@ -28,9 +28,9 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from sqlalchemy.orm import Session
 
+import app.order_entry.rules as rules
 from app.drafts import ORDER, DraftStore, KeptDraft
 from app.formatting import to_moscow
-from app.order_entry import rules
 from app.order_entry.draft import OrderDraft, OrderMode, state_name
 from app.order_entry.editing import OrderEditing
 from app.shortcuts import Key, sequence

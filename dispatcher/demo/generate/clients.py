@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from dispatcher.demo import pools as P
+import dispatcher.demo.pools as P
 from dispatcher.demo.generate.numbers import FORMS
 from dispatcher.demo.generate.world import CHUNK, DAY, LLC, PERSON, SOLE, World
 from dispatcher.demo.sink import Row, Sink, write_all
