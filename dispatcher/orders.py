@@ -43,6 +43,7 @@ from dispatcher.models import (
     PaymentTerms,
     RejectReason,
     TaskStatus,
+    new_uid,
 )
 from dispatcher.moscow import MOSCOW as MOSCOW  # re-exported: callers import it from here
 from dispatcher.moscow import moscow_today
@@ -319,12 +320,18 @@ def _new_task(session: Session, order: Order, slot: Slot) -> CourierTask:
         amount_kop=order.total_kop if payment is PaymentTerms.CASH else 0,
         payment_method=payment,
         status=TaskStatus.NEW,
+        # Set here rather than at flush: the payload is built and checked before any insert,
+        # so a total too large for the amount column is refused with a message, not a DataError.
+        uid=new_uid(),
+        version=1,
     )
-    session.add(task)
-    session.flush()
     # Checked against the sync contract here, in the transaction: a refusal rolls back the
     # whole change, so no order is ever in delivery with a task its courier cannot receive.
-    outbox.enqueue_task(session, task, order)
+    # The task is already in the session (through order.tasks): no flush until it passed.
+    with session.no_autoflush:
+        outbox.enqueue_task(session, task, order)
+    session.add(task)
+    session.flush()
     return task
 
 
