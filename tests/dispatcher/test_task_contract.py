@@ -193,7 +193,7 @@ def test_long_courier_notes_keep_the_order_from_delivery_with_a_message(
     with pytest.raises(ValidationError) as refused, unit_of_work(sessions) as s:
         orders.send_to_delivery(s, order_id, Slot(world.courier_a, world.tomorrow), actor=OPERATOR)
     assert str(refused.value) == (
-        "The courier notes of the address is 2001 characters long; the courier's phone takes 2000."
+        "The note for the courier is 2001 characters long; the courier's phone takes 2000."
     )
     with sessions() as s:
         assert _count(s, OutboxMessage) == 0
