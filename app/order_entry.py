@@ -40,7 +40,7 @@ from app.drafts import ORDER, DraftStore
 from app.formatting import to_moscow
 from app.shortcuts import Key, sequence
 from app.worker import UNEXPECTED, DbWorker
-from dispatcher import orders, planning
+from dispatcher import orders, planning, task_limits
 from dispatcher.catalog import format_money
 from dispatcher.couriers import active_couriers
 from dispatcher.interactions import link_call
@@ -49,9 +49,9 @@ from dispatcher.models import OrderState
 
 logger = logging.getLogger(__name__)
 
-# The courier app's task contract carries at most 2000 characters of comment (Text2000).
-COMMENT_LIMIT = 2000
-MAX_QTY = 10_000
+# What the courier's phone takes, stated once in the domain (dispatcher.task_limits).
+COMMENT_LIMIT = task_limits.COMMENT_MAX
+MAX_QTY = task_limits.QTY_MAX
 
 
 class OrderField(StrEnum):

@@ -36,7 +36,7 @@ from dispatcher.models import (
     Product,
     ProductKind,
 )
-from dispatcher.orders import MOSCOW
+from dispatcher.moscow import MOSCOW
 from dispatcher.phones import parse_phone
 from dispatcher.similarity import address_key, name_key, names_similar
 
