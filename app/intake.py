@@ -27,7 +27,7 @@ from app.bridge import PhoneLine
 from app.worker import DbWorker
 from dispatcher import interactions
 from dispatcher.interactions import CallResult
-from dispatcher.lookup import LookupResult, LookupStatus, lookup
+from dispatcher.lookup import LookupResult, LookupStatus, lookup, lookup_caller
 from dispatcher.models import Direction
 from dispatcher.search import SearchHit, search_clients
 from telephony.events import CallState, CallStateChanged, IncomingCall
@@ -211,7 +211,8 @@ class IntakeViewModel(QObject):
         region, number = self.region, call.number
 
         def find(session: Session) -> LookupResult | None:
-            return lookup(session, number, region) if number else None
+            # The number is telephony's normalised caller id: read as is, not parsed again.
+            return lookup_caller(session, number, region) if number else None
 
         def failed(message: str) -> None:
             self._on_start_failed(call.call_id)(message)
