@@ -1,3 +1,4 @@
+# Over 500 lines: the screen pop's one-round-trip queries and their prepared statements go together.
 """Caller lookup: who owns a phone number, their duplicates and their live orders, in one call."""
 
 from __future__ import annotations
