@@ -63,11 +63,6 @@ _QT_LEVELS = {
 _current: CrashHandling | None = None
 
 
-def tr(text: str) -> str:
-    """Translate in the "CrashHandling" context."""
-    return QCoreApplication.translate("CrashHandling", text)
-
-
 class CrashHandling(QObject):
     """The installed hooks, and the messages they show the operator on the GUI thread.
 
@@ -202,17 +197,23 @@ def operator_message(exc: BaseException) -> str:
         detail = detail[: MAX_DETAIL - 1] + "…"
     what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
     log = current_log_file()
-    text = tr("Something went wrong (%1). The workspace keeps running.").replace("%1", what)
+    text = QCoreApplication.translate(
+        "CrashHandling", "Something went wrong (%1). The workspace keeps running."
+    ).replace("%1", what)
     if log is not None:
-        text += " " + tr("The details are in the log: %1").replace("%1", str(log))
+        text += " " + QCoreApplication.translate(
+            "CrashHandling", "The details are in the log: %1"
+        ).replace("%1", str(log))
     return text
 
 
 def crash_message(archive: Path) -> str:
     """The dialog text about the crash of the previous run, naming the archived crash log."""
-    return tr(
+    # The literal context lets lupdate file the strings where translate() looks them up.
+    return QCoreApplication.translate(
+        "CrashHandling",
         "Dispatch Desk stopped unexpectedly last time. The crash report was saved to\n%1\n"
-        "Please pass it to your administrator."
+        "Please pass it to your administrator.",
     ).replace("%1", str(archive))
 
 

@@ -93,13 +93,38 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
     ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "The client's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is longer than {limit} characters."),
+    QT_TRANSLATE_NOOP("dispatcher", "The code of product {code!r}"),
     QT_TRANSLATE_NOOP("dispatcher", "The collected amount cannot be negative."),
+    QT_TRANSLATE_NOOP("dispatcher", "The comment"),
+    QT_TRANSLATE_NOOP("dispatcher", "The contact's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name is empty."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The delivery address"),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The entrance"),
+    QT_TRANSLATE_NOOP("dispatcher", "The flat"),
+    QT_TRANSLATE_NOOP("dispatcher", "The floor"),
+    QT_TRANSLATE_NOOP("dispatcher", "The name of product {code!r}"),
+    QT_TRANSLATE_NOOP("dispatcher", "The note for the courier"),
     QT_TRANSLATE_NOOP("dispatcher", "The number of returned bottles cannot be negative."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The order has {count} lines; the courier's phone takes {limit}."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit}).",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "The reason"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."
     ),
@@ -118,6 +143,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "not usable"),
     QT_TRANSLATE_NOOP("dispatcher", "out for delivery"),
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "{field} holds a character the courier's phone cannot take (a NUL or a broken character).",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "{field} is empty; the courier's phone needs it."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{product} has no price for {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} is no longer sold."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} has fractions of a kopeck."),

@@ -1,33 +1,24 @@
-"""How the workspace shows money, dates and times: roubles, dd.MM.yyyy, Moscow time."""
+"""How the workspace shows money, dates and times: roubles, dd.MM.yyyy, Moscow time.
+
+Money and the time zone come from the domain (dispatcher.catalog, dispatcher.moscow): one
+implementation each, so the workspace, the CLI and the reports show the same text.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
-try:
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from dispatcher import catalog
+from dispatcher.moscow import MOSCOW
 
-    try:
-        MOSCOW: dt.tzinfo = ZoneInfo("Europe/Moscow")
-    except ZoneInfoNotFoundError:  # Windows without the tzdata package
-        raise ImportError from None
-except ImportError:
-    # Moscow has kept UTC+3 without daylight saving since 2014.
-    MOSCOW = dt.timezone(dt.timedelta(hours=3), "MSK")
-
-ROUBLE = "₽"
 DATE_FORMAT = "%d.%m.%Y"  # Qt: dd.MM.yyyy
 TIME_FORMAT = "%H:%M"
 
 
 def format_money(kop: int | Decimal) -> str:
-    """Kopecks as roubles: 125000 -> '1 250,00 ₽' (space groups, comma decimals)."""
-    value = int(kop)
-    sign = "-" if value < 0 else ""
-    roubles, kopecks = divmod(abs(value), 100)
-    grouped = f"{roubles:,}".replace(",", " ")
-    return f"{sign}{grouped},{kopecks:02d} {ROUBLE}"
+    """Kopecks as roubles with ordinary spaces: 125000 -> '1 250,00 ₽'."""
+    return catalog.format_money(int(kop), space=" ")
 
 
 def to_moscow(moment: dt.datetime) -> dt.datetime:
@@ -35,11 +26,6 @@ def to_moscow(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=dt.UTC)
     return moment.astimezone(MOSCOW)
-
-
-def moscow_now() -> dt.datetime:
-    """The current moment in Moscow time."""
-    return dt.datetime.now(MOSCOW)
 
 
 def format_date(value: dt.date | dt.datetime) -> str:

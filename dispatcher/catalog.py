@@ -28,11 +28,14 @@ def parse_money(text: str) -> int:
     return int(kop)
 
 
-def format_money(kop: int) -> str:
-    """Roubles as the operator reads them: '1 234,50 ₽'."""
-    roubles, rest = divmod(abs(kop), 100)
+def format_money(kop: int, space: str = "\u00a0") -> str:
+    """Roubles as the operator reads them: '1 234,50 ₽', digit groups and ₽ set off by ``space``.
+
+    The default no-break space keeps an amount on one line wherever it is shown.
+    """
+    roubles, rest = divmod(abs(int(kop)), 100)
     sign = "-" if kop < 0 else ""
-    return f"{sign}{roubles:,}".replace(",", "\u00a0") + f",{rest:02d}\u00a0₽"
+    return f"{sign}{roubles:,}".replace(",", space) + f",{rest:02d}{space}₽"
 
 
 def default_price_list(session: Session) -> PriceList:

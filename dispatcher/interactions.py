@@ -19,7 +19,7 @@ from dispatcher.models import (
     utcnow,
 )
 from dispatcher.orders import MOSCOW, moscow_today
-from dispatcher.phones import parse_phone
+from dispatcher.phones import from_caller_id
 
 
 class CallResult(StrEnum):
@@ -54,7 +54,8 @@ class CallRecord:
 def _number(raw: str, region: str) -> str:
     # Stored in E.164 when it is a number, so that the inbound call and the callback dialled
     # as "8 916 ..." are one number for the callback list; withheld/odd caller ids stay as is.
-    parsed = parse_phone(raw, region)
+    # A caller id telephony normalised is read as is; a typed number is parsed.
+    parsed = from_caller_id(raw, region)
     if parsed.ok and parsed.e164:
         return parsed.e164
     return (raw or "").strip()[:100]

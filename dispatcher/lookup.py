@@ -1,3 +1,4 @@
+# Over 500 lines: the screen pop's one-round-trip queries and their prepared statements go together.
 """Caller lookup: who owns a phone number, their duplicates and their live orders, in one call."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from phonenumbers import PhoneNumber, PhoneNumberFormat, format_number
 from sqlalchemy.orm import Session
 
 from dispatcher.models import ClientKind, Order, OrderState
-from dispatcher.phones import ParsedPhone, PhoneStatus, parse_phone
+from dispatcher.phones import ParsedPhone, PhoneStatus, from_caller_id, parse_phone
 from dispatcher.similarity import names_similar
 
 
@@ -370,7 +371,15 @@ def _summary(row: Any) -> ClientSummary:
 
 def lookup(session: Session, raw: str | None, region: str = "RU") -> LookupResult:
     """Every client and contact owning the number, their duplicates and live orders."""
-    parsed = parse_phone(raw, region)
+    return _lookup(session, raw, parse_phone(raw, region))
+
+
+def lookup_caller(session: Session, number: str | None, region: str = "RU") -> LookupResult:
+    """`lookup` for a caller number telephony already normalised: not parsed a second time."""
+    return _lookup(session, number, from_caller_id(number, region))
+
+
+def _lookup(session: Session, raw: str | None, parsed: ParsedPhone) -> LookupResult:
     query = raw if isinstance(raw, str) else ""
     if parsed.status is PhoneStatus.INTERNAL:
         return LookupResult(

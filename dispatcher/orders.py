@@ -1,3 +1,4 @@
+# Over 500 lines: every transition and its side effects stay in one place (DESIGN.md).
 """The order state machine: the one place that changes an order's state, with its side effects.
 
 INTEREST → DELIVERY → CLOSED; INTEREST → REJECTED (reason required);
@@ -14,12 +15,11 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher import outbox
+from dispatcher import outbox, task_limits
 from dispatcher.catalog import price_for, product_by_code
 from dispatcher.clients import get_client
 from dispatcher.couriers import get_courier
@@ -43,11 +43,12 @@ from dispatcher.models import (
     PaymentTerms,
     RejectReason,
     TaskStatus,
+    new_uid,
 )
+from dispatcher.moscow import MOSCOW as MOSCOW  # re-exported: callers import it from here
+from dispatcher.moscow import moscow_today
 
 logger = logging.getLogger(__name__)
-
-MOSCOW = ZoneInfo("Europe/Moscow")
 
 STATE_NAMES = {
     OrderState.INTEREST: translatable("an interest"),
@@ -90,11 +91,6 @@ TRANSITIONS: dict[Action, tuple[frozenset[OrderState], OrderState]] = {
     Action.FAIL: (frozenset({OrderState.DELIVERY}), OrderState.INTEREST),
     Action.REASSIGN: (frozenset({OrderState.DELIVERY}), OrderState.DELIVERY),
 }
-
-
-def moscow_today() -> dt.date:
-    """Today's date in Moscow, the day deliveries are planned in."""
-    return dt.datetime.now(MOSCOW).date()
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,15 +171,15 @@ def get_order(session: Session, order_id: int, expected_version: int | None = No
 
 
 def _lines(session: Session, order: Order, lines: Sequence[LineInput]) -> None:
+    count = len(order.lines) + len(lines)
+    if count > task_limits.LINES_MAX:
+        raise ValidationError.of(
+            "The order has {count} lines; the courier's phone takes {limit}.",
+            count=count,
+            limit=task_limits.LINES_MAX,
+        )
     for line in lines:
-        if line.qty <= 0:
-            raise ValidationError.of(
-                "Quantity of {code!r} must be at least 1.", code=line.product_code
-            )
-        if line.qty > 10_000:
-            raise ValidationError.of(
-                "Quantity {qty} of {code!r} is too large.", qty=line.qty, code=line.product_code
-            )
+        task_limits.check_quantity(line.product_code, line.qty)
         product = product_by_code(session, line.product_code)
         if not product.active:
             raise ValidationError.of("{product} is no longer sold.", product=product.name)
@@ -213,11 +209,15 @@ def create_order(
             client_id=client.id,
             target_id=client.merged_into_id,
         )
+    comment = comment.strip()
+    # The comment is for the courier: an interest that could never reach the phone is refused
+    # while the operator is still on the line, not when it is sent.
+    task_limits.check_comment(comment)
     order = Order(
         client=client,
         state=OrderState.INTEREST,
         payment_method=client.payment_terms,
-        comment=comment.strip(),
+        comment=comment,
         source_interaction_id=source_interaction_id,
     )
     if contact_id is not None:
@@ -272,12 +272,21 @@ def _validate_slot(session: Session, slot: Slot, today: dt.date | None) -> None:
         raise ValidationError.of("Delivery date {date:%d.%m.%Y} is in the past.", date=slot.date)
     if (slot.window_start is None) != (slot.window_end is None):
         raise ValidationError.of("A time window needs both a start and an end.")
-    if slot.window_start and slot.window_end and slot.window_start >= slot.window_end:
+    # The phone gets the window in whole minutes (HH:MM): 10:00:30-10:00:50 is no window.
+    if (
+        slot.window_start
+        and slot.window_end
+        and _minutes(slot.window_start) >= _minutes(slot.window_end)
+    ):
         raise ValidationError.of(
             "The time window {start:%H:%M}-{end:%H:%M} ends before it starts.",
             start=slot.window_start,
             end=slot.window_end,
         )
+
+
+def _minutes(moment: dt.time) -> dt.time:
+    return moment.replace(second=0, microsecond=0)
 
 
 def _new_task(session: Session, order: Order, slot: Slot) -> CourierTask:
@@ -311,10 +320,18 @@ def _new_task(session: Session, order: Order, slot: Slot) -> CourierTask:
         amount_kop=order.total_kop if payment is PaymentTerms.CASH else 0,
         payment_method=payment,
         status=TaskStatus.NEW,
+        # Set here rather than at flush: the payload is built and checked before any insert,
+        # so a total too large for the amount column is refused with a message, not a DataError.
+        uid=new_uid(),
+        version=1,
     )
+    # Checked against the sync contract here, in the transaction: a refusal rolls back the
+    # whole change, so no order is ever in delivery with a task its courier cannot receive.
+    # The task is already in the session (through order.tasks): no flush until it passed.
+    with session.no_autoflush:
+        outbox.enqueue_task(session, task, order)
     session.add(task)
     session.flush()
-    outbox.enqueue(session, outbox.TOPIC_TASK_UPSERT, task.uid, outbox.task_payload(task, order))
     return task
 
 
@@ -334,17 +351,7 @@ def _end_task(
     task.failure_reason = reason
     task.version += 1
     if notify:
-        outbox.enqueue(
-            session,
-            outbox.TOPIC_TASK_CANCEL,
-            task.uid,
-            {
-                "task_id": task.uid,
-                "version": task.version,
-                "courier_id": task.courier_id,
-                "reason": reason,
-            },
-        )
+        outbox.enqueue_cancel(session, task, reason)
 
 
 def send_to_delivery(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
+from dispatcher import task_limits
 from dispatcher.models import CourierTask, Order, OutboxMessage, TaskStatus, utcnow
 
 TOPIC_TASK_UPSERT = "task.upsert"
@@ -23,7 +24,9 @@ def _hhmm(value: Any) -> str | None:
 def task_payload(task: CourierTask, order: Order) -> dict[str, Any]:
     """The task as the courier's phone needs it, with everything copied (no lookups later)."""
     client = order.client
-    phones = [p.e164 for p in client.phones if order.contact_id in (None, p.contact_id)]
+    phones = task_limits.courier_phones(
+        [p.e164 for p in client.phones if order.contact_id in (None, p.contact_id)]
+    )
     return {
         "task_id": task.uid,
         "version": task.version,
@@ -48,6 +51,25 @@ def enqueue(session: Session, topic: str, key: str, payload: dict[str, Any]) -> 
     message = OutboxMessage(topic=topic, key=key, payload=payload)
     session.add(message)
     return message
+
+
+def enqueue_task(session: Session, task: CourierTask, order: Order) -> OutboxMessage:
+    """Announce a task to the courier's phone; ValidationError when the phone would refuse it."""
+    payload = task_payload(task, order)
+    task_limits.check_task(payload)
+    return enqueue(session, TOPIC_TASK_UPSERT, task.uid, payload)
+
+
+def enqueue_cancel(session: Session, task: CourierTask, reason: str) -> OutboxMessage:
+    """Take a task off the courier's phone; ValidationError when the phone would refuse it."""
+    payload = {
+        "task_id": task.uid,
+        "version": task.version,
+        "courier_id": task.courier_id,
+        "reason": reason,
+    }
+    task_limits.check_cancel(payload)
+    return enqueue(session, TOPIC_TASK_CANCEL, task.uid, payload)
 
 
 def pending(session: Session, limit: int = 100) -> list[OutboxMessage]:

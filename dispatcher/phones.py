@@ -140,6 +140,29 @@ def parse_phone(raw: str | None, region: str = "RU") -> ParsedPhone:
     return _parse(raw, region, use_fast_path=True)
 
 
+# The two forms telephony.caller_id gives a caller number in (see from_caller_id).
+_CALLER_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
+_CALLER_INTERNAL = re.compile(r"[0-9]{2,5}")
+
+
+def from_caller_id(number: str | None, region: str = "RU") -> ParsedPhone:
+    """A caller number as telephony delivers it, read without parsing it a second time.
+
+    telephony.caller_id normalises the caller id on the SIP thread (it may not import
+    dispatcher, so it keeps its own rule, the same acceptance rule as ``parse_phone``): its
+    E.164 and internal forms are taken as they are. Anything else (a number telephony could
+    not read, or one an operator typed) is parsed here.
+    """
+    if isinstance(number, str):
+        if _CALLER_E164.fullmatch(number):
+            return ParsedPhone(number, PhoneStatus.OK, number, None, None, None, "")
+        if _CALLER_INTERNAL.fullmatch(number):
+            return ParsedPhone(
+                number, PhoneStatus.INTERNAL, None, PhoneKind.INTERNAL, None, number, ""
+            )
+    return parse_phone(number, region)
+
+
 def to_e164(raw: str | None, region: str = "RU") -> str | None:
     """The E.164 form, or None when raw is not a usable external number."""
     return parse_phone(raw, region).e164

@@ -36,9 +36,9 @@ from dispatcher.models import (
     Product,
     ProductKind,
 )
-from dispatcher.orders import MOSCOW
+from dispatcher.moscow import MOSCOW
 from dispatcher.phones import parse_phone
-from dispatcher.similarity import address_key, name_key, names_similar
+from dispatcher.similarity import STREET_TYPES, address_key, name_key, names_similar
 
 DELIVERY_WINDOWS: tuple[tuple[dt.time, dt.time], ...] = (
     (dt.time(9), dt.time(12)),
@@ -256,35 +256,6 @@ def default_slot(now: dt.datetime | None = None) -> tuple[dt.date, dt.time, dt.t
     return today + dt.timedelta(days=1), first_start, first_end
 
 
-# Words that say "this part of the address is the street".
-_STREET_WORDS = frozenset(
-    {
-        "ул",
-        "улица",
-        "пр",
-        "пр-т",
-        "пр-кт",
-        "просп",
-        "проспект",
-        "пер",
-        "переулок",
-        "ш",
-        "шоссе",
-        "б-р",
-        "бульвар",
-        "пл",
-        "площадь",
-        "наб",
-        "набережная",
-        "проезд",
-        "пр-д",
-        "туп",
-        "тупик",
-        "аллея",
-        "вал",
-        "мкр",
-    }
-)
 _CITY_WORDS = frozenset({"г", "город", "москва", "мо", "россия"})
 _WORD = re.compile(r"[0-9a-zа-я-]+")
 
@@ -298,7 +269,7 @@ def street_of(text: str) -> tuple[str, str]:
     chosen = ""
     for part in parts:
         words = _WORD.findall(part.casefold().replace("ё", "е"))
-        if any(w.rstrip(".") in _STREET_WORDS for w in words):
+        if any(w.rstrip(".") in STREET_TYPES for w in words):
             chosen = part
             break
     if not chosen:
@@ -316,7 +287,7 @@ def street_of(text: str) -> tuple[str, str]:
     key_words = [
         w
         for w in words
-        if w not in _STREET_WORDS and w not in _CITY_WORDS and not w[0].isdigit() and w != "д"
+        if w not in STREET_TYPES and w not in _CITY_WORDS and not w[0].isdigit() and w != "д"
     ]
     if not key_words:
         return "", ""

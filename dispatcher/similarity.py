@@ -23,22 +23,16 @@ _LEGAL_FORMS = frozenset(
         "ltd",
     }
 )
-_NON_WORD = re.compile(r"[^0-9a-zа-я]+")
-_ADDRESS_NOISE = frozenset(
+# Words that name the kind of street ("ул.", "проспект"): the one list of them. The street of
+# an address is the part that holds one (dispatcher.planning.street_of).
+STREET_TYPES = frozenset(
     {
-        "г",
-        "город",
         "ул",
         "улица",
-        "д",
-        "дом",
-        "кв",
-        "квартира",
-        "корп",
-        "к",
-        "стр",
         "пр",
         "пр-т",
+        "пр-кт",
+        "просп",
         "проспект",
         "пер",
         "переулок",
@@ -50,8 +44,23 @@ _ADDRESS_NOISE = frozenset(
         "площадь",
         "наб",
         "набережная",
-        "москва",
+        "проезд",
+        "пр-д",
+        "туп",
+        "тупик",
+        "аллея",
+        "вал",
+        "мкр",
     }
+)
+_NON_WORD = re.compile(r"[^0-9a-zа-я]+")
+# Street types the stored keys (addresses.address_key, the word index) were built without:
+# dropping them too would change every stored key, which needs a migration that re-keys them.
+_UNKEYED_STREET_TYPES = frozenset(
+    {"аллея", "вал", "мкр", "пр-д", "пр-кт", "проезд", "просп", "туп", "тупик"}
+)
+_ADDRESS_NOISE = (STREET_TYPES - _UNKEYED_STREET_TYPES) | frozenset(
+    {"г", "город", "д", "дом", "к", "кв", "квартира", "корп", "москва", "стр"}
 )
 
 

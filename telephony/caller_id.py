@@ -1,3 +1,4 @@
+# Over 500 lines: every SIP header rule for the caller id, each bounded against hostile input.
 """Who is calling: the caller number and name from the headers of an incoming INVITE.
 
 The number comes from ``P-Asserted-Identity`` (set by a trusted network), then
@@ -7,6 +8,8 @@ and the work is bounded: long values are cut, only the first few identities are 
 
 This module must not import ``dispatcher``: its own small normalization gives E.164 for
 external numbers and the digits for short internal ones, the forms the caller lookup keys on.
+It is the only parse of a call's number: dispatcher reads these two forms as they are
+(``dispatcher.phones.from_caller_id``) instead of parsing the number again.
 """
 
 from __future__ import annotations

@@ -15,6 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 
+from dispatcher import task_limits
 from dispatcher.catalog import format_money
 from dispatcher.lookup import AddressSummary, OrderSummary
 from dispatcher.models import OrderState
@@ -24,9 +25,9 @@ logger = logging.getLogger(__name__)
 
 __all__ = ["Choice"]  # the pick-list item is the domain's (dispatcher.operations.order_form)
 
-# The courier app's task contract carries at most 2000 characters of comment (Text2000).
-COMMENT_LIMIT = 2000
-MAX_QTY = 10_000
+# What the courier's phone takes, stated once in the domain (dispatcher.task_limits).
+COMMENT_LIMIT = task_limits.COMMENT_MAX
+MAX_QTY = task_limits.QTY_MAX
 
 
 class OrderField(StrEnum):

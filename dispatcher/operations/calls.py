@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from sqlalchemy.orm import Session
 
-from dispatcher.lookup import LookupResult, lookup
+from dispatcher.lookup import LookupResult, lookup, lookup_caller
 from dispatcher.models import Client
 from dispatcher.operations.clients import merge_clients
 
@@ -15,8 +15,11 @@ logger = logging.getLogger(__name__)
 
 
 def look_up_caller(session: Session, number: str, region: str = "RU") -> LookupResult | None:
-    """The caller's clients, duplicates and deliveries; None for a withheld number."""
-    return lookup(session, number, region) if number else None
+    """The caller's clients, duplicates and deliveries; None for a withheld number.
+
+    ``number`` is telephony's normalised caller id: read as it is, not parsed a second time.
+    """
+    return lookup_caller(session, number, region) if number else None
 
 
 def show_client(

@@ -368,6 +368,25 @@
     </message>
 </context>
 <context>
+    <name>CrashHandling</name>
+    <message>
+        <source>Something went wrong (%1). The workspace keeps running.</source>
+        <translation>Произошла ошибка (%1). Рабочее место продолжает работать.</translation>
+    </message>
+    <message>
+        <source>The details are in the log: %1</source>
+        <translation>Подробности в журнале: %1</translation>
+    </message>
+    <message>
+        <source>Dispatch Desk stopped unexpectedly last time. The crash report was saved to
+%1
+Please pass it to your administrator.</source>
+        <translation>В прошлый раз Dispatch Desk завершился аварийно. Отчёт сохранён в
+%1
+Передайте его администратору.</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Dispatch Desk</source>
@@ -1479,6 +1498,14 @@
         <translation>Этот заказ только что изменил кто-то другой. Откройте его заново и повторите.</translation>
     </message>
     <message>
+        <source>The amount to collect, {amount}, is outside what the courier&apos;s phone takes (0 to {limit}).</source>
+        <translation>Сумма к получению {amount} вне того, что принимает телефон экспедитора (от 0 до {limit}).</translation>
+    </message>
+    <message>
+        <source>The client&apos;s name</source>
+        <translation>Имя клиента</translation>
+    </message>
+    <message>
         <source>The client&apos;s name is empty.</source>
         <translation>Не указано имя клиента.</translation>
     </message>
@@ -1487,24 +1514,76 @@
         <translation>Имя клиента длиннее {limit} символов.</translation>
     </message>
     <message>
+        <source>The code of product {code!r}</source>
+        <translation>Код товара «{code}»</translation>
+    </message>
+    <message>
         <source>The collected amount cannot be negative.</source>
         <translation>Полученная сумма не может быть отрицательной.</translation>
+    </message>
+    <message>
+        <source>The comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>The contact&apos;s name</source>
+        <translation>Имя контактного лица</translation>
     </message>
     <message>
         <source>The contact&apos;s name is empty.</source>
         <translation>Не указано имя контактного лица.</translation>
     </message>
     <message>
+        <source>The coordinates of the delivery address ({lat}, {lon}) are not on the map.</source>
+        <translation>Координаты адреса доставки ({lat}, {lon}) не на карте.</translation>
+    </message>
+    <message>
         <source>The courier&apos;s name is empty.</source>
         <translation>Не указано имя экспедитора.</translation>
+    </message>
+    <message>
+        <source>The delivery address</source>
+        <translation>Адрес доставки</translation>
     </message>
     <message>
         <source>The delivery address is empty.</source>
         <translation>Не указан адрес доставки.</translation>
     </message>
     <message>
+        <source>The entrance</source>
+        <translation>Подъезд</translation>
+    </message>
+    <message>
+        <source>The flat</source>
+        <translation>Квартира</translation>
+    </message>
+    <message>
+        <source>The floor</source>
+        <translation>Этаж</translation>
+    </message>
+    <message>
+        <source>The name of product {code!r}</source>
+        <translation>Название товара «{code}»</translation>
+    </message>
+    <message>
+        <source>The note for the courier</source>
+        <translation>Заметка для экспедитора</translation>
+    </message>
+    <message>
         <source>The number of returned bottles cannot be negative.</source>
         <translation>Число возвращённых бутылей не может быть отрицательным.</translation>
+    </message>
+    <message>
+        <source>The order has {count} lines; the courier&apos;s phone takes {limit}.</source>
+        <translation>Строк в заказе: {count}, а телефон экспедитора принимает не больше {limit}.</translation>
+    </message>
+    <message>
+        <source>The price of {product}, {amount}, is outside what the courier&apos;s phone takes (0 to {limit}).</source>
+        <translation>Цена товара «{product}» ({amount}) вне того, что принимает телефон экспедитора (от 0 до {limit}).</translation>
+    </message>
+    <message>
+        <source>The reason</source>
+        <translation>Причина</translation>
     </message>
     <message>
         <source>The time window {start:%H:%M}-{end:%H:%M} ends before it starts.</source>
@@ -1561,6 +1640,18 @@
     <message>
         <source>rejected</source>
         <translation>отклонён</translation>
+    </message>
+    <message>
+        <source>{field} holds a character the courier&apos;s phone cannot take (a NUL or a broken character).</source>
+        <translation>{field}: есть символ, который телефон экспедитора не примет (NUL или испорченный символ).</translation>
+    </message>
+    <message>
+        <source>{field} is empty; the courier&apos;s phone needs it.</source>
+        <translation>{field}: не заполнено, а телефону экспедитора это нужно.</translation>
+    </message>
+    <message>
+        <source>{field} is {length} characters long; the courier&apos;s phone takes {limit}.</source>
+        <translation>{field}: {length} знаков, а телефон экспедитора принимает не больше {limit}.</translation>
     </message>
     <message>
         <source>{product} has no price for {client}.</source>

@@ -7,10 +7,11 @@ import json
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from dispatcher import lookup as lookup_module
 from dispatcher import orders
 from dispatcher.clients import AddressInput, NewClient, add_client, add_phone
 from dispatcher.db import unit_of_work
-from dispatcher.lookup import DuplicateReason, LookupStatus, lookup
+from dispatcher.lookup import DuplicateReason, LookupStatus, lookup, lookup_caller
 from dispatcher.models import Client, ClientKind, OrderState
 from dispatcher.orders import LineInput, Slot
 from tests.dispatcher.conftest import OPERATOR, World
@@ -200,3 +201,19 @@ def test_the_result_serialises_to_json(sessions: sessionmaker[Session], world: W
     assert data["matches"][0]["active_deliveries"][0]["delivery_date"] == world.tomorrow.isoformat()
     with sessions() as s:
         assert s.get(Client, world.person_id) is not None
+
+
+def test_the_screen_pop_finds_the_caller_from_telephonys_number_without_parsing_it_again(
+    sessions: sessionmaker[Session], world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def second_parse(*args: object) -> object:
+        raise AssertionError("the caller id was parsed a second time")
+
+    monkeypatch.setattr(lookup_module, "parse_phone", second_parse)
+    with sessions() as s:
+        result = lookup_caller(s, "+79161234567")
+        internal = lookup_caller(s, "101")
+    assert result.status is LookupStatus.FOUND
+    assert [m.client.id for m in result.matches] == [world.person_id]
+    assert result.display == "+7 916 123-45-67"
+    assert internal.status is LookupStatus.INTERNAL

@@ -6,12 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dispatcher import phones
 from dispatcher.phones import (
     ParsedPhone,
     PhoneKind,
     PhoneStatus,
     _parse_fast_ru,
     _parse_slow,
+    from_caller_id,
     parse_phone,
     to_e164,
 )
@@ -348,3 +350,31 @@ def test_fast_path_agrees_with_phonenumbers_when_digits_are_grouped(
     cut = data.draw(st.integers(min_value=1, max_value=len(raw) - 1))
     grouped = raw[:cut] + separator + raw[cut:]
     assert parse_phone(grouped) == _parse_slow(grouped)
+
+
+# --- the caller id telephony normalised is read once -----------------------------------------
+
+CALLER_IDS = ["+7 916 123-45-67", "89161234567", "84951234567", "101", "+44 20 7946 0958", "5"]
+
+
+@pytest.mark.parametrize("raw", CALLER_IDS)
+def test_a_caller_id_normalised_by_telephony_reads_as_the_operator_typed_it(raw: str) -> None:
+    from telephony.caller_id import normalize_number
+
+    normalized = normalize_number(raw)
+    typed = parse_phone(raw)
+    from_telephony = from_caller_id(normalized or raw)
+    assert (from_telephony.status, from_telephony.e164, from_telephony.internal) == (
+        typed.status,
+        typed.e164,
+        typed.internal,
+    )
+
+
+def test_a_normalised_caller_id_is_not_parsed_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    def second_parse(*args: object) -> ParsedPhone:
+        raise AssertionError("the caller id was parsed a second time")
+
+    monkeypatch.setattr(phones, "parse_phone", second_parse)
+    assert from_caller_id(MOBILE).e164 == MOBILE
+    assert from_caller_id("101").internal == "101"

@@ -23,6 +23,7 @@ from dispatcher.planning import (
     street_of,
     suggest_courier,
 )
+from dispatcher.similarity import STREET_TYPES
 from tests.dispatcher.conftest import OPERATOR, World
 
 
@@ -353,3 +354,9 @@ def test_merged_duplicates_warn_as_the_client_they_joined(
     with sessions() as s:
         warnings = new_client_warnings(s, phones=["+79051234567", "89161234567"], name="x")
     assert [(w.client.id, w.reason) for w in warnings] == [(world.person_id, "same_phone")]
+
+
+@pytest.mark.parametrize("kind", sorted(STREET_TYPES))
+def test_every_street_type_marks_the_street_and_is_not_part_of_its_name(kind: str) -> None:
+    assert street_of(f"г. Москва, {kind}. Ленина, д. 5")[0] == "ленина"
+    assert street_of(f"Ленина {kind.upper()} 5, кв 3")[0] == "ленина"
