@@ -18,8 +18,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +31,7 @@ from app.worker import DbWorker
 from dispatcher import outbox
 from dispatcher.db import make_engine, session_factory
 from dispatcher.models import Client, CourierTask, Order, OrderState, OutboxMessage
+from tests.app.keys import type_text
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -107,14 +106,6 @@ def lock(db_path: Path) -> Iterator[WriteLock]:
     held = WriteLock(db_path)
     yield held
     held.release()
-
-
-def type_text(widget: QWidget, text: str) -> None:
-    """Type text one key per character (QTest.keyClicks aborts on Cyrillic)."""
-    for char in text:
-        QTest.sendKeyEvent(
-            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
-        )
 
 
 def count(sessions: sessionmaker[Session], model: type, *where: object) -> int:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.settings import AppSettings, SecretStore, SipSettings, load_settings, sqlite_url
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog, describe_registration
 from telephony.events import RegistrationChanged, RegState
+from tests.app.keys import type_into
 from tests.app.test_settings import MemoryKeyring
 
 DEVICES = [
@@ -46,13 +47,6 @@ def open_dialog(
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog, applied
-
-
-def type_into(qtbot: QtBot, widget: object, text: str) -> None:
-    widget.setFocus()  # type: ignore[attr-defined]
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(widget, text)
 
 
 def test_ok_by_keyboard_writes_the_file_and_the_keyring(
