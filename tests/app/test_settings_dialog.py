@@ -161,6 +161,7 @@ def test_devices_and_password_are_prefilled(
     assert dialog.playback_combo.count() == 3
 
 
+@pytest.mark.expect_log("app.widgets.settings_dialog", "cannot enumerate sound devices")
 def test_a_failing_device_list_leaves_the_system_default(
     qtbot: QtBot, settings: AppSettings, backend: MemoryKeyring
 ) -> None:

@@ -3,7 +3,7 @@
 Every record of level WARNING or above that reaches the root logger while a test runs (its
 fixtures' setup and teardown included, from any thread) fails the test unless the test
 declared it. A declaration names the logger (its children match too) and a piece of the
-message; ``level`` narrows it to one level:
+message (or of the logged exception); ``level`` narrows it to one level:
 
     @pytest.mark.expect_log("app.order_entry", "courier suggestion failed")
     def test_a_broken_suggestion_leaves_the_courier_empty(...): ...
@@ -43,7 +43,16 @@ class Expected:
             or record.name.startswith(self.logger + ".")
         )
         level_ok = self.level is None or record.levelno == self.level
-        return name_ok and level_ok and self.text in record.getMessage()
+        return name_ok and level_ok and self.text in _text(record)
+
+
+def _text(record: logging.LogRecord) -> str:
+    """The message, with the logged exception's type and text when there is one."""
+    text = record.getMessage()
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        text += f" ({type(exc).__name__}: {exc})"
+    return text
 
 
 class LogFailHandler(logging.Handler):
@@ -95,11 +104,7 @@ def _ignored(record: logging.LogRecord) -> bool:
 
 
 def _describe(record: logging.LogRecord) -> str:
-    text = f"{record.levelname} {record.name} [{record.threadName}]: {record.getMessage()}"
-    if record.exc_info and record.exc_info[1] is not None:
-        exc = record.exc_info[1]
-        text += f" ({type(exc).__name__}: {exc})"
-    return text
+    return f"{record.levelname} {record.name} [{record.threadName}]: {_text(record)}"
 
 
 def _check(item: pytest.Item, phase: str) -> None:
