@@ -107,6 +107,7 @@ def _garbage(port: int) -> list[bytes]:
     ]
 
 
+@pytest.mark.expect_log("telephony.pjsip", "Error parsing")
 def test_garbage_datagrams_neither_crash_nor_wedge_the_engine(
     fresh_engine: tuple[SipEngine, EventLog], peers: Peers
 ) -> None:
@@ -186,6 +187,7 @@ def _wait_idle(engine: SipEngine) -> None:
     wait_until(lambda: engine.active_calls() == [], 10, what="no active calls")
 
 
+@pytest.mark.expect_log("telephony.pjsip", "Address already in use")
 def test_start_on_a_port_in_use_raises_a_clear_error() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))
@@ -242,6 +244,7 @@ class _StallingListener:
         raise RuntimeError("listener bug")
 
 
+@pytest.mark.expect_log("telephony.sip_thread", "listener bug")
 def test_a_stuck_or_failing_listener_does_not_stall_pjsip(peers: Peers) -> None:
     listener = _StallingListener()
     engine = SipEngine(EngineConfig(udp_port=0, null_audio=True), listener)
