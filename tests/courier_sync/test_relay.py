@@ -259,6 +259,7 @@ def _task_payload(s: Session, order_id: int) -> dict[str, Any]:
     return dict(message.payload)
 
 
+@pytest.mark.expect_log("courier_sync.client.relay", "cannot reach the sync service")
 def test_the_relay_reports_an_unreachable_service_and_keeps_the_messages(
     sync_world: SyncWorld,
 ) -> None:
