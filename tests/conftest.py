@@ -15,6 +15,8 @@ from devtools.postgres import PG_URL_ENV, PostgresUnavailable, ThrowawayPostgres
 from dispatcher.db import make_engine, session_factory
 from dispatcher.migrate import upgrade
 
+pytest_plugins = ["tests.helpers.logfail", "pytester"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 BACKENDS = ["sqlite", "postgresql"]
 

@@ -14,7 +14,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import datetime as dt
 import shutil
-import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from dispatcher.db import unit_of_work
 from dispatcher.models import Client, ClientKind
 from dispatcher.orders import LineInput, Slot, create_order, fail, send_to_delivery
 from tests.dispatcher.conftest import World, world  # noqa: F401 (the shared domain world)
+from tests.helpers.wait import wait_until
 from tests.telephony.conftest import require_pjsua2
 from tests.telephony.peers import Peer, Peers
 
@@ -128,9 +128,7 @@ def sip(sip_engine: Any) -> Iterator[Any]:
             sip_engine.hangup(call_id)
         except Exception:  # it may end by itself meanwhile
             continue
-    deadline = time.monotonic() + 10
-    while sip_engine.active_calls() and time.monotonic() < deadline:
-        time.sleep(0.05)
+    wait_until(lambda: sip_engine.active_calls() == [], 10, what="a call outlived its test")
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def test_screen_pop_is_one_json_line(log_file: Path) -> None:
     assert "T" in str(record["ts"])
 
 
+@pytest.mark.expect_log("app.test")
 def test_extra_fields_non_ascii_and_exceptions(log_file: Path) -> None:
     log = logging.getLogger("app.test")
     log.warning("клиент %s", "Иванов", extra={"order_id": 7, "where": Path("/x")})

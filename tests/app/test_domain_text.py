@@ -138,6 +138,7 @@ class _WrongPlaceholder(QTranslator):
         return ""
 
 
+@pytest.mark.expect_log("app.domain_text", "does not fit its values")
 def test_a_translation_with_a_wrong_placeholder_falls_back_to_english(
     qapp: QApplication, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -151,6 +152,7 @@ def test_a_translation_with_a_wrong_placeholder_falls_back_to_english(
     assert "does not fit" in caplog.text
 
 
+@pytest.mark.expect_log("app.domain_text", "does not fit")
 def test_a_broken_template_never_raises(qapp: QApplication) -> None:
     assert translate_domain("Order #{order_id} is {state}.", {}) == "Order #{order_id} is {state}."
     nested = {"problem": DomainText("Not a phone number: {oops}")}

@@ -18,8 +18,6 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,6 +31,7 @@ from app.worker import DbWorker
 from dispatcher import outbox
 from dispatcher.db import make_engine, session_factory
 from dispatcher.models import Client, CourierTask, Order, OrderState, OutboxMessage
+from tests.app.keys import type_text
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -109,14 +108,6 @@ def lock(db_path: Path) -> Iterator[WriteLock]:
     held.release()
 
 
-def type_text(widget: QWidget, text: str) -> None:
-    """Type text one key per character (QTest.keyClicks aborts on Cyrillic)."""
-    for char in text:
-        QTest.sendKeyEvent(
-            QTest.KeyAction.Click, widget, Qt.Key.Key_unknown, char, Qt.KeyboardModifier.NoModifier
-        )
-
-
 def count(sessions: sessionmaker[Session], model: type, *where: object) -> int:
     """Rows of ``model`` matching ``where``."""
     with sessions() as s:
@@ -164,6 +155,7 @@ def type_order(qtbot: QtBot, panel: OrderPanel, world: World) -> None:
     settle(qtbot, vm)
 
 
+@pytest.mark.expect_log("app.worker", "database is locked")
 def test_a_send_into_a_locked_database_keeps_the_order_and_goes_out_once_later(
     worker: DbWorker,
     world: World,
@@ -225,6 +217,7 @@ def test_a_send_into_a_locked_database_keeps_the_order_and_goes_out_once_later(
     assert panel.error_label.text() == ""
 
 
+@pytest.mark.expect_log("app.worker", "database is locked")
 def test_a_restart_restores_the_unsaved_order_and_sends_it_once(
     worker: DbWorker,
     world: World,
@@ -269,6 +262,7 @@ def test_a_restart_restores_the_unsaved_order_and_sends_it_once(
     assert not again.restore_draft(), "nothing is restored twice"
 
 
+@pytest.mark.expect_log("app.worker", "database is locked")
 def test_without_a_draft_store_the_input_still_stays_on_screen(
     worker: DbWorker, world: World, qtbot: QtBot, sessions: sessionmaker[Session], lock: WriteLock
 ) -> None:
@@ -307,6 +301,7 @@ def make_form(worker: DbWorker, drafts_dir: Path, qtbot: QtBot) -> NewClientForm
     return form
 
 
+@pytest.mark.expect_log("app.worker", "database is locked")
 def test_a_client_saved_into_a_locked_database_is_kept_and_saved_once_later(
     worker: DbWorker,
     world: World,
@@ -358,6 +353,7 @@ def test_a_client_saved_into_a_locked_database_is_kept_and_saved_once_later(
     assert form.error_label.text() == ""
 
 
+@pytest.mark.expect_log("app.worker", "Connection refused")
 def test_the_new_client_draft_is_kept_when_postgresql_is_down(
     qtbot: QtBot, drafts_dir: Path
 ) -> None:
@@ -377,6 +373,7 @@ def test_the_new_client_draft_is_kept_when_postgresql_is_down(
     assert draft_file(drafts_dir, NEW_CLIENT)["data"]["name"] == "Орлов Иван"
 
 
+@pytest.mark.expect_log("app.drafts", "cannot be read; moved aside")
 def test_the_store_writes_atomically_and_sets_unreadable_files_aside(tmp_path: Path) -> None:
     store = DraftStore(tmp_path / "drafts")
     assert store.load(ORDER) is None

@@ -301,6 +301,7 @@ class BrokenKeyring(MemoryKeyring):
 keyring.backend.KeyringBackend._classes.discard(BrokenKeyring)
 
 
+@pytest.mark.expect_log("app.settings", "keyring write failed")
 def test_a_keyring_failing_on_write_falls_back_to_memory() -> None:
     store = SecretStore(BrokenKeyring())
     assert store.set("101@pbx", "pw") == NO_KEYRING_MESSAGE

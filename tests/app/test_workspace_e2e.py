@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QEvent, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -41,41 +40,9 @@ from tests.app.conftest import (
     Caller,
     Desk,
 )
+from tests.app.keys import CTRL, Keyboard
 
 TIMEOUT_MS = 15_000
-NO_MOD = Qt.KeyboardModifier.NoModifier
-CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-class Keyboard:
-    """Keys to whatever has the focus, counted."""
-
-    def __init__(self, qtbot: QtBot, window: QWidget) -> None:
-        """A keyboard typing into ``window``."""
-        self.qtbot = qtbot
-        self.window = window
-        self.count = 0
-
-    def _target(self) -> QWidget:
-        return QApplication.focusWidget() or self.window
-
-    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = NO_MOD) -> None:
-        """One key (with its modifiers) is one keystroke."""
-        self.qtbot.keyClick(self._target(), key, modifier)
-        self.count += 1
-
-    def type(self, text: str) -> None:
-        """Each character is one keystroke."""
-        for char in text:
-            if char.isascii():
-                self.qtbot.keyClicks(self._target(), char)
-            else:
-                # QTest only maps ASCII to keys (it asserts otherwise): a Cyrillic letter is
-                # sent as the key event a Russian layout produces, text and all.
-                for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
-                    event = QKeyEvent(kind, Qt.Key.Key_unknown, NO_MOD, char)
-                    QApplication.sendEvent(self._target(), event)
-            self.count += 1
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import datetime as dt
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from typing import Any
 
@@ -32,6 +31,7 @@ from dispatcher.models import (
     TaskStatus,
 )
 from tests.courier_sync.conftest import OPERATOR, ROOT, SyncWorld, deliver, free_port
+from tests.helpers.wait import wait_until
 
 
 def _task(s: Session, order_id: int) -> CourierTask:
@@ -259,6 +259,7 @@ def _task_payload(s: Session, order_id: int) -> dict[str, Any]:
     return dict(message.payload)
 
 
+@pytest.mark.expect_log("courier_sync.client.relay", "cannot reach the sync service")
 def test_the_relay_reports_an_unreachable_service_and_keeps_the_messages(
     sync_world: SyncWorld,
 ) -> None:
@@ -299,7 +300,7 @@ def test_the_relay_reports_an_unreachable_service_and_keeps_the_messages(
     assert len(sw.phone_a.tasks(sw.w.tomorrow)) == 1
 
 
-def test_the_running_relay_delivers_within_a_second_and_reports_its_state(
+def test_the_running_relay_delivers_at_once_and_reports_its_state(
     sync_world: SyncWorld,
 ) -> None:
     sw = sync_world
@@ -307,21 +308,23 @@ def test_the_running_relay_delivers_within_a_second_and_reports_its_state(
     relay = Relay(sw.sessions, sw.relay_settings(), on_status=seen.append)
     relay.start()
     try:
-        latencies = []
+        # How soon (p99 under a second): `python -m bench sync`, its latency figures.
         for _ in range(5):
             order_id = deliver(sw.sessions, sw.w, sw.w.courier_a)
-            committed = time.monotonic()
-            while not any(t["order_id"] == order_id for t in sw.phone_a.tasks(sw.w.tomorrow)):
-                assert time.monotonic() - committed < 5, "the task did not reach the phone"
-                time.sleep(0.01)
-            latencies.append(time.monotonic() - committed)
-        assert max(latencies) < 1.0, latencies
+            wait_until(
+                lambda o=order_id: any(t["order_id"] == o for t in sw.phone_a.tasks(sw.w.tomorrow)),
+                5,
+                interval=0.01,
+                what="the task to reach the phone",
+            )
         [task, *_] = sw.phone_a.tasks(sw.w.tomorrow)
         sw.phone_a.post_event(task["task_id"], "done", collected_kop=1)
-        deadline = time.monotonic() + 5
-        while _order(sw, task["order_id"]).state is not OrderState.CLOSED:
-            assert time.monotonic() < deadline, "the done event did not reach the order"
-            time.sleep(0.05)
+        wait_until(
+            lambda: _order(sw, task["order_id"]).state is OrderState.CLOSED,
+            5,
+            interval=0.05,
+            what="the done event to reach the order",
+        )
     finally:
         relay.stop()
     assert seen and seen[-1].connected and seen[-1].queue_length == 0

@@ -280,7 +280,7 @@ def test_the_feed_long_poll_answers_as_soon_as_an_event_arrives(api: Api) -> Non
     started = time.monotonic()
     empty = api.site.events(after=cursor, wait=0.5)
     assert empty == {"events": [], "cursor": cursor}
-    assert 0.45 < time.monotonic() - started < 3
+    assert time.monotonic() - started > 0.45  # it waited; how promptly: bench long_poll
 
     got: dict[str, Any] = {}
 
@@ -291,13 +291,12 @@ def test_the_feed_long_poll_answers_as_soon_as_an_event_arrives(api: Api) -> Non
 
     waiter = threading.Thread(target=poll)
     waiter.start()
-    time.sleep(0.5)
-    posted = time.monotonic()
+    time.sleep(0.5)  # on purpose: the poll must be parked at the service before the event
     phone.post_event(task["task_id"], "accepted")
     waiter.join(25)
+    # Woken by the event, not by its 20 s wait running out (how soon: bench long_poll).
     assert len(got["feed"]["events"]) == 1
     assert got["seconds"] < 20
-    assert time.monotonic() - posted < 1.5
 
 
 def test_the_changes_long_poll_wakes_the_couriers_phone(api: Api) -> None:
@@ -306,18 +305,19 @@ def test_the_changes_long_poll_wakes_the_couriers_phone(api: Api) -> None:
     got: dict[str, Any] = {}
 
     def poll(who: Phone, key: str) -> None:
+        begin = time.monotonic()
         got[key] = who.get("changes", after=revision, wait=5).json()["revision"]
-        got[key + "_at"] = time.monotonic()
+        got[key + "_s"] = time.monotonic() - begin
 
     other_revision = other.get("changes").json()["revision"]
     mine = threading.Thread(target=poll, args=(phone, "mine"))
     mine.start()
-    time.sleep(0.3)
-    put_at = time.monotonic()
+    time.sleep(0.3)  # on purpose: the poll must be parked at the service before the write
     api.site.put(new_task(api.courier_id(phone)))
     mine.join(10)
+    # Woken by the write before its 5 s wait ran out (how soon: bench long_poll).
     assert got["mine"] > revision
-    assert got["mine_at"] - put_at < 1.5
+    assert got["mine_s"] < 5
     assert other.get("changes").json()["revision"] == other_revision
 
 
@@ -359,16 +359,19 @@ def test_a_write_through_another_process_wakes_long_polls_here(api: Api, tmp_pat
         got: dict[str, float] = {}
 
         def poll() -> None:
-            phone.get("changes", after=revision, wait=10)
-            got["at"] = time.monotonic()
+            begin = time.monotonic()
+            got["revision"] = phone.get("changes", after=revision, wait=10).json()["revision"]
+            got["seconds"] = time.monotonic() - begin
 
         waiter = threading.Thread(target=poll)
         waiter.start()
-        time.sleep(0.3)
-        put_at = time.monotonic()
+        time.sleep(0.3)  # on purpose: the poll must be parked here before the other write
         Site(second.url, api.site.key).put(new_task(api.courier_id(phone)))
         waiter.join(15)
-        assert got["at"] - put_at < 1.5, "the watcher should notice another process's write"
+        # The watcher noticed another process's write before the 10 s wait ran out (how
+        # soon: bench long_poll).
+        assert got["revision"] > revision
+        assert got["seconds"] < 10, "the watcher should notice another process's write"
     finally:
         second.kill()
 

@@ -348,7 +348,7 @@ def test_failed_while_the_service_is_down_is_queued_and_delivered_once_after_res
     target.get_by_test_id("queued").wait_for(state="detached", timeout=30_000)
     banner.wait_for(state="hidden")
     assert wait_for_feed(site, lambda e: e["event_id"] == event_id)
-    time.sleep(1.0)  # let any duplicate send land before counting
+    time.sleep(1.0)  # on purpose: let any duplicate send land before counting
     delivered = [e for e in feed(site) if e["event"]["task_id"] == second["task_id"]]
     assert [e["event"]["event_id"] for e in delivered] == [event_id]
     assert delivered[0]["event"]["kind"] == "failed"
@@ -414,10 +414,8 @@ def test_the_open_list_follows_the_desktop_by_itself(
         address={"text": "ул. Обручева, д. 30"},
         client_name="Новый клиент",
     )
-    started = time.monotonic()
     put(site, added)
-    card(page, added).wait_for(timeout=5_000)
-    assert time.monotonic() - started < 5
+    card(page, added).wait_for(timeout=5_000)  # within 5 s, or wait_for fails
 
     # The desktop moves a task to another window: the card follows.
     moved = {**kept, "version": 2, "window_start": "18:00", "window_end": "19:00"}
@@ -425,12 +423,10 @@ def test_the_open_list_follows_the_desktop_by_itself(
     card(page, kept).filter(has_text="18:00–19:00").wait_for(timeout=5_000)
 
     # The desktop cancels a task: it is struck through as cancelled, with no buttons.
-    started = time.monotonic()
     cancelled = site.cancel(dropped["task_id"], dropped["version"] + 1, me)
     assert cancelled.status_code == 200, cancelled.text
     gone = card(page, dropped)
     gone.get_by_test_id("status").filter(has_text="Отменено").wait_for(timeout=5_000)
-    assert time.monotonic() - started < 5
     assert gone.get_by_role("button").count() == 0
     decoration = gone.locator(".addr").evaluate("e => getComputedStyle(e).textDecorationLine")
     assert decoration == "line-through"

@@ -46,6 +46,7 @@ def test_the_environment_overrides_the_file(
     assert default_db_url() == "sqlite:////tmp/other.sqlite3"
 
 
+@pytest.mark.expect_log("dispatcher.config", "ignoring configuration file")
 def test_a_broken_configuration_file_does_not_stop_the_program(config_file: Path) -> None:
     config_file.write_text("[database\nurl = ", encoding="utf-8")
     assert default_db_url().startswith("sqlite:///")

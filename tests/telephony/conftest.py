@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.helpers.wait import wait_until
 from tests.telephony.peers import Peers
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -135,10 +136,7 @@ def engine(sip_engine: Any, engine_log: EventLog) -> Iterator[Any]:
             sip_engine.hangup(call_id)
         except Exception:  # it may end by itself meanwhile
             continue
-    deadline = time.monotonic() + 10
-    while sip_engine.active_calls() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert sip_engine.active_calls() == [], "a call outlived its test"
+    wait_until(lambda: sip_engine.active_calls() == [], 10, what="a call outlived its test")
 
 
 @pytest.fixture

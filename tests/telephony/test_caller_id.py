@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -409,28 +407,14 @@ def test_continuation_after_garbage_does_not_join_an_unrelated_header() -> None:
     assert headers == {"from": ["<sip:101@pbx>"]}
 
 
-def test_caller_is_identified_well_under_a_millisecond() -> None:
-    identify_message(INVITE)  # warm up phonenumbers' metadata
-    rounds = 200
-    batches = []
-    # The best of several batches: a busy test machine must not turn this into a flake.
-    for _ in range(5):
-        started = time.perf_counter()
-        for _ in range(rounds):
-            identify_message(INVITE)
-        batches.append((time.perf_counter() - started) / rounds)
-    per_call = min(batches)
-
-    assert per_call < 0.0005, f"{per_call * 1e6:.0f} µs per INVITE"
+# How fast (< 500 µs per INVITE, < 0.5 s for a 2 MB header): `python -m bench caller_id`.
 
 
 def test_huge_header_is_cut_short_instead_of_stalling_the_sip_thread() -> None:
     message = 'From: "' + "Я" * 2_000_000 + '" <sip:101@pbx>\r\n\r\n'
-    started = time.perf_counter()
 
     caller = identify_message(message)
 
-    assert time.perf_counter() - started < 0.5
     assert isinstance(caller, CallerId)
 
 

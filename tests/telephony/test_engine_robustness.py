@@ -22,6 +22,7 @@ require_pjsua2()
 from telephony.config import EngineConfig  # noqa: E402
 from telephony.engine import SipEngine, TelephonyError  # noqa: E402
 from telephony.events import CallState, CallStateChanged, IncomingCall  # noqa: E402
+from tests.helpers.wait import wait_until  # noqa: E402
 
 
 @pytest.fixture
@@ -106,6 +107,7 @@ def _garbage(port: int) -> list[bytes]:
     ]
 
 
+@pytest.mark.expect_log("telephony.pjsip", "Error parsing")
 def test_garbage_datagrams_neither_crash_nor_wedge_the_engine(
     fresh_engine: tuple[SipEngine, EventLog], peers: Peers
 ) -> None:
@@ -182,12 +184,10 @@ def _wait_quiet(log: EventLog, quiet_s: float = 1.0, timeout: float = 30) -> Non
 
 
 def _wait_idle(engine: SipEngine) -> None:
-    deadline = time.monotonic() + 10
-    while engine.active_calls() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert engine.active_calls() == []
+    wait_until(lambda: engine.active_calls() == [], 10, what="no active calls")
 
 
+@pytest.mark.expect_log("telephony.pjsip", "Address already in use")
 def test_start_on_a_port_in_use_raises_a_clear_error() -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as taken:
         taken.bind(("127.0.0.1", 0))
@@ -244,6 +244,7 @@ class _StallingListener:
         raise RuntimeError("listener bug")
 
 
+@pytest.mark.expect_log("telephony.sip_thread", "listener bug")
 def test_a_stuck_or_failing_listener_does_not_stall_pjsip(peers: Peers) -> None:
     listener = _StallingListener()
     engine = SipEngine(EngineConfig(udp_port=0, null_audio=True), listener)
@@ -254,18 +255,19 @@ def test_a_stuck_or_failing_listener_does_not_stall_pjsip(peers: Peers) -> None:
         caller.wait_state("early")
         assert listener.seen == []
         listener.release.set()
-        deadline = time.monotonic() + 10
-        while not listener.seen and time.monotonic() < deadline:
-            time.sleep(0.05)
+        wait_until(lambda: listener.seen, 10, what="the first event")
         incoming = listener.seen[0]
         assert isinstance(incoming, IncomingCall)
         engine.reject(incoming.call_id)
         caller.wait_state("ended")
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline and not any(
-            isinstance(e, CallStateChanged) and e.state is CallState.ENDED for e in listener.seen
-        ):
-            time.sleep(0.05)
+        wait_until(
+            lambda: any(
+                isinstance(e, CallStateChanged) and e.state is CallState.ENDED
+                for e in listener.seen
+            ),
+            10,
+            what="the call's end",
+        )
         assert any(isinstance(e, CallStateChanged) for e in listener.seen)
     finally:
         engine.stop()

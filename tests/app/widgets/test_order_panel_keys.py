@@ -14,8 +14,6 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
-from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QHBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -23,13 +21,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel, OrderMode
-from app.shortcuts import Key, sequence
+from app.shortcuts import Key
 from app.widgets.new_client_form import NewClientForm
 from app.widgets.order_panel import OrderPanel
 from app.worker import DbWorker
 from dispatcher import orders
 from dispatcher.db import unit_of_work
 from dispatcher.models import Client, CourierTask, Order, OrderState, OutboxMessage, TaskStatus
+from tests.app.keys import Keyboard
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -69,41 +68,6 @@ def panel(vm: OrderEntryViewModel, qtbot: QtBot) -> OrderPanel:
         widget.show()
         widget.activateWindow()
     return widget
-
-
-class Keyboard:
-    """Presses keys on whatever has focus, as an operator would, and counts them."""
-
-    def __init__(self, qtbot: QtBot) -> None:
-        self.qtbot = qtbot
-        self.count = 0
-
-    def _focus(self) -> QWidget:
-        widget = QApplication.focusWidget()
-        assert widget is not None, "nothing has keyboard focus"
-        return widget
-
-    def press(self, key: Qt.Key, modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier):
-        """One key (with modifiers) on the focused widget."""
-        self.qtbot.keyClick(self._focus(), key, modifier)
-        self.count += 1
-
-    def shortcut(self, key: Key) -> None:
-        """The key combination the shortcut table binds to ``key``."""
-        combo = QKeySequence(sequence(key))[0]
-        self.press(combo.key(), combo.keyboardModifiers())
-
-    def type(self, text: str) -> None:
-        """Type text one key per character (Cyrillic included)."""
-        for char in text:
-            QTest.sendKeyEvent(
-                QTest.KeyAction.Click,
-                self._focus(),
-                Qt.Key.Key_unknown,
-                char,
-                Qt.KeyboardModifier.NoModifier,
-            )
-            self.count += 1
 
 
 def settle(qtbot: QtBot, vm: OrderEntryViewModel) -> None:

@@ -14,6 +14,7 @@ from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SipSettings, load_settings, sqlite_url
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from telephony.events import RegistrationChanged, RegState
+from tests.app.keys import type_into
 from tests.app.test_settings import MemoryKeyring
 
 DEVICES = [
@@ -47,13 +48,6 @@ def open_dialog(
     dialog.show()
     qtbot.waitExposed(dialog)
     return dialog, applied
-
-
-def type_into(qtbot: QtBot, widget: object, text: str) -> None:
-    widget.setFocus()  # type: ignore[attr-defined]
-    qtbot.keyClick(widget, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(widget, Qt.Key.Key_Backspace)
-    qtbot.keyClicks(widget, text)
 
 
 def test_ok_by_keyboard_writes_the_file_and_the_keyring(
@@ -168,6 +162,7 @@ def test_devices_and_password_are_prefilled(
     assert dialog.playback_combo.count() == 3
 
 
+@pytest.mark.expect_log("app.widgets.settings_dialog", "cannot enumerate sound devices")
 def test_a_failing_device_list_leaves_the_system_default(
     qtbot: QtBot, settings: AppSettings, backend: MemoryKeyring
 ) -> None:

@@ -1,0 +1,1 @@
+"""Helpers shared by every test package: log checking, waiting on conditions."""
