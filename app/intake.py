@@ -141,6 +141,9 @@ class IntakeViewModel(QObject):
         self.operator = operator
         self.region = region
         self.calls: dict[int, LiveCall] = {}
+        # Calls that ended before their log row was written: kept until it is, so that the
+        # end (and the answer) still reach the call log and a missed call its callback list.
+        self._unlogged: dict[int, LiveCall] = {}
         self.focus_id: int | None = None
         self._search_text = ""
         self._search_generation = 0
@@ -269,6 +272,13 @@ class IntakeViewModel(QObject):
     def _on_found(self, call_id: int, result: LookupResult | None) -> None:
         call = self.calls.get(call_id)
         if call is None:
+            ended = self._unlogged.get(call_id)
+            if ended is not None:  # hung up before the lookup answered: log it all the same
+                ended.lookup, ended.looked_up = result, True
+                ids = _client_ids(result)
+                if len(ids) == 1:
+                    ended.client_id = ids[0]
+                self._log_call(ended)
             return
         call.lookup = result
         call.looked_up = True
@@ -286,7 +296,7 @@ class IntakeViewModel(QObject):
         self._log_call(call)
 
     def _on_logged(self, call_id: int, interaction_id: int) -> None:
-        call = self.calls.get(call_id)
+        call = self.calls.get(call_id) or self._unlogged.pop(call_id, None)
         if call is None:
             return
         call.interaction_id = interaction_id
@@ -364,6 +374,8 @@ class IntakeViewModel(QObject):
         at = _now()
         self._write(call, lambda: self._write_end(call, at))
         del self.calls[call.call_id]
+        if call.interaction_id is None:
+            self._unlogged[call.call_id] = call
         self._last_ended = call
         if self.focus_id == call.call_id:
             self.focus_id = None
