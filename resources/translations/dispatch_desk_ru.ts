@@ -1210,6 +1210,52 @@
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in - Dispatch Desk</source>
+        <translation>Вход — Dispatch Desk</translation>
+    </message>
+    <message>
+        <source>Who works at this desk?</source>
+        <translation>Кто работает за этим местом?</translation>
+    </message>
+    <message>
+        <source>&amp;Login</source>
+        <translation>&amp;Логин</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Пароль</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Войти</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>SignInViewModel</name>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>Type your login.</source>
+        <translation>Введите логин.</translation>
+    </message>
+    <message>
+        <source>Type your password.</source>
+        <translation>Введите пароль.</translation>
+    </message>
+    <message>
+        <source>The password cannot be checked: the database does not answer. Details are in the log.</source>
+        <translation>Пароль не удаётся проверить: база данных не отвечает. Подробности — в журнале.</translation>
+    </message>
+</context>
+<context>
     <name>Workspace</name>
     <message>
         <source>SIP: listening on %1</source>
