@@ -16,6 +16,7 @@ from dispatcher.models import User, UserRole
 from dispatcher.users import (
     MAX_DELAY,
     Actor,
+    actor_of,
     add_user,
     authenticate,
     delay_after,
@@ -185,6 +186,18 @@ def test_a_disabled_account_cannot_sign_in_until_enabled(accounts: sessionmaker[
     with unit_of_work(accounts) as s:
         enable_user(s, "ivanova", actor=ADMIN)
     assert sign_in(accounts, "ivanova", PASSWORD, T0).login == "ivanova"
+
+
+def test_the_demo_signs_in_an_active_account_without_its_password(
+    accounts: sessionmaker[Session],
+) -> None:
+    with unit_of_work(accounts) as s:
+        assert actor_of(s, "BOSS") == Actor("boss", "Админов Антон", UserRole.ADMIN)
+        disable_user(s, "ivanova", actor=ADMIN)
+        with pytest.raises(PermissionDenied, match="disabled"):
+            actor_of(s, "ivanova")
+        with pytest.raises(ValidationError, match="no user"):
+            actor_of(s, "nobody")
 
 
 def test_only_an_admin_disables_and_never_the_last_admin(accounts: sessionmaker[Session]) -> None:
