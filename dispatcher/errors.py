@@ -92,3 +92,7 @@ class IllegalTransitionError(DomainError):
 
 class ConcurrentEditError(DomainError):
     """Another operator changed the same order since it was loaded."""
+
+
+class PermissionDenied(DomainError):
+    """The signed-in person's role may not do what was asked (or nobody is signed in)."""

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -121,6 +122,8 @@ class OrderState(enum.StrEnum):
     DELIVERY = "delivery"
     CLOSED = "closed"
     REJECTED = "rejected"
+    # A delivery the client called off after it was sent (the courier's task is cancelled).
+    CANCELLED = "cancelled"
 
 
 class TaskStatus(enum.StrEnum):
@@ -135,6 +138,18 @@ class TaskStatus(enum.StrEnum):
 
 
 ACTIVE_TASK_STATUSES = (TaskStatus.NEW, TaskStatus.SENT, TaskStatus.ACCEPTED)
+
+
+class UserRole(enum.StrEnum):
+    """What a signed-in person may do: take orders, also run the day, also run the system."""
+
+    OPERATOR = "operator"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+# Courier working days as a bit mask: Monday is bit 0 (date.weekday()), all week by default.
+ALL_WEEK = 0b1111111
 
 
 class InteractionKind(enum.StrEnum):
@@ -220,6 +235,9 @@ class Address(Base):
     floor: Mapped[str] = mapped_column(String(20), default="")
     flat: Mapped[str] = mapped_column(String(20), default="")
     courier_notes: Mapped[str] = mapped_column(Text, default="")
+    intercom: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # A point the client no longer uses: not offered for new orders, kept for old ones.
+    retired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     lat: Mapped[float | None] = mapped_column()
     lon: Mapped[float | None] = mapped_column()
     # Normalised text + flat: finds the same delivery point typed twice.
@@ -278,20 +296,29 @@ class PriceList(Base):
     name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[PriceListKind] = mapped_column(_enum(PriceListKind))
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A contract (Соглашение, the company's Client.price_list) applies between these dates.
+    valid_from: Mapped[dt.date | None] = mapped_column(Date)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date)
 
     prices: Mapped[list[Price]] = relationship(back_populates="price_list")
 
 
 class Price(Base):
-    """The price of one product in one price list, in kopecks."""
+    """The price of one product in one price list from a day on, in kopecks."""
 
     __tablename__ = "prices"
-    __table_args__ = (UniqueConstraint("price_list_id", "product_id"),)
+    __table_args__ = (
+        UniqueConstraint("price_list_id", "product_id", "valid_from", name="uq_prices_from"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     price_list_id: Mapped[int] = mapped_column(ForeignKey("price_lists.id"))
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     amount_kop: Mapped[int] = mapped_column(Integer)
+    # The first day (Moscow) the price applies; orders keep the price they were taken at.
+    valid_from: Mapped[dt.date] = mapped_column(
+        Date, default=dt.date(2000, 1, 1), server_default=text("'2000-01-01'")
+    )
 
     price_list: Mapped[PriceList] = relationship(back_populates="prices")
     product: Mapped[Product] = relationship()
@@ -307,6 +334,9 @@ class Courier(Base):
     phone: Mapped[str] = mapped_column(String(20), default="")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     capacity: Mapped[int] = mapped_column(Integer, default=40)
+    work_days: Mapped[int] = mapped_column(Integer, default=ALL_WEEK, server_default=str(ALL_WEEK))
+    work_start: Mapped[dt.time | None] = mapped_column(Time)
+    work_end: Mapped[dt.time | None] = mapped_column(Time)
 
 
 class RejectReason(Base):
@@ -499,6 +529,37 @@ class RelayState(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class User(Base):
+    """A person who signs in at a desk or runs `dispatch`: operator, shift lead or admin."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    login: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[UserRole] = mapped_column(_enum(UserRole), default=UserRole.OPERATOR)
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Wrong passwords in a row, and until when sign-in is refused: guessing is slowed down.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ClientEvent(Base):
+    """The audit trail of a client's card: who changed what, when (phones, addresses, notes…)."""
+
+    __tablename__ = "client_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 class Interaction(Base):

@@ -1245,6 +1245,52 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>SignInDialog</name>
+    <message>
+        <source>Sign in - Dispatch Desk</source>
+        <translation>Вход — Dispatch Desk</translation>
+    </message>
+    <message>
+        <source>Who works at this desk?</source>
+        <translation>Кто работает за этим местом?</translation>
+    </message>
+    <message>
+        <source>&amp;Login</source>
+        <translation>&amp;Логин</translation>
+    </message>
+    <message>
+        <source>&amp;Password</source>
+        <translation>&amp;Пароль</translation>
+    </message>
+    <message>
+        <source>&amp;Sign in</source>
+        <translation>&amp;Войти</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Отмена</translation>
+    </message>
+</context>
+<context>
+    <name>SignInViewModel</name>
+    <message>
+        <source>{0} ({1})</source>
+        <translation>{0} ({1})</translation>
+    </message>
+    <message>
+        <source>Type your login.</source>
+        <translation>Введите логин.</translation>
+    </message>
+    <message>
+        <source>Type your password.</source>
+        <translation>Введите пароль.</translation>
+    </message>
+    <message>
+        <source>The password cannot be checked: the database does not answer. Details are in the log.</source>
+        <translation>Пароль не удаётся проверить: база данных не отвечает. Подробности — в журнале.</translation>
+    </message>
+</context>
+<context>
     <name>Workspace</name>
     <message>
         <source>SIP: listening on %1</source>
@@ -1304,6 +1350,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>A time window needs both a start and an end.</source>
         <translation>У интервала доставки должны быть и начало, и конец.</translation>
+    </message>
+    <message>
+        <source>A user needs a name.</source>
+        <translation>Укажите имя пользователя.</translation>
+    </message>
+    <message>
+        <source>A user with login {login!r} already exists.</source>
+        <translation>Пользователь с логином «{login}» уже есть.</translation>
     </message>
     <message>
         <source>Address #{address_id} does not exist.</source>
@@ -1368,6 +1422,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
+    </message>
+    <message>
+        <source>Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.</source>
+        <translation>Логин «{login}» не подходит: нужно от {low} до {high} букв, цифр, точек, дефисов или подчёркиваний.</translation>
     </message>
     <message>
         <source>Not a phone number: area code is missing</source>
@@ -1494,6 +1552,18 @@ Please pass it to your administrator.</source>
         <translation>Укажите, почему доставка не состоялась.</translation>
     </message>
     <message>
+        <source>Sign in as a shift lead or an admin to {action}.</source>
+        <translation>Чтобы {action}, войдите как старший смены или администратор.</translation>
+    </message>
+    <message>
+        <source>Sign in as an admin to {action}.</source>
+        <translation>Чтобы {action}, войдите как администратор.</translation>
+    </message>
+    <message>
+        <source>Sign in to {action}.</source>
+        <translation>Чтобы {action}, войдите в систему.</translation>
+    </message>
+    <message>
         <source>Someone else changed this order a moment ago. Reload it and try again.</source>
         <translation>Этот заказ только что изменил кто-то другой. Откройте его заново и повторите.</translation>
     </message>
@@ -1504,6 +1574,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>The client&apos;s name</source>
         <translation>Имя клиента</translation>
+    </message>
+    <message>
+        <source>The account {login!r} is disabled. Ask an admin.</source>
+        <translation>Учётная запись «{login}» отключена. Обратитесь к администратору.</translation>
     </message>
     <message>
         <source>The client&apos;s name is empty.</source>
@@ -1546,6 +1620,10 @@ Please pass it to your administrator.</source>
         <translation>Адрес доставки</translation>
     </message>
     <message>
+        <source>The current password is wrong.</source>
+        <translation>Текущий пароль указан неверно.</translation>
+    </message>
+    <message>
         <source>The delivery address is empty.</source>
         <translation>Не указан адрес доставки.</translation>
     </message>
@@ -1570,6 +1648,10 @@ Please pass it to your administrator.</source>
         <translation>Заметка для экспедитора</translation>
     </message>
     <message>
+        <source>The name is too long: at most {count} characters.</source>
+        <translation>Слишком длинное имя: не больше {count} символов.</translation>
+    </message>
+    <message>
         <source>The number of returned bottles cannot be negative.</source>
         <translation>Число возвращённых бутылей не может быть отрицательным.</translation>
     </message>
@@ -1586,6 +1668,14 @@ Please pass it to your administrator.</source>
         <translation>Причина</translation>
     </message>
     <message>
+        <source>The password is too long: at most {count} characters.</source>
+        <translation>Слишком длинный пароль: не больше {count} символов.</translation>
+    </message>
+    <message>
+        <source>The password is too short: at least {count} characters.</source>
+        <translation>Слишком короткий пароль: нужно не меньше {count} символов.</translation>
+    </message>
+    <message>
         <source>The time window {start:%H:%M}-{end:%H:%M} ends before it starts.</source>
         <translation>Интервал {start:%H:%M}–{end:%H:%M} заканчивается раньше, чем начинается.</translation>
     </message>
@@ -1594,8 +1684,40 @@ Please pass it to your administrator.</source>
         <translation>Товара с кодом «{code}» нет.</translation>
     </message>
     <message>
+        <source>There is no user with login {login!r}.</source>
+        <translation>Пользователя с логином «{login}» нет.</translation>
+    </message>
+    <message>
         <source>Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00.</source>
         <translation>Интервал «{text}» нужно указать в виде ЧЧ:ММ-ЧЧ:ММ, например 10:00-14:00.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords in a row. Try again in {minutes} min.</source>
+        <translation>Слишком много неверных паролей подряд. Повторите через {minutes} мин.</translation>
+    </message>
+    <message>
+        <source>Too many wrong passwords in a row. Try again in {seconds} s.</source>
+        <translation>Слишком много неверных паролей подряд. Повторите через {seconds} с.</translation>
+    </message>
+    <message>
+        <source>Wrong login or password.</source>
+        <translation>Неверный логин или пароль.</translation>
+    </message>
+    <message>
+        <source>You may not {action}: only a shift lead or an admin may do that. You are signed in as {role}.</source>
+        <translation>Вам нельзя {action}: это может только старший смены или администратор. Вы вошли как {role}.</translation>
+    </message>
+    <message>
+        <source>You may not {action}: only an admin may do that. You are signed in as {role}.</source>
+        <translation>Вам нельзя {action}: это может только администратор. Вы вошли как {role}.</translation>
+    </message>
+    <message>
+        <source>add users</source>
+        <translation>добавлять пользователей</translation>
+    </message>
+    <message>
+        <source>admin</source>
+        <translation>администратор</translation>
     </message>
     <message>
         <source>already delivers on {street} on {day:%d.%m}</source>
@@ -1618,6 +1740,14 @@ Please pass it to your administrator.</source>
         <translation>доставлял прошлый заказ этого клиента {day:%d.%m}</translation>
     </message>
     <message>
+        <source>disable users</source>
+        <translation>отключать пользователей</translation>
+    </message>
+    <message>
+        <source>enable users</source>
+        <translation>включать пользователей</translation>
+    </message>
+    <message>
         <source>has the fewest deliveries on {day:%d.%m} ({n})</source>
         <translation>меньше всех доставок на {day:%d.%m} ({n})</translation>
     </message>
@@ -1630,8 +1760,16 @@ Please pass it to your administrator.</source>
         <translation>{day:%d.%m} уже везёт заказ поблизости ({n})</translation>
     </message>
     <message>
+        <source>list users</source>
+        <translation>смотреть список пользователей</translation>
+    </message>
+    <message>
         <source>not usable</source>
         <translation>не подходит</translation>
+    </message>
+    <message>
+        <source>operator</source>
+        <translation>оператор</translation>
     </message>
     <message>
         <source>out for delivery</source>
@@ -1654,12 +1792,28 @@ Please pass it to your administrator.</source>
         <translation>{field}: {length} знаков, а телефон экспедитора принимает не больше {limit}.</translation>
     </message>
     <message>
+        <source>set other users&apos; passwords</source>
+        <translation>менять пароли других пользователей</translation>
+    </message>
+    <message>
+        <source>shift lead</source>
+        <translation>старший смены</translation>
+    </message>
+    <message>
+        <source>{login!r} is the last active admin: add another admin first.</source>
+        <translation>«{login}» — последний действующий администратор: сначала добавьте другого.</translation>
+    </message>
+    <message>
         <source>{product} has no price for {client}.</source>
         <translation>Для клиента {client} нет цены на «{product}».</translation>
     </message>
     <message>
         <source>{product} is no longer sold.</source>
         <translation>«{product}» больше не продаётся.</translation>
+    </message>
+    <message>
+        <source>{role!r} is not a role: operator, lead or admin.</source>
+        <translation>«{role}» — не роль: operator, lead или admin.</translation>
     </message>
     <message>
         <source>{text!r} has fractions of a kopeck.</source>

@@ -30,7 +30,9 @@ from app.widgets.order_panel import OrderPanel
 from app.worker import DbWorker
 from dispatcher import orders
 from dispatcher.db import unit_of_work
-from dispatcher.errors import DomainText, ValidationError
+from dispatcher.errors import DomainText, PermissionDenied, ValidationError
+from dispatcher.models import UserRole
+from dispatcher.users import Actor, require_role
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -102,6 +104,18 @@ def test_a_refused_transition_translates_the_state_inside_it(
         ).id
     message = _run_for_error(qtbot, worker, lambda s: orders.close(s, order_id, actor=OPERATOR))
     assert message == f"Заказ №{order_id} пока интерес: его нельзя закрыть."
+
+
+def test_a_role_refusal_translates_the_action_and_the_role_inside_it(
+    russian: QApplication,
+) -> None:
+    operator = Actor("ivanova", "Иванова Мария", UserRole.OPERATOR)
+    with pytest.raises(PermissionDenied) as caught:
+        require_role(operator, UserRole.LEAD, action="list users")
+    assert translate_error(caught.value) == (
+        "Вам нельзя смотреть список пользователей: это может только старший смены "
+        "или администратор. Вы вошли как оператор."
+    )
 
 
 def test_a_date_inside_a_message_is_formatted_by_the_translation(russian: QApplication) -> None:
@@ -199,6 +213,7 @@ def test_the_scan_sees_the_message_of_a_known_raise_site() -> None:
     assert "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00." in templates
     assert "has the fewest deliveries on {day:%d.%m} ({n})" in templates
     assert "Not a phone number: too few digits" in templates  # marked with translatable()
+    assert "add users" in templates  # the action= of require_role()
 
 
 def test_the_scan_refuses_an_f_string_template(tmp_path: Path) -> None:
