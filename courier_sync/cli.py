@@ -100,6 +100,7 @@ def _parser() -> argparse.ArgumentParser:
     code = pairing_sub.add_parser("issue", help="create a code (shown only once) and its link")
     code.add_argument("courier_id", type=int, help="the desktop's courier id")
     code.add_argument("--minutes", type=int, default=None, help="lifetime (default 10)")
+    code.add_argument("--name", default="", help="the courier's name, shown on the phone")
     code.add_argument(
         "--public-url",
         help="the service's address as phones reach it (or $COURIER_SYNC_PUBLIC_URL)",
@@ -252,7 +253,11 @@ def _pairing(args: argparse.Namespace) -> int:
     engine = _engine(args.db)
     try:
         issued = pairing.issue_code(
-            engine, args.courier_id, settings.minutes, max_minutes=settings.max_minutes
+            engine,
+            args.courier_id,
+            settings.minutes,
+            name=args.name,
+            max_minutes=settings.max_minutes,
         )
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -109,14 +109,19 @@ class CourierDevices:
             raise ServiceUnavailable(f"the sync service answered non-JSON (HTTP {status})") from exc
         return body_out
 
-    def issue_pairing_code(self, courier_id: int, minutes: int | None = None) -> PairingCode:
-        """A new one-time code for the courier's phone; the courier's older unused codes die."""
+    def issue_pairing_code(
+        self, courier_id: int, minutes: int | None = None, name: str = ""
+    ) -> PairingCode:
+        """A new one-time code for the courier's phone; the courier's older unused codes die.
+
+        `name` (the courier's name) is what the paired phone shows at the top of the list.
+        """
         if courier_id < 1:
             raise DeviceRequestRefused(422, "a courier id must be a positive number")
-        body = self._post(
-            f"/api/v1/site/couriers/{courier_id}/pairing-codes",
-            {"minutes": minutes} if minutes is not None else None,
-        )
+        request: dict[str, Any] = {"name": name}
+        if minutes is not None:
+            request["minutes"] = minutes
+        body = self._post(f"/api/v1/site/couriers/{courier_id}/pairing-codes", request)
         try:
             return PairingCode(
                 code=str(body["code"]),
@@ -142,11 +147,11 @@ class CourierDevices:
 
 
 def issue_pairing_code(
-    base_url: str, api_key: str, courier_id: int, minutes: int | None = None
+    base_url: str, api_key: str, courier_id: int, minutes: int | None = None, name: str = ""
 ) -> PairingCode:
     """One-shot `CourierDevices.issue_pairing_code` (opens and closes its own connection)."""
     with CourierDevices(base_url, api_key) as devices:
-        return devices.issue_pairing_code(courier_id, minutes)
+        return devices.issue_pairing_code(courier_id, minutes, name)
 
 
 def revoke_devices(base_url: str, api_key: str, courier_id: int) -> DevicesRevoked:

@@ -156,6 +156,8 @@ class PairingCode(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     courier_id: Mapped[int] = mapped_column(Integer, index=True)
+    # The courier's name as the desk knows it: the paired token carries it (the page shows it).
+    name: Mapped[str] = mapped_column(String(200), default="")
     # The code has only ~27 bits: a per-code salt and a slow hash keep a copied database from
     # yielding a live code within its minutes of life.
     salt: Mapped[str] = mapped_column(String(32))

@@ -150,6 +150,7 @@ def issue_code(
     courier_id: int,
     minutes: int,
     *,
+    name: str = "",
     max_minutes: int = 60,
     now: dt.datetime | None = None,
 ) -> IssuedCode:
@@ -184,6 +185,7 @@ def issue_code(
         conn.execute(
             insert(codes).values(
                 courier_id=courier_id,
+                name=name.strip()[:200],
                 salt=salt,
                 code_hash=_hash(code, salt),
                 created_at=now,
@@ -266,7 +268,7 @@ def redeem(
             ).rowcount
             if won == 1:
                 token, credential_id = auth.issue_on(
-                    conn, auth.KIND_DEVICE, match.courier_id, "paired by code"
+                    conn, auth.KIND_DEVICE, match.courier_id, match.name
                 )
                 conn.execute(
                     update(codes).where(codes.c.id == match.id).values(credential_id=credential_id)

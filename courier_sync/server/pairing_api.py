@@ -33,6 +33,9 @@ class PairingCodeRequest(BaseModel):
     minutes: int | None = Field(
         default=None, ge=1, le=60, description="lifetime in minutes (default: the service's)"
     )
+    name: str = Field(
+        default="", max_length=200, description="the courier's name, shown on the paired phone"
+    )
 
 
 class PairingCodeOut(BaseModel):
@@ -126,6 +129,8 @@ def pairing_router(site: Callable[..., Awaitable[auth.Identity]]) -> APIRouter:
             request.app.state.service.engine,
             courier_id,
             minutes,
+            name=body.name if body else "",
+            max_minutes=settings.max_minutes,
         )
         return PairingCodeOut(
             code=issued.code,

@@ -22,6 +22,7 @@ def upgrade() -> None:
         "pairing_codes",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("courier_id", sa.Integer(), nullable=False),
+        sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("salt", sa.String(length=32), nullable=False),
         sa.Column("code_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
