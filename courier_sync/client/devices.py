@@ -93,9 +93,11 @@ class CourierDevices:
                 f"the sync service refused the site key (HTTP {status}): check the desk's "
                 "sync settings, or issue a new key with `courier-sync site-key issue`"
             )
-        if status == 404 and "json" not in response.headers.get("content-type", ""):
+        if status in (404, 405):
+            # These routes never answer 404 themselves: another server, or one too old to pair.
             raise ServiceUnavailable(
-                f"{self.base_url} answered 404: is it the courier sync service?"
+                f"{self.base_url} answered HTTP {status}: is it the courier sync service, "
+                "updated for phone sign-in?"
             )
         if status >= 500:
             raise ServiceUnavailable(
