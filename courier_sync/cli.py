@@ -1,4 +1,4 @@
-"""`courier-sync`: the sync service, its credentials, and the headless desktop relay.
+"""`courier-sync`: the sync service, its credentials, phone pairing, and the headless relay.
 
 The server's subcommands never import `dispatcher`: the relay (which does) is imported only
 by the `relay` subcommand.
@@ -50,6 +50,22 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8770, help="port to listen on")
     serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
+    serve.add_argument(
+        "--pairing-minutes",
+        type=int,
+        help="default lifetime of phone pairing codes (or $COURIER_SYNC_PAIRING_MINUTES; 10)",
+    )
+    serve.add_argument(
+        "--pairing-max-failures",
+        type=int,
+        help="wrong pairing codes one address may send in 10 minutes "
+        "(or $COURIER_SYNC_PAIRING_MAX_FAILURES; 10)",
+    )
+    serve.add_argument(
+        "--public-url",
+        help="the service's address as phones reach it, for pairing links "
+        "(or $COURIER_SYNC_PUBLIC_URL; default: the address the desk called)",
+    )
 
     db = sub.add_parser("db", help="the service's database")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -78,6 +94,19 @@ def _parser() -> argparse.ArgumentParser:
         listing = group_sub.add_parser("list", help="list them (never the secrets)")
         listing.add_argument("--json", action="store_true", help="print JSON")
         _add_db(listing)
+
+    pairing = sub.add_parser("pairing", help="one-time codes that sign a courier's phone in")
+    pairing_sub = pairing.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    code = pairing_sub.add_parser("issue", help="create a code (shown only once) and its link")
+    code.add_argument("courier_id", type=int, help="the desktop's courier id")
+    code.add_argument("--minutes", type=int, default=None, help="lifetime (default 10)")
+    code.add_argument("--name", default="", help="the courier's name, shown on the phone")
+    code.add_argument(
+        "--public-url",
+        help="the service's address as phones reach it (or $COURIER_SYNC_PUBLIC_URL)",
+    )
+    code.add_argument("--json", action="store_true", help="print JSON")
+    _add_db(code)
 
     relay = sub.add_parser("relay", help="send the desktop's outbox and pull courier events")
     relay.add_argument("--db", metavar="URL", help="the dispatcher's database (desktop side)")
@@ -112,9 +141,19 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
     from sqlalchemy.engine import make_url
 
+    from courier_sync.server import pairing
     from courier_sync.server.config import DB_URL_ENV
     from courier_sync.server.db import normalize_url
 
+    try:
+        settings = pairing.PairingSettings.from_env(
+            minutes=args.pairing_minutes,
+            max_failures=args.pairing_max_failures,
+            public_url=args.public_url,
+        )
+    except (TypeError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
     url = normalize_url(args.db)
     _engine(url).dispose()
     shown = make_url(url).render_as_string(hide_password=True)
@@ -129,6 +168,11 @@ def _serve(args: argparse.Namespace) -> int:
     }
     if args.workers > 1:
         os.environ[DB_URL_ENV] = url
+        # Each worker builds its app from the environment: hand the pairing settings on.
+        os.environ[pairing.MINUTES_ENV] = str(settings.minutes)
+        os.environ[pairing.MAX_FAILURES_ENV] = str(settings.max_failures)
+        if settings.public_url:
+            os.environ[pairing.PUBLIC_URL_ENV] = settings.public_url
         uvicorn.run(
             "courier_sync.server.app:create_app_from_env",
             factory=True,
@@ -138,7 +182,7 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         from courier_sync.server.app import create_app
 
-        uvicorn.run(create_app(url), **common)
+        uvicorn.run(create_app(url, pairing=settings), **common)
     return 0
 
 
@@ -196,6 +240,56 @@ def _credentials(args: argparse.Namespace) -> int:
     return 0
 
 
+def _pairing(args: argparse.Namespace) -> int:
+    from courier_sync.server import pairing
+
+    try:
+        settings = pairing.PairingSettings.from_env(
+            minutes=args.minutes, public_url=args.public_url
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    engine = _engine(args.db)
+    try:
+        issued = pairing.issue_code(
+            engine,
+            args.courier_id,
+            settings.minutes,
+            name=args.name,
+            max_minutes=settings.max_minutes,
+        )
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    finally:
+        engine.dispose()
+    path = pairing.pair_path(issued.code)
+    link = settings.public_url.rstrip("/") + path if settings.public_url else path
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "code": issued.code,
+                    "courier_id": issued.courier_id,
+                    "expires_at": issued.expires_at.isoformat(),
+                    "pair_url": link,
+                }
+            )
+        )
+    else:
+        until = issued.expires_at.astimezone().strftime("%H:%M")
+        shown = f"{issued.code[:4]} {issued.code[4:]}"
+        print(f"code {shown}  (courier {issued.courier_id}, valid until {until})")
+        print(link)
+    if not settings.public_url:
+        print(
+            "The link lacks the host: give --public-url (or set $COURIER_SYNC_PUBLIC_URL).",
+            file=sys.stderr,
+        )
+    return 0
+
+
 def _relay(args: argparse.Namespace) -> int:
     from courier_sync.client.cli import run_relay
 
@@ -222,4 +316,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if args.command in ("site-key", "token"):
         return _credentials(args)
+    if args.command == "pairing":
+        return _pairing(args)
     return _relay(args)

@@ -50,6 +50,8 @@ from courier_sync.server import auth, store
 from courier_sync.server.config import DB_URL_ENV
 from courier_sync.server.db import make_engine, reading
 from courier_sync.server.notify import FEED, Notifier, Watcher, courier_key
+from courier_sync.server.pairing import PairingSettings
+from courier_sync.server.pairing_api import pairing_router
 
 logger = logging.getLogger(__name__)
 
@@ -239,7 +241,12 @@ def _unavailable() -> JSONResponse:
     )
 
 
-def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> FastAPI:
+def create_app(
+    db_url: str | None = None,
+    *,
+    watch_interval: float = 0.2,
+    pairing: PairingSettings | None = None,
+) -> FastAPI:
     """The service's ASGI app over the database at `db_url` (already migrated)."""
     engine = make_engine(db_url)
     service = Service(engine, watch_interval)
@@ -260,6 +267,7 @@ def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> Fas
         lifespan=lifespan,
     )
     app.state.service = service
+    app.state.pairing = pairing or PairingSettings()
     app.add_middleware(TaskListFastPath, service=service)
 
     @app.exception_handler(store.StoreError)
@@ -446,6 +454,8 @@ def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> Fas
         result: EventResult = out.results[0]
         return result
 
+    app.include_router(pairing_router(_site))
+
     # ------------------------------------------------------------------ courier web app
     @app.get("/", include_in_schema=False)
     async def root() -> RedirectResponse:
@@ -467,4 +477,4 @@ def create_app(db_url: str | None = None, *, watch_interval: float = 0.2) -> Fas
 
 def create_app_from_env() -> FastAPI:
     """The app over COURIER_SYNC_DB_URL (what `serve --workers N` hands each worker)."""
-    return create_app(os.environ.get(DB_URL_ENV) or None)
+    return create_app(os.environ.get(DB_URL_ENV) or None, pairing=PairingSettings.from_env())

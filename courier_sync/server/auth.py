@@ -58,19 +58,29 @@ def issue(engine: Engine, kind: str, courier_id: int | None = None, name: str = 
     """Create a credential and return its secret; only its hash is kept."""
     if kind == KIND_DEVICE and (courier_id is None or courier_id < 1):
         raise ValueError("a device token needs the courier's id (a positive number)")
-    token = _TOKEN_PREFIX[kind] + secrets.token_urlsafe(32)
     with writing(engine) as conn:
-        conn.execute(
-            insert(creds).values(
-                kind=kind,
-                courier_id=courier_id if kind == KIND_DEVICE else None,
-                name=name,
-                prefix=token[:PREFIX_LEN],
-                token_hash=hash_token(token),
-                created_at=utcnow(),
-            )
-        )
+        token, _ = issue_on(conn, kind, courier_id, name)
     return token
+
+
+def issue_on(
+    conn: Connection, kind: str, courier_id: int | None = None, name: str = ""
+) -> tuple[str, int]:
+    """`issue` inside the caller's transaction (pairing); returns the secret and its row id."""
+    token = _TOKEN_PREFIX[kind] + secrets.token_urlsafe(32)
+    row_id = conn.execute(
+        insert(creds)
+        .values(
+            kind=kind,
+            courier_id=courier_id if kind == KIND_DEVICE else None,
+            name=name,
+            prefix=token[:PREFIX_LEN],
+            token_hash=hash_token(token),
+            created_at=utcnow(),
+        )
+        .returning(creds.c.id)
+    ).scalar_one()
+    return token, int(row_id)
 
 
 def revoke(engine: Engine, kind: str, target: str) -> int:

@@ -1,4 +1,4 @@
-"""The service's tables: credentials, tasks (with tombstones), the events feed, counters."""
+"""The service's tables: credentials, tasks (with tombstones), events, counters, pairing codes."""
 
 from __future__ import annotations
 
@@ -147,3 +147,36 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(16))
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PairingCode(Base):
+    """A one-time code that signs a courier's phone in; only a salted scrypt hash is kept."""
+
+    __tablename__ = "pairing_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, index=True)
+    # The courier's name as the desk knows it: the paired token carries it (the page shows it).
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # The code has only ~27 bits: a per-code salt and a slow hash keep a copied database from
+    # yielding a live code within its minutes of life.
+    salt: Mapped[str] = mapped_column(String(32))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Set when a newer code or a device revoke for the same courier made this one void.
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The device token the code was exchanged for (so `token list` and revoke can relate them).
+    credential_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class PairingFailure(Base):
+    """A wrong code sent from a client address: counted to slow guessing down."""
+
+    __tablename__ = "pairing_failures"
+    __table_args__ = (Index("ix_pairing_failures_address_at", "address", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    address: Mapped[str] = mapped_column(String(64))
+    failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

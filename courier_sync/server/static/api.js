@@ -23,13 +23,18 @@ export class AuthError extends Error {
   }
 }
 
-/** A definite answer other than success (404, 409, 422, ...): retrying will not change it. */
+/**
+ * A definite answer other than success (404, 409, 422, ...): retrying will not change it.
+ * `reason` and `retryAfter` come with pairing refusals (a 429 there is an answer, not a fault).
+ */
 export class RejectedError extends Error {
-  constructor(status, detail) {
+  constructor(status, detail, reason = null, retryAfter = null) {
     super(detail || `HTTP ${status}`);
     this.name = "RejectedError";
     this.status = status;
     this.detail = detail;
+    this.reason = reason;
+    this.retryAfter = retryAfter;
   }
 }
 
@@ -52,7 +57,7 @@ async function request(token, method, path, { body, timeoutMs = REQUEST_TIMEOUT_
     response = await fetch(new URL(path, API_BASE), {
       method,
       headers: {
-        Authorization: `Bearer ${token}`,
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
         Accept: "application/json",
         ...(body ? { "Content-Type": "application/json" } : {}),
       },
@@ -73,6 +78,10 @@ async function request(token, method, path, { body, timeoutMs = REQUEST_TIMEOUT_
     payload = null;
   }
   if (response.ok) return payload;
+  if (payload && typeof payload.reason === "string") {
+    const retryAfter = Number(response.headers.get("Retry-After")) || null;
+    throw new RejectedError(response.status, readableDetail(payload), payload.reason, retryAfter);
+  }
   if (response.status === 401 || response.status === 403) {
     throw new AuthError(readableDetail(payload) || "unauthorized");
   }
@@ -102,4 +111,9 @@ export function postEvent(token, event) {
   return request(token, "POST", `courier/tasks/${encodeURIComponent(event.task_id)}/events`, {
     body: event,
   });
+}
+
+/** Trade a one-time pairing code for this phone's device token: {token, courier_id}. */
+export function pairDevice(code) {
+  return request(null, "POST", "pair", { body: { code } });
 }

@@ -1,7 +1,15 @@
 // The courier's phone app: log in with the device token, see the day's route, report each
 // delivery. Reads like the screen: state -> render; network work lives in api.js/outbox.js.
 
-import { AuthError, NetworkError, fetchMe, fetchTasks, waitForChanges } from "./api.js";
+import {
+  AuthError,
+  NetworkError,
+  RejectedError,
+  fetchMe,
+  fetchTasks,
+  pairDevice,
+  waitForChanges,
+} from "./api.js";
 import {
   addDays,
   dayHeading,
@@ -20,6 +28,14 @@ import {
   telHref,
 } from "./format.js";
 import { Outbox } from "./outbox.js";
+import {
+  codeFromLink,
+  displayCode,
+  normalizeCode,
+  refusalText,
+  texts as pairTexts,
+  translateSignIn,
+} from "./pairing.js";
 import { results, session, taskCache } from "./storage.js";
 
 const LONG_POLL_WAIT_S = 25;
@@ -110,7 +126,59 @@ function showLogin(message = "") {
   const error = $("login-error");
   error.textContent = message;
   error.hidden = !message;
+  showPairError("");
   $("paste-button").hidden = !(navigator.clipboard && navigator.clipboard.readText);
+}
+
+function showPairError(message) {
+  const error = $("pair-error");
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+/**
+ * Trade a one-time code (typed, or from a scanned #pair= link) for this phone's device token.
+ * A phone that is already signed in keeps its session when the code is refused.
+ */
+async function pairWithCode(raw) {
+  const code = normalizeCode(raw);
+  const wasSignedIn = Boolean(session.token() && session.me());
+  if (!code) {
+    showPairError(pairTexts.malformed);
+    return;
+  }
+  const button = $("pair-button");
+  button.disabled = true;
+  button.textContent = pairTexts.busy;
+  showPairError("");
+  let message = "";
+  try {
+    const reply = await pairDevice(code);
+    const me = await fetchMe(reply.token);
+    session.save(reply.token, { courier_id: me.courier_id, name: me.name ?? null });
+    $("pair-code-input").value = "";
+    stopSession();
+    startSession();
+    toast(pairTexts.paired);
+    return;
+  } catch (err) {
+    if (err instanceof RejectedError && err.reason) {
+      message = refusalText(err.reason, err.retryAfter, err.detail);
+    } else if (err instanceof NetworkError) {
+      message = pairTexts.offline;
+    } else {
+      message = pairTexts.server(err.message);
+    }
+  } finally {
+    button.disabled = false;
+    button.textContent = pairTexts.button;
+  }
+  if (wasSignedIn && $("login-screen").hidden) {
+    toast(message, "bad");
+    return;
+  }
+  showPairError(message);
+  $("pair-code-input").focus();
 }
 
 async function login(rawToken) {
@@ -165,7 +233,7 @@ function onAuthLost() {
   const queued = state.outbox ? state.outbox.items().length : 0;
   session.forgetToken();
   showLogin(
-    "Токен не принят: возможно, его отозвали. Введите новый токен." +
+    "Токен не принят: возможно, его отозвали. Попросите у старшего смены новый код подключения." +
       (queued ? ` Неотправленные действия (${queued}) сохранены и уйдут после входа.` : ""),
   );
 }
@@ -747,6 +815,11 @@ function submitFailed(event) {
 
 // ---------------------------------------------------------------------------- wiring
 function wire() {
+  translateSignIn(document);
+  $("pair-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    pairWithCode($("pair-code-input").value);
+  });
   $("login-form").addEventListener("submit", (e) => {
     e.preventDefault();
     login($("token-input").value);
@@ -838,6 +911,16 @@ function registerServiceWorker() {
 function boot() {
   wire();
   registerServiceWorker();
+  const pairCode = codeFromLink();
+  if (pairCode !== null) {
+    // A scanned QR code: sign in by itself. A phone already signed in stays on its list
+    // while the code is checked (and keeps it if the code is refused).
+    if (session.token() && session.me()) startSession();
+    else showLogin();
+    $("pair-code-input").value = displayCode(pairCode);
+    pairWithCode(pairCode);
+    return;
+  }
   const linked = tokenFromLink();
   if (linked) {
     showLogin();

@@ -12,6 +12,7 @@ const SHELL = [
   "format.js",
   "storage.js",
   "outbox.js",
+  "pairing.js",
   "icon.svg",
   "manifest.webmanifest",
 ];
