@@ -26,7 +26,7 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.app_logging import setup_logging
@@ -110,21 +110,6 @@ def _setup_logging(settings: AppSettings) -> Path:
     return path
 
 
-def _quiet_offscreen_warnings() -> None:
-    # Without a screen Qt warns on every raise()/resize ("This plugin does not support ...").
-    previous = qInstallMessageHandler(None)
-
-    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if message.startswith("This plugin does not support"):
-            return
-        if previous is not None:
-            previous(kind, context, message)
-        else:
-            sys.stderr.write(message + "\n")
-
-    qInstallMessageHandler(handler)
-
-
 def _self_check(args: argparse.Namespace) -> int:
     try:
         settings = load_app_settings(args)
@@ -199,7 +184,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_file = _setup_logging(settings)
     install_crash_handling(log_file.parent)  # unhandled errors logged; last crash reported
     if notice:
-        _quiet_offscreen_warnings()
         demo_hint = " Ring it with `make call`." if args.demo else ""
         print(f"dispatch-desk: screen pops are logged to {log_file}.{demo_hint}", file=sys.stderr)
     install_translator(app, settings.language)
