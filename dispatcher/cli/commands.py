@@ -1,0 +1,52 @@
+"""The `dispatch` grammar assembled from the command modules, and its entry point."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+from collections.abc import Callable, Sequence
+
+from dispatcher.cli.base import Command, Parser, accept_globals_anywhere, run
+from dispatcher.cli.catalog import COURIER, PRODUCT
+from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
+from dispatcher.cli.db import DB
+from dispatcher.cli.orders import ORDER, REASON
+from dispatcher.cli.outbox import OUTBOX
+from dispatcher.cli.seed import SEED_DEMO
+
+# One line per top-level command; this order is the order `dispatch --help` lists them in.
+COMMANDS: tuple[Command, ...] = (
+    DB,
+    CLIENT,
+    COURIER,
+    PRODUCT,
+    REASON,
+    SEED_DEMO,
+    LOOKUP,
+    ORDER,
+    DEMO,
+    OUTBOX,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line grammar."""
+    p = Parser(prog="dispatch", description="Dispatch Desk administration and scripting.")
+    p.add_argument("--db", help="database URL or SQLite file (default: the embedded database)")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--actor", default=None, help="name written to the audit trail")
+    p.add_argument("--region", default=None, help="default phone region (RU)")
+    sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
+    for command in COMMANDS:
+        command.add_parser(sub)
+    # After every command is added: the flags go on the innermost parsers.
+    accept_globals_anywhere(p)
+    return p
+
+
+def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:
+    """Entry point of `dispatch` / `python -m dispatcher`; returns the exit code."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    command = next(c for c in COMMANDS if c.name == args.command)
+    return run(command, args, out)
