@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.app_logging import setup_logging
 from app.crash_handling import install as install_crash_handling
 from app.demo import DEMO_SIP_PORT
-from app.display_check import display_problem
+from app.display_check import display_problem, release_probe
 from app.i18n import install_translator
 from app.pyside_fix import pin_bools
 from app.selfcheck import print_report
@@ -173,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem.message(), file=sys.stderr)
         return EXIT_CONFIG
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    release_probe()  # Qt holds its own X connection now
     assert isinstance(app, QApplication)
     app.setApplicationName("Dispatch Desk")
     app.setOrganizationName("dispatch-desk")

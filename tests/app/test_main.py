@@ -185,9 +185,6 @@ def test_the_window_opens_when_the_sip_port_is_taken(start_workspace: Any, tmp_p
         window.close()
 
 
-# Reported: Relay.stop() leaves the feed thread parked in its long poll; stopping the
-# service then answers it 500 and the stopped relay still logs a WARNING about it.
-@pytest.mark.expect_log("courier_sync.client.relay", "answered HTTP 500")
 def test_the_relay_runs_when_a_sync_url_is_configured_and_stops_first(
     qtbot: QtBot, start_workspace: Any, tmp_path: Path
 ) -> None:
