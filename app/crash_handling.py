@@ -60,6 +60,9 @@ _QT_LEVELS = {
     QtMsgType.QtFatalMsg: logging.CRITICAL,
 }
 
+# Without a screen Qt warns on every raise()/resize: noise, not a fault of ours.
+OFFSCREEN_NOISE = "This plugin does not support"
+
 _current: CrashHandling | None = None
 
 
@@ -139,6 +142,8 @@ class CrashHandling(QObject):
             sys.__excepthook__(*exc_info)
 
     def _on_qt_message(self, kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message.startswith(OFFSCREEN_NOISE):
+            return
         level = _QT_LEVELS.get(kind, logging.WARNING)
         qt_logger.log(
             level,

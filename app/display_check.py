@@ -134,7 +134,13 @@ def explain_load_error(error: str, plugin: Path | None = None) -> DisplayProblem
     )
 
 
+# The probe's connection stays open until Qt has its own: an X server with no other client
+# resets when the last one leaves, and refuses connections while it does.
+_probe: tuple[ctypes.CDLL, int] | None = None
+
+
 def _display_answers(display: str) -> bool:
+    global _probe
     try:
         xcb = ctypes.CDLL("libxcb.so.1")
     except OSError:
@@ -144,9 +150,20 @@ def _display_answers(display: str) -> bool:
     xcb.xcb_connection_has_error.argtypes = [ctypes.c_void_p]
     xcb.xcb_disconnect.argtypes = [ctypes.c_void_p]
     connection = xcb.xcb_connect(display.encode(), None)
-    try:
-        return xcb.xcb_connection_has_error(connection) == 0
-    finally:
+    if xcb.xcb_connection_has_error(connection) != 0:
+        xcb.xcb_disconnect(connection)
+        return False
+    release_probe()
+    _probe = (xcb, connection)
+    return True
+
+
+def release_probe() -> None:
+    """Close the check's X connection (once the application holds its own)."""
+    global _probe
+    if _probe is not None:
+        xcb, connection = _probe
+        _probe = None
         xcb.xcb_disconnect(connection)
 
 

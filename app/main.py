@@ -26,13 +26,13 @@ from collections.abc import MutableMapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QMessageLogContext, QTimer, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.app_logging import setup_logging
 from app.crash_handling import install as install_crash_handling
 from app.demo import DEMO_SIP_PORT
-from app.display_check import display_problem
+from app.display_check import display_problem, release_probe
 from app.i18n import install_translator
 from app.pyside_fix import pin_bools
 from app.selfcheck import print_report
@@ -110,21 +110,6 @@ def _setup_logging(settings: AppSettings) -> Path:
     return path
 
 
-def _quiet_offscreen_warnings() -> None:
-    # Without a screen Qt warns on every raise()/resize ("This plugin does not support ...").
-    previous = qInstallMessageHandler(None)
-
-    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if message.startswith("This plugin does not support"):
-            return
-        if previous is not None:
-            previous(kind, context, message)
-        else:
-            sys.stderr.write(message + "\n")
-
-    qInstallMessageHandler(handler)
-
-
 def _self_check(args: argparse.Namespace) -> int:
     try:
         settings = load_app_settings(args)
@@ -188,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(problem.message(), file=sys.stderr)
         return EXIT_CONFIG
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    release_probe()  # Qt holds its own X connection now
     assert isinstance(app, QApplication)
     app.setApplicationName("Dispatch Desk")
     app.setOrganizationName("dispatch-desk")
@@ -199,7 +185,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_file = _setup_logging(settings)
     install_crash_handling(log_file.parent)  # unhandled errors logged; last crash reported
     if notice:
-        _quiet_offscreen_warnings()
         demo_hint = " Ring it with `make call`." if args.demo else ""
         print(f"dispatch-desk: screen pops are logged to {log_file}.{demo_hint}", file=sys.stderr)
     install_translator(app, settings.language)

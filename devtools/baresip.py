@@ -99,6 +99,7 @@ class BaresipPeer:
         self.user = user
         self.display_name = display_name
         self.host = host
+        self._port_chosen = port is None  # ours to change when another program takes it
         self.port = port or free_udp_tcp_port(host)
         self.ctrl_port = _free_tcp_port(host)
         self.answer_mode = answer_mode
@@ -165,7 +166,24 @@ ctrl_tcp_listen\t\t{self.host}:{self.ctrl_port}
         return f"{name}<sip:{self.user}@{domain}>{params}\n"
 
     def start(self, timeout: float = 10) -> None:
-        """Start baresip and connect to its control socket."""
+        """Start baresip and connect to its control socket.
+
+        A port found free a moment ago may be taken by the time baresip binds it (its TLS
+        transport takes a neighbour too): then the peer starts again on other ports.
+        """
+        for attempt in range(3):
+            try:
+                self._start_once(timeout)
+                return
+            except BaresipError as exc:
+                clash = "Address already in use" in str(exc)
+                if not (clash and self._port_chosen) or attempt == 2:
+                    raise
+                logger.info("baresip: port clash, starting again on other ports")
+                self.port = free_udp_tcp_port(self.host)
+                self.ctrl_port = _free_tcp_port(self.host)
+
+    def _start_once(self, timeout: float) -> None:
         (self.root / "config").write_text(self.config_text(), encoding="utf-8")
         (self.root / "accounts").write_text(self.accounts_text(), encoding="utf-8")
         (self.root / "contacts").write_text("", encoding="utf-8")

@@ -45,6 +45,9 @@ class VirtualDisplay:
                     self.size,
                     "-nolisten",
                     "tcp",
+                    # Our readiness probe is a client too: without this the server resets
+                    # when it leaves and refuses the next connection for a moment.
+                    "-noreset",
                 ],
                 pass_fds=(write_fd,),
                 stdout=log,

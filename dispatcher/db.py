@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from dispatcher import search_index  # noqa: F401
 from dispatcher.config import default_db_url
 from dispatcher.errors import ConcurrentEditError
+from storage.urls import database_url
 
 logger = logging.getLogger(__name__)
 
@@ -25,14 +26,7 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 def normalize_url(url: str | None) -> str:
     """The SQLAlchemy URL for a user's --db value: a URL, a bare file path, or the default."""
-    if not url:
-        return default_db_url()
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith(("postgresql://", "postgres://")):
-        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
+    return database_url(url, "" if url else default_db_url())
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:

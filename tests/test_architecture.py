@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("app", "dispatcher", "telephony", "courier_sync")
+PACKAGES = ("app", "dispatcher", "telephony", "courier_sync", "storage")
 
 # folder or file -> modules it must never import (a name also forbids its submodules)
 FORBIDDEN = {
@@ -26,6 +26,8 @@ FORBIDDEN = {
         "courier_sync",
     },
     "telephony": {"PySide6", "qasync", "dispatcher", "app", "courier_sync", "requests"},
+    # Shared by the domain and the sync service, so it may import neither (nor anything else).
+    "storage": {"PySide6", "app", "dispatcher", "telephony", "courier_sync", "requests"},
     # Widgets lay out and bind; domain values reach them through presenters and view models.
     "app/widgets": {"dispatcher", "telephony", "pjsua2", "requests"},
     # The desktop's side of the sync (app -> courier_sync.client -> HTTP): it reads the outbox

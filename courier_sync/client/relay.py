@@ -328,6 +328,8 @@ class Relay:
             try:
                 count = self.pull_events(self.settings.feed_wait)
             except SyncError as exc:
+                if self._stop.is_set():
+                    break  # the long poll outlived stop(): its answer is no one's trouble
                 self._trouble(str(exc))
                 self._stop.wait(backoff.next())
                 continue

@@ -11,20 +11,14 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from courier_sync.server.config import default_db_url
+from storage.urls import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def normalize_url(url: str | None) -> str:
     """The SQLAlchemy URL for a --db value: a URL, a bare file path, or the default."""
-    if not url:
-        url = default_db_url()
-    if "://" not in url:
-        return f"sqlite:///{Path(url).expanduser().resolve()}"
-    if url.startswith(("postgresql://", "postgres://")):
-        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
-    return url
+    return database_url(url, "" if url else default_db_url())
 
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:

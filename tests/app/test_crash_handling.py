@@ -74,6 +74,7 @@ class Emitter(QObject):
 
 
 @pytest.mark.qt_no_exception_capture  # pytest-qt would take the exception before our hook
+@pytest.mark.expect_log("app.crash_handling", "Unhandled exception", level="ERROR")
 def test_an_exception_in_a_slot_is_logged_and_shown_and_the_workspace_keeps_running(
     qtbot: QtBot, handling: CrashHandling, log_dir: Path
 ) -> None:
@@ -115,6 +116,7 @@ def test_an_exception_in_a_slot_is_logged_and_shown_and_the_workspace_keeps_runn
     assert len(unhandled(log_dir)) == 2
 
 
+@pytest.mark.expect_log("app.crash_handling", "Unhandled exception in thread", level="ERROR")
 def test_an_exception_in_a_plain_thread_is_logged_and_shown_on_the_gui_thread(
     qtbot: QtBot, handling: CrashHandling, log_dir: Path
 ) -> None:
@@ -137,6 +139,8 @@ def test_an_exception_in_a_plain_thread_is_logged_and_shown_on_the_gui_thread(
     assert shown_on == [threading.main_thread()]  # marshalled, whichever thread raised
 
 
+@pytest.mark.expect_log("qt", "a Qt warning for the admin")
+@pytest.mark.qt_log_ignore("a Qt warning for the admin")
 def test_qt_messages_reach_the_log(handling: CrashHandling, log_dir: Path) -> None:
     qWarning("a Qt warning for the admin")
     (record,) = [r for r in records(log_dir) if r.get("event") == "qt_message"]
@@ -153,6 +157,7 @@ def test_uninstall_puts_the_previous_hooks_back(log_dir: Path, qapp: Any) -> Non
     assert (sys.excepthook, threading.excepthook) == before
 
 
+@pytest.mark.expect_log("app.crash_handling", "The previous run crashed", level="ERROR")
 def test_a_crash_log_is_reported_with_a_dialog_then_archived(qtbot: QtBot, log_dir: Path) -> None:
     crash_log = log_dir / CRASH_FILE
     crash_log.write_text("Fatal Python error: Segmentation fault\n", encoding="utf-8")

@@ -167,7 +167,7 @@ def test_a_second_start_does_not_seed_again(start_workspace: Any, tmp_path: Path
 
 
 @pytest.mark.expect_log("telephony.pjsip", "Address already in use")
-@pytest.mark.expect_log("app.main", "SIP engine did not start")
+@pytest.mark.expect_log("app.workspace", "SIP engine did not start")
 def test_the_window_opens_when_the_sip_port_is_taken(start_workspace: Any, tmp_path: Path) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
         squatter.bind(("127.0.0.1", 0))
@@ -185,9 +185,6 @@ def test_the_window_opens_when_the_sip_port_is_taken(start_workspace: Any, tmp_p
         window.close()
 
 
-# Reported: Relay.stop() leaves the feed thread parked in its long poll; stopping the
-# service then answers it 500 and the stopped relay still logs a WARNING about it.
-@pytest.mark.expect_log("courier_sync.client.relay", "answered HTTP 500")
 def test_the_relay_runs_when_a_sync_url_is_configured_and_stops_first(
     qtbot: QtBot, start_workspace: Any, tmp_path: Path
 ) -> None:
@@ -270,7 +267,7 @@ def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path:
     assert "Traceback" not in stderr
 
 
-@pytest.mark.expect_log("app.main", "Cannot switch to the database")
+@pytest.mark.expect_log("app.workspace", "Cannot switch to the database")
 def test_settings_take_effect_without_a_restart(
     qtbot: QtBot, start_workspace: Any, tmp_path: Path
 ) -> None:
