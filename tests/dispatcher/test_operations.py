@@ -240,7 +240,8 @@ def test_a_client_picked_by_hand_is_shown_by_its_first_number(
         shown = calls.show_client(s, world.company_id)
         assert shown is not None and shown.matches[0].client.id == world.company_id
         nameless = clients.create_client(
-            s, NewClient(ClientKind.PERSON, "Без телефона", addresses=[AddressInput("Тверская 9")]),
+            s,
+            NewClient(ClientKind.PERSON, "Без телефона", addresses=[AddressInput("Тверская 9")]),
             actor=CLERK,
         )
         assert calls.show_client(s, nameless.id) is None
@@ -270,9 +271,9 @@ def test_an_operator_may_not_merge_clients_and_nothing_is_merged(
     data = NewClient(ClientKind.PERSON, "Иванова Мария", phones=["+7 916 123-45-67"])
     with unit_of_work(sessions) as s:
         duplicate = clients.create_client(s, data, actor=CLERK)
-    with pytest.raises(PermissionDenied, match="merge clients: only a shift lead or an admin"):
-        with unit_of_work(sessions) as s:
-            calls.merge_callers(s, world.person_id, [duplicate.id], "89161234567", actor=CLERK)
+    refused = pytest.raises(PermissionDenied, match="merge clients: only a shift lead or an admin")
+    with refused, unit_of_work(sessions) as s:
+        calls.merge_callers(s, world.person_id, [duplicate.id], "89161234567", actor=CLERK)
     with sessions() as s:
         assert s.get(Client, duplicate.id).merged_into_id is None  # type: ignore[union-attr]
 
@@ -288,9 +289,8 @@ def test_an_operator_may_not_merge_clients_and_nothing_is_merged(
 def test_lead_only_catalogue_changes_are_refused_for_an_operator(
     world: World, sessions: sessionmaker[Session], action: Any, words: str
 ) -> None:
-    with pytest.raises(PermissionDenied, match=f"You may not {words}"):
-        with unit_of_work(sessions) as s:
-            action(s)
+    with pytest.raises(PermissionDenied, match=f"You may not {words}"), unit_of_work(sessions) as s:
+        action(s)
     with sessions() as s:
         assert [c.name for c in catalog.list_couriers(s)] == ["Петров Пётр", "Сидоров Семён"]
         assert "CUP" not in {p.code for p in catalog.list_products(s)}
