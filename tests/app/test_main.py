@@ -66,8 +66,6 @@ def test_flags_override_the_configuration_file(tmp_path: Path) -> None:
             "http://sync.local:8080",
             "--lang",
             "en",
-            "--role",
-            "lead",
             "--operator",
             "Анна",
         ]
@@ -77,7 +75,7 @@ def test_flags_override_the_configuration_file(tmp_path: Path) -> None:
     assert (settings.sip_listen_host, settings.sip_listen_port) == ("127.0.0.1", 5077)
     assert settings.sync_url == "http://sync.local:8080"
     assert settings.language == "en" and settings.operator == "Анна"
-    assert args.role == "lead" and not args.demo
+    assert not args.demo
 
 
 def test_demo_uses_the_embedded_database_and_the_loopback_demo_port(tmp_path: Path) -> None:
@@ -122,13 +120,14 @@ def test_demo_starts_seeded_takes_a_test_call_and_stops_cleanly(
     caplog.set_level(logging.WARNING)
     port = free_udp_port()
     data = tmp_path / "demo"
-    desk = start_workspace(
-        "--demo", "--data-dir", str(data), "--sip-listen", f"127.0.0.1:{port}", "--role", "lead"
-    )
+    desk = start_workspace("--demo", "--data-dir", str(data), "--sip-listen", f"127.0.0.1:{port}")
     window = desk.window
     assert desk.engine is not None and desk.engine.bound_port == port
     assert window.sip_label.text() == f"SIP: listening on 127.0.0.1:{port}"
+    # The demo signs its shift lead in by itself: no password, the lead's tools offered.
     assert window.caller_panel.lead
+    assert desk.session.identity.actor.login == "demo"
+    assert window.session_label.text() == "Демо Старший смены (shift lead)"
     engine = make_engine(f"sqlite:///{data.resolve() / 'dispatch.sqlite3'}")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Client)) == DEMO_CLIENTS
