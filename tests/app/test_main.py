@@ -95,6 +95,24 @@ def test_a_bad_flag_value_exits_with_a_message_not_a_traceback(
     assert err.startswith("dispatch-desk: ") and "Traceback" not in err
 
 
+ACCOUNT, ACCOUNT_PASSWORD = "desk-admin", "desk admin password"
+
+
+def with_account(data_dir: Path) -> None:
+    """The embedded database of ``data_dir``, migrated, with one admin account."""
+    from dispatcher.db import session_factory, unit_of_work
+    from dispatcher.models import UserRole
+    from dispatcher.users import add_user
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_database(f"sqlite:///{data_dir.resolve() / 'dispatch.sqlite3'}")
+    try:
+        with unit_of_work(session_factory(engine)) as s:
+            add_user(s, ACCOUNT, "Admin", UserRole.ADMIN, ACCOUNT_PASSWORD, actor=None)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def start_workspace(qtbot: QtBot, pj: Any) -> Iterator[Any]:  # noqa: F811
     """``start_workspace(*flags)``: a Workspace started in-process; always stopped."""
@@ -105,6 +123,13 @@ def start_workspace(qtbot: QtBot, pj: Any) -> Iterator[Any]:  # noqa: F811
         workspace = Workspace(args, load_app_settings(args))
         started.append(workspace)
         window = workspace.start()
+        if window is None:  # not the demo: sign in as the account `with_account` made
+            vm = workspace.session.sign_in_vm
+            vm.set_login(ACCOUNT)
+            vm.set_password(ACCOUNT_PASSWORD)
+            with qtbot.waitSignal(workspace.session.signed_in, timeout=TIMEOUT_MS):
+                vm.sign_in()
+            window = workspace.window
         qtbot.addWidget(window)
         qtbot.waitExposed(window)
         return workspace
@@ -166,7 +191,7 @@ def test_a_second_start_does_not_seed_again(start_workspace: Any, tmp_path: Path
 
 
 @pytest.mark.expect_log("telephony.pjsip", "Address already in use")
-@pytest.mark.expect_log("app.main", "SIP engine did not start")
+@pytest.mark.expect_log("app.workspace", "SIP engine did not start")
 def test_the_window_opens_when_the_sip_port_is_taken(start_workspace: Any, tmp_path: Path) -> None:
     with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as squatter:
         squatter.bind(("127.0.0.1", 0))
@@ -269,7 +294,7 @@ def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path:
     assert "Traceback" not in stderr
 
 
-@pytest.mark.expect_log("app.main", "Cannot switch to the database")
+@pytest.mark.expect_log("app.workspace", "Cannot switch to the database")
 def test_settings_take_effect_without_a_restart(
     qtbot: QtBot, start_workspace: Any, tmp_path: Path
 ) -> None:
@@ -294,7 +319,8 @@ def test_settings_take_effect_without_a_restart(
     # During a call the line is not pulled away: the change waits for the call to end
     # (the operator's name is also the line's display name); the name is used at once.
     assert desk.apply_settings(changed(desk.settings, operator="Смена 2")) == ["sip"]
-    assert desk.intake.operator == "Смена 2"
+    # The name is what SIP peers see; calls are still written as the signed-in login.
+    assert desk.settings.operator == "Смена 2" and desk.intake.operator == "demo"
     moved = free_udp_port()
     assert desk.apply_settings(changed(desk.settings, sip_listen_port=moved)) == ["sip"]
     assert desk.engine.bound_port == new_port
@@ -341,6 +367,7 @@ def test_the_sip_password_comes_from_the_keyring_not_the_file(
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     try:
+        with_account(home)
         desk = start_workspace("--data-dir", str(home), "--sip-listen", "127.0.0.1:0")
         backend.set_password("dispatch-desk", secret_key(desk.settings.sip), "s3cret")
         desk.window.close()
