@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.bridge import PhoneLine
 from app.calls_presenter import HEADERS, CallRow, header, present_calls, withheld_message
+from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher import interactions
 from dispatcher.interactions import CallRecord
@@ -105,7 +106,7 @@ class CallLog(QObject):
         worker: DbWorker,
         phone: PhoneLine,
         *,
-        operator: str,
+        identity: Identity,
         dial: Callable[[str], None] | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -117,9 +118,15 @@ class CallLog(QObject):
         self.worker = worker
         self.phone = phone
         self.dial = dial or phone.dial
-        self.operator = operator
+        self.identity = identity
         self.today = CallRecordsModel(self)
         self.callbacks = CallRecordsModel(self)
+
+    @property
+    def operator(self) -> str:
+        """The login written on calls: whoever is signed in now ('' between two operators)."""
+        actor = self.identity.actor
+        return actor.login if actor is not None else ""
 
     def refresh(self) -> None:
         """Reload both lists off the GUI thread."""

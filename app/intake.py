@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.app_logging import log_screen_pop
 from app.bridge import PhoneLine
+from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher import interactions
 from dispatcher.interactions import CallResult
@@ -131,15 +132,15 @@ class IntakeViewModel(QObject):
         worker: DbWorker,
         phone: PhoneLine,
         *,
-        operator: str,
+        identity: Identity,
         region: str = "RU",
         parent: QObject | None = None,
     ) -> None:
-        """Intake on ``worker`` (DB) and ``phone`` (SIP commands) for ``operator``."""
+        """Intake on ``worker`` (DB) and ``phone`` (SIP commands) for the signed-in ``identity``."""
         super().__init__(parent)
         self.worker = worker
         self.phone = phone
-        self.operator = operator
+        self.identity = identity
         self.region = region
         self.calls: dict[int, LiveCall] = {}
         # Calls that ended before their log row was written: kept until it is, so that the
@@ -212,6 +213,12 @@ class IntakeViewModel(QObject):
             self._log_call(call)
 
         self.worker.submit(find, lambda result: self._on_found(call.call_id, result), failed)
+
+    @property
+    def operator(self) -> str:
+        """The login written on calls: whoever is signed in now ('' between two operators)."""
+        actor = self.identity.actor
+        return actor.login if actor is not None else ""
 
     def _log_call(self, call: LiveCall) -> None:
         started_at = dt.datetime.fromtimestamp(call.received_ns / 1e9, dt.UTC)
@@ -590,7 +597,7 @@ class IntakeViewModel(QObject):
 
     def merge(self, keep_id: int, other_ids: list[int], number: str) -> None:
         """Fold duplicates into ``keep_id`` (history kept), then show ``number`` again."""
-        actor, region = self.operator, self.region
+        actor, region = self.identity.require(), self.region
 
         def merge(session: Session) -> LookupResult:
             return calls.merge_callers(

@@ -43,11 +43,10 @@ from app.settings import (
     log_dir_for,
     settings_from_args,
 )
-from app.workspace import Workspace
+from app.workspace import NoAccountsError, Workspace
 
 logger = logging.getLogger(__name__)
 
-ROLES = ("operator", "lead")
 EXIT_OK = 0
 EXIT_CONFIG = 2
 
@@ -64,14 +63,13 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=f"embedded SQLite with demo data, local SIP account on 127.0.0.1:{DEMO_SIP_PORT}",
     )
-    parser.add_argument("--role", choices=ROLES, help="shift lead may merge duplicate clients")
     parser.add_argument(
         "--check",
         action="store_true",
         help="check the database, SIP line, sync service, keyring, translations and logs; "
         "print a report and exit (0 when all pass)",
     )
-    parser.add_argument("--operator", metavar="NAME", help="operator name written on calls")
+    parser.add_argument("--operator", metavar="NAME", help="this desk's name as SIP peers see it")
     return parser
 
 
@@ -191,7 +189,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     workspace = Workspace(args, settings)
     stop_requested = _quit_on_signals(app)
     try:
-        workspace.start()
+        workspace.start()  # the sign-in dialog, or the demo's window at once
+    except NoAccountsError as exc:
+        workspace.stop()
+        print(f"dispatch-desk: {exc}", file=sys.stderr)
+        QMessageBox.information(None, "Dispatch Desk", str(exc))
+        return EXIT_CONFIG
     except Exception as exc:
         logger.exception("The workspace did not start")
         workspace.stop()

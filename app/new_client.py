@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from app.drafts import NEW_CLIENT, DraftStore, KeptDraft
 from app.formatting import to_moscow
+from app.identity import Identity
 from app.shortcuts import Key, sequence
 from app.worker import UNEXPECTED, DbWorker
 from dispatcher import planning
@@ -128,16 +129,19 @@ class NewClientViewModel(QObject):
         self,
         worker: DbWorker,
         *,
+        identity: Identity,
         region: str = "RU",
         drafts: DraftStore | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """A form saving through ``worker``; phones are read in ``region``'s numbering plan.
+        """A form saving through ``worker`` as ``identity``'s signed-in person; phones are read
+        in ``region``'s numbering plan.
 
         With ``drafts``, input whose save failed is kept on disk until a save succeeds.
         """
         super().__init__(parent)
         self._worker = worker
+        self._identity = identity
         self._region = region
         # A save failed and its input is on disk: later edits go there too.
         self._kept = KeptDraft(drafts, NEW_CLIENT, self.draft)
@@ -481,13 +485,13 @@ class NewClientViewModel(QObject):
             addresses=[a.to_input() for a in self._addresses if a.text.strip()],
             inn=self._inn if self._kind is ClientKind.COMPANY else None,
         )
-        region = self._region
+        region, actor = self._region, self._identity.require()
         self._saving = True
         self._timer.stop()
         self._check_gen += 1
         self.changed.emit()
         self._worker.submit(
-            lambda session: create_client(session, data, region=region).id,
+            lambda session: create_client(session, data, actor=actor, region=region).id,
             self._on_saved,
             self._on_save_failed,
         )

@@ -32,6 +32,7 @@ class Key(StrEnum):
     OPEN_ORDER = "open_order"
     CALLBACKS = "callbacks"
     SETTINGS = "settings"
+    SWITCH_OPERATOR = "switch_operator"
     SHORTCUT_MAP = "shortcut_map"
     DEMO_CALL = "demo_call"
 
@@ -69,6 +70,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.OPEN_ORDER, "Ctrl+O", "Open an order by number (change courier or slot)"),
     Shortcut(Key.CALLBACKS, "Ctrl+L", "Calls of the day and the callback list"),
     Shortcut(Key.SETTINGS, "Ctrl+,", "Settings"),
+    Shortcut(Key.SWITCH_OPERATOR, "Ctrl+Shift+U", "Switch operator (sign out)"),
     Shortcut(Key.SHORTCUT_MAP, "F1", "This shortcut map"),
     Shortcut(Key.DEMO_CALL, "Ctrl+Shift+T", "Demo: place a test call into the workspace"),
 )

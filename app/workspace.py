@@ -4,6 +4,10 @@
 as its listener, the view models, the window and the courier-sync relay when a sync URL is
 configured; `apply_settings` takes new settings without a restart; `stop` shuts down in
 order. ``--demo`` seeds the embedded database and adds the demo caller (`app.demo`).
+
+Nothing but the database opens before someone signs in (`app.desk_session`): the sign-in
+dialog comes first, then the SIP line and the window. The demo signs its shift lead in by
+itself; a real database without accounts says how an admin creates the first one.
 """
 
 from __future__ import annotations
@@ -23,20 +27,25 @@ from app.app_logging import current_log_file
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
+from app.desk_session import DeskSession
 from app.drafts import DraftStore
 from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
+from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
 from app.widgets.about_dialog import AboutDialog
 from app.widgets.main_window import MainWindow
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
+from dispatcher.demo.accounts import ensure_demo_lead
 from dispatcher.demo.status import sample_numbers
 from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.models import UserRole
 from dispatcher.phones import parse_phone
+from dispatcher.users import first_user_needed
 from telephony.errors import TelephonyError
 from telephony.events import RegistrationChanged, RegState
 
@@ -62,6 +71,10 @@ def open_database(url: str) -> Engine:
     return engine
 
 
+class NoAccountsError(RuntimeError):
+    """The database has no operator account yet: nobody can sign in."""
+
+
 class Workspace:
     """Everything one running workspace owns, started and stopped in order."""
 
@@ -81,7 +94,11 @@ class Workspace:
         self.secrets = SecretStore()
 
     def start(self) -> Any:
-        """Open the database, start SIP and the relay, show the window; returns the window."""
+        """Open the database and sign in; the window follows (returned when already open).
+
+        The demo signs its shift lead in at once and returns the window; otherwise the
+        sign-in dialog is shown and the window opens once someone signed in (None here).
+        """
         # The SIP password is kept in the keyring, never in the file.
         settings = self.settings = self.secrets.fill(self.settings)
         self.db = open_database(settings.db_url)
@@ -89,16 +106,58 @@ class Workspace:
             seed_demo_if_empty(self.db)
         sessions = session_factory(self.db)
         self.worker = DbWorker(sessions)
+        memory = FileLoginMemory(Path(settings.data_dir) / LAST_LOGIN_FILE)
+        self.session = DeskSession(self.worker, memory)
+        self.session.signed_in.connect(self._on_session_signed_in)
+        self.session.cancelled.connect(self._on_session_cancelled)
+        if self.args.demo:
+            self.session.sign_in_as(self.worker.run_now(ensure_demo_lead))
+            return self.window
+        if self.worker.run_now(first_user_needed):
+            raise NoAccountsError(
+                self.tr(
+                    "There is no operator account in this database yet. An admin creates "
+                    'the first one with\n\n  dispatch --db URL user add LOGIN --name "NAME" '
+                    "--role admin\n\nand then starts Dispatch Desk again."
+                )
+            )
+        self.session.ask()
+        return None
 
+    def _on_session_signed_in(self, _actor: object) -> None:
+        if self.window is None:
+            self._open_desk()
+        self.window.set_session(self.session.status_text())
+        self.window.caller_panel.set_lead(self.session.identity.may(UserRole.LEAD))
+        self.call_log.refresh()  # the calls of the day are the signed-in operator's
+
+    def _on_session_cancelled(self) -> None:
+        # Nobody works at this desk: leave, as closing the window would.
+        if self.window is not None:
+            self.window.close()
+        else:
+            self.stop()
+            QApplication.quit()
+
+    def switch_operator(self) -> None:
+        """File → Switch operator: sign out; the window stays while the dialog asks."""
+        self.window.set_session(self.tr("Signed out"))
+        self.session.switch(self.window)
+
+    def _open_desk(self) -> Any:
+        """Start SIP, the view models, the window and the relay for the signed-in person."""
+        settings = self.settings
+        assert self.worker is not None
+        identity = self.session.identity
         self.bridge = TelephonyBridge()
         self.engine, self.sip_error = self._start_sip()
         self.phone = PhoneLine(self.engine)
-        operator, region = settings.operator, settings.region
-        self.intake = IntakeViewModel(self.worker, self.phone, operator=operator, region=region)
+        region = settings.region
+        self.intake = IntakeViewModel(self.worker, self.phone, identity=identity, region=region)
         self.bridge.incoming_call.connect(self.intake.on_incoming_call)
         self.bridge.call_state_changed.connect(self.intake.on_call_state_changed)
         self.call_log = CallLog(
-            self.worker, self.phone, operator=operator, dial=self.intake.place_call
+            self.worker, self.phone, identity=identity, dial=self.intake.place_call
         )
         # Input of a save that failed (database down) is kept here until it can be written.
         self.drafts = DraftStore(Path(settings.data_dir) / "drafts")
@@ -114,13 +173,14 @@ class Workspace:
             self.call_log,
             order_vm=self.order_vm,
             new_client_vm=self.new_client_vm,
-            lead=self.args.role == "lead",
+            lead=identity.may(UserRole.LEAD),
             demo_call=self.demo.place_call if self.demo is not None else None,
         )
         self.window.closing = self.stop
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.about_requested = self.open_about
+        self.window.switch_operator_requested = self.switch_operator
         self.bridge.registration_changed.connect(self._on_registration)
         self.intake.call_finished.connect(self._after_call)
         self._show_sip_status()
@@ -163,14 +223,19 @@ class Workspace:
         assert self.worker is not None
         return OrderEntryViewModel(
             self.worker,
-            actor=self.settings.operator,
+            identity=self.session.identity,
             region=self.settings.region,
             drafts=self.drafts,
         )
 
     def _new_client_vm(self) -> NewClientViewModel:
         assert self.worker is not None
-        return NewClientViewModel(self.worker, region=self.settings.region, drafts=self.drafts)
+        return NewClientViewModel(
+            self.worker,
+            identity=self.session.identity,
+            region=self.settings.region,
+            drafts=self.drafts,
+        )
 
     def _restore_drafts(self) -> None:
         # What a failed save kept on this computer comes back on screen, with a banner.
@@ -244,9 +309,8 @@ class Workspace:
         old, self.settings = self.settings, settings
         postponed: list[str] = []
         if "ui" in parts:
-            self.intake.operator = self.call_log.operator = settings.operator
             self.intake.region = settings.region
-            self.order_vm.set_identity(actor=settings.operator, region=settings.region)
+            self.order_vm.set_region(settings.region)
             self.new_client_vm.set_region(settings.region)
         if "database" in parts and not self._switch_database(settings.db_url):
             self.settings = replace(self.settings, db_url=old.db_url)

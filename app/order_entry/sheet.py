@@ -31,6 +31,7 @@ from dispatcher.catalog import format_money
 from dispatcher.lookup import OrderSummary
 from dispatcher.operations import orders as order_ops
 from dispatcher.operations.orders import NewOrder, OrderResult
+from dispatcher.users import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +316,7 @@ class OrderSheet:
         assert self._courier_id is not None and self._day is not None
         return orders.Slot(self._courier_id, self._day, *self._window)
 
-    def _send_operation(self, actor: str) -> Callable[[Session], OrderResult]:
+    def _send_operation(self, actor: Actor) -> Callable[[Session], OrderResult]:
         """The one operation that writes the slot on screen: take, re-send or reassign."""
         slot, saved = self._slot(), self._order
         if saved is None:
@@ -341,7 +342,7 @@ class OrderSheet:
         )
 
     def _reject_operation(
-        self, reason_id: int, why: str, actor: str
+        self, reason_id: int, why: str, actor: Actor
     ) -> Callable[[Session], OrderResult]:
         """The one operation that rejects the order on screen (a new one is saved first)."""
         saved = self._order

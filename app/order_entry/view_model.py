@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 import app.order_entry.rules as rules
 from app.drafts import ORDER, DraftStore, KeptDraft
 from app.formatting import to_moscow
+from app.identity import Identity
 from app.order_entry.draft import OrderDraft, OrderMode, state_name
 from app.order_entry.editing import OrderEditing
 from app.shortcuts import Key, sequence
@@ -58,12 +59,12 @@ class OrderEntryViewModel(QObject, OrderEditing):
         self,
         worker: DbWorker,
         *,
-        actor: str,
+        identity: Identity,
         region: str = "RU",
         drafts: DraftStore | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """A view model saving through ``worker`` on behalf of operator ``actor``.
+        """A view model saving through ``worker`` on behalf of whoever ``identity`` signed in.
 
         With ``drafts``, an order whose send failed is kept on disk until a send succeeds.
         """
@@ -72,7 +73,7 @@ class OrderEntryViewModel(QObject, OrderEditing):
         self._kept = KeptDraft(drafts, ORDER, self.draft)
         super().__init__(parent)
         self._worker = worker
-        self._actor = actor
+        self._identity = identity
         self._region = region
         # A restored draft waits for its client card before it is put on screen.
         self._pending_restore: tuple[OrderDraft, dt.datetime] | None = None
@@ -124,9 +125,8 @@ class OrderEntryViewModel(QObject, OrderEditing):
         text = self.tr("An unsaved order from {0} was restored.")
         return text.format(f"{to_moscow(when):%d.%m.%Y %H:%M}")
 
-    def set_identity(self, *, actor: str, region: str) -> None:
-        """Who is recorded on the orders and the default phone region (Settings changed)."""
-        self._actor = actor
+    def set_region(self, region: str) -> None:
+        """The default phone region (Settings changed)."""
         self._region = region
 
     # ---- loading ----------------------------------------------------------------------
@@ -269,7 +269,9 @@ class OrderEntryViewModel(QObject, OrderEditing):
             return
         if not self._ready(self.tr("To send the order, add {0}.")):
             return
-        self._save(self._send_operation(self._actor), self._on_sent, Key.SEND_TO_DELIVERY)
+        self._save(
+            self._send_operation(self._identity.require()), self._on_sent, Key.SEND_TO_DELIVERY
+        )
 
     def save_reassignment(self) -> None:
         """Give the order in delivery the courier and slot on screen (old task cancelled)."""
@@ -280,7 +282,11 @@ class OrderEntryViewModel(QObject, OrderEditing):
             return
         if not self._ready(self.tr("To reassign the order, choose {0}.")):
             return
-        self._save(self._send_operation(self._actor), self._on_reassigned, Key.SEND_TO_DELIVERY)
+        self._save(
+            self._send_operation(self._identity.require()),
+            self._on_reassigned,
+            Key.SEND_TO_DELIVERY,
+        )
 
     def reject(self, reason_id: int, why: str = "") -> None:
         """Close the interest as lost with a reason; a draft is saved as a rejected interest."""
@@ -290,7 +296,7 @@ class OrderEntryViewModel(QObject, OrderEditing):
             self.error.emit(self.tr("Choose the client first."))
             return
         # A draft is saved before it is rejected: reports count why callers did not order.
-        job = self._reject_operation(reason_id, why, self._actor)
+        job = self._reject_operation(reason_id, why, self._identity.require())
         self._save(job, self._on_rejected, Key.REJECT_ORDER)
 
     def _ready(self, missing_text: str) -> bool:

@@ -266,10 +266,20 @@ class CallerPanel(QWidget):
         self.search_edit.setFocus()
         self.search_edit.selectAll()
 
+    def set_lead(self, lead: bool) -> None:
+        """Offer the merge button to a shift lead (whoever signed in now)."""
+        self.lead = lead
+        self.merge_button.setVisible(lead)
+        self._show_selected()
+
     def merge_selected(self, ask: Callable[[str], bool] | None = None) -> None:
-        """Shift lead: merge the selected client's duplicates into it, after a confirmation."""
+        """Merge the selected client's duplicates into it, after a confirmation.
+
+        Offered (button) to shift leads; the key works for anyone and the operation itself
+        refuses an operator with a message, so nothing depends on a hidden button.
+        """
         ids = self.selected_ids()
-        if ids is None or not self.view.can_merge(ids[0], lead=self.lead):
+        if ids is None or not self.view.can_merge(ids[0], lead=True):
             return
         others = self.view.duplicates_of(ids[0])
         confirm = ask or self._ask

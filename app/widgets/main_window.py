@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         self.sip_label = QLabel(self.tr("SIP: starting…"))
         self.sip_label.setObjectName("sipStatus")
         self.relay_label = RelayStatusLabel()
+        self.session_label = QLabel()  # who is signed in: "Иванова Мария (старший смены)"
+        self.session_label.setObjectName("sessionStatus")
+        self.statusBar().addPermanentWidget(self.session_label)
         self.statusBar().addPermanentWidget(self.sip_label)
         self.statusBar().addPermanentWidget(self.relay_label)
 
@@ -151,6 +154,10 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file_menu = bar.addMenu(self.tr("&File"))
         self._action(file_menu, Key.SETTINGS, self.tr("Settings…"), self.open_settings, panel=False)
+        self._action(
+            file_menu, Key.SWITCH_OPERATOR, self.tr("Switch operator…"), self.switch_operator,
+            panel=False,
+        )  # fmt: skip
         file_menu.addSeparator()
         quit_action = self._action(file_menu, None, self.tr("Quit"), self.close, panel=False)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -332,6 +339,10 @@ class MainWindow(QMainWindow):
         self.sip_label.setStyleSheet(f"color: {colour};")
         self.sip_label.setToolTip(text)
 
+    def set_session(self, text: str) -> None:
+        """Show who is signed in at this desk."""
+        self.session_label.setText(text)
+
     def show_error(self, message: str) -> None:
         """A message for the operator in the status bar."""
         self.statusBar().showMessage(message, 10_000)
@@ -345,6 +356,13 @@ class MainWindow(QMainWindow):
         """Ctrl+,: the settings dialog (the composition root provides it)."""
         if self.settings_requested is not None:
             self.settings_requested()
+
+    switch_operator_requested: Callable[[], None] | None = None
+
+    def switch_operator(self) -> None:
+        """File → Switch operator: sign out and let the next person sign in."""
+        if self.switch_operator_requested is not None:
+            self.switch_operator_requested()
 
     def show_about(self) -> None:
         """Help → About."""

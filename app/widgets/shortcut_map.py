@@ -45,6 +45,7 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Open an order by number (change courier or slot)"),
     QT_TRANSLATE_NOOP("shortcuts", "Calls of the day and the callback list"),
     QT_TRANSLATE_NOOP("shortcuts", "Settings"),
+    QT_TRANSLATE_NOOP("shortcuts", "Switch operator (sign out)"),
     QT_TRANSLATE_NOOP("shortcuts", "This shortcut map"),
     QT_TRANSLATE_NOOP("shortcuts", "Demo: place a test call into the workspace"),
 )

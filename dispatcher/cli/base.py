@@ -1,4 +1,9 @@
-"""What every `dispatch` command shares: the parser, argument types, the invocation, errors."""
+"""What every `dispatch` command shares: the parser, argument types, the invocation, errors.
+
+`dispatch` acts as a signed-in user: ``--user LOGIN`` with the password from
+``DISPATCH_PASSWORD`` or a prompt. A command that may run without signing in says so with
+its `Command.anonymous` (the schema, the demo, read-only look-ups, the first account).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import datetime as dt
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,13 +23,15 @@ from sqlalchemy import Engine, exc
 from dispatcher import orders
 from dispatcher.catalog import parse_money
 from dispatcher.config import DomainSettings, default_db_url
-from dispatcher.db import make_engine, normalize_url, session_factory
+from dispatcher.db import make_engine, normalize_url, session_factory, unit_of_work
 from dispatcher.errors import DomainError, ValidationError
 from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.users import Actor, authenticate
 
 logger = logging.getLogger(__name__)
 
 EXIT_USER_ERROR = 2
+PASSWORD_ENV = "DISPATCH_PASSWORD"
 
 # argparse's subparsers action is generic only to type checkers, hence the quoted alias.
 Subparsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -84,7 +92,7 @@ def window_arg(text: str) -> tuple[dt.time, dt.time]:
 
 
 def accept_globals_anywhere(parser: argparse.ArgumentParser, top: bool = True) -> None:
-    """Let `--json`/`--db` also follow the subcommand (`dispatch lookup N --json`)."""
+    """Let `--json`/`--db`/`--user` also follow the subcommand (`dispatch lookup N --json`)."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for child in action.choices.values():
@@ -93,6 +101,7 @@ def accept_globals_anywhere(parser: argparse.ArgumentParser, top: bool = True) -
     if not top and not any(isinstance(a, argparse._SubParsersAction) for a in parser._actions):
         parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS)
         parser.add_argument("--db", default=argparse.SUPPRESS)
+        parser.add_argument("--user", default=argparse.SUPPRESS)
 
 
 class Cli:
@@ -104,7 +113,30 @@ class Cli:
         self.sessions = session_factory(engine)
         self.out = out
         self.region = (args.region or DomainSettings.from_env().phone_region).upper()
-        self.actor = args.actor or f"cli:{_user()}"
+        # Who runs the command; set by `run` after the password was checked (None: nobody).
+        self.actor: Actor | None = None
+        self.current_password: str | None = None
+
+    def require_actor(self) -> Actor:
+        """The signed-in user; a command that needs one and got none is refused."""
+        if self.actor is None:
+            raise UserError(_SIGN_IN_HINT.format(command=self.args.command))
+        return self.actor
+
+    def sign_in(self, login: str) -> Actor:
+        """Check ``login``'s password (DISPATCH_PASSWORD or a prompt); the Actor or an error."""
+        password = os.environ.get(PASSWORD_ENV)
+        if password is None:
+            if not sys.stdin.isatty():
+                raise UserError(
+                    f"No password for {login!r}: set {PASSWORD_ENV} or run from a terminal."
+                )
+            password = getpass.getpass(f"Password for {login}: ")
+        with unit_of_work(self.sessions) as session:
+            self.actor = authenticate(session, login, password)
+        # Kept for `user password` on one's own account, which asks for the current one.
+        self.current_password = password
+        return self.actor
 
     def emit(self, data: Any, text: str) -> None:
         """Print the result as JSON or as a line for people."""
@@ -136,6 +168,19 @@ class Command:
     run: Callable[[Cli], int]
     # `db` itself creates and reports the schema, so it must run on an outdated one.
     needs_schema: bool = True
+    # Whether this invocation may run without --user (the schema, the demo, look-ups).
+    anonymous: Callable[[argparse.Namespace], bool] = lambda _args: False
+
+
+def always(_args: argparse.Namespace) -> bool:
+    """A command anyone may run without signing in."""
+    return True
+
+
+_SIGN_IN_HINT = (
+    "`dispatch {command}` acts as a signed-in user: pass --user LOGIN "
+    f"(the password from {PASSWORD_ENV} or a prompt)."
+)
 
 
 def run(command: Command, args: argparse.Namespace, out: Callable[[str], None]) -> int:
@@ -147,6 +192,10 @@ def run(command: Command, args: argparse.Namespace, out: Callable[[str], None]) 
         cli = Cli(args, engine, out)
         if command.needs_schema:
             cli.ensure_schema()
+        if args.user and command.needs_schema:
+            cli.sign_in(args.user)
+        elif not args.user and not command.anonymous(args):
+            raise UserError(_SIGN_IN_HINT.format(command=args.command))
         return command.run(cli)
     except (DomainError, UserError) as err:
         print(f"error: {err}", file=sys.stderr)
@@ -169,10 +218,3 @@ def run(command: Command, args: argparse.Namespace, out: Callable[[str], None]) 
 def safe_url(engine: Engine) -> str:
     """The database URL to show, with its password hidden."""
     return engine.url.render_as_string(hide_password=True)
-
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"

@@ -26,7 +26,9 @@ def run_courier(cli: Cli) -> int:
     a = cli.args
     with unit_of_work(cli.sessions) as s:
         if a.sub == "add":
-            courier = catalog_ops.add_courier(s, a.name, a.phone, a.capacity, region=cli.region)
+            courier = catalog_ops.add_courier(
+                s, a.name, a.phone, a.capacity, actor=cli.require_actor(), region=cli.region
+            )
             cli.emit(asdict(courier), f"Courier #{courier.id} {courier.name}")
             return 0
         rows = [asdict(c) for c in catalog_ops.list_couriers(s)]
@@ -52,7 +54,7 @@ def run_product(cli: Cli) -> int:
     with unit_of_work(cli.sessions) as s:
         if a.sub == "add":
             product = catalog_ops.add_product(
-                s, a.code, a.name, a.price, ProductKind(a.kind), a.unit
+                s, a.code, a.name, a.price, ProductKind(a.kind), a.unit, actor=cli.require_actor()
             )
             cli.emit(
                 asdict(product),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 from dispatcher.catalog import format_money
-from dispatcher.cli.base import EXIT_USER_ERROR, Cli, Command, Subparsers, safe_url
+from dispatcher.cli.base import EXIT_USER_ERROR, Cli, Command, Subparsers, always, safe_url
 from dispatcher.clients import AddressInput, NewClient
 from dispatcher.db import unit_of_work
 from dispatcher.lookup import LookupResult, lookup
@@ -30,14 +30,21 @@ def add_client_parser(sub: Subparsers) -> None:
     ca.add_argument("--notes", default="")
     cs = client.add_parser("show", help="show a client")
     cs.add_argument("id", type=int)
+    cm = client.add_parser("merge", help="fold duplicates into one client (shift leads, admins)")
+    cm.add_argument("keep", type=int, help="the client kept")
+    cm.add_argument("others", type=int, nargs="+", help="its duplicates")
 
 
 def run_client(cli: Cli) -> int:
-    """`dispatch client add|show`."""
+    """`dispatch client add|show|merge`."""
     a = cli.args
     with unit_of_work(cli.sessions) as s:
         if a.sub == "show":
             client_id = a.id
+        elif a.sub == "merge":
+            client_id = client_ops.merge_clients(
+                s, a.keep, a.others, actor=cli.require_actor()
+            ).kept_id
         else:
             addresses = [
                 AddressInput(text, entrance=a.entrance, floor=a.floor, flat=a.flat)
@@ -54,6 +61,7 @@ def run_client(cli: Cli) -> int:
                     payment_terms=PaymentTerms(a.payment) if a.payment else None,
                     notes=a.notes,
                 ),
+                actor=cli.require_actor(),
                 region=cli.region,
             ).id
         record = client_ops.client_details(s, client_id)
@@ -142,5 +150,5 @@ def describe_lookup(result: LookupResult) -> str:
 
 
 CLIENT = Command("client", add_client_parser, run_client)
-LOOKUP = Command("lookup", add_lookup_parser, run_lookup)
-DEMO = Command("demo", add_demo_parser, run_demo)
+LOOKUP = Command("lookup", add_lookup_parser, run_lookup, anonymous=always)
+DEMO = Command("demo", add_demo_parser, run_demo, anonymous=always)

@@ -13,10 +13,12 @@ from dispatcher.cli.db import DB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
 from dispatcher.cli.seed import SEED_DEMO
+from dispatcher.cli.users import USER
 
 # One line per top-level command; this order is the order `dispatch --help` lists them in.
 COMMANDS: tuple[Command, ...] = (
     DB,
+    USER,
     CLIENT,
     COURIER,
     PRODUCT,
@@ -34,7 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="dispatch", description="Dispatch Desk administration and scripting.")
     p.add_argument("--db", help="database URL or SQLite file (default: the embedded database)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
-    p.add_argument("--actor", default=None, help="name written to the audit trail")
+    p.add_argument(
+        "--user",
+        metavar="LOGIN",
+        default=None,
+        help="act as this user (password from DISPATCH_PASSWORD or a prompt)",
+    )
     p.add_argument("--region", default=None, help="default phone region (RU)")
     sub = p.add_subparsers(dest="command", required=True, parser_class=Parser)
     for command in COMMANDS:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dispatcher.cli.base import Cli, Command, Subparsers, safe_url
+from dispatcher.cli.base import Cli, Command, Subparsers, always, safe_url
 from dispatcher.migrate import current_revision, head_revision, upgrade
 
 
@@ -37,4 +37,4 @@ def run_db(cli: Cli) -> int:
     return 0
 
 
-DB = Command("db", add_db_parser, run_db, needs_schema=False)
+DB = Command("db", add_db_parser, run_db, needs_schema=False, anonymous=always)

@@ -95,7 +95,7 @@ def run_order(cli: Cli) -> int:
 def _order_operation(cli: Cli, s: Session) -> int:
     """Run the one operation the subcommand names; the number of the order it acted on."""
     a = cli.args
-    actor, version = cli.actor, getattr(a, "expected_version", None)
+    actor, version = cli.require_actor(), getattr(a, "expected_version", None)
     if a.sub == "show":
         return int(a.id)
     if a.sub == "create":
@@ -157,9 +157,9 @@ def run_reason(cli: Cli) -> int:
     a = cli.args
     with unit_of_work(cli.sessions) as s:
         if a.sub == "add":
-            rows = [asdict(order_ops.add_reject_reason(s, a.name))]
+            rows = [asdict(order_ops.add_reject_reason(s, a.name, actor=cli.require_actor()))]
         elif a.sub == "remove":
-            rows = [asdict(order_ops.remove_reject_reason(s, a.id))]
+            rows = [asdict(order_ops.remove_reject_reason(s, a.id, actor=cli.require_actor()))]
         else:
             rows = [asdict(r) for r in order_ops.list_reject_reasons(s)]
     data: Any = rows if a.sub == "list" else rows[0]

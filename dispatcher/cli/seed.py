@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from dispatcher.cli.base import Cli, Command, Subparsers, UserError
+from dispatcher.cli.base import Cli, Command, Subparsers, UserError, always
 
 
 def add_seed_demo_parser(sub: Subparsers) -> None:
@@ -46,4 +46,4 @@ def run_seed_demo(cli: Cli) -> int:
     return 0
 
 
-SEED_DEMO = Command("seed-demo", add_seed_demo_parser, run_seed_demo)
+SEED_DEMO = Command("seed-demo", add_seed_demo_parser, run_seed_demo, anonymous=always)

@@ -17,7 +17,9 @@ import time
 from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.orm import Session
 
+from dispatcher.demo.accounts import ensure_demo_lead
 from dispatcher.demo.generate.world import World
 from dispatcher.demo.load_postgresql import load_postgresql
 from dispatcher.demo.load_sqlite import load_sqlite
@@ -101,6 +103,8 @@ def seed_demo(
         filled = load_postgresql(engine, world)
     else:
         raise ValidationError(f"seed-demo does not support the {backend} database.")
+    with Session(engine) as session, session.begin():
+        ensure_demo_lead(session)
     c = filled.counts
     report = SeedReport(
         clients=c["clients"],

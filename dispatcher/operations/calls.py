@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from dispatcher.lookup import LookupResult, lookup, lookup_caller
 from dispatcher.models import Client
 from dispatcher.operations.clients import merge_clients
+from dispatcher.users import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +42,12 @@ def merge_callers(
     other_ids: Sequence[int],
     number: str,
     *,
-    actor: str,
+    actor: Actor,
     region: str = "RU",
 ) -> LookupResult:
-    """Fold the duplicates shown for a caller into one client, and show the caller again."""
+    """Fold the duplicates shown for a caller into one client, and show the caller again.
+
+    Shift leads and admins only (see `merge_clients`).
+    """
     merge_clients(session, keep_id, other_ids, actor=actor)
     return lookup(session, number, region)

@@ -9,7 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatcher import catalog, couriers
-from dispatcher.models import Client, Courier, Order, Price, Product, ProductKind
+from dispatcher.models import Client, Courier, Order, Price, Product, ProductKind, UserRole
+from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -65,9 +66,16 @@ def _product_info(product: Product, price_kop: int | None) -> ProductInfo:
 
 
 def add_courier(
-    session: Session, name: str, phone: str = "", capacity: int = 40, *, region: str = "RU"
+    session: Session,
+    name: str,
+    phone: str = "",
+    capacity: int = 40,
+    *,
+    actor: Actor,
+    region: str = "RU",
 ) -> CourierInfo:
-    """Register a courier."""
+    """Register a courier (shift leads and admins)."""
+    require_role(actor, UserRole.LEAD, action="add couriers")
     return _courier_info(couriers.add_courier(session, name, phone, capacity, region=region))
 
 
@@ -83,8 +91,11 @@ def add_product(
     price_kop: int,
     kind: ProductKind = ProductKind.GOODS,
     unit: str = "шт",
+    *,
+    actor: Actor,
 ) -> ProductInfo:
-    """Add a product with its standard price."""
+    """Add a product with its standard price (shift leads and admins)."""
+    require_role(actor, UserRole.LEAD, action="add products")
     product = catalog.add_product(session, code, name, price_kop, kind, unit)
     return _product_info(product, price_kop)
 

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from dispatcher import clients, merge
 from dispatcher.clients import NewClient
+from dispatcher.models import UserRole
 from dispatcher.records import client_record
+from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +34,21 @@ class MergeResult:
     merged_ids: tuple[int, ...]
 
 
-def create_client(session: Session, data: NewClient, *, region: str = "RU") -> ClientResult:
+def create_client(
+    session: Session, data: NewClient, *, actor: Actor, region: str = "RU"
+) -> ClientResult:
     """Register a client with phones and addresses; nothing is written if any part is bad."""
     client = clients.add_client(session, data, region)
+    logger.info("client created", extra={"client_id": client.id, "actor": actor.login})
     return ClientResult(client.id, client.name)
 
 
 def merge_clients(
-    session: Session, keep_id: int, other_ids: Sequence[int], *, actor: str
+    session: Session, keep_id: int, other_ids: Sequence[int], *, actor: Actor
 ) -> MergeResult:
-    """Fold duplicates into the kept client, their history with them."""
-    kept = merge.merge_clients(session, keep_id, other_ids, actor=actor)
+    """Fold duplicates into the kept client, their history with them (shift leads, admins)."""
+    require_role(actor, UserRole.LEAD, action="merge clients")
+    kept = merge.merge_clients(session, keep_id, other_ids, actor=actor.login)
     session.flush()
     return MergeResult(kept.id, tuple(dict.fromkeys(other_ids)))
 

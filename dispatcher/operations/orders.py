@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 from dispatcher import orders
 from dispatcher.errors import ValidationError
 from dispatcher.interactions import link_call
-from dispatcher.models import Order, OrderState, RejectReason
+from dispatcher.models import Order, OrderState, RejectReason, UserRole
 from dispatcher.orders import LineInput, Slot
 from dispatcher.records import order_record
+from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,12 @@ def _link_call(session: Session, interaction_id: int | None, order: Order) -> No
         link_call(session, interaction_id, client_id=order.client_id, order_id=order.id)
 
 
-def _create(session: Session, new: NewOrder, actor: str) -> Order:
+def _create(session: Session, new: NewOrder, actor: Actor) -> Order:
     return orders.create_order(
         session,
         new.client_id,
         list(new.lines),
-        actor=actor,
+        actor=actor.login,
         address_id=new.address_id,
         contact_id=new.contact_id,
         comment=new.comment,
@@ -89,15 +90,15 @@ def _create(session: Session, new: NewOrder, actor: str) -> Order:
     )
 
 
-def save_interest(session: Session, new: NewOrder, *, actor: str) -> OrderResult:
+def save_interest(session: Session, new: NewOrder, *, actor: Actor) -> OrderResult:
     """Capture an interest without sending it to delivery."""
     return _result(session, _create(session, new, actor))
 
 
-def take_order(session: Session, new: NewOrder, slot: Slot, *, actor: str) -> OrderResult:
+def take_order(session: Session, new: NewOrder, slot: Slot, *, actor: Actor) -> OrderResult:
     """Create the order and send it to the courier in one step, linked to its call."""
     order = _create(session, new, actor)
-    orders.send_to_delivery(session, order.id, slot, actor=actor)
+    orders.send_to_delivery(session, order.id, slot, actor=actor.login)
     _link_call(session, new.interaction_id, order)
     return _result(session, order)
 
@@ -107,7 +108,7 @@ def deliver(
     order_id: int,
     slot: Slot,
     *,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
     address_id: int | None = None,
     interaction_id: int | None = None,
@@ -117,7 +118,7 @@ def deliver(
         session,
         order_id,
         slot,
-        actor=actor,
+        actor=actor.login,
         expected_version=expected_version,
         address_id=address_id,
     )
@@ -129,7 +130,7 @@ def reassign(
     session: Session,
     order_id: int,
     *,
-    actor: str,
+    actor: Actor,
     courier_id: int | None = None,
     date: dt.date | None = None,
     window: tuple[dt.time | None, dt.time | None] | None = None,
@@ -146,7 +147,7 @@ def reassign(
         end,
     )
     order = orders.reassign(
-        session, order_id, slot, actor=actor, why=why, expected_version=expected_version
+        session, order_id, slot, actor=actor.login, why=why, expected_version=expected_version
     )
     return _result(session, order)
 
@@ -156,7 +157,7 @@ def reject(
     order: NewOrder | int,
     *,
     reason: int | str | None,
-    actor: str,
+    actor: Actor,
     why: str = "",
     expected_version: int | None = None,
     interaction_id: int | None = None,
@@ -173,7 +174,7 @@ def reject(
         session,
         row.id,
         reason_id=reason_id,
-        actor=actor,
+        actor=actor.login,
         why=why,
         expected_version=expected_version,
     )
@@ -186,12 +187,12 @@ def fail(
     order_id: int,
     *,
     reason: str,
-    actor: str,
+    actor: Actor,
     expected_version: int | None = None,
 ) -> OrderResult:
     """A delivery did not happen: back to interest, flagged for a new slot."""
     order = orders.fail(
-        session, order_id, reason=reason, actor=actor, expected_version=expected_version
+        session, order_id, reason=reason, actor=actor.login, expected_version=expected_version
     )
     return _result(session, order)
 
@@ -200,7 +201,7 @@ def close(
     session: Session,
     order_id: int,
     *,
-    actor: str,
+    actor: Actor,
     collected_kop: int | None = None,
     bottles_returned: int | None = None,
     expected_version: int | None = None,
@@ -209,7 +210,7 @@ def close(
     order = orders.close(
         session,
         order_id,
-        actor=actor,
+        actor=actor.login,
         collected_kop=collected_kop,
         bottles_returned=bottles_returned,
         expected_version=expected_version,
@@ -245,13 +246,15 @@ def list_reject_reasons(session: Session) -> list[ReasonInfo]:
     return [_reason_info(r) for r in orders.reject_reasons(session)]
 
 
-def add_reject_reason(session: Session, name: str) -> ReasonInfo:
-    """Offer one more reason (or offer an old one again)."""
+def add_reject_reason(session: Session, name: str, *, actor: Actor) -> ReasonInfo:
+    """Offer one more reason (or offer an old one again); shift leads and admins."""
+    require_role(actor, UserRole.LEAD, action="edit the reject reasons")
     reason = orders.add_reject_reason(session, name)
     session.flush()
     return _reason_info(reason)
 
 
-def remove_reject_reason(session: Session, reason_id: int) -> ReasonInfo:
-    """Stop offering a reason; orders rejected with it keep it."""
+def remove_reject_reason(session: Session, reason_id: int, *, actor: Actor) -> ReasonInfo:
+    """Stop offering a reason; orders rejected with it keep it (shift leads and admins)."""
+    require_role(actor, UserRole.LEAD, action="edit the reject reasons")
     return _reason_info(orders.deactivate_reject_reason(session, reason_id))

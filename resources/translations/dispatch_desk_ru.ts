@@ -413,6 +413,10 @@ Please pass it to your administrator.</source>
         <translation>Настройки…</translation>
     </message>
     <message>
+        <source>Switch operator…</source>
+        <translation>Сменить оператора…</translation>
+    </message>
+    <message>
         <source>Quit</source>
         <translation>Выход</translation>
     </message>
@@ -1293,6 +1297,22 @@ Please pass it to your administrator.</source>
 <context>
     <name>Workspace</name>
     <message>
+        <source>There is no operator account in this database yet. An admin creates the first one with
+
+  dispatch --db URL user add LOGIN --name &quot;NAME&quot; --role admin
+
+and then starts Dispatch Desk again.</source>
+        <translation>В этой базе ещё нет ни одной учётной записи оператора. Администратор создаёт первую командой
+
+  dispatch --db URL user add LOGIN --name &quot;ИМЯ&quot; --role admin
+
+и снова запускает Dispatch Desk.</translation>
+    </message>
+    <message>
+        <source>Signed out</source>
+        <translation>Никто не вошёл</translation>
+    </message>
+    <message>
         <source>SIP: listening on %1</source>
         <translation>SIP: приём на %1</translation>
     </message>
@@ -1712,6 +1732,14 @@ Please pass it to your administrator.</source>
         <translation>Вам нельзя {action}: это может только администратор. Вы вошли как {role}.</translation>
     </message>
     <message>
+        <source>add couriers</source>
+        <translation>добавлять курьеров</translation>
+    </message>
+    <message>
+        <source>add products</source>
+        <translation>добавлять товары</translation>
+    </message>
+    <message>
         <source>add users</source>
         <translation>добавлять пользователей</translation>
     </message>
@@ -1744,6 +1772,10 @@ Please pass it to your administrator.</source>
         <translation>отключать пользователей</translation>
     </message>
     <message>
+        <source>edit the reject reasons</source>
+        <translation>менять список причин отказа</translation>
+    </message>
+    <message>
         <source>enable users</source>
         <translation>включать пользователей</translation>
     </message>
@@ -1762,6 +1794,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>list users</source>
         <translation>смотреть список пользователей</translation>
+    </message>
+    <message>
+        <source>merge clients</source>
+        <translation>объединять клиентов</translation>
     </message>
     <message>
         <source>not usable</source>
@@ -1921,6 +1957,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>Settings</source>
         <translation>Настройки</translation>
+    </message>
+    <message>
+        <source>Switch operator (sign out)</source>
+        <translation>Сменить оператора (выйти)</translation>
     </message>
     <message>
         <source>This shortcut map</source>

@@ -25,18 +25,27 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.pyside_fix import pin_bools
 from dispatcher.clients import AddressInput, NewClient, add_client
 from dispatcher.db import unit_of_work
-from dispatcher.models import Client, ClientKind
+from dispatcher.models import Client, ClientKind, UserRole
 from dispatcher.orders import LineInput, Slot, create_order, fail, send_to_delivery
+from dispatcher.users import Actor
 from tests.dispatcher.conftest import World, world  # noqa: F401 (the shared domain world)
 from tests.helpers.wait import wait_until
 from tests.telephony.conftest import require_pjsua2
 from tests.telephony.peers import Peer, Peers
 
 OPERATOR = "operator-1"
+LEAD = Actor("lead", "Старший смены", UserRole.LEAD)
 PERSON_PHONE = "89161234567"  # as a caller's phone sends it; stored as +7 916 123-45-67
 COMPANY_PHONE = "84951234567"
 UNKNOWN_PHONE = "89037770011"
 FAIL_REASON = "Client was not at home"
+
+
+def desk_identity(actor: Actor | None = None) -> Any:
+    """The desk's signed-in person for view models under test (an operator by default)."""
+    from app.identity import Identity
+
+    return Identity(actor or Actor(OPERATOR, "Оператор Ольга", UserRole.OPERATOR))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -178,7 +187,7 @@ def intake(worker: Any, phone: Any, bridge: Any, qtbot: Any) -> Iterator[Any]:
     """An IntakeViewModel listening to the bridge (disconnected after the test)."""
     from app.intake import IntakeViewModel
 
-    vm = IntakeViewModel(worker, phone, operator=OPERATOR)
+    vm = IntakeViewModel(worker, phone, identity=desk_identity())
     bridge.incoming_call.connect(vm.on_incoming_call)
     bridge.call_state_changed.connect(vm.on_call_state_changed)
     yield vm

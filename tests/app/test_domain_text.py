@@ -33,6 +33,7 @@ from dispatcher.db import unit_of_work
 from dispatcher.errors import DomainText, PermissionDenied, ValidationError
 from dispatcher.models import UserRole
 from dispatcher.users import Actor, require_role
+from tests.app.conftest import desk_identity
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -128,7 +129,7 @@ def test_a_date_inside_a_message_is_formatted_by_the_translation(russian: QAppli
 def test_the_suggestion_reason_shows_in_russian_in_the_order_panel(
     russian: QApplication, worker: DbWorker, world: World, qtbot: QtBot
 ) -> None:
-    vm = OrderEntryViewModel(worker, actor=OPERATOR)
+    vm = OrderEntryViewModel(worker, identity=desk_identity())
     panel = OrderPanel(vm)
     qtbot.addWidget(panel)
     panel.show()

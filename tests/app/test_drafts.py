@@ -31,8 +31,9 @@ from app.worker import DbWorker
 from dispatcher import outbox
 from dispatcher.db import make_engine, session_factory
 from dispatcher.models import Client, CourierTask, Order, OrderState, OutboxMessage
+from tests.app.conftest import desk_identity
 from tests.app.keys import type_text
-from tests.dispatcher.conftest import OPERATOR, World
+from tests.dispatcher.conftest import World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
 BUSY_MS = 200
@@ -126,7 +127,7 @@ def draft_file(directory: Path, kind: str) -> dict[str, Any]:
 
 def make_panel(worker: DbWorker, drafts_dir: Path, qtbot: QtBot) -> OrderPanel:
     """A workspace's order panel with its own DraftStore on ``drafts_dir``, shown."""
-    vm = OrderEntryViewModel(worker, actor=OPERATOR, drafts=DraftStore(drafts_dir))
+    vm = OrderEntryViewModel(worker, identity=desk_identity(), drafts=DraftStore(drafts_dir))
     panel = OrderPanel(vm)
     qtbot.addWidget(panel)
     with qtbot.waitActive(panel):
@@ -258,7 +259,7 @@ def test_a_restart_restores_the_unsaved_order_and_sends_it_once(
     assert not (drafts_dir / "order.json").exists()
     assert not panel.restored_banner.isVisible()
 
-    again = OrderEntryViewModel(worker, actor=OPERATOR, drafts=DraftStore(drafts_dir))
+    again = OrderEntryViewModel(worker, identity=desk_identity(), drafts=DraftStore(drafts_dir))
     assert not again.restore_draft(), "nothing is restored twice"
 
 
@@ -266,7 +267,7 @@ def test_a_restart_restores_the_unsaved_order_and_sends_it_once(
 def test_without_a_draft_store_the_input_still_stays_on_screen(
     worker: DbWorker, world: World, qtbot: QtBot, sessions: sessionmaker[Session], lock: WriteLock
 ) -> None:
-    vm = OrderEntryViewModel(worker, actor=OPERATOR)  # how existing callers build it
+    vm = OrderEntryViewModel(worker, identity=desk_identity())  # how existing callers build it
     vm.load_client(world.person_id)
     settle(qtbot, vm)
     vm.add_line("PUMP")
@@ -293,7 +294,9 @@ def type_client(qtbot: QtBot, form: NewClientForm) -> None:
 
 def make_form(worker: DbWorker, drafts_dir: Path, qtbot: QtBot) -> NewClientForm:
     """A new-client form with its own DraftStore on ``drafts_dir``, shown."""
-    form = NewClientForm(NewClientViewModel(worker, drafts=DraftStore(drafts_dir)))
+    form = NewClientForm(
+        NewClientViewModel(worker, identity=desk_identity(), drafts=DraftStore(drafts_dir))
+    )
     qtbot.addWidget(form)
     with qtbot.waitActive(form):
         form.show()
@@ -360,7 +363,7 @@ def test_the_new_client_draft_is_kept_when_postgresql_is_down(
     # Nothing listens on port 9 of this machine: what an operator sees when the server is off.
     engine = make_engine("postgresql://dispatch@127.0.0.1:9/dispatch", pool_pre_ping=False)
     worker = DbWorker(session_factory(engine))
-    vm = NewClientViewModel(worker, drafts=DraftStore(drafts_dir))
+    vm = NewClientViewModel(worker, identity=desk_identity(), drafts=DraftStore(drafts_dir))
     vm.start("+7 903 765-43-21")
     vm.set_name("Орлов Иван")
     vm.set_address(0, text="ул. Лесная, д. 5")

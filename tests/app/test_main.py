@@ -66,8 +66,6 @@ def test_flags_override_the_configuration_file(tmp_path: Path) -> None:
             "http://sync.local:8080",
             "--lang",
             "en",
-            "--role",
-            "lead",
             "--operator",
             "Анна",
         ]
@@ -77,7 +75,7 @@ def test_flags_override_the_configuration_file(tmp_path: Path) -> None:
     assert (settings.sip_listen_host, settings.sip_listen_port) == ("127.0.0.1", 5077)
     assert settings.sync_url == "http://sync.local:8080"
     assert settings.language == "en" and settings.operator == "Анна"
-    assert args.role == "lead" and not args.demo
+    assert not args.demo
 
 
 def test_demo_uses_the_embedded_database_and_the_loopback_demo_port(tmp_path: Path) -> None:
@@ -97,6 +95,24 @@ def test_a_bad_flag_value_exits_with_a_message_not_a_traceback(
     assert err.startswith("dispatch-desk: ") and "Traceback" not in err
 
 
+ACCOUNT, ACCOUNT_PASSWORD = "desk-admin", "desk admin password"
+
+
+def with_account(data_dir: Path) -> None:
+    """The embedded database of ``data_dir``, migrated, with one admin account."""
+    from dispatcher.db import session_factory, unit_of_work
+    from dispatcher.models import UserRole
+    from dispatcher.users import add_user
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engine = open_database(f"sqlite:///{data_dir.resolve() / 'dispatch.sqlite3'}")
+    try:
+        with unit_of_work(session_factory(engine)) as s:
+            add_user(s, ACCOUNT, "Admin", UserRole.ADMIN, ACCOUNT_PASSWORD, actor=None)
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
 def start_workspace(qtbot: QtBot, pj: Any) -> Iterator[Any]:  # noqa: F811
     """``start_workspace(*flags)``: a Workspace started in-process; always stopped."""
@@ -107,6 +123,13 @@ def start_workspace(qtbot: QtBot, pj: Any) -> Iterator[Any]:  # noqa: F811
         workspace = Workspace(args, load_app_settings(args))
         started.append(workspace)
         window = workspace.start()
+        if window is None:  # not the demo: sign in as the account `with_account` made
+            vm = workspace.session.sign_in_vm
+            vm.set_login(ACCOUNT)
+            vm.set_password(ACCOUNT_PASSWORD)
+            with qtbot.waitSignal(workspace.session.signed_in, timeout=TIMEOUT_MS):
+                vm.sign_in()
+            window = workspace.window
         qtbot.addWidget(window)
         qtbot.waitExposed(window)
         return workspace
@@ -122,13 +145,14 @@ def test_demo_starts_seeded_takes_a_test_call_and_stops_cleanly(
     caplog.set_level(logging.WARNING)
     port = free_udp_port()
     data = tmp_path / "demo"
-    desk = start_workspace(
-        "--demo", "--data-dir", str(data), "--sip-listen", f"127.0.0.1:{port}", "--role", "lead"
-    )
+    desk = start_workspace("--demo", "--data-dir", str(data), "--sip-listen", f"127.0.0.1:{port}")
     window = desk.window
     assert desk.engine is not None and desk.engine.bound_port == port
     assert window.sip_label.text() == f"SIP: listening on 127.0.0.1:{port}"
+    # The demo signs its shift lead in by itself: no password, the lead's tools offered.
     assert window.caller_panel.lead
+    assert desk.session.identity.actor.login == "demo"
+    assert window.session_label.text() == "Демо Старший смены (shift lead)"
     engine = make_engine(f"sqlite:///{data.resolve() / 'dispatch.sqlite3'}")
     with engine.connect() as conn:
         assert conn.scalar(select(func.count()).select_from(Client)) == DEMO_CLIENTS
@@ -292,7 +316,8 @@ def test_settings_take_effect_without_a_restart(
     # During a call the line is not pulled away: the change waits for the call to end
     # (the operator's name is also the line's display name); the name is used at once.
     assert desk.apply_settings(changed(desk.settings, operator="Смена 2")) == ["sip"]
-    assert desk.intake.operator == "Смена 2"
+    # The name is what SIP peers see; calls are still written as the signed-in login.
+    assert desk.settings.operator == "Смена 2" and desk.intake.operator == "demo"
     moved = free_udp_port()
     assert desk.apply_settings(changed(desk.settings, sip_listen_port=moved)) == ["sip"]
     assert desk.engine.bound_port == new_port
@@ -339,6 +364,7 @@ def test_the_sip_password_comes_from_the_keyring_not_the_file(
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     try:
+        with_account(home)
         desk = start_workspace("--data-dir", str(home), "--sip-listen", "127.0.0.1:0")
         backend.set_password("dispatch-desk", secret_key(desk.settings.sip), "s3cret")
         desk.window.close()

@@ -15,6 +15,7 @@ from app.new_client import NewClientViewModel, split_phones
 from app.widgets.new_client_form import NewClientForm
 from app.worker import DbWorker
 from dispatcher.models import Address, Client, ClientKind, Phone
+from tests.app.conftest import desk_identity
 from tests.dispatcher.conftest import World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -38,7 +39,7 @@ def worker(sessions: sessionmaker[Session], qtbot: QtBot) -> Iterator[DbWorker]:
 @pytest.fixture
 def vm(worker: DbWorker, world: World, qtbot: QtBot) -> NewClientViewModel:
     """A form model over the sample world, its errors collected in ``vm.errors``."""
-    model = NewClientViewModel(worker)
+    model = NewClientViewModel(worker, identity=desk_identity())
     model.errors = []  # type: ignore[attr-defined]
     model.error.connect(model.errors.append)  # type: ignore[attr-defined]
     return model

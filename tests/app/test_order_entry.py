@@ -26,6 +26,7 @@ from dispatcher.models import (
     OutboxMessage,
     TaskStatus,
 )
+from tests.app.conftest import desk_identity
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -49,7 +50,7 @@ def worker(sessions: sessionmaker[Session], qtbot: QtBot) -> Iterator[DbWorker]:
 @pytest.fixture
 def vm(worker: DbWorker, qtbot: QtBot) -> OrderEntryViewModel:
     """A view model for operator-1, with its error messages collected in ``vm.errors``."""
-    model = OrderEntryViewModel(worker, actor=OPERATOR)
+    model = OrderEntryViewModel(worker, identity=desk_identity())
     model.errors = []  # type: ignore[attr-defined]
     model.error.connect(model.errors.append)  # type: ignore[attr-defined]
     return model

@@ -34,11 +34,12 @@ from dispatcher.models import (
 from tests.app.conftest import (
     COMPANY_PHONE,
     FAIL_REASON,
-    OPERATOR,
+    LEAD,
     PERSON_PHONE,
     UNKNOWN_PHONE,
     Caller,
     Desk,
+    desk_identity,
 )
 from tests.app.keys import CTRL, Keyboard
 
@@ -51,9 +52,9 @@ def window(qtbot: QtBot, intake: IntakeViewModel, worker: Any, phone: Any) -> It
     from app.new_client import NewClientViewModel
     from app.order_entry import OrderEntryViewModel
 
-    call_log = CallLog(worker, phone, operator=OPERATOR, dial=intake.place_call)
-    order_vm = OrderEntryViewModel(worker, actor=OPERATOR)
-    new_client_vm = NewClientViewModel(worker)
+    call_log = CallLog(worker, phone, identity=desk_identity(), dial=intake.place_call)
+    order_vm = OrderEntryViewModel(worker, identity=desk_identity())
+    new_client_vm = NewClientViewModel(worker, identity=desk_identity())
     win = MainWindow(intake, call_log, order_vm=order_vm, new_client_vm=new_client_vm)
     qtbot.addWidget(win)
     win.show()
@@ -283,7 +284,8 @@ def test_shift_lead_merges_the_duplicate_keeping_its_history(
     call_in: Caller,
     sessions: sessionmaker[Session],
 ) -> None:
-    window = MainWindow(intake, CallLog(worker, phone, operator=OPERATOR), lead=True)
+    intake.identity.set_actor(LEAD)
+    window = MainWindow(intake, CallLog(worker, phone, identity=intake.identity), lead=True)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
@@ -315,3 +317,43 @@ def test_shift_lead_merges_the_duplicate_keeping_its_history(
         kept = s.get(Client, desk.world.person_id)
         assert kept is not None
         assert len(kept.addresses) == 2  # the duplicate's address moved over
+
+
+def test_an_operator_pressing_merge_is_told_why_and_nothing_is_merged(
+    qtbot: QtBot,
+    intake: IntakeViewModel,
+    worker: Any,
+    phone: Any,
+    desk: Desk,
+    call_in: Caller,
+    sessions: sessionmaker[Session],
+) -> None:
+    # The intake fixture's desk is signed in as an operator.
+    window = MainWindow(intake, CallLog(worker, phone, identity=intake.identity))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    ring(qtbot, window, call_in, PERSON_PHONE)
+    panel = window.caller_panel
+    assert not panel.merge_button.isVisible(), "the button is offered to shift leads"
+
+    def confirm() -> None:
+        box = QApplication.activeModalWidget()
+        assert isinstance(box, QMessageBox)
+        yes = box.button(QMessageBox.StandardButton.Yes)
+        yes.setFocus()
+        qtbot.keyClick(yes, Qt.Key.Key_Space)
+
+    # The key still reaches the operation, which refuses: roles do not hang on a button.
+    QTimer.singleShot(200, confirm)
+    with qtbot.waitSignal(intake.error, timeout=TIMEOUT_MS) as refused:
+        qtbot.keyClick(
+            panel.matches,
+            Qt.Key.Key_M,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+        )
+    assert "You may not merge clients: only a shift lead or an admin" in refused.args[0]
+    assert refused.args[0] in window.statusBar().currentMessage()
+    with sessions() as s:
+        duplicate = s.get(Client, desk.duplicate_id)
+        assert duplicate is not None and duplicate.merged_into_id is None

@@ -12,21 +12,34 @@ from pathlib import Path
 import pytest
 
 from dispatcher.cli import main
+from dispatcher.db import make_engine, session_factory, unit_of_work
+from dispatcher.models import UserRole
 from dispatcher.orders import moscow_today
+from dispatcher.users import Actor, add_user
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-class Runner:
-    """Runs `dispatch` in-process against one database and keeps what it printed."""
+ADMIN, PASSWORD = "boss", "correct horse battery"
 
-    def __init__(self, db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
+
+class Runner:
+    """Runs `dispatch` in-process against one database and keeps what it printed.
+
+    Signed in as ``user`` (with --user) unless it is None.
+    """
+
+    def __init__(
+        self, db_url: str, capsys: pytest.CaptureFixture[str], user: str | None = ADMIN
+    ) -> None:
         self.db_url = db_url
         self.capsys = capsys
+        self.user = user
 
     def __call__(self, *argv: str) -> tuple[int, str, str]:
         self.capsys.readouterr()
-        code = main(["--db", self.db_url, *argv])
+        signed = ["--user", self.user] if self.user else []
+        code = main(["--db", self.db_url, *signed, *argv])
         out, err = self.capsys.readouterr()
         return code, out, err
 
@@ -36,8 +49,26 @@ class Runner:
         return json.loads(out)
 
 
+def add_account(db_url: str, login: str, role: UserRole, password: str = PASSWORD) -> None:
+    """An account written straight into the database (as `user add` would)."""
+    engine = make_engine(db_url)
+    try:
+        with unit_of_work(session_factory(engine)) as s:
+            add_user(s, login, login.title(), role, password, actor=SETUP)
+    finally:
+        engine.dispose()
+
+
+SETUP = Actor("setup", "Set-up", UserRole.ADMIN)
+
+
 @pytest.fixture
-def dispatch(db_url: str, capsys: pytest.CaptureFixture[str]) -> Runner:
+def dispatch(
+    db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> Runner:
+    """`dispatch` signed in as the admin ``boss`` (password from DISPATCH_PASSWORD)."""
+    add_account(db_url, ADMIN, UserRole.ADMIN)
+    monkeypatch.setenv("DISPATCH_PASSWORD", PASSWORD)
     return Runner(db_url, capsys)
 
 
@@ -217,7 +248,6 @@ def test_admin_sees_and_requeues_messages_the_service_refused(
     dispatch: Runner, db_url: str
 ) -> None:
     from dispatcher import outbox
-    from dispatcher.db import make_engine, session_factory, unit_of_work
 
     client_id, courier_a, _ = _catalog(dispatch)
     tomorrow = (moscow_today() + dt.timedelta(days=1)).isoformat()

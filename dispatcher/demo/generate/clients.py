@@ -7,7 +7,7 @@ from typing import Any
 
 import dispatcher.demo.pools as P
 from dispatcher.demo.generate.numbers import FORMS
-from dispatcher.demo.generate.world import CHUNK, DAY, LLC, PERSON, SOLE, World
+from dispatcher.demo.generate.world import CHUNK, DAY, LLC, PERSON, PRICES_FROM, SOLE, World
 from dispatcher.demo.sink import Row, Sink, write_all
 from dispatcher.search_index import client_terms
 from dispatcher.similarity import address_key, name_key
@@ -151,7 +151,7 @@ class ClientWriter:
         text_, entrance, floor, flat, note, lat, lon = a
         key = self.address_key(text_, flat)
         rows["addresses"].append(
-            (aid, cid, contact_id, text_, entrance, floor, flat, note, lat, lon, key)
+            (aid, cid, contact_id, text_, entrance, floor, flat, note, "", 0, lat, lon, key)
         )
         if cid in self.detail_ids:
             self.details.addresses[aid] = dict(
@@ -336,11 +336,13 @@ class ClientWriter:
         contract = w.contracts.get(cid)
         if contract is not None:
             price_list_id, products = contract
-            rows["price_lists"].append((price_list_id, f"Договор: {name}"[:200], "contract", 0))
+            rows["price_lists"].append(
+                (price_list_id, f"Договор: {name}"[:200], "contract", 0, None, None)
+            )
             prices = w.prices[w.price_table[cid]]
             for p in products:
                 self.price_id += 1
-                rows["prices"].append((self.price_id, price_list_id, p + 1, prices[p]))
+                rows["prices"].append((self.price_id, price_list_id, p + 1, prices[p], PRICES_FROM))
         if cid in self.detail_ids:
             self.details.clients[cid] = (name, [])
         terms = "invoice" if w.invoice[cid] else "cash"

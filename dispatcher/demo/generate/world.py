@@ -15,6 +15,7 @@ from dispatcher.demo.pools import (
     WINDOWS,
 )
 from dispatcher.demo.sink import Row, Sink
+from dispatcher.models import ALL_WEEK
 
 ACTOR = "seed"
 
@@ -34,6 +35,9 @@ UTC_OPEN_HOUR = 5
 
 # Client kinds as the shape pass stores them in a bytearray.
 PERSON, LLC, JSC, SOLE = 0, 1, 2, 3
+
+# The day seeded prices start to apply: before any order of the generated history.
+PRICES_FROM = "2000-01-01"
 
 
 class World:
@@ -189,18 +193,26 @@ class World:
             name = f"{rng.choice(MALE_SURNAMES)} {rng.choice(MALE_FIRST_NAMES)}"
             self.courier_names.append(name)
             phone = "+7" + self.numbers.mobile()
-            self.courier_rows.append((cid, name, phone, 1, 30 + 5 * rng.randrange(7)))
+            # Every day, no set hours (work_days, work_start, work_end): always suggested.
+            capacity = 30 + 5 * rng.randrange(7)
+            self.courier_rows.append((cid, name, phone, 1, capacity, ALL_WEEK, None, None))
 
     def reference(self, sink: Sink) -> None:
         """Products with standard prices, and couriers."""
         if self.create_standard_list:
-            sink.write("price_lists", [(self.standard_list_id, "Стандартный прайс", "standard", 1)])
+            sink.write(
+                "price_lists",
+                [(self.standard_list_id, "Стандартный прайс", "standard", 1, None, None)],
+            )
         sink.write(
             "products",
             [(i + 1, p[0], p[1], p[2], p[3], 1) for i, p in enumerate(PRODUCTS)],
         )
         sink.write(
             "prices",
-            [(i + 1, self.standard_list_id, i + 1, p[4]) for i, p in enumerate(PRODUCTS)],
+            [
+                (i + 1, self.standard_list_id, i + 1, p[4], PRICES_FROM)
+                for i, p in enumerate(PRODUCTS)
+            ],
         )
         sink.write("couriers", self.courier_rows)

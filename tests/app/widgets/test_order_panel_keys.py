@@ -28,6 +28,7 @@ from app.worker import DbWorker
 from dispatcher import orders
 from dispatcher.db import unit_of_work
 from dispatcher.models import Client, CourierTask, Order, OrderState, OutboxMessage, TaskStatus
+from tests.app.conftest import desk_identity
 from tests.app.keys import Keyboard
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
@@ -56,7 +57,7 @@ def worker(sessions: sessionmaker[Session], qtbot: QtBot) -> Iterator[DbWorker]:
 @pytest.fixture
 def vm(worker: DbWorker) -> OrderEntryViewModel:
     """The order panel's view model, for operator-1."""
-    return OrderEntryViewModel(worker, actor=OPERATOR)
+    return OrderEntryViewModel(worker, identity=desk_identity())
 
 
 @pytest.fixture
@@ -150,7 +151,7 @@ def test_new_private_client_and_a_one_product_order_within_budget(
 ) -> None:
     # One window holding both, as the main window does.
     window = QWidget()
-    new_vm = NewClientViewModel(worker)
+    new_vm = NewClientViewModel(worker, identity=desk_identity())
     form = NewClientForm(new_vm)
     panel = OrderPanel(vm)
     layout = QHBoxLayout(window)

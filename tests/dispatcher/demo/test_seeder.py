@@ -343,3 +343,17 @@ def test_a_seed_keeps_giving_the_demo_database_it_gave(engine: Engine) -> None:
         "9267778332",
         "9661255436",
     ]
+
+
+def test_the_demo_database_has_a_shift_lead_who_signs_in(
+    engine: Engine, seeded: SeedReport
+) -> None:
+    from dispatcher.demo.accounts import DEMO_LOGIN, DEMO_PASSWORD, ensure_demo_lead
+    from dispatcher.models import UserRole
+    from dispatcher.users import authenticate
+
+    with session_factory(engine)() as s:
+        actor = authenticate(s, DEMO_LOGIN, DEMO_PASSWORD)
+        assert (actor.login, actor.role) == (DEMO_LOGIN, UserRole.LEAD)
+        # A second call (the workspace's first run) finds the account, never adds another.
+        assert ensure_demo_lead(s) == actor
