@@ -217,22 +217,26 @@ def _add_phone(
     region: str,
 ) -> CardChange:
     contact = _contact_of(session, client, contact_id)
-    row = clients.phone_row(raw, region, client, contact)
-    mine = session.scalars(
-        select(Phone).where(Phone.client_id == client.id, Phone.e164 == row.e164)
-    ).first()
-    if mine is not None:
-        raise ValidationError.of(
-            "{number} is already on this client's card.", number=parse_phone(row.e164).display()
-        )
-    others = [
-        _live_client(session, cid)
-        for cid in session.scalars(
-            select(Phone.client_id)
-            .where(Phone.e164 == row.e164, Phone.client_id != client.id)
-            .distinct()
-        )
-    ]
+    # The new row joins client.phones at once: no flush before the checks below are done.
+    with session.no_autoflush:
+        row = clients.phone_row(raw, region, client, contact)
+        mine = session.scalars(
+            select(Phone.id).where(Phone.client_id == client.id, Phone.e164 == row.e164)
+        ).first()
+        if mine is not None:
+            client.phones.remove(row)
+            raise ValidationError.of(
+                "{number} is already on this client's card.",
+                number=parse_phone(row.e164).display(),
+            )
+        others = [
+            _live_client(session, cid)
+            for cid in session.scalars(
+                select(Phone.client_id)
+                .where(Phone.e164 == row.e164, Phone.client_id != client.id)
+                .distinct()
+            )
+        ]
     session.add(row)
     owner = f" ({contact.name})" if contact is not None else ""
     _audit(session, client, actor, action, f"{row.raw}{owner}")
@@ -387,7 +391,8 @@ def add_contact(
             address.intercom,
         )
     for raw in phones:
-        clients.phone_row(raw, region, client, None)  # refuse a bad number before writing
+        # Refuse a bad number before anything is written (a detached row, thrown away).
+        clients.phone_row(raw, region, Client(), None)
     contact = clients.add_contact(session, client.id, name, role, (), address, region)
     detail = contact.name + (f" ({contact.role})" if contact.role else "")
     _audit(session, client, actor, CONTACT_ADDED, detail)
