@@ -355,6 +355,12 @@ class CallerPanel(QWidget):
         if self.card_dialog is not None:
             self.card_dialog.deleteLater()
             self.card_dialog = None
+        self._back_to_panel()
+
+    def _back_to_panel(self) -> None:
+        # The keyboard returns to the matches, in the window the dialog was opened from.
+        self.window().activateWindow()
+        self.matches.setFocus()
 
     def attach_caller(self) -> None:
         """Ctrl+Shift+A: the unknown caller is a known client; pick her, the number is hers."""
@@ -363,7 +369,7 @@ class CallerPanel(QWidget):
             return
         dialog = self.attach_dialog = AttachCallerDialog(self.attach_vm, number, self.window())
         dialog.accepted.connect(lambda: self._on_attached(dialog.picked))
-        dialog.finished.connect(lambda _result: dialog.deleteLater())
+        dialog.finished.connect(lambda _result: (dialog.deleteLater(), self._back_to_panel()))
         dialog.open()
         dialog.search.setFocus()
 
