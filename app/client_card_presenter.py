@@ -21,10 +21,6 @@ from dispatcher.operations.client_card import AddressEntry, ClientCardDetails
 logger = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ClientCard", text)
-
-
 @dataclass(frozen=True, slots=True)
 class Row:
     """One line of a list: the id it stands for, its text, and whether it is greyed out."""
@@ -37,7 +33,7 @@ class Row:
 def title(card: ClientCardDetails | None) -> str:
     """The dialog's heading: the client's name and number."""
     if card is None:
-        return _tr("Loading the client card…")
+        return QCoreApplication.translate("ClientCard", "Loading the client card…")
     return f"№{card.id} {card.name}"
 
 
@@ -65,10 +61,10 @@ def address_text(address: AddressEntry) -> str:
     """A delivery point in one line: text, entrance, floor, flat, intercom, courier notes."""
     parts = [address.text]
     for template, value in (
-        (_tr("entrance %1"), address.entrance),
-        (_tr("floor %1"), address.floor),
-        (_tr("flat %1"), address.flat),
-        (_tr("intercom %1"), address.intercom),
+        (QCoreApplication.translate("ClientCard", "entrance %1"), address.entrance),
+        (QCoreApplication.translate("ClientCard", "floor %1"), address.floor),
+        (QCoreApplication.translate("ClientCard", "flat %1"), address.flat),
+        (QCoreApplication.translate("ClientCard", "intercom %1"), address.intercom),
     ):
         if value:
             parts.append(template.replace("%1", value))
@@ -89,7 +85,7 @@ def address_rows(card: ClientCardDetails | None) -> list[Row]:
         if a.contact_id in names:
             text += f" — {names[a.contact_id]}"
         if a.retired:
-            text = _tr("[retired] %1").replace("%1", text)
+            text = QCoreApplication.translate("ClientCard", "[retired] %1").replace("%1", text)
         rows.append(Row(a.id, text, a.retired))
     return rows
 
@@ -104,24 +100,24 @@ def contact_rows(card: ClientCardDetails | None) -> list[Row]:
 def terms_choices() -> list[tuple[str, PaymentTerms]]:
     """The payment terms as the combo lists them."""
     return [
-        (_tr("Cash to the courier"), PaymentTerms.CASH),
-        (_tr("Invoice"), PaymentTerms.INVOICE),
+        (QCoreApplication.translate("ClientCard", "Cash to the courier"), PaymentTerms.CASH),
+        (QCoreApplication.translate("ClientCard", "Invoice"), PaymentTerms.INVOICE),
     ]
 
 
 def _action(action: str) -> str:
     return {
-        ops.PHONE_ADDED: _tr("phone added"),
-        ops.PHONE_ATTACHED: _tr("caller's number attached"),
-        ops.PHONE_REMOVED: _tr("phone removed"),
-        ops.ADDRESS_ADDED: _tr("address added"),
-        ops.ADDRESS_CHANGED: _tr("address changed"),
-        ops.ADDRESS_RETIRED: _tr("address retired"),
-        ops.CONTACT_ADDED: _tr("contact added"),
-        ops.CONTACT_CHANGED: _tr("contact changed"),
-        ops.NOTES_SET: _tr("notes"),
-        ops.PAYMENT_TERMS_SET: _tr("payment terms"),
-        ops.INN_SET: _tr("INN"),
+        ops.PHONE_ADDED: QCoreApplication.translate("ClientCard", "phone added"),
+        ops.PHONE_ATTACHED: QCoreApplication.translate("ClientCard", "caller's number attached"),
+        ops.PHONE_REMOVED: QCoreApplication.translate("ClientCard", "phone removed"),
+        ops.ADDRESS_ADDED: QCoreApplication.translate("ClientCard", "address added"),
+        ops.ADDRESS_CHANGED: QCoreApplication.translate("ClientCard", "address changed"),
+        ops.ADDRESS_RETIRED: QCoreApplication.translate("ClientCard", "address retired"),
+        ops.CONTACT_ADDED: QCoreApplication.translate("ClientCard", "contact added"),
+        ops.CONTACT_CHANGED: QCoreApplication.translate("ClientCard", "contact changed"),
+        ops.NOTES_SET: QCoreApplication.translate("ClientCard", "notes"),
+        ops.PAYMENT_TERMS_SET: QCoreApplication.translate("ClientCard", "payment terms"),
+        ops.INN_SET: QCoreApplication.translate("ClientCard", "INN"),
     }.get(action, action)
 
 
@@ -130,7 +126,7 @@ def history_rows(card: ClientCardDetails | None) -> list[str]:
     if card is None:
         return []
     if not card.history:
-        return [_tr("No changes recorded yet")]
+        return [QCoreApplication.translate("ClientCard", "No changes recorded yet")]
     return [
         f"{format_datetime(h.at)}  {h.actor}: {_action(h.action)}"
         + (f": {h.detail}" if h.detail else "")
@@ -143,13 +139,17 @@ def duplicates_notice(also_on: Sequence[ClientSummary]) -> str:
     if not also_on:
         return ""
     names = ", ".join(f"№{c.id} {c.name}" for c in also_on)
-    return _tr("This number is also on %1: a possible duplicate.").replace("%1", names)
+    return QCoreApplication.translate(
+        "ClientCard", "This number is also on %1: a possible duplicate."
+    ).replace("%1", names)
 
 
 def attach_question(number: str, name: str) -> str:
     """The confirmation before an unknown caller's number becomes a client's."""
     return (
-        _tr("Attach %1 to %2? Return: attach, Esc: back to the list.")
+        QCoreApplication.translate(
+            "ClientCard", "Attach %1 to %2? Return: attach, Esc: back to the list."
+        )
         .replace("%1", number)
         .replace("%2", name)
     )
@@ -157,4 +157,6 @@ def attach_question(number: str, name: str) -> str:
 
 def attach_prompt(number: str) -> str:
     """What the attach dialog asks first."""
-    return _tr("Whose number is %1? Type a name, address, phone or INN.").replace("%1", number)
+    return QCoreApplication.translate(
+        "ClientCard", "Whose number is %1? Type a name, address, phone or INN."
+    ).replace("%1", number)
