@@ -75,7 +75,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Someone else changed this order a moment ago. Reload it and try again."),
     QT_TRANSLATE_NOOP("dispatcher", "The account {login!r} is disabled. Ask an admin."),
     QT_TRANSLATE_NOOP("dispatcher", "The address is longer than {limit} characters."),
-    QT_TRANSLATE_NOOP("dispatcher", "The address {text!r} has no house number: add it (e.g. \"ул. Ленина, д. 5\")."),
+    QT_TRANSLATE_NOOP("dispatcher", "The address {text!r} has no house number: add it, e.g. ул. Ленина, д. 5."),
     QT_TRANSLATE_NOOP("dispatcher", "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit})."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),

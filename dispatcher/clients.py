@@ -99,7 +99,7 @@ def check_delivery_address(text: str) -> str:
         raise ValidationError.of("The address is longer than {limit} characters.", limit=500)
     if not has_house_number(text):
         raise ValidationError.of(
-            'The address {text!r} has no house number: add it (e.g. "ул. Ленина, д. 5").',
+            "The address {text!r} has no house number: add it, e.g. ул. Ленина, д. 5.",
             text=text,
         )
     return text

@@ -1829,8 +1829,8 @@ Please pass it to your administrator.</source>
         <translation>Адрес длиннее {limit} символов.</translation>
     </message>
     <message>
-        <source>The address {text!r} has no house number: add it (e.g. &quot;ул. Ленина, д. 5&quot;).</source>
-        <translation>В адресе «{text}» нет номера дома: добавьте его (например, «ул. Ленина, д. 5»).</translation>
+        <source>The address {text!r} has no house number: add it, e.g. ул. Ленина, д. 5.</source>
+        <translation>В адресе «{text}» нет номера дома: добавьте его, например: ул. Ленина, д. 5.</translation>
     </message>
     <message>
         <source>The amount to collect, {amount}, is outside what the courier&apos;s phone takes (0 to {limit}).</source>
