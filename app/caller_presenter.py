@@ -38,6 +38,7 @@ __all__ = [
     "MatchRow",
     "SearchHit",
     "merge_question",
+    "notes_text",
     "present_hits",
     "present_lookup",
     "present_search_prompt",
@@ -88,6 +89,7 @@ class MatchDetails:
     addresses: tuple[str, ...] = ()
     deliveries: tuple[DeliveryRow, ...] = ()
     last_order: str = ""
+    notes: str = ""  # the client's notes, to be read before talking ("" when none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +99,7 @@ class CallerView:
     status: str
     rows: tuple[MatchRow, ...] = ()
     merge_number: str = ""  # the number a merge is logged under; "" when nothing can merge
+    attach_number: str = ""  # an unknown caller's number, to attach to a known client
     _matches: tuple[Match, ...] = ()
     _groups: tuple[tuple[int, ...], ...] = field(default=())
 
@@ -122,6 +125,11 @@ class CallerView:
             if client_id in ids:
                 others.extend(i for i in ids if i != client_id and i not in others)
         return others
+
+    @property
+    def can_attach(self) -> bool:
+        """The number is nobody's yet: it can be attached to an existing client."""
+        return bool(self.attach_number)
 
     def can_merge(self, client_id: int | None, *, lead: bool) -> bool:
         """A shift lead may merge the selected client's duplicates into it."""
@@ -166,10 +174,12 @@ def present_lookup(result: LookupResult) -> CallerView:
             if client.id not in listed:  # a duplicate found by name or address only
                 listed.add(client.id)
                 rows.append(_row(client.id, None, client.name, "", client.kind, reasons[client.id]))
+    unknown = result.status is LookupStatus.UNKNOWN
     return CallerView(
         status=_status(result, duplicates=bool(groups)),
         rows=tuple(rows),
         merge_number=result.e164 or result.query,
+        attach_number=(result.e164 or "") if unknown else "",
         _matches=result.matches,
         _groups=tuple(ids for _reason, ids in groups),
     )
@@ -306,6 +316,16 @@ def _details(match: Match) -> MatchDetails:
         addresses=tuple(_address(address) for address in match.addresses),
         deliveries=tuple(_delivery(order) for order in orders),
         last_order=last_text,
+        notes=notes_text(match.notes),
+    )
+
+
+def notes_text(notes: str) -> str:
+    """The client's notes as the panel shows them under the status ("" when none)."""
+    if not notes.strip():
+        return ""
+    return f"{WARNING_MARK} " + QCoreApplication.translate("CallerPanel", "Note: %1").replace(
+        "%1", notes.strip()
     )
 
 

@@ -19,6 +19,9 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A user with login {login!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} does not exist."),
     QT_TRANSLATE_NOOP(
+        "dispatcher", "Address #{address_id} is not a delivery point of client #{client_id}."
+    ),
+    QT_TRANSLATE_NOOP(
         "dispatcher", "Address #{address_id} is not a delivery point of this client."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
@@ -36,6 +39,9 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Contact #{contact_id} is not a contact of {client}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Contact #{contact_id} is not a person of client #{client_id}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Courier #{courier_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier {courier} is not working any more."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier's phone {phone!r}: {problem}"),
@@ -60,6 +66,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: too many digits"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: unknown country code"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
+    QT_TRANSLATE_NOOP("dispatcher", "Only a company has an INN on its card."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has this courier and slot."),
     QT_TRANSLATE_NOOP(
@@ -87,6 +94,7 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Payment terms are cash or invoice, not {terms!r}."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
     ),
@@ -103,6 +111,10 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The account {login!r} is disabled. Ask an admin."),
+    QT_TRANSLATE_NOOP("dispatcher", "The address is longer than {limit} characters."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The address {text!r} has no house number: add it, e.g. ул. Ленина, д. 5."
+    ),
     QT_TRANSLATE_NOOP(
         "dispatcher",
         "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
@@ -128,6 +140,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The name is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The name of product {code!r}"),
     QT_TRANSLATE_NOOP("dispatcher", "The note for the courier"),
+    QT_TRANSLATE_NOOP("dispatcher", "The notes are longer than {limit} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The number of returned bottles cannot be negative."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The order has {count} lines; the courier's phone takes {limit}."
@@ -144,6 +157,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
+    QT_TRANSLATE_NOOP("dispatcher", "This address is already retired."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
     ),
@@ -192,6 +206,8 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "{login!r} is the last active admin: add another admin first."),
+    QT_TRANSLATE_NOOP("dispatcher", "{number} is already on this client's card."),
+    QT_TRANSLATE_NOOP("dispatcher", "{number} is not on this client's card."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} has no price for {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} is no longer sold."),
     QT_TRANSLATE_NOOP("dispatcher", "{role!r} is not a role: operator, lead or admin."),

@@ -593,6 +593,31 @@ class IntakeViewModel(QObject):
 
         self.worker.submit(load, done, self.error.emit)
 
+    # --- the client card (hooks of the card editor) ------------------------------------------
+
+    def refresh_caller(self, client_id: int) -> None:
+        """The client's card was edited: show the focused caller (or the client) as now stored."""
+        call = self.focused
+        if call is None or not call.number:
+            self.show_client(client_id)
+            return
+        number, region = call.number, self.region
+
+        def done(result: LookupResult | None) -> None:
+            call.lookup = result
+            if call.call_id == self.focus_id and result is not None:
+                self.lookup_ready.emit(result)
+
+        self.worker.submit(lambda s: calls.look_up_caller(s, number, region), done, self.error.emit)
+
+    def caller_attached(self, client_id: int) -> None:
+        """The unknown caller's number was attached to ``client_id``: her card pops."""
+        call = self.focused
+        if call is not None:
+            call.client_id = client_id
+            self._write(call, lambda: self._link(call, client_id=client_id))
+        self.refresh_caller(client_id)
+
     # --- shift lead ------------------------------------------------------------------------------
 
     def merge(self, keep_id: int, other_ids: list[int], number: str) -> None:

@@ -21,6 +21,8 @@ class Key(StrEnum):
     SEARCH = "search"
     NEW_CLIENT = "new_client"
     MERGE = "merge"
+    EDIT_CLIENT = "edit_client"
+    ATTACH_CALLER = "attach_caller"
     REPEAT_LAST = "repeat_last"
     ADD_PRODUCT = "add_product"
     COURIER = "courier"
@@ -59,6 +61,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.SEARCH, "Ctrl+F", "Search clients by name, address or phone"),
     Shortcut(Key.NEW_CLIENT, "Ctrl+N", "New client"),
     Shortcut(Key.MERGE, "Ctrl+Shift+M", "Merge duplicates into the selected client"),
+    Shortcut(Key.EDIT_CLIENT, "Ctrl+E", "Edit the selected client's card"),
+    Shortcut(Key.ATTACH_CALLER, "Ctrl+Shift+A", "Attach an unknown caller's number to a client"),
     Shortcut(Key.REPEAT_LAST, "Ctrl+R", "Repeat the client's last order"),
     Shortcut(Key.ADD_PRODUCT, "Ctrl+P", "Find a product to add (+/- change quantity)"),
     Shortcut(Key.COURIER, "Alt+K", "Choose the courier"),

@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from app.app_logging import current_log_file
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.client_card import card_editors
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
 from app.drafts import DraftStore
@@ -177,6 +178,9 @@ class Workspace:
             demo_call=self.demo.place_call if self.demo is not None else None,
         )
         self.window.closing = self.stop
+        self.window.caller_panel.set_card_editor(  # Ctrl+E, and attaching unknown callers
+            *card_editors(self.worker, identity, region=region)
+        )
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.about_requested = self.open_about

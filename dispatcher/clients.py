@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -58,6 +59,50 @@ class AddressInput:
     courier_notes: str = ""
     lat: float | None = None
     lon: float | None = None
+    intercom: str = ""
+
+
+# A house number: digits with an optional letter or a fraction ("12", "12а", "12/2").
+_HOUSE = re.compile(r"^\d+[a-zа-я]?(?:/\d+[a-zа-я]?)?$")
+# Words that may follow the house number inside the same part ("д. 5 к 2", "5 кв 3").
+_AFTER_HOUSE = frozenset(
+    {"к", "корп", "корпус", "стр", "строение", "кв", "квартира", "офис", "лит"}
+)
+_WORDS = re.compile(r"[0-9a-zа-я/]+")
+
+
+def has_house_number(text: str) -> bool:
+    """Whether an address names a house: "д. 5", "ул. 8 Марта, 14" do, "ул. 8 Марта" does not.
+
+    A number counts when "д"/"дом" precedes it, or when it ends its comma-separated part
+    (or is followed only by a building, flat or office): "8" in "ул. 8 Марта" is a street.
+    """
+    for part in text.casefold().replace("ё", "е").split(","):
+        words = _WORDS.findall(part)
+        for i, word in enumerate(words):
+            if not _HOUSE.match(word):
+                continue
+            if i > 0 and words[i - 1] in ("д", "дом", "вл", "владение"):
+                return True
+            rest = words[i + 1 :]
+            if not rest or rest[0] in _AFTER_HOUSE or _HOUSE.match(rest[0]):
+                return True
+    return False
+
+
+def check_delivery_address(text: str) -> str:
+    """The address text trimmed; ValidationError when it is empty or names no house."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValidationError.of("The delivery address is empty.")
+    if len(text) > 500:
+        raise ValidationError.of("The address is longer than {limit} characters.", limit=500)
+    if not has_house_number(text):
+        raise ValidationError.of(
+            "The address {text!r} has no house number: add it, e.g. ул. Ленина, д. 5.",
+            text=text,
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,10 +151,21 @@ def _address_row(data: AddressInput, client: Client, contact: Contact | None) ->
         floor=data.floor.strip(),
         flat=data.flat.strip(),
         courier_notes=data.courier_notes.strip(),
+        intercom=data.intercom.strip(),
         lat=data.lat,
         lon=data.lon,
         address_key=address_key(text, data.flat),
     )
+
+
+def phone_row(raw: str, region: str, client: Client, contact: Contact | None) -> Phone:
+    """A Phone row for a number typed in any form; ValidationError when it is not a phone."""
+    return _phone_row(raw, region, client, contact)
+
+
+def address_row(data: AddressInput, client: Client, contact: Contact | None) -> Address:
+    """An Address row for a delivery point as typed (not added to the session)."""
+    return _address_row(data, client, contact)
 
 
 def add_client(session: Session, data: NewClient, region: str = "RU") -> Client:

@@ -114,6 +114,7 @@ class Match:
     to_reschedule: tuple[OrderSummary, ...]
     last_order: OrderSummary | None
     merged_from: int | None = None
+    notes: str = ""  # the client's notes for the operator ("не звонить после 21:00")
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +159,14 @@ def _jsonable(value: Any) -> Any:
 # under the LIMITs) are the same. In a template "?" is one value and "IN ?*" a list.
 _OWNERS = (
     "SELECT phones.client_id, phones.contact_id, phones.raw, clients.kind, clients.name,"
-    " clients.name_key, clients.inn, clients.merged_into_id, contacts.name, contacts.role"
-    " FROM phones JOIN clients ON clients.id = phones.client_id"
+    " clients.name_key, clients.inn, clients.merged_into_id, contacts.name, contacts.role,"
+    " clients.notes FROM phones JOIN clients ON clients.id = phones.client_id"
     " LEFT OUTER JOIN contacts ON contacts.id = phones.contact_id"
     " WHERE phones.e164 = ? ORDER BY phones.id"
 )
 _CLIENTS_BY_ID = (
     "SELECT clients.id, clients.kind, clients.name, clients.name_key, clients.inn,"
-    " clients.merged_into_id FROM clients WHERE clients.id IN ?*"
+    " clients.merged_into_id, clients.notes FROM clients WHERE clients.id IN ?*"
 )
 _ADDRESSES = (
     "SELECT addresses.id, addresses.client_id, addresses.contact_id, addresses.text,"
@@ -443,7 +444,9 @@ def _found(db: _Db, query: str, parsed: ParsedPhone, e164: str) -> LookupResult:
             client_rows.setdefault(target[0], target)
             owner_list.append((target[0], row, row[0]))
         else:
-            client_rows.setdefault(row[0], (row[0], row[3], row[4], row[5], row[6], row[7]))
+            client_rows.setdefault(
+                row[0], (row[0], row[3], row[4], row[5], row[6], row[7], row[10])
+            )
             owner_list.append((row[0], row, None))
     ids = sorted(client_rows)
 
@@ -495,6 +498,7 @@ def _found(db: _Db, query: str, parsed: ParsedPhone, e164: str) -> LookupResult:
                 ),
                 last_order=mine[-1] if mine else None,
                 merged_from=merged_from,
+                notes=client_rows[client_id][6] or "",
             )
         )
     return LookupResult(

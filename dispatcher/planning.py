@@ -184,10 +184,11 @@ def price_items(session: Session, client: Client) -> tuple[PriceItem, ...]:
     return tuple(PriceItem(p.id, p.code, p.name, p.kind, best[p.id][1]) for p in items)
 
 
-def client_card(session: Session, client_id: int) -> ClientCard:
+def client_card(session: Session, client_id: int, keep_address_id: int | None = None) -> ClientCard:
     """The client with contacts, delivery points, phones, price list and live orders.
 
     A merged duplicate opens as the client it was merged into, as the caller lookup does.
+    Retired delivery points are left out, except ``keep_address_id`` (a saved order's own).
     """
     client = session.get(Client, client_id)
     seen: set[int] = set()
@@ -200,7 +201,12 @@ def client_card(session: Session, client_id: int) -> ClientCard:
         select(Contact).where(Contact.client_id == client.id).order_by(Contact.id)
     )
     addresses = session.scalars(
-        select(Address).where(Address.client_id == client.id).order_by(Address.id)
+        select(Address)
+        .where(
+            Address.client_id == client.id,
+            or_(Address.retired.is_(False), Address.id == (keep_address_id or 0)),
+        )
+        .order_by(Address.id)
     )
     phones = session.scalars(
         select(Phone.raw).where(Phone.client_id == client.id).order_by(Phone.id)

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent
+from PySide6.QtGui import QAction, QBrush, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -42,8 +42,10 @@ from app.caller_presenter import (
     present_search_prompt,
     waiting_view,
 )
+from app.client_card import AttachCallerViewModel, ClientCardViewModel
 from app.intake import IntakeViewModel
 from app.shortcuts import Key, sequence
+from app.widgets.client_card_dialog import AttachCallerDialog, ClientCardDialog
 
 logger = logging.getLogger(__name__)
 
@@ -96,6 +98,11 @@ class CallerPanel(QWidget):
         self.status_label = QLabel(self.view.status)
         self.status_label.setObjectName("lookupStatus")
         self.status_label.setWordWrap(True)
+        self.notes_label = QLabel("")
+        self.notes_label.setObjectName("clientNotes")
+        self.notes_label.setWordWrap(True)
+        self.notes_label.setStyleSheet(f"color: {WARNING_FOREGROUND.name()}; font-weight: bold;")
+        self.notes_label.hide()
 
         self.search_edit = _SearchLine()
         self.search_edit.setObjectName("clientSearch")
@@ -142,9 +149,34 @@ class CallerPanel(QWidget):
         )
         self.merge_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.merge_button.setVisible(lead)
+        self.card_vm: ClientCardViewModel | None = None
+        self.attach_vm: AttachCallerViewModel | None = None
+        self.card_dialog: ClientCardDialog | None = None
+        self.attach_dialog: AttachCallerDialog | None = None
+        self.edit_button = QPushButton(
+            self.tr("Edit client card (%1)").replace("%1", sequence(Key.EDIT_CLIENT))
+        )
+        self.attach_button = QPushButton(
+            self.tr("Attach to a client (%1)").replace("%1", sequence(Key.ATTACH_CALLER))
+        )
+        for button in (self.edit_button, self.attach_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.hide()  # until set_card_editor() gives the panel its editors
+        self.edit_button.clicked.connect(lambda: self.edit_selected())
+        self.attach_button.clicked.connect(lambda: self.attach_caller())
+        for key, slot in (
+            (Key.EDIT_CLIENT, self.edit_selected),
+            (Key.ATTACH_CALLER, self.attach_caller),
+        ):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(sequence(key)))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            action.triggered.connect(lambda _checked=False, slot=slot: slot())
+            self.addAction(action)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
+        layout.addWidget(self.notes_label)
         layout.addWidget(self.search_edit)
         layout.addWidget(self.matches, 3)
         layout.addWidget(QLabel(self.tr("Delivery addresses")))
@@ -153,6 +185,8 @@ class CallerPanel(QWidget):
         layout.addWidget(self.deliveries, 2)
         layout.addWidget(self.last_order_label)
         layout.addWidget(self.merge_button)
+        layout.addWidget(self.edit_button)
+        layout.addWidget(self.attach_button)
 
         self.search_edit.textEdited.connect(intake.search)
         self.search_edit.to_results.connect(self._go_to_results)
@@ -193,6 +227,7 @@ class CallerPanel(QWidget):
         self.matches.setColumnHidden(1, not view.show_contact_column)
         self.matches.setColumnHidden(3, not view.show_badge_column)
         self._show_details(MatchDetails())
+        self.attach_button.setEnabled(view.can_attach)
 
     def _add_row(self, row: MatchRow) -> None:
         item = QTreeWidgetItem(list(row.cells))
@@ -248,6 +283,9 @@ class CallerPanel(QWidget):
                     item.setToolTip(delivery.tooltip)
                 self.deliveries.setItem(row, column, item)
         self.last_order_label.setText(details.last_order)
+        self.notes_label.setText(details.notes)
+        self.notes_label.setVisible(bool(details.notes))
+        self.edit_button.setEnabled(ids is not None)
 
     def flagged_rows(self) -> list[int]:
         """Rows of the deliveries table shown as "to reschedule" (tests and screen readers)."""
@@ -296,3 +334,56 @@ class CallerPanel(QWidget):
             QMessageBox.StandardButton.No,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    # --- the client card ---------------------------------------------------------------------
+
+    def set_card_editor(
+        self, card_vm: ClientCardViewModel, attach_vm: AttachCallerViewModel
+    ) -> None:
+        """Offer the card editor (Ctrl+E) and attaching an unknown caller (Ctrl+Shift+A)."""
+        self.card_vm, self.attach_vm = card_vm, attach_vm
+        self.edit_button.show()
+        self.attach_button.show()
+        self.attach_button.setEnabled(self.view.can_attach)
+
+    def edit_selected(self) -> None:
+        """Ctrl+E: open the selected client's card for editing."""
+        ids = self.selected_ids()
+        if self.card_vm is None or ids is None:
+            return
+        client_id = ids[0]
+        self.card_vm.open(client_id)
+        dialog = self.card_dialog = ClientCardDialog(self.card_vm, self.window())
+        dialog.finished.connect(lambda _result: self._on_card_dialog_finished(client_id))
+        dialog.open()
+        dialog.new_phone.setFocus()
+
+    def _on_card_dialog_finished(self, client_id: int) -> None:
+        if self.card_vm is not None and self.card_vm.dirty:
+            # New phones, addresses or notes: the panel shows the card as it is now.
+            self.intake.refresh_caller(client_id)
+        if self.card_dialog is not None:
+            self.card_dialog.deleteLater()
+            self.card_dialog = None
+        self._back_to_panel()
+
+    def _back_to_panel(self) -> None:
+        # The keyboard returns to the matches, in the window the dialog was opened from.
+        self.window().activateWindow()
+        self.matches.setFocus()
+
+    def attach_caller(self) -> None:
+        """Ctrl+Shift+A: the unknown caller is a known client; pick her, the number is hers."""
+        number = self.view.attach_number
+        if self.attach_vm is None or not number:
+            return
+        dialog = self.attach_dialog = AttachCallerDialog(self.attach_vm, number, self.window())
+        dialog.accepted.connect(lambda: self._on_attached(dialog.picked))
+        dialog.finished.connect(lambda _result: (dialog.deleteLater(), self._back_to_panel()))
+        dialog.open()
+        dialog.search.setFocus()
+
+    def _on_attached(self, client_id: int | None) -> None:
+        self.attach_dialog = None
+        if client_id is not None:
+            self.intake.caller_attached(client_id)

@@ -34,6 +34,8 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Search clients by name, address or phone"),
     QT_TRANSLATE_NOOP("shortcuts", "New client"),
     QT_TRANSLATE_NOOP("shortcuts", "Merge duplicates into the selected client"),
+    QT_TRANSLATE_NOOP("shortcuts", "Edit the selected client's card"),
+    QT_TRANSLATE_NOOP("shortcuts", "Attach an unknown caller's number to a client"),
     QT_TRANSLATE_NOOP("shortcuts", "Repeat the client's last order"),
     QT_TRANSLATE_NOOP("shortcuts", "Find a product to add (+/- change quantity)"),
     QT_TRANSLATE_NOOP("shortcuts", "Choose the courier"),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
+from typing import Any
 
 from dispatcher.catalog import format_money
 from dispatcher.cli.base import EXIT_USER_ERROR, Cli, Command, Subparsers, always, safe_url
@@ -11,6 +13,7 @@ from dispatcher.db import unit_of_work
 from dispatcher.lookup import LookupResult, lookup
 from dispatcher.models import ClientKind, PaymentTerms
 from dispatcher.operations import catalog as catalog_ops
+from dispatcher.operations import client_card as card_ops
 from dispatcher.operations import clients as client_ops
 
 
@@ -33,11 +36,135 @@ def add_client_parser(sub: Subparsers) -> None:
     cm = client.add_parser("merge", help="fold duplicates into one client (shift leads, admins)")
     cm.add_argument("keep", type=int, help="the client kept")
     cm.add_argument("others", type=int, nargs="+", help="its duplicates")
+    _add_card_parsers(client)
+
+
+def _add_card_parsers(client: Subparsers) -> None:
+    """`client phone|address|contact|note|payment|inn|history`: editing a known client."""
+    phone = client.add_parser("phone", help="add or remove a phone number")
+    phone_sub = phone.add_subparsers(dest="what", required=True)
+    pa = phone_sub.add_parser("add", help="add a number (any written form)")
+    pa.add_argument("client_id", type=int)
+    pa.add_argument("phone")
+    pa.add_argument("--contact", type=int, help="the contact person the number belongs to")
+    pr = phone_sub.add_parser("remove", help="remove a number")
+    pr.add_argument("client_id", type=int)
+    pr.add_argument("phone")
+    address = client.add_parser("address", help="add, edit or retire a delivery point")
+    address_sub = address.add_subparsers(dest="what", required=True)
+    for name, text in (("add", "add a delivery point"), ("edit", "change a delivery point")):
+        ad = address_sub.add_parser(name, help=text)
+        ad.add_argument("client_id", type=int)
+        if name == "edit":
+            ad.add_argument("address_id", type=int)
+        ad.add_argument("--text", required=True, help="street and house")
+        for detail in ("entrance", "floor", "flat", "intercom", "notes"):
+            ad.add_argument(f"--{detail}", default="")
+        if name == "add":
+            ad.add_argument("--contact", type=int, help="the contact person's own point")
+    ar = address_sub.add_parser("retire", help="no longer offered for new orders")
+    ar.add_argument("client_id", type=int)
+    ar.add_argument("address_id", type=int)
+    contact = client.add_parser("contact", help="add a contact person")
+    contact_sub = contact.add_subparsers(dest="what", required=True)
+    co = contact_sub.add_parser("add", help="add a contact person")
+    co.add_argument("client_id", type=int)
+    co.add_argument("--name", required=True)
+    co.add_argument("--role", default="")
+    co.add_argument("--phone", action="append", default=[])
+    co.add_argument("--address", help="the contact's own delivery point")
+    note = client.add_parser("note", help="set the client's notes (shown at the pop)")
+    note.add_argument("client_id", type=int)
+    note.add_argument("text")
+    pay = client.add_parser("payment", help="set the payment terms")
+    pay.add_argument("client_id", type=int)
+    pay.add_argument("terms", choices=["cash", "invoice"])
+    inn = client.add_parser("inn", help="set a company's INN")
+    inn.add_argument("client_id", type=int)
+    inn.add_argument("inn")
+    history = client.add_parser("history", help="who changed the card, when, what")
+    history.add_argument("client_id", type=int)
+
+
+def _card_change(cli: Cli) -> card_ops.CardChange | card_ops.ClientCardDetails:
+    a, actor, region = cli.args, cli.require_actor(), cli.region
+    with unit_of_work(cli.sessions) as s:
+        if a.sub == "history":
+            return card_ops.card_details(s, a.client_id)
+        if a.sub == "phone" and a.what == "add":
+            return card_ops.add_phone(
+                s, a.client_id, a.phone, actor=actor, contact_id=a.contact, region=region
+            )
+        if a.sub == "phone":
+            return card_ops.remove_phone(s, a.client_id, a.phone, actor=actor, region=region)
+        if a.sub == "address" and a.what == "retire":
+            return card_ops.retire_address(s, a.client_id, a.address_id, actor=actor)
+        if a.sub == "address":
+            data = AddressInput(
+                a.text,
+                entrance=a.entrance,
+                floor=a.floor,
+                flat=a.flat,
+                courier_notes=a.notes,
+                intercom=a.intercom,
+            )
+            if a.what == "edit":
+                return card_ops.edit_address(s, a.client_id, a.address_id, data, actor=actor)
+            return card_ops.add_address(s, a.client_id, data, actor=actor, contact_id=a.contact)
+        if a.sub == "contact":
+            return card_ops.add_contact(
+                s,
+                a.client_id,
+                a.name,
+                actor=actor,
+                role=a.role,
+                phones=a.phone,
+                address=AddressInput(a.address) if a.address else None,
+                region=region,
+            )
+        if a.sub == "note":
+            return card_ops.set_notes(s, a.client_id, a.text, actor=actor)
+        if a.sub == "payment":
+            return card_ops.set_payment_terms(s, a.client_id, a.terms, actor=actor)
+        return card_ops.set_inn(s, a.client_id, a.inn, actor=actor)
+
+
+def _card_record(change: card_ops.CardChange | card_ops.ClientCardDetails) -> dict[str, Any]:
+    if isinstance(change, card_ops.ClientCardDetails):
+        return asdict(change)
+    record = asdict(change.card)
+    record["possible_duplicates"] = [asdict(c) for c in change.also_on]
+    return record
+
+
+def _card_text(change: card_ops.CardChange | card_ops.ClientCardDetails) -> str:
+    card = change if isinstance(change, card_ops.ClientCardDetails) else change.card
+    lines = [f"Client #{card.id} {card.name} ({card.payment_terms})"]
+    if card.inn:
+        lines.append(f"  INN {card.inn}")
+    if card.notes:
+        lines.append(f"  notes: {card.notes}")
+    lines += [f"  phone {p.raw} ({p.e164})" for p in card.phones]
+    for ad in card.addresses:
+        retired = " [retired]" if ad.retired else ""
+        lines.append(
+            f"  address #{ad.id}: {ad.text}{', кв. ' + ad.flat if ad.flat else ''}{retired}"
+        )
+    lines += [f"  contact #{c.id}: {c.name} {c.role}".rstrip() for c in card.contacts]
+    if isinstance(change, card_ops.CardChange):
+        lines += [f"  possible duplicate: #{c.id} {c.name}" for c in change.also_on]
+    else:
+        lines += [f"  {h.at:%Y-%m-%d %H:%M} {h.actor} {h.action}: {h.detail}" for h in card.history]
+    return "\n".join(lines)
 
 
 def run_client(cli: Cli) -> int:
-    """`dispatch client add|show|merge`."""
+    """`dispatch client add|show|merge|phone|address|contact|note|payment|inn|history`."""
     a = cli.args
+    if a.sub not in ("add", "show", "merge"):
+        change = _card_change(cli)
+        cli.emit(_card_record(change), _card_text(change))
+        return 0
     with unit_of_work(cli.sessions) as s:
         if a.sub == "show":
             client_id = a.id

@@ -54,9 +54,17 @@ def default_address(card: planning.ClientCard, contact_id: int | None) -> int | 
     return addresses[0].id
 
 
-def load_order_form(session: Session, client_id: int, contact_id: int | None = None) -> OrderForm:
-    """Open a client for a new order: card, couriers, reasons, the next slot and a courier."""
-    card = planning.client_card(session, client_id)
+def load_order_form(
+    session: Session,
+    client_id: int,
+    contact_id: int | None = None,
+    keep_address_id: int | None = None,
+) -> OrderForm:
+    """Open a client for a new order: card, couriers, reasons, the next slot and a courier.
+
+    Retired delivery points are not offered; ``keep_address_id`` (a saved order's) still is.
+    """
+    card = planning.client_card(session, client_id, keep_address_id)
     address_id = default_address(card, contact_id)
     day, start, end = planning.default_slot()
     suggestion = planning.suggest_courier(session, address_id, day) if address_id else None
@@ -76,5 +84,5 @@ def load_order_form(session: Session, client_id: int, contact_id: int | None = N
 def open_order_form(session: Session, order_id: int) -> OrderForm:
     """Open a saved order (to reassign it, or to send a failed delivery again)."""
     order = orders.get_order(session, order_id)
-    form = load_order_form(session, order.client_id, order.contact_id)
+    form = load_order_form(session, order.client_id, order.contact_id, order.address_id)
     return replace(form, order=planning.order_summary(session, order_id))

@@ -56,6 +56,17 @@
     </message>
 </context>
 <context>
+    <name>AttachCallerDialog</name>
+    <message>
+        <source>Attach to a client</source>
+        <translation>Привязать к клиенту</translation>
+    </message>
+    <message>
+        <source>Attach</source>
+        <translation>Привязать</translation>
+    </message>
+</context>
+<context>
     <name>CallBar</name>
     <message>
         <source>No call</source>
@@ -181,6 +192,14 @@
         <translation>Объединить дубли (%1)</translation>
     </message>
     <message>
+        <source>Edit client card (%1)</source>
+        <translation>Изменить карточку клиента (%1)</translation>
+    </message>
+    <message>
+        <source>Attach to a client (%1)</source>
+        <translation>Привязать к клиенту (%1)</translation>
+    </message>
+    <message>
         <source>Delivery addresses</source>
         <translation>Адреса доставки</translation>
     </message>
@@ -251,6 +270,10 @@
     <message>
         <source>No orders yet</source>
         <translation>Заказов ещё не было</translation>
+    </message>
+    <message>
+        <source>Note: %1</source>
+        <translation>Заметка: %1</translation>
     </message>
     <message>
         <source>TO RESCHEDULE: %1</source>
@@ -365,6 +388,224 @@
     <message>
         <source>This caller withheld the number: there is nothing to dial.</source>
         <translation>Звонивший скрыл номер: перезвонить некуда.</translation>
+    </message>
+</context>
+<context>
+    <name>ClientCard</name>
+    <message>
+        <source>Loading the client card…</source>
+        <translation>Карточка клиента загружается…</translation>
+    </message>
+    <message>
+        <source>entrance %1</source>
+        <translation>подъезд %1</translation>
+    </message>
+    <message>
+        <source>floor %1</source>
+        <translation>этаж %1</translation>
+    </message>
+    <message>
+        <source>flat %1</source>
+        <translation>кв. %1</translation>
+    </message>
+    <message>
+        <source>intercom %1</source>
+        <translation>домофон %1</translation>
+    </message>
+    <message>
+        <source>[retired] %1</source>
+        <translation>[не используется] %1</translation>
+    </message>
+    <message>
+        <source>Cash to the courier</source>
+        <translation>Наличными экспедитору</translation>
+    </message>
+    <message>
+        <source>Invoice</source>
+        <translation>По счёту</translation>
+    </message>
+    <message>
+        <source>phone added</source>
+        <translation>добавлен телефон</translation>
+    </message>
+    <message>
+        <source>caller&apos;s number attached</source>
+        <translation>привязан номер звонившего</translation>
+    </message>
+    <message>
+        <source>phone removed</source>
+        <translation>удалён телефон</translation>
+    </message>
+    <message>
+        <source>address added</source>
+        <translation>добавлен адрес</translation>
+    </message>
+    <message>
+        <source>address changed</source>
+        <translation>изменён адрес</translation>
+    </message>
+    <message>
+        <source>address retired</source>
+        <translation>адрес больше не используется</translation>
+    </message>
+    <message>
+        <source>contact added</source>
+        <translation>добавлено контактное лицо</translation>
+    </message>
+    <message>
+        <source>contact changed</source>
+        <translation>изменено контактное лицо</translation>
+    </message>
+    <message>
+        <source>notes</source>
+        <translation>заметка</translation>
+    </message>
+    <message>
+        <source>payment terms</source>
+        <translation>условия оплаты</translation>
+    </message>
+    <message>
+        <source>INN</source>
+        <translation>ИНН</translation>
+    </message>
+    <message>
+        <source>No changes recorded yet</source>
+        <translation>Изменений пока не было</translation>
+    </message>
+    <message>
+        <source>This number is also on %1: a possible duplicate.</source>
+        <translation>Этот номер есть и у %1: возможно, это дубль.</translation>
+    </message>
+    <message>
+        <source>Attach %1 to %2? Return: attach, Esc: back to the list.</source>
+        <translation>Привязать %1 к клиенту %2? Enter — привязать, Esc — назад к списку.</translation>
+    </message>
+    <message>
+        <source>Whose number is %1? Type a name, address, phone or INN.</source>
+        <translation>Чей это номер — %1? Введите имя, адрес, телефон или ИНН.</translation>
+    </message>
+</context>
+<context>
+    <name>ClientCardDialog</name>
+    <message>
+        <source>Client card</source>
+        <translation>Карточка клиента</translation>
+    </message>
+    <message>
+        <source>+7 916 123-45-67, 8 916…, 916…</source>
+        <translation>+7 916 123-45-67, 8 916…, 916…</translation>
+    </message>
+    <message>
+        <source>Add phone</source>
+        <translation>Добавить телефон</translation>
+    </message>
+    <message>
+        <source>Phones (Delete removes the selected one)</source>
+        <translation>Телефоны (Delete удаляет выбранный)</translation>
+    </message>
+    <message>
+        <source>New &amp;phone</source>
+        <translation>Новый &amp;телефон</translation>
+    </message>
+    <message>
+        <source>Street, house, building</source>
+        <translation>Улица, дом, корпус</translation>
+    </message>
+    <message>
+        <source>&amp;New address</source>
+        <translation>&amp;Новый адрес</translation>
+    </message>
+    <message>
+        <source>Save address</source>
+        <translation>Сохранить адрес</translation>
+    </message>
+    <message>
+        <source>Delivery addresses (Return edits the selected one, Delete retires it)</source>
+        <translation>Адреса доставки (Enter — изменить выбранный, Delete — больше не использовать)</translation>
+    </message>
+    <message>
+        <source>&amp;Address</source>
+        <translation>&amp;Адрес</translation>
+    </message>
+    <message>
+        <source>Entrance</source>
+        <translation>Подъезд</translation>
+    </message>
+    <message>
+        <source>Floor</source>
+        <translation>Этаж</translation>
+    </message>
+    <message>
+        <source>Flat</source>
+        <translation>Квартира</translation>
+    </message>
+    <message>
+        <source>Intercom</source>
+        <translation>Домофон</translation>
+    </message>
+    <message>
+        <source>Courier n&amp;otes</source>
+        <translation>Заметка для &amp;экспедитора</translation>
+    </message>
+    <message>
+        <source>Add contact</source>
+        <translation>Добавить контактное лицо</translation>
+    </message>
+    <message>
+        <source>Contact persons</source>
+        <translation>Контактные лица</translation>
+    </message>
+    <message>
+        <source>Contact na&amp;me</source>
+        <translation>&amp;Имя контактного лица</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Должность</translation>
+    </message>
+    <message>
+        <source>Own phone</source>
+        <translation>Свой телефон</translation>
+    </message>
+    <message>
+        <source>Own delivery point</source>
+        <translation>Свой адрес доставки</translation>
+    </message>
+    <message>
+        <source>e.g. не звонить после 21:00</source>
+        <translation>например, не звонить после 21:00</translation>
+    </message>
+    <message>
+        <source>&amp;INN</source>
+        <translation>ИН&amp;Н</translation>
+    </message>
+    <message>
+        <source>No&amp;tes (Return saves)</source>
+        <translation>&amp;Заметка (Enter сохраняет)</translation>
+    </message>
+    <message>
+        <source>Pa&amp;yment</source>
+        <translation>&amp;Оплата</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>&amp;History</source>
+        <translation>&amp;История изменений</translation>
+    </message>
+    <message>
+        <source>the client</source>
+        <translation>клиенту</translation>
+    </message>
+    <message>
+        <source>Editing the selected address</source>
+        <translation>Изменяется выбранный адрес</translation>
+    </message>
+    <message>
+        <source>New address</source>
+        <translation>Новый адрес</translation>
     </message>
 </context>
 <context>
@@ -1384,6 +1625,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Адреса №{address_id} не существует.</translation>
     </message>
     <message>
+        <source>Address #{address_id} is not a delivery point of client #{client_id}.</source>
+        <translation>Адрес №{address_id} не является адресом доставки клиента №{client_id}.</translation>
+    </message>
+    <message>
         <source>Address #{address_id} is not a delivery point of this client.</source>
         <translation>Адрес №{address_id} не относится к адресам доставки этого клиента.</translation>
     </message>
@@ -1422,6 +1667,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Contact #{contact_id} is not a contact of {client}.</source>
         <translation>Контактное лицо №{contact_id} не относится к клиенту {client}.</translation>
+    </message>
+    <message>
+        <source>Contact #{contact_id} is not a person of client #{client_id}.</source>
+        <translation>Контактное лицо №{contact_id} не относится к клиенту №{client_id}.</translation>
     </message>
     <message>
         <source>Courier #{courier_id} does not exist.</source>
@@ -1492,6 +1741,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Не номер телефона: неверное число цифр для этой страны</translation>
     </message>
     <message>
+        <source>Only a company has an INN on its card.</source>
+        <translation>ИНН указывается только у организаций.</translation>
+    </message>
+    <message>
         <source>Order #{order_id} already has a task on a courier&apos;s phone.</source>
         <translation>У заказа №{order_id} уже есть задание на телефоне экспедитора.</translation>
     </message>
@@ -1544,6 +1797,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Заказ №{order_id} изменил кто-то другой, пока он был открыт у вас (версия {expected}, теперь {current}). Откройте его заново и повторите.</translation>
     </message>
     <message>
+        <source>Payment terms are cash or invoice, not {terms!r}.</source>
+        <translation>Условия оплаты — наличные или счёт, а не «{terms}».</translation>
+    </message>
+    <message>
         <source>Phone {raw!r} is a short internal number, not a client&apos;s phone.</source>
         <translation>«{raw}» — короткий внутренний номер, а не телефон клиента.</translation>
     </message>
@@ -1586,6 +1843,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Someone else changed this order a moment ago. Reload it and try again.</source>
         <translation>Этот заказ только что изменил кто-то другой. Откройте его заново и повторите.</translation>
+    </message>
+    <message>
+        <source>The address is longer than {limit} characters.</source>
+        <translation>Адрес длиннее {limit} символов.</translation>
+    </message>
+    <message>
+        <source>The address {text!r} has no house number: add it, e.g. ул. Ленина, д. 5.</source>
+        <translation>В адресе «{text}» нет номера дома: добавьте его, например: ул. Ленина, д. 5.</translation>
     </message>
     <message>
         <source>The amount to collect, {amount}, is outside what the courier&apos;s phone takes (0 to {limit}).</source>
@@ -1692,6 +1957,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Слишком длинный пароль: не больше {count} символов.</translation>
     </message>
     <message>
+        <source>The notes are longer than {limit} characters.</source>
+        <translation>Заметка длиннее {limit} символов.</translation>
+    </message>
+    <message>
         <source>The password is too short: at least {count} characters.</source>
         <translation>Слишком короткий пароль: нужно не меньше {count} символов.</translation>
     </message>
@@ -1706,6 +1975,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>There is no user with login {login!r}.</source>
         <translation>Пользователя с логином «{login}» нет.</translation>
+    </message>
+    <message>
+        <source>This address is already retired.</source>
+        <translation>Этот адрес уже не используется.</translation>
     </message>
     <message>
         <source>Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00.</source>
@@ -1840,6 +2113,14 @@ and then starts Dispatch Desk again.</source>
         <translation>«{login}» — последний действующий администратор: сначала добавьте другого.</translation>
     </message>
     <message>
+        <source>{number} is already on this client&apos;s card.</source>
+        <translation>Номер {number} уже есть в карточке этого клиента.</translation>
+    </message>
+    <message>
+        <source>{number} is not on this client&apos;s card.</source>
+        <translation>Номера {number} нет в карточке этого клиента.</translation>
+    </message>
+    <message>
         <source>{product} has no price for {client}.</source>
         <translation>Для клиента {client} нет цены на «{product}».</translation>
     </message>
@@ -1913,6 +2194,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Merge duplicates into the selected client</source>
         <translation>Объединить дубли с выбранным клиентом</translation>
+    </message>
+    <message>
+        <source>Edit the selected client&apos;s card</source>
+        <translation>Изменить карточку выбранного клиента</translation>
+    </message>
+    <message>
+        <source>Attach an unknown caller&apos;s number to a client</source>
+        <translation>Привязать номер неизвестного абонента к клиенту</translation>
     </message>
     <message>
         <source>Repeat the client&apos;s last order</source>
