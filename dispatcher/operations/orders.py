@@ -218,6 +218,21 @@ def close(
     return _result(session, order)
 
 
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """What an edit may change besides lines and address: the comment and the payment."""
+
+    order_id: int
+    comment: str
+    payment_method: PaymentTerms
+
+
+def order_terms(session: Session, order_id: int) -> OrderTerms:
+    """The comment and payment method of a saved order, for the edit form."""
+    order = orders.get_order(session, order_id)
+    return OrderTerms(order.id, order.comment, order.payment_method)
+
+
 def edit_order(
     session: Session,
     order_id: int,
