@@ -19,6 +19,9 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A user with login {login!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} does not exist."),
     QT_TRANSLATE_NOOP(
+        "dispatcher", "Address #{address_id} is no longer a delivery point of this client."
+    ),
+    QT_TRANSLATE_NOOP(
         "dispatcher", "Address #{address_id} is not a delivery point of client #{client_id}."
     ),
     QT_TRANSLATE_NOOP(
@@ -68,6 +71,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
     QT_TRANSLATE_NOOP("dispatcher", "Only a company has an INN on its card."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} already has these products, address, comment and payment method: there is nothing to change.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has this courier and slot."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -81,6 +88,12 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not an order of client #{client_id}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} is out for delivery and needs at least one product; to call the delivery off, cancel the order.",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be cancelled."),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be changed any more."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be closed."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Order #{order_id} is {state}: it cannot be given another courier or slot."
@@ -92,8 +105,17 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be sent to delivery."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
+        "Order #{order_id} was already delivered: the courier marked the task done, so it cannot be cancelled.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} was already delivered: the courier marked the task done, so it cannot be changed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
         "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Payment method {value!r} is not cash or invoice."),
     QT_TRANSLATE_NOOP("dispatcher", "Payment terms are cash or invoice, not {terms!r}."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
@@ -104,6 +126,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} is not in the list of reasons."),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
+    QT_TRANSLATE_NOOP("dispatcher", "Say why the order is cancelled, e.g. the client's request."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as a shift lead or an admin to {action}."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as an admin to {action}."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in to {action}."),
@@ -119,6 +142,9 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
     ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The change touches {count} lines; the courier's phone takes {limit}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is longer than {limit} characters."),
@@ -129,6 +155,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name is empty."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The courier marked order #{order_id} as not delivered ({reason}) before your cancellation arrived: nothing was sent. The order is back among interests; reload it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The courier marked order #{order_id} as not delivered ({reason}) before your change arrived: nothing was sent. The order is back among interests; reload it.",
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The current password is wrong."),
@@ -180,6 +214,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "admin"),
     QT_TRANSLATE_NOOP("dispatcher", "already delivers on {street} on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "an interest"),
+    QT_TRANSLATE_NOOP("dispatcher", "cancelled"),
     QT_TRANSLATE_NOOP("dispatcher", "closed"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),

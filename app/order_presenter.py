@@ -66,6 +66,8 @@ class OrderPanelView:
     send_label: str  # without its key, which the panel appends
     send_enabled: bool
     reject_enabled: bool
+    cancel_enabled: bool  # a saved order (in delivery, or waiting for a slot) can be cancelled
+    payment_visible: bool  # the payment method is chosen on an order in delivery only
     comment_enabled: bool
     missing: str  # "Still needed: …", or ""
     status: str
@@ -98,9 +100,11 @@ def present_order(vm: OrderState) -> OrderPanelView:
     mode = vm.mode
     if mode is OrderMode.REASSIGN:
         banner = QCoreApplication.translate(
-            "OrderPanel", "Order #{0} is out for delivery: change its courier, date or window."
+            "OrderPanel",
+            "Order #{0} is out for delivery: change its products, address, comment, payment, "
+            "courier or slot; the courier's phone shows what changed.",
         )
-        send = QCoreApplication.translate("OrderPanel", "Save reassignment")
+        send = QCoreApplication.translate("OrderPanel", "Save changes")
     else:
         banner = (
             QCoreApplication.translate("OrderPanel", "Order #{0} needs a new delivery slot.")
@@ -117,7 +121,9 @@ def present_order(vm: OrderState) -> OrderPanelView:
         send_label=send,
         send_enabled=vm.can_send,
         reject_enabled=mode in (OrderMode.NEW, OrderMode.RESEND),
-        comment_enabled=mode is OrderMode.NEW,
+        cancel_enabled=mode in (OrderMode.REASSIGN, OrderMode.RESEND) and not vm.saving,
+        payment_visible=mode is OrderMode.REASSIGN,
+        comment_enabled=mode in (OrderMode.NEW, OrderMode.REASSIGN),
         missing=(
             QCoreApplication.translate("OrderPanel", "Still needed: {0}").format(", ".join(missing))
             if missing

@@ -31,6 +31,7 @@ class Key(StrEnum):
     COMMENT = "comment"
     SEND_TO_DELIVERY = "send_to_delivery"
     REJECT_ORDER = "reject_order"
+    CANCEL_ORDER = "cancel_order"
     OPEN_ORDER = "open_order"
     CALLBACKS = "callbacks"
     SETTINGS = "settings"
@@ -71,6 +72,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.COMMENT, "Alt+M", "Comment for the courier"),
     Shortcut(Key.SEND_TO_DELIVERY, "Ctrl+Return", "Send the order to delivery"),
     Shortcut(Key.REJECT_ORDER, "Ctrl+Shift+X", "Reject the interest with a reason"),
+    Shortcut(Key.CANCEL_ORDER, "Ctrl+Shift+Del", "Cancel the order on screen with a reason"),
     Shortcut(Key.OPEN_ORDER, "Ctrl+O", "Open an order by number (change courier or slot)"),
     Shortcut(Key.CALLBACKS, "Ctrl+L", "Calls of the day and the callback list"),
     Shortcut(Key.SETTINGS, "Ctrl+,", "Settings"),

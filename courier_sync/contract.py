@@ -130,6 +130,28 @@ class Item(Strict):
     price_kop: Kop
 
 
+class ItemChange(Strict):
+    """One line an edit changed: its quantity before and after (0: added or removed)."""
+
+    code: Code
+    name: Name
+    was: int = Field(ge=0, le=100_000)
+    now: int = Field(ge=0, le=100_000)
+
+
+class TaskChanges(Strict):
+    """What an edit of the order changed in this version, for the notice on the phone.
+
+    Optional in `Task` (older desks send none): items by quantity, the rest as flags whose
+    new values the task itself holds.
+    """
+
+    items: list[ItemChange] = Field(default_factory=list, max_length=400)
+    address: bool = False
+    comment: bool = False
+    payment: bool = False
+
+
 class Task(Strict):
     """A courier task as the desktop publishes it; (task_id, version) identifies one state."""
 
@@ -149,6 +171,7 @@ class Task(Strict):
     amount_kop: Kop
     payment_method: PaymentMethod
     comment: Text2000 = ""
+    changes: TaskChanges | None = None
 
     @model_validator(mode="after")
     def _window(self) -> Task:
@@ -268,6 +291,7 @@ class TaskView(Task):
 
     status: TaskStatus
     updated_at: dt.datetime
+    cancel_reason: str = ""
 
 
 class TaskList(BaseModel):

@@ -1,9 +1,21 @@
-# Over 500 lines: every transition and its side effects stay in one place (DESIGN.md).
+# Over 500 lines: every transition and its side effects stay in one place (DESIGN.md),
+# and so do the edits of a sent order, which must follow the same rule for the task.
 """The order state machine: the one place that changes an order's state, with its side effects.
 
 INTEREST → DELIVERY → CLOSED; INTEREST → REJECTED (reason required);
 DELIVERY → INTEREST when a delivery fails (flagged for reschedule);
-DELIVERY → DELIVERY when the courier or slot changes (old task cancelled, new one created).
+DELIVERY → DELIVERY when the courier or slot changes (old task cancelled, new one created);
+INTEREST or DELIVERY → CANCELLED at the client's request (reason required; the task is
+taken off the courier's phone).
+
+One rule for changing an order that was sent: a change of WHAT or WHERE (lines, address,
+comment, payment method; `edit_order`) updates the SAME courier task — its version goes up by
+one and one outbox upsert carries the new task with a note of what changed, so the phone
+shows the changed task with a notice. A change of WHO or WHEN (courier, date, window;
+`reassign`) moves the task: the old one is cancelled on the old courier's phone and a new one
+is created. An edit of an interest touches no task. A change or cancel that would reach a
+task the courier already marked done or failed is refused with a message that says so.
+
 Each change writes an audit row, and the courier task and outbox message of a change are
 added to the same session, so they commit together or not at all.
 """
@@ -44,6 +56,7 @@ from dispatcher.models import (
     RejectReason,
     TaskStatus,
     new_uid,
+    utcnow,
 )
 from dispatcher.moscow import MOSCOW as MOSCOW  # re-exported: callers import it from here
 from dispatcher.moscow import moscow_today
@@ -55,6 +68,7 @@ STATE_NAMES = {
     OrderState.DELIVERY: translatable("out for delivery"),
     OrderState.CLOSED: translatable("closed"),
     OrderState.REJECTED: translatable("rejected"),
+    OrderState.CANCELLED: translatable("cancelled"),
 }
 
 
@@ -66,6 +80,11 @@ class Action(StrEnum):
     REJECT = "reject"
     FAIL = "fail"
     REASSIGN = "reassign"
+    CANCEL = "cancel"
+
+
+# An edit is no transition (the state stays), so it is not an Action; its audit rows say this.
+EDIT = "edit"
 
 
 # One sentence per action rather than an action name put into a sentence: a translation
@@ -81,6 +100,7 @@ REFUSALS = {
     Action.REASSIGN: translatable(
         "Order #{order_id} is {state}: it cannot be given another courier or slot."
     ),
+    Action.CANCEL: translatable("Order #{order_id} is {state}: it cannot be cancelled."),
 }
 
 # action -> (states it may start from, state it leads to)
@@ -90,7 +110,15 @@ TRANSITIONS: dict[Action, tuple[frozenset[OrderState], OrderState]] = {
     Action.REJECT: (frozenset({OrderState.INTEREST}), OrderState.REJECTED),
     Action.FAIL: (frozenset({OrderState.DELIVERY}), OrderState.INTEREST),
     Action.REASSIGN: (frozenset({OrderState.DELIVERY}), OrderState.DELIVERY),
+    Action.CANCEL: (
+        frozenset({OrderState.INTEREST, OrderState.DELIVERY}),
+        OrderState.CANCELLED,
+    ),
 }
+# An edit keeps the state: these are the states whose lines, address, comment and payment
+# may still change.
+EDITABLE = frozenset({OrderState.INTEREST, OrderState.DELIVERY})
+_EDIT_REFUSAL = translatable("Order #{order_id} is {state}: it cannot be changed any more.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -299,24 +327,8 @@ def _new_task(session: Session, order: Order, slot: Slot) -> CourierTask:
         delivery_date=slot.date,
         window_start=slot.window_start,
         window_end=slot.window_end,
-        address_snapshot={
-            "text": address.text,
-            "entrance": address.entrance,
-            "floor": address.floor,
-            "flat": address.flat,
-            "notes": address.courier_notes,
-            "lat": address.lat,
-            "lon": address.lon,
-        },
-        items=[
-            {
-                "code": line.product.code,
-                "name": line.product.name,
-                "qty": line.qty,
-                "price_kop": line.price_kop,
-            }
-            for line in order.lines
-        ],
+        address_snapshot=_snapshot(address),
+        items=_items(order),
         amount_kop=order.total_kop if payment is PaymentTerms.CASH else 0,
         payment_method=payment,
         status=TaskStatus.NEW,
@@ -540,6 +552,245 @@ def reassign(
         f"{why}: {text}" if why else text,
     )
     session.flush()
+    return order
+
+
+# Refusals of a change that comes after the courier finished the task: said per action,
+# because "changed" and "cancelled" need their own sentences in a translation.
+_DONE_REFUSALS: dict[str, str] = {
+    EDIT: translatable(
+        "Order #{order_id} was already delivered: the courier marked the task done, "
+        "so it cannot be changed."
+    ),
+    Action.CANCEL: translatable(
+        "Order #{order_id} was already delivered: the courier marked the task done, "
+        "so it cannot be cancelled."
+    ),
+}
+_FAILED_REFUSALS: dict[str, str] = {
+    EDIT: translatable(
+        "The courier marked order #{order_id} as not delivered ({reason}) before your change "
+        "arrived: nothing was sent. The order is back among interests; reload it."
+    ),
+    Action.CANCEL: translatable(
+        "The courier marked order #{order_id} as not delivered ({reason}) before your "
+        "cancellation arrived: nothing was sent. The order is back among interests; reload it."
+    ),
+}
+
+
+def _last_task(session: Session, order: Order) -> CourierTask | None:
+    return session.scalars(
+        select(CourierTask).where(CourierTask.order_id == order.id).order_by(CourierTask.id.desc())
+    ).first()
+
+
+def _refuse_finished(
+    session: Session, order: Order, action: str, expected_version: int | None
+) -> None:
+    """Refuse a change that would reach a task the courier already marked done or failed.
+
+    Checked before the version: a desk holding an old version learns what the courier did,
+    not only that "someone" changed the order.
+    """
+    stale = expected_version is not None and expected_version != order.version
+    if order.state is OrderState.DELIVERY and not stale:
+        return
+    last = _last_task(session, order)
+    if last is None:
+        return
+    if last.status is TaskStatus.DONE and order.state is OrderState.CLOSED:
+        raise IllegalTransitionError.of(_DONE_REFUSALS[action], order_id=order.id)
+    if last.status is TaskStatus.FAILED and order.state is OrderState.INTEREST and stale:
+        raise IllegalTransitionError.of(
+            _FAILED_REFUSALS[action], order_id=order.id, reason=last.failure_reason
+        )
+
+
+def _replace_lines(session: Session, order: Order, lines: Sequence[LineInput]) -> None:
+    """Set the order's lines to `lines` (quantities of one product added up).
+
+    A product already on the order keeps the price it was taken at, whatever its quantity
+    now; a product added by the edit is priced as of today (the client's price list).
+    """
+    wanted: dict[str, int] = {}
+    for line in lines:
+        task_limits.check_quantity(line.product_code, line.qty)
+        wanted[line.product_code] = wanted.get(line.product_code, 0) + line.qty
+    if len(wanted) > task_limits.LINES_MAX:
+        raise ValidationError.of(
+            "The order has {count} lines; the courier's phone takes {limit}.",
+            count=len(wanted),
+            limit=task_limits.LINES_MAX,
+        )
+    kept: set[str] = set()
+    for existing in list(order.lines):
+        code = existing.product.code
+        if code in wanted and code not in kept:
+            kept.add(code)
+            task_limits.check_quantity(code, wanted[code])
+            existing.qty = wanted[code]
+        else:
+            order.lines.remove(existing)
+    for code, qty in wanted.items():
+        if code in kept:
+            continue
+        product = product_by_code(session, code)
+        if not product.active:
+            raise ValidationError.of("{product} is no longer sold.", product=product.name)
+        price = price_for(session, order.client, product)
+        order.lines.append(OrderLine(product=product, qty=qty, price_kop=price))
+
+
+def _snapshot(address: Address) -> dict[str, object]:
+    return {
+        "text": address.text,
+        "entrance": address.entrance,
+        "floor": address.floor,
+        "flat": address.flat,
+        "notes": address.courier_notes,
+        "lat": address.lat,
+        "lon": address.lon,
+    }
+
+
+def _items(order: Order) -> list[dict[str, object]]:
+    return [
+        {
+            "code": line.product.code,
+            "name": line.product.name,
+            "qty": line.qty,
+            "price_kop": line.price_kop,
+        }
+        for line in order.lines
+    ]
+
+
+def _what(order: Order) -> tuple[object, ...]:
+    """What an edit may change, to tell a real change from a save of the same values."""
+    # Read through the relationships: the id columns move only at flush, and this runs without.
+    lines = tuple((line.product.code, line.qty, line.price_kop) for line in order.lines)
+    address = order.address.id if order.address is not None else None
+    return lines, address, order.comment, order.payment_method
+
+
+def _edit_text(changes: dict[str, object] | None, order: Order) -> str:
+    """The audit row's why: which lines went from what to what, and which parts changed."""
+    if not changes:
+        return ""
+    parts = [
+        f"{item['name']}: {item['was']} → {item['now']}"  # type: ignore[index]
+        for item in changes["items"]  # type: ignore[attr-defined]
+    ]
+    if changes["address"]:
+        parts.append(f"address: {order.address.text if order.address else ''}")
+    if changes["comment"]:
+        parts.append("comment")
+    if changes["payment"]:
+        parts.append(f"payment: {order.payment_method}")
+    return "; ".join(parts)
+
+
+def edit_order(
+    session: Session,
+    order_id: int,
+    *,
+    actor: str,
+    lines: Sequence[LineInput] | None = None,
+    address_id: int | None = None,
+    comment: str | None = None,
+    payment_method: PaymentTerms | None = None,
+    expected_version: int | None = None,
+) -> Order:
+    """Change what or where of an interest or a delivery; a delivery's task is updated in place.
+
+    ``lines`` is the whole new list (None: unchanged). Lines already on the order keep the
+    price they were taken at; products added now get today's price. In delivery the same
+    courier task gets version + 1 and one outbox upsert with a note of what changed.
+    """
+    order = get_order(session, order_id)
+    _refuse_finished(session, order, EDIT, expected_version)
+    order = get_order(session, order_id, expected_version)
+    if order.state not in EDITABLE:
+        raise IllegalTransitionError.of(
+            _EDIT_REFUSAL, order_id=order.id, state=DomainText(STATE_NAMES[order.state])
+        )
+    task = active_task(session, order) if order.state is OrderState.DELIVERY else None
+    before_payload = outbox.task_payload(task, order) if task is not None else None
+    before = _what(order)
+    with session.no_autoflush:
+        if lines is not None:
+            _replace_lines(session, order, lines)
+        if address_id is not None and address_id != order.address_id:
+            address = _client_address(session, order.client_id, address_id)
+            if address.retired:
+                raise ValidationError.of(
+                    "Address #{address_id} is no longer a delivery point of this client.",
+                    address_id=address_id,
+                )
+            order.address = address
+        if comment is not None:
+            comment = comment.strip()
+            task_limits.check_comment(comment)
+            order.comment = comment
+        if payment_method is not None:
+            order.payment_method = PaymentTerms(payment_method)
+        if _what(order) == before:
+            raise ValidationError.of(
+                "Order #{order_id} already has these products, address, comment and payment "
+                "method: there is nothing to change.",
+                order_id=order.id,
+            )
+        if order.state is OrderState.DELIVERY and not order.lines:
+            raise ValidationError.of(
+                "Order #{order_id} is out for delivery and needs at least one product; "
+                "to call the delivery off, cancel the order.",
+                order_id=order.id,
+            )
+        changes = None
+        if task is not None and before_payload is not None:
+            assert order.address is not None  # an order in delivery always has one
+            task.address_snapshot = _snapshot(order.address)
+            task.items = _items(order)
+            task.payment_method = order.payment_method
+            task.amount_kop = order.total_kop if order.payment_method is PaymentTerms.CASH else 0
+            task.version += 1
+            changes = outbox.task_changes(before_payload, outbox.task_payload(task, order))
+            # Checked against the contract before anything is written: a refusal rolls back.
+            outbox.enqueue_task(session, task, order, changes)
+        order.updated_at = utcnow()  # the version moves on even when only the lines changed
+    _audit(session, order, EDIT, order.state, order.state, actor, _edit_text(changes, order))
+    session.flush()
+    logger.info("order edited", extra={"order_id": order.id})
+    return order
+
+
+def cancel(
+    session: Session,
+    order_id: int,
+    *,
+    reason: str,
+    actor: str,
+    expected_version: int | None = None,
+) -> Order:
+    """Cancel an interest or a delivery (the client's request); the task leaves the phone."""
+    order = get_order(session, order_id)
+    _refuse_finished(session, order, Action.CANCEL, expected_version)
+    order = get_order(session, order_id, expected_version)
+    target = _check(order, Action.CANCEL)
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError.of("Say why the order is cancelled, e.g. the client's request.")
+    task_limits.check_cancel({"reason": reason})
+    task = active_task(session, order)
+    if task is not None:
+        _end_task(session, task, TaskStatus.CANCELLED, reason, notify=True)
+    before = order.state
+    order.state = target
+    order.needs_reschedule = False
+    _audit(session, order, Action.CANCEL, before, target, actor, reason)
+    session.flush()
+    logger.info("order cancelled", extra={"order_id": order.id})
     return order
 
 

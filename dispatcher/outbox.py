@@ -21,8 +21,14 @@ def _hhmm(value: Any) -> str | None:
     return value.strftime("%H:%M") if value is not None else None
 
 
-def task_payload(task: CourierTask, order: Order) -> dict[str, Any]:
-    """The task as the courier's phone needs it, with everything copied (no lookups later)."""
+def task_payload(
+    task: CourierTask, order: Order, changes: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The task as the courier's phone needs it, with everything copied (no lookups later).
+
+    ``changes`` (from `task_changes`) rides along when an edit updated the task, so the phone
+    can say what changed; a new task carries none, and the key is then left out entirely.
+    """
     client = order.client
     phones = task_limits.courier_phones(
         [p.e164 for p in client.phones if order.contact_id in (None, p.contact_id)]
@@ -43,7 +49,37 @@ def task_payload(task: CourierTask, order: Order) -> dict[str, Any]:
         "amount_kop": task.amount_kop,
         "payment_method": str(task.payment_method),
         "comment": order.comment,
+    } | ({"changes": changes} if changes else {})
+
+
+def task_changes(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any] | None:
+    """What the courier must notice between two payloads of one task; None when nothing.
+
+    Items are compared by product code: ``was``/``now`` are the quantities before and after
+    (0: the line was added or removed). Address, comment and payment are flags: the card shows
+    their new values, the notice only points at them.
+    """
+    was = {item["code"]: item for item in old.get("items", [])}
+    now = {item["code"]: item for item in new.get("items", [])}
+    items = [
+        {
+            "code": code,
+            "name": (now.get(code) or was[code])["name"],
+            "was": int(was[code]["qty"]) if code in was else 0,
+            "now": int(now[code]["qty"]) if code in now else 0,
+        }
+        for code in [*now, *(c for c in was if c not in now)]
+        if code not in was or code not in now or was[code]["qty"] != now[code]["qty"]
+    ]
+    changes = {
+        "items": items,
+        "address": old.get("address") != new.get("address"),
+        "comment": old.get("comment", "") != new.get("comment", ""),
+        "payment": old.get("payment_method") != new.get("payment_method"),
     }
+    if not items and not any(changes[k] for k in ("address", "comment", "payment")):
+        return None
+    return changes
 
 
 def enqueue(session: Session, topic: str, key: str, payload: dict[str, Any]) -> OutboxMessage:
@@ -53,9 +89,11 @@ def enqueue(session: Session, topic: str, key: str, payload: dict[str, Any]) -> 
     return message
 
 
-def enqueue_task(session: Session, task: CourierTask, order: Order) -> OutboxMessage:
+def enqueue_task(
+    session: Session, task: CourierTask, order: Order, changes: dict[str, Any] | None = None
+) -> OutboxMessage:
     """Announce a task to the courier's phone; ValidationError when the phone would refuse it."""
-    payload = task_payload(task, order)
+    payload = task_payload(task, order, changes)
     task_limits.check_task(payload)
     return enqueue(session, TOPIC_TASK_UPSERT, task.uid, payload)
 

@@ -30,6 +30,8 @@ CANCEL_REASON_MAX = 500
 # Lists (contract: Task.items, Task.contact_phones).
 LINES_MAX = 200
 PHONES_MAX = 20
+# An edit's notice (contract: TaskChanges.items) lists every line removed and every line added.
+CHANGED_LINES_MAX = 2 * LINES_MAX
 # Numbers. The domain is stricter than the contract where its own columns are smaller:
 # quantities are capped where an operator's typo is caught (the contract takes 100 000), and
 # amounts are 32-bit integer columns on PostgreSQL (the contract takes up to 10^12 kopecks).
@@ -159,6 +161,13 @@ def check_task(payload: Mapping[str, Any]) -> None:
                 amount=format_money(price),
                 limit=format_money(KOP_MAX),
             )
+    changed = (payload.get("changes") or {}).get("items") or []
+    if len(changed) > CHANGED_LINES_MAX:
+        raise ValidationError.of(
+            "The change touches {count} lines; the courier's phone takes {limit}.",
+            count=len(changed),
+            limit=CHANGED_LINES_MAX,
+        )
     amount = _kop(payload.get("amount_kop"))
     if not 0 <= amount <= KOP_MAX:
         raise ValidationError.of(

@@ -48,7 +48,7 @@ class OrderMode(StrEnum):
     EMPTY = "empty"  # no client loaded
     NEW = "new"  # capturing a new interest
     RESEND = "resend"  # an interest already saved (a failed delivery) waiting for a slot
-    REASSIGN = "reassign"  # an order in delivery: change its courier or slot
+    REASSIGN = "reassign"  # an order in delivery: change what, where, who or when
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,8 +155,8 @@ class OrderEditing(OrderSheet):
         return True
 
     def set_address(self, address_id: int | None) -> None:
-        """Choose the delivery point; the courier suggestion follows it."""
-        if address_id == self._address_id or self._mode is OrderMode.REASSIGN:
+        """Choose the delivery point; the courier suggestion follows it (not when reassigning)."""
+        if address_id == self._address_id:
             return
         if address_id is not None and all(a.id != address_id for a in self.addresses):
             self._refuse(
@@ -214,6 +214,20 @@ class OrderEditing(OrderSheet):
             self._comment = text
             self._changed()
 
+    def set_payment(self, method: str) -> None:
+        """Cash or invoice, for an order in delivery (the courier collects cash only)."""
+        if self.payment_editable and method in ("cash", "invoice") and method != self._payment:
+            self._payment = method
+            self._changed()
+
+    def _take_terms(self, terms: Any) -> None:
+        """The saved order's comment and payment method, put on the sheet to edit."""
+        if terms is None or self._order is None or terms.order_id != self._order.id:
+            return
+        self._saved_terms = terms
+        self._comment = terms.comment
+        self._payment = str(terms.payment_method)
+
     def confirm_slot(self) -> None:
         """The client agreed to the courier, date and window on screen."""
         if not self._slot_confirmed:
@@ -239,7 +253,7 @@ class OrderEditing(OrderSheet):
                 QCoreApplication.translate("OrderEntryViewModel", "Choose the client first.")
             )
             return False
-        if self._mode is not OrderMode.NEW:
+        if self._mode not in (OrderMode.NEW, OrderMode.REASSIGN):
             self._complain(
                 QCoreApplication.translate(
                     "OrderEntryViewModel",
@@ -320,7 +334,7 @@ class OrderEditing(OrderSheet):
 
     def _apply_draft(self, draft: OrderDraft) -> None:
         """Put a restored draft over the freshly loaded card (today's prices and couriers)."""
-        if self._mode is OrderMode.NEW:
+        if self._mode in (OrderMode.NEW, OrderMode.REASSIGN):
             wanted = [
                 (
                     line.get("code"),

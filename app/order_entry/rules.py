@@ -33,6 +33,8 @@ class DraftFacts:
     day: dt.date | None = None
     window: tuple[dt.time | None, dt.time | None] = (None, None)
     comment: str = ""
+    # Reassign mode: products, address, comment or payment differ from the saved order's.
+    content_changed: bool = False
     send_pressed: bool = False  # empty required fields are pointed at only after Send
     refused: Mapping[OrderField, str] = field(default_factory=dict)  # edits not taken
 
@@ -66,8 +68,20 @@ def missing(facts: DraftFacts) -> list[str]:
         return [QCoreApplication.translate("OrderEntryViewModel", "a client")]
     if facts.mode is OrderMode.REASSIGN:
         out = slot_missing(facts)
-        if not out and facts.order is not None and not slot_differs(facts, facts.order):
-            out.append(QCoreApplication.translate("OrderEntryViewModel", "another courier or slot"))
+        if not facts.has_lines:
+            out.append(QCoreApplication.translate("OrderEntryViewModel", "at least one product"))
+        if (
+            not out
+            and facts.order is not None
+            and not slot_differs(facts, facts.order)
+            and not facts.content_changed
+        ):
+            out.append(
+                QCoreApplication.translate(
+                    "OrderEntryViewModel",
+                    "a change: products, address, comment, payment, courier or slot",
+                )
+            )
         return out
     out = []
     if facts.address_id is None:
@@ -121,9 +135,12 @@ def field_messages(facts: DraftFacts) -> dict[OrderField, str]:
         and facts.order is not None
         and not slot_missing(facts)
         and not slot_differs(facts, facts.order)
+        and not facts.content_changed
     ):
         out[OrderField.COURIER] = QCoreApplication.translate(
-            "OrderEntryViewModel", "Choose another courier, date or window."
+            "OrderEntryViewModel",
+            "Nothing changed yet: change the products, address, comment, payment, courier, "
+            "date or window.",
         )
     out.update(facts.refused)
     return out
@@ -132,6 +149,6 @@ def field_messages(facts: DraftFacts) -> dict[OrderField, str]:
 def malformed(facts: DraftFacts) -> list[str]:
     """Messages of values that are wrong (not merely missing) and stop a send."""
     out = []
-    if len(facts.comment) > COMMENT_LIMIT and facts.mode is OrderMode.NEW:
+    if len(facts.comment) > COMMENT_LIMIT and facts.mode in (OrderMode.NEW, OrderMode.REASSIGN):
         out.append(field_messages(facts)[OrderField.COMMENT])
     return out

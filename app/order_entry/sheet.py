@@ -30,7 +30,7 @@ from dispatcher import orders, planning
 from dispatcher.catalog import format_money
 from dispatcher.lookup import OrderSummary
 from dispatcher.operations import orders as order_ops
-from dispatcher.operations.orders import NewOrder, OrderResult
+from dispatcher.operations.orders import NewOrder, OrderResult, OrderTerms
 from dispatcher.users import Actor
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,9 @@ class OrderSheet:
         self._day: dt.date | None = None
         self._window: tuple[dt.time | None, dt.time | None] = (None, None)
         self._comment = ""
+        # An order in delivery: its payment method on screen, and what was saved, to compare.
+        self._payment = ""
+        self._saved_terms: OrderTerms | None = None
         self._slot_confirmed = False
         # Edits the panel refused, by field; cleared when that field is changed successfully.
         self._refused: dict[OrderField, str] = {}
@@ -112,13 +115,44 @@ class OrderSheet:
 
     @property
     def lines_editable(self) -> bool:
-        """Lines can change only while capturing a new interest."""
-        return self._mode is OrderMode.NEW
+        """Lines change while capturing an interest and while a delivery is under way."""
+        return self._mode in (OrderMode.NEW, OrderMode.REASSIGN)
 
     @property
     def address_editable(self) -> bool:
-        """A delivery in progress keeps its address; only courier and slot change."""
-        return self._mode in (OrderMode.NEW, OrderMode.RESEND)
+        """The address changes on any order on the panel (a delivery keeps its task)."""
+        return self._mode in (OrderMode.NEW, OrderMode.RESEND, OrderMode.REASSIGN)
+
+    @property
+    def payment_editable(self) -> bool:
+        """The payment method is chosen here only for an order in delivery (else the client's)."""
+        return self._mode is OrderMode.REASSIGN and self._saved_terms is not None
+
+    @property
+    def payment(self) -> str:
+        """'cash' or 'invoice' for an order in delivery; '' otherwise."""
+        return self._payment
+
+    def content_changed(self) -> bool:
+        """Reassign mode: the products, address, comment or payment differ from the saved order."""
+        return bool(self._content_edit())
+
+    def _content_edit(self) -> dict[str, Any]:
+        """The edit_order arguments for what differs from the saved order ({} when nothing)."""
+        saved, terms = self._order, self._saved_terms
+        if self._mode is not OrderMode.REASSIGN or saved is None:
+            return {}
+        edit: dict[str, Any] = {}
+        on_screen = [(line.code, line.qty) for line in self._lines]
+        if on_screen != [(line.product_code, line.qty) for line in saved.lines]:
+            edit["lines"] = [orders.LineInput(code, qty) for code, qty in on_screen]
+        if self._address_id is not None and self._address_id != saved.address_id:
+            edit["address_id"] = self._address_id
+        if terms is not None and self._comment.strip() != terms.comment:
+            edit["comment"] = self._comment
+        if terms is not None and self._payment and self._payment != str(terms.payment_method):
+            edit["payment_method"] = self._payment
+        return edit
 
     @property
     def products(self) -> tuple[Any, ...]:
@@ -260,6 +294,7 @@ class OrderSheet:
             day=self._day,
             window=self._window,
             comment=self._comment,
+            content_changed=self.content_changed(),
             send_pressed=self._send_pressed,
             refused=dict(self._refused),
         )
@@ -322,15 +357,12 @@ class OrderSheet:
         if saved is None:
             return partial(order_ops.take_order, new=self._new_order(), slot=slot, actor=actor)
         if self._mode is OrderMode.REASSIGN:
+            edit = self._content_edit()
+            moved = rules.slot_differs(self.facts(), saved)
             return partial(
-                order_ops.reassign,
-                order_id=saved.id,
-                actor=actor,
-                courier_id=slot.courier_id,
-                date=slot.date,
-                window=(slot.window_start, slot.window_end),
-                expected_version=saved.version,
-            )
+                change_delivery, order_id=saved.id, edit=edit, slot=slot if moved else None,
+                actor=actor, expected_version=saved.version,
+            )  # fmt: skip
         return partial(
             order_ops.deliver,
             order_id=saved.id,
@@ -355,3 +387,37 @@ class OrderSheet:
             expected_version=saved.version if saved is not None else None,
             interaction_id=self._interaction_id,
         )
+
+
+def change_delivery(
+    session: Session,
+    *,
+    order_id: int,
+    edit: dict[str, Any],
+    slot: orders.Slot | None,
+    actor: Actor,
+    expected_version: int,
+) -> OrderResult:
+    """Save an order in delivery as edited on the panel, in one unit of work.
+
+    What and where (``edit``) update the same courier task; who and when (``slot``) then
+    move it to a new task, as the domain's rule says. Either may be absent, not both.
+    """
+    result: OrderResult | None = None
+    if edit:
+        result = order_ops.edit_order(
+            session, order_id, actor=actor, expected_version=expected_version, **edit
+        )
+    if slot is not None:
+        result = order_ops.reassign(
+            session,
+            order_id,
+            actor=actor,
+            courier_id=slot.courier_id,
+            date=slot.date,
+            window=(slot.window_start, slot.window_end),
+            # Checked by the edit already when there was one (its own save moved the version).
+            expected_version=None if edit else expected_version,
+        )
+    assert result is not None, "the panel saves only when something changed"
+    return result

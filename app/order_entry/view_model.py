@@ -3,12 +3,16 @@
 The view model is the order sheet (``OrderEditing``: the draft, its edits, ``rules``) plus the
 database: each command is ONE ``dispatcher.operations`` call on the DbWorker. A new order is
 created, sent and linked to its call in one operation, so a failed send leaves nothing
-half-written. An order in delivery opens in reassign mode; a failed delivery in resend mode.
+half-written. An order in delivery opens in reassign mode, where its products, address,
+comment and payment change along with courier, date and window (one save: what and where
+update the courier's task, who and when move it), or it is cancelled with a reason; a failed
+delivery opens in resend mode.
 
 Signals:
     changed(): anything the panel shows changed.
     sent(int): the order is with a courier (sent to delivery, or reassigned).
-    reassigned(int): the order in delivery got another courier or slot (after ``sent``).
+    reassigned(int): the order in delivery was changed or moved (after ``sent``).
+    cancelled(int): the order was cancelled (its task taken off the courier's phone).
     rejected(int): the interest was closed as lost.
     error(str): a readable message; nothing was written.
     suggestion(str): the courier suggestion for the chosen address and day, as text.
@@ -39,8 +43,9 @@ from app.worker import UNEXPECTED, DbWorker
 from dispatcher import planning
 from dispatcher.models import OrderState
 from dispatcher.operations import order_form
+from dispatcher.operations import orders as order_ops
 from dispatcher.operations.order_form import OrderForm
-from dispatcher.operations.orders import OrderResult
+from dispatcher.operations.orders import OrderResult, OrderTerms
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +56,7 @@ class OrderEntryViewModel(QObject, OrderEditing):
     changed = Signal()
     sent = Signal(int)
     reassigned = Signal(int)
+    cancelled = Signal(int)
     rejected = Signal(int)
     error = Signal(str)
     suggestion = Signal(str)
@@ -148,12 +154,17 @@ class OrderEntryViewModel(QObject, OrderEditing):
             self._interaction_id = interaction_id
 
     def open_order(self, order_id: int) -> None:
-        """Open a saved order: in delivery to reassign it, a failed delivery to send it again."""
-        self._start_load(lambda s: order_form.open_order_form(s, order_id), self._interaction_id)
+        """Open a saved order: in delivery to change it, a failed delivery to send it again."""
+
+        def job(session: Session) -> tuple[OrderForm, OrderTerms]:
+            form = order_form.open_order_form(session, order_id)
+            return form, order_ops.order_terms(session, order_id)
+
+        self._start_load(job, self._interaction_id)
 
     def _start_load(
         self,
-        job: Callable[[Session], OrderForm],
+        job: Callable[[Session], OrderForm | tuple[OrderForm, OrderTerms]],
         interaction_id: int | None,
         client_id: int | None = None,
         contact_id: int | None = None,
@@ -186,7 +197,10 @@ class OrderEntryViewModel(QObject, OrderEditing):
             self.error.emit(message)
         self.changed.emit()
 
-    def _on_loaded(self, gen: int, form: OrderForm, interaction_id: int | None) -> None:
+    def _on_loaded(
+        self, gen: int, loaded: OrderForm | tuple[OrderForm, OrderTerms], interaction_id: int | None
+    ) -> None:
+        form, terms = loaded if isinstance(loaded, tuple) else (loaded, None)
         self._loading -= 1
         if gen != self._load_gen:
             self.changed.emit()
@@ -207,6 +221,7 @@ class OrderEntryViewModel(QObject, OrderEditing):
             self.changed.emit()
             return
         self._fill(form, interaction_id)
+        self._take_terms(terms)
         if self._pending_restore is not None:
             draft, saved_at = self._pending_restore
             self._pending_restore = None
@@ -274,19 +289,36 @@ class OrderEntryViewModel(QObject, OrderEditing):
         )
 
     def save_reassignment(self) -> None:
-        """Give the order in delivery the courier and slot on screen (old task cancelled)."""
+        """Save the order in delivery as on screen: changes update its task, a new slot moves it."""
         if self._saving:
             return
         if self._mode is not OrderMode.REASSIGN or self._order is None:
             self.error.emit(self.tr("Open an order that is out for delivery first."))
             return
-        if not self._ready(self.tr("To reassign the order, choose {0}.")):
+        if not self._ready(self.tr("To save the order, add {0}.")):
             return
         self._save(
             self._send_operation(self._identity.require()),
             self._on_reassigned,
             Key.SEND_TO_DELIVERY,
         )
+
+    def cancel_order(self, reason: str) -> None:
+        """Cancel the saved order on screen with a reason; its task leaves the courier's phone."""
+        if self._saving:
+            return
+        if self._order is None or self._mode not in (OrderMode.REASSIGN, OrderMode.RESEND):
+            self.error.emit(self.tr("Open the order to cancel first (its number, or a delivery)."))
+            return
+        reason = " ".join(reason.split())
+        if not reason:
+            self.error.emit(self.tr("Say why the order is cancelled."))
+            return
+        order_id, version, actor = self._order.id, self._order.version, self._identity.require()
+        job = lambda s: order_ops.cancel_order(  # noqa: E731
+            s, order_id, reason=reason, actor=actor, expected_version=version
+        )
+        self._save(job, self._on_cancelled, Key.CANCEL_ORDER)
 
     def reject(self, reason_id: int, why: str = "") -> None:
         """Close the interest as lost with a reason; a draft is saved as a rejected interest."""
@@ -367,9 +399,14 @@ class OrderEntryViewModel(QObject, OrderEditing):
         self._finish(status)
 
     def _on_reassigned(self, order_id: int) -> None:
-        status = self.tr("Order #{0} reassigned: {1}.").format(order_id, self.slot_text)
+        status = self.tr("Order #{0} saved: {1}.").format(order_id, self.slot_text)
         self.sent.emit(order_id)
         self.reassigned.emit(order_id)
+        self._finish(status)
+
+    def _on_cancelled(self, order_id: int) -> None:
+        status = self.tr("Order #{0} cancelled: the courier's task was withdrawn.").format(order_id)
+        self.cancelled.emit(order_id)
         self._finish(status)
 
     def _on_rejected(self, order_id: int) -> None:

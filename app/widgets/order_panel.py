@@ -49,6 +49,7 @@ from app.order_presenter import (
     present_order,
 )
 from app.shortcuts import Key, sequence
+from app.widgets.cancel_dialog import CancelDialog
 from app.widgets.form_parts import (
     BANNER_STYLE,
     ERROR_STYLE,
@@ -76,6 +77,7 @@ class OrderPanel(QWidget):
         self.vm = vm
         self._refreshing = False
         self.reject_dialog: RejectDialog | None = None
+        self.cancel_dialog: CancelDialog | None = None
 
         # -- an order whose send failed before a restart, back on screen
         self.restored_banner = QLabel()
@@ -95,6 +97,8 @@ class OrderPanel(QWidget):
         # -- where
         self.address = QComboBox()
         self.address_message = FieldMessage(self.address)
+        self.payment = QComboBox()  # an order in delivery only (else the client's terms apply)
+        self.payment_label = buddy(self.tr("Pa&yment"), self.payment)
 
         # -- what: product search, its matches, the lines and the total
         self.search = QLineEdit()
@@ -140,6 +144,7 @@ class OrderPanel(QWidget):
         # -- what can be done
         self.repeat_button = QPushButton(with_key(self.tr("Repeat last"), Key.REPEAT_LAST))
         self.reject_button = QPushButton(with_key(self.tr("Reject…"), Key.REJECT_ORDER))
+        self.cancel_button = QPushButton(with_key(self.tr("Cancel order…"), Key.CANCEL_ORDER))
         self.send_button = QPushButton(with_key(self.tr("Send to delivery"), Key.SEND_TO_DELIVERY))
         self.missing_label = QLabel()
         self.missing_label.setWordWrap(True)
@@ -171,6 +176,7 @@ class OrderPanel(QWidget):
         form = QFormLayout()
         form.addRow(buddy(self.tr("&Address"), self.address), self.address)
         form.addRow("", self.address_message)
+        form.addRow(self.payment_label, self.payment)
         form.addRow(buddy(self.tr("&Product"), self.search), self.search)
         form.addRow("", self.product_matches)
 
@@ -186,6 +192,7 @@ class OrderPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.addWidget(self.repeat_button)
         buttons.addWidget(self.reject_button)
+        buttons.addWidget(self.cancel_button)
         buttons.addStretch(1)
         buttons.addWidget(self.send_button)
 
@@ -220,6 +227,7 @@ class OrderPanel(QWidget):
     def _set_tab_order(self) -> None:
         chain = [
             self.address,
+            self.payment,
             self.search,
             self.lines_table,
             self.courier,
@@ -230,6 +238,7 @@ class OrderPanel(QWidget):
             self.send_button,
             self.repeat_button,
             self.reject_button,
+            self.cancel_button,
             self.deliveries,
             self.order_number,
         ]
@@ -242,6 +251,9 @@ class OrderPanel(QWidget):
         vm.error.connect(self._on_vm_error)
         vm.sent.connect(self._on_vm_done)
         vm.rejected.connect(self._on_vm_done)
+        vm.cancelled.connect(self._on_vm_done)
+        self.payment.currentIndexChanged.connect(self._on_payment_chosen)
+        self.cancel_button.clicked.connect(self.ask_cancel_reason)
 
         self.address.currentIndexChanged.connect(self._on_address_chosen)
         self.search.textChanged.connect(self._show_matches)
@@ -268,6 +280,7 @@ class OrderPanel(QWidget):
             self.send_button,
             self.repeat_button,
             self.reject_button,
+            self.cancel_button,
         ):
             watched.installEventFilter(self)
 
@@ -279,6 +292,7 @@ class OrderPanel(QWidget):
         self._shortcut(Key.COMMENT, self.comment.setFocus)
         self._shortcut(Key.SEND_TO_DELIVERY, vm.send_to_delivery)
         self._shortcut(Key.REJECT_ORDER, self.ask_reject_reason)
+        self._shortcut(Key.CANCEL_ORDER, self.ask_cancel_reason)
 
     def _shortcut(self, key: Key, slot: object) -> QShortcut:
         shortcut = QShortcut(QKeySequence(sequence(key)), self)
@@ -313,6 +327,26 @@ class OrderPanel(QWidget):
         dialog.finished.connect(lambda _code: self._forget_dialog(dialog))
         self.reject_dialog = dialog
         dialog.open()
+
+    def ask_cancel_reason(self) -> None:
+        """Open the cancel dialog for the saved order on screen; its reason cancels the order."""
+        if not present_order(self.vm).cancel_enabled:
+            self.vm.error.emit(self.tr("Open the order to cancel first."))
+            return
+        dialog = CancelDialog(self.vm.order_id, self)
+        dialog.accepted.connect(lambda: self.vm.cancel_order(dialog.reason_text()))
+        dialog.finished.connect(lambda _code: self._forget_cancel_dialog(dialog))
+        self.cancel_dialog = dialog
+        dialog.open()
+
+    def _forget_cancel_dialog(self, dialog: CancelDialog) -> None:
+        if self.cancel_dialog is dialog:
+            self.cancel_dialog = None
+        dialog.deleteLater()
+
+    def _on_payment_chosen(self, index: int) -> None:
+        if not self._refreshing and index >= 0:
+            self.vm.set_payment(self.payment.itemData(index))
 
     # ---- reacting to the operator ------------------------------------------------------
 
@@ -495,6 +529,8 @@ class OrderPanel(QWidget):
     def _show_addresses(self) -> None:
         fill_combo(self.address, [(a.label, a.id) for a in self.vm.addresses], self.vm.address_id)
         self.address.setEnabled(self.vm.address_editable)
+        methods = [(self.tr("Cash to the courier"), "cash"), (self.tr("By invoice"), "invoice")]
+        fill_combo(self.payment, methods, self.vm.payment or "cash")
 
     def _show_lines(self) -> None:
         vm = self.vm
@@ -539,6 +575,9 @@ class OrderPanel(QWidget):
         self.send_button.setText(with_key(view.send_label, Key.SEND_TO_DELIVERY))
         self.send_button.setEnabled(view.send_enabled)
         self.reject_button.setEnabled(view.reject_enabled)
+        self.cancel_button.setEnabled(view.cancel_enabled)
+        self.payment.setVisible(view.payment_visible)
+        self.payment_label.setVisible(view.payment_visible)
         self.missing_label.setText(view.missing)
         self.status_label.setText(view.status)
 

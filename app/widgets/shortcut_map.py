@@ -44,6 +44,7 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Comment for the courier"),
     QT_TRANSLATE_NOOP("shortcuts", "Send the order to delivery"),
     QT_TRANSLATE_NOOP("shortcuts", "Reject the interest with a reason"),
+    QT_TRANSLATE_NOOP("shortcuts", "Cancel the order on screen with a reason"),
     QT_TRANSLATE_NOOP("shortcuts", "Open an order by number (change courier or slot)"),
     QT_TRANSLATE_NOOP("shortcuts", "Calls of the day and the callback list"),
     QT_TRANSLATE_NOOP("shortcuts", "Settings"),

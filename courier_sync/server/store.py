@@ -286,10 +286,18 @@ def _view(row: Row[Any]) -> dict[str, Any]:
     data["version"] = row.version
     data["status"] = row.status
     data["updated_at"] = row.updated_at.isoformat()
+    # Why the dispatcher took it off the route: the phone's notice of a cancellation says so.
+    data["cancel_reason"] = row.cancel_reason or ""
     return data
 
 
-_VIEW_COLUMNS = (tasks.c.payload, tasks.c.version, tasks.c.status, tasks.c.updated_at)
+_VIEW_COLUMNS = (
+    tasks.c.payload,
+    tasks.c.version,
+    tasks.c.status,
+    tasks.c.updated_at,
+    tasks.c.cancel_reason,
+)
 
 
 def list_tasks(conn: Connection, courier_id: int, day: dt.date) -> list[dict[str, Any]]:

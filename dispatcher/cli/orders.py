@@ -55,6 +55,23 @@ def add_order_parser(sub: Subparsers) -> None:
     ore.add_argument("--date", type=date_arg)
     ore.add_argument("--window", type=window_arg)
     ore.add_argument("--why", default="")
+    oe = order.add_parser(
+        "edit", help="change lines, address, comment or payment (a delivery keeps its task)"
+    )
+    _order_id_args(oe)
+    oe.add_argument(
+        "--line",
+        type=line_arg,
+        action="append",
+        default=[],
+        help="CODE:QTY sets that product's quantity (0 removes it); other lines stay",
+    )
+    oe.add_argument("--address", type=int, help="one of the client's delivery addresses")
+    oe.add_argument("--comment", help="the new comment for the courier ('' clears it)")
+    oe.add_argument("--payment", choices=["cash", "invoice"])
+    ocn = order.add_parser("cancel", help="cancel an interest or a delivery (client's request)")
+    _order_id_args(ocn)
+    ocn.add_argument("--reason", required=True, help="why, e.g. the client's request")
     osh = order.add_parser("show", help="show an order with its audit trail")
     osh.add_argument("id", type=int)
 
@@ -77,8 +94,37 @@ def _slot(args: argparse.Namespace) -> orders.Slot:
     return orders.Slot(args.courier, args.date, start, end)
 
 
+def _edited_lines(
+    s: Session, order_id: int, given: list[orders.LineInput]
+) -> list[orders.LineInput] | None:
+    """The order's lines with the given quantities set (0 removes); None when none given."""
+    if not given:
+        return None
+    record = order_ops.order_details(s, order_id)
+    current = {line["product_code"]: int(line["qty"]) for line in record["lines"]}
+    for line in given:
+        current[line.product_code] = line.qty
+    return [orders.LineInput(code, qty) for code, qty in current.items() if qty != 0]
+
+
+def _edit(cli: Cli, s: Session) -> int:
+    a = cli.args
+    if not (a.line or a.address is not None or a.comment is not None or a.payment):
+        raise UserError("Say what to change: --line CODE:QTY, --address, --comment or --payment.")
+    return order_ops.edit_order(
+        s,
+        a.id,
+        lines=_edited_lines(s, a.id, a.line),
+        address_id=a.address,
+        comment=a.comment,
+        payment_method=a.payment,
+        actor=cli.require_actor(),
+        expected_version=a.expected_version,
+    ).id
+
+
 def run_order(cli: Cli) -> int:
-    """`dispatch order create|deliver|close|reject|fail|reassign|show`."""
+    """`dispatch order create|deliver|close|reject|fail|reassign|edit|cancel|show`."""
     with unit_of_work(cli.sessions) as s:
         order_id = _order_operation(cli, s)
         record = order_ops.order_details(s, order_id)
@@ -98,6 +144,12 @@ def _order_operation(cli: Cli, s: Session) -> int:
     actor, version = cli.require_actor(), getattr(a, "expected_version", None)
     if a.sub == "show":
         return int(a.id)
+    if a.sub == "edit":
+        return _edit(cli, s)
+    if a.sub == "cancel":
+        return order_ops.cancel_order(
+            s, a.id, reason=a.reason, actor=cli.require_actor(), expected_version=version
+        ).id
     if a.sub == "create":
         if not a.line:
             raise UserError("An order needs at least one --line CODE:QTY.")

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from dispatcher import orders
 from dispatcher.errors import ValidationError
 from dispatcher.interactions import link_call
-from dispatcher.models import Order, OrderState, RejectReason, UserRole
+from dispatcher.models import Order, OrderState, PaymentTerms, RejectReason, UserRole
 from dispatcher.orders import LineInput, Slot
 from dispatcher.records import order_record
 from dispatcher.users import Actor, require_role
@@ -214,6 +214,71 @@ def close(
         collected_kop=collected_kop,
         bottles_returned=bottles_returned,
         expected_version=expected_version,
+    )
+    return _result(session, order)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderTerms:
+    """What an edit may change besides lines and address: the comment and the payment."""
+
+    order_id: int
+    comment: str
+    payment_method: PaymentTerms
+
+
+def order_terms(session: Session, order_id: int) -> OrderTerms:
+    """The comment and payment method of a saved order, for the edit form."""
+    order = orders.get_order(session, order_id)
+    return OrderTerms(order.id, order.comment, order.payment_method)
+
+
+def edit_order(
+    session: Session,
+    order_id: int,
+    *,
+    lines: Sequence[LineInput] | None = None,
+    address_id: int | None = None,
+    comment: str | None = None,
+    payment_method: PaymentTerms | str | None = None,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> OrderResult:
+    """Change the lines, address, comment or payment of an interest or a delivery.
+
+    ``lines`` is the whole new list. A delivery keeps its courier task: the same task, one
+    version on, reaches the phone with a notice of what changed.
+    """
+    try:
+        payment = PaymentTerms(payment_method) if payment_method is not None else None
+    except ValueError:
+        raise ValidationError.of(
+            "Payment method {value!r} is not cash or invoice.", value=payment_method
+        ) from None
+    order = orders.edit_order(
+        session,
+        order_id,
+        actor=actor.login,
+        lines=list(lines) if lines is not None else None,
+        address_id=address_id,
+        comment=comment,
+        payment_method=payment,
+        expected_version=expected_version,
+    )
+    return _result(session, order)
+
+
+def cancel_order(
+    session: Session,
+    order_id: int,
+    *,
+    reason: str,
+    actor: Actor,
+    expected_version: int | None = None,
+) -> OrderResult:
+    """Cancel an interest or a delivery at the client's request; the task leaves the phone."""
+    order = orders.cancel(
+        session, order_id, reason=reason, actor=actor.login, expected_version=expected_version
     )
     return _result(session, order)
 

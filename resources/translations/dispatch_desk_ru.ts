@@ -391,6 +391,25 @@
     </message>
 </context>
 <context>
+    <name>CancelDialog</name>
+    <message>
+        <source>Cancel order #{0}</source>
+        <translation>Отменить заказ №{0}</translation>
+    </message>
+    <message>
+        <source>At the client&apos;s request</source>
+        <translation>По просьбе клиента</translation>
+    </message>
+    <message>
+        <source>Why is the order cancelled? The courier&apos;s phone shows the reason.</source>
+        <translation>Почему заказ отменяется? Экспедитор увидит причину на телефоне.</translation>
+    </message>
+    <message>
+        <source>Say why the order is cancelled.</source>
+        <translation>Укажите, почему заказ отменяется.</translation>
+    </message>
+</context>
+<context>
     <name>ClientCard</name>
     <message>
         <source>Loading the client card…</source>
@@ -967,10 +986,6 @@ Please pass it to your administrator.</source>
         <translation>клиента</translation>
     </message>
     <message>
-        <source>another courier or slot</source>
-        <translation>другого экспедитора или время</translation>
-    </message>
-    <message>
         <source>a delivery address</source>
         <translation>адрес доставки</translation>
     </message>
@@ -989,6 +1004,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>a delivery date from today on</source>
         <translation>дату доставки не раньше сегодняшней</translation>
+    </message>
+    <message>
+        <source>a change: products, address, comment, payment, courier or slot</source>
+        <translation>изменение: товары, адрес, комментарий, оплату, экспедитора или время</translation>
     </message>
     <message>
         <source>Choose the delivery address.</source>
@@ -1019,8 +1038,8 @@ Please pass it to your administrator.</source>
         <translation>В комментарии {0} символов; телефон экспедитора принимает {1}.</translation>
     </message>
     <message>
-        <source>Choose another courier, date or window.</source>
-        <translation>Выберите другого экспедитора, дату или интервал.</translation>
+        <source>Nothing changed yet: change the products, address, comment, payment, courier, date or window.</source>
+        <translation>Пока ничего не изменено: измените товары, адрес, комментарий, оплату, экспедитора, дату или интервал.</translation>
     </message>
     <message>
         <source>An unsaved order from {0} was restored.</source>
@@ -1099,8 +1118,16 @@ Please pass it to your administrator.</source>
         <translation>Сначала откройте заказ, который в доставке.</translation>
     </message>
     <message>
-        <source>To reassign the order, choose {0}.</source>
-        <translation>Чтобы переназначить заказ, выберите {0}.</translation>
+        <source>To save the order, add {0}.</source>
+        <translation>Чтобы сохранить заказ, укажите: {0}.</translation>
+    </message>
+    <message>
+        <source>Open the order to cancel first (its number, or a delivery).</source>
+        <translation>Сначала откройте заказ, который нужно отменить (по номеру или из списка доставок).</translation>
+    </message>
+    <message>
+        <source>Say why the order is cancelled.</source>
+        <translation>Укажите, почему заказ отменяется.</translation>
     </message>
     <message>
         <source>the database could not be written (details are in the log)</source>
@@ -1119,8 +1146,12 @@ Please pass it to your administrator.</source>
         <translation>Заказ №{0} отправлен в доставку: {1}.</translation>
     </message>
     <message>
-        <source>Order #{0} reassigned: {1}.</source>
-        <translation>Заказ №{0} переназначен: {1}.</translation>
+        <source>Order #{0} saved: {1}.</source>
+        <translation>Заказ №{0} сохранён: {1}.</translation>
+    </message>
+    <message>
+        <source>Order #{0} cancelled: the courier&apos;s task was withdrawn.</source>
+        <translation>Заказ №{0} отменён: задача снята с телефона экспедитора.</translation>
     </message>
     <message>
         <source>Order #{0} rejected.</source>
@@ -1132,6 +1163,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>Discard it</source>
         <translation>Удалить его</translation>
+    </message>
+    <message>
+        <source>Pa&amp;yment</source>
+        <translation>&amp;Оплата</translation>
     </message>
     <message>
         <source>Product: name or code, Return adds, +/− quantity</source>
@@ -1170,6 +1205,18 @@ Please pass it to your administrator.</source>
         <translation>Отказ…</translation>
     </message>
     <message>
+        <source>Cancel order…</source>
+        <translation>Отменить заказ…</translation>
+    </message>
+    <message>
+        <source>Cash to the courier</source>
+        <translation>Наличными экспедитору</translation>
+    </message>
+    <message>
+        <source>By invoice</source>
+        <translation>По счёту</translation>
+    </message>
+    <message>
         <source>Send to delivery</source>
         <translation>Отправить в доставку</translation>
     </message>
@@ -1198,6 +1245,10 @@ Please pass it to your administrator.</source>
         <translation>Доставки клиента (Enter — открыть)</translation>
     </message>
     <message>
+        <source>Open the order to cancel first.</source>
+        <translation>Сначала откройте заказ, который нужно отменить.</translation>
+    </message>
+    <message>
         <source>No product matches {0!r}.</source>
         <translation>Нет товара по запросу {0!r}.</translation>
     </message>
@@ -1214,10 +1265,6 @@ Please pass it to your administrator.</source>
         <translation>Клиент не выбран</translation>
     </message>
     <message>
-        <source>Order #{0} is out for delivery: change its courier, date or window.</source>
-        <translation>Заказ №{0} в доставке: можно сменить экспедитора, дату или интервал.</translation>
-    </message>
-    <message>
         <source>Order #{0} needs a new delivery slot.</source>
         <translation>Заказу №{0} нужно новое время доставки.</translation>
     </message>
@@ -1230,16 +1277,20 @@ Please pass it to your administrator.</source>
         <translation>— выберите экспедитора —</translation>
     </message>
     <message>
+        <source>Order #{0} is out for delivery: change its products, address, comment, payment, courier or slot; the courier&apos;s phone shows what changed.</source>
+        <translation>Заказ №{0} в доставке: можно изменить товары, адрес, комментарий, оплату, экспедитора или время; экспедитор увидит на телефоне, что изменилось.</translation>
+    </message>
+    <message>
+        <source>Save changes</source>
+        <translation>Сохранить изменения</translation>
+    </message>
+    <message>
         <source>no slot yet</source>
         <translation>время не выбрано</translation>
     </message>
     <message>
         <source>Slot: {0}</source>
         <translation>Время: {0}</translation>
-    </message>
-    <message>
-        <source>Save reassignment</source>
-        <translation>Сохранить переназначение</translation>
     </message>
     <message>
         <source>Still needed: {0}</source>
@@ -1625,6 +1676,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Адреса №{address_id} не существует.</translation>
     </message>
     <message>
+        <source>Address #{address_id} is no longer a delivery point of this client.</source>
+        <translation>Адрес №{address_id} больше не используется этим клиентом для доставки.</translation>
+    </message>
+    <message>
         <source>Address #{address_id} is not a delivery point of client #{client_id}.</source>
         <translation>Адрес №{address_id} не является адресом доставки клиента №{client_id}.</translation>
     </message>
@@ -1749,6 +1804,10 @@ and then starts Dispatch Desk again.</source>
         <translation>У заказа №{order_id} уже есть задание на телефоне экспедитора.</translation>
     </message>
     <message>
+        <source>Order #{order_id} already has these products, address, comment and payment method: there is nothing to change.</source>
+        <translation>У заказа №{order_id} уже эти товары, адрес, комментарий и способ оплаты: менять нечего.</translation>
+    </message>
+    <message>
         <source>Order #{order_id} already has this courier and slot.</source>
         <translation>У заказа №{order_id} уже этот экспедитор и это время доставки.</translation>
     </message>
@@ -1773,6 +1832,18 @@ and then starts Dispatch Desk again.</source>
         <translation>Заказ №{order_id} не принадлежит клиенту №{client_id}.</translation>
     </message>
     <message>
+        <source>Order #{order_id} is out for delivery and needs at least one product; to call the delivery off, cancel the order.</source>
+        <translation>Заказ №{order_id} в доставке, в нём должен остаться хотя бы один товар; чтобы отменить доставку, отмените заказ.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be cancelled.</source>
+        <translation>Заказ №{order_id} {state}: его нельзя отменить.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} is {state}: it cannot be changed any more.</source>
+        <translation>Заказ №{order_id} {state}: его уже нельзя изменить.</translation>
+    </message>
+    <message>
         <source>Order #{order_id} is {state}: it cannot be closed.</source>
         <translation>Заказ №{order_id} {state}: его нельзя закрыть.</translation>
     </message>
@@ -1793,8 +1864,20 @@ and then starts Dispatch Desk again.</source>
         <translation>Заказ №{order_id} {state}: его нельзя отправить в доставку.</translation>
     </message>
     <message>
+        <source>Order #{order_id} was already delivered: the courier marked the task done, so it cannot be cancelled.</source>
+        <translation>Заказ №{order_id} уже доставлен: экспедитор отметил задачу выполненной, поэтому отменить его нельзя.</translation>
+    </message>
+    <message>
+        <source>Order #{order_id} was already delivered: the courier marked the task done, so it cannot be changed.</source>
+        <translation>Заказ №{order_id} уже доставлен: экспедитор отметил задачу выполненной, поэтому изменить его нельзя.</translation>
+    </message>
+    <message>
         <source>Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.</source>
         <translation>Заказ №{order_id} изменил кто-то другой, пока он был открыт у вас (версия {expected}, теперь {current}). Откройте его заново и повторите.</translation>
+    </message>
+    <message>
+        <source>Payment method {value!r} is not cash or invoice.</source>
+        <translation>Способ оплаты «{value}» — не наличные и не счёт.</translation>
     </message>
     <message>
         <source>Payment terms are cash or invoice, not {terms!r}.</source>
@@ -1829,6 +1912,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Укажите, почему доставка не состоялась.</translation>
     </message>
     <message>
+        <source>Say why the order is cancelled, e.g. the client&apos;s request.</source>
+        <translation>Укажите, почему заказ отменяется, например «по просьбе клиента».</translation>
+    </message>
+    <message>
         <source>Sign in as a shift lead or an admin to {action}.</source>
         <translation>Чтобы {action}, войдите как старший смены или администратор.</translation>
     </message>
@@ -1855,6 +1942,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>The amount to collect, {amount}, is outside what the courier&apos;s phone takes (0 to {limit}).</source>
         <translation>Сумма к получению {amount} вне того, что принимает телефон экспедитора (от 0 до {limit}).</translation>
+    </message>
+    <message>
+        <source>The change touches {count} lines; the courier&apos;s phone takes {limit}.</source>
+        <translation>Изменение затрагивает {count} строк, а телефон экспедитора принимает не больше {limit}.</translation>
     </message>
     <message>
         <source>The client&apos;s name</source>
@@ -1957,6 +2048,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Слишком длинный пароль: не больше {count} символов.</translation>
     </message>
     <message>
+        <source>The courier marked order #{order_id} as not delivered ({reason}) before your cancellation arrived: nothing was sent. The order is back among interests; reload it.</source>
+        <translation>Экспедитор отметил заказ №{order_id} как недоставленный ({reason}) раньше, чем пришла ваша отмена: ничего не отправлено. Заказ вернулся в интересы; откройте его заново.</translation>
+    </message>
+    <message>
+        <source>The courier marked order #{order_id} as not delivered ({reason}) before your change arrived: nothing was sent. The order is back among interests; reload it.</source>
+        <translation>Экспедитор отметил заказ №{order_id} как недоставленный ({reason}) раньше, чем пришло ваше изменение: ничего не отправлено. Заказ вернулся в интересы; откройте его заново.</translation>
+    </message>
+    <message>
         <source>The notes are longer than {limit} characters.</source>
         <translation>Заметка длиннее {limit} символов.</translation>
     </message>
@@ -2027,6 +2126,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>an interest</source>
         <translation>пока интерес</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменён</translation>
     </message>
     <message>
         <source>closed</source>
@@ -2234,6 +2337,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Reject the interest with a reason</source>
         <translation>Отказ по интересу с причиной</translation>
+    </message>
+    <message>
+        <source>Cancel the order on screen with a reason</source>
+        <translation>Отменить открытый заказ с причиной</translation>
     </message>
     <message>
         <source>Open an order by number (change courier or slot)</source>

@@ -319,9 +319,8 @@ def test_reassigning_an_order_in_delivery_moves_the_task_to_the_new_courier(
     assert vm.mode is OrderMode.REASSIGN
     assert vm.order_id == order_id
     assert vm.courier_id == world.courier_a
-    assert vm.missing == ["another courier or slot"]
-    assert not vm.lines_editable and not vm.address_editable
-    assert vm.add_line("W19") is None, "the products of a delivery are not changed here"
+    assert vm.missing == ["a change: products, address, comment, payment, courier or slot"]
+    assert vm.lines_editable and vm.address_editable and vm.payment == "cash"
 
     vm.set_courier(world.courier_b)
     reassigned: list[int] = []
@@ -443,8 +442,9 @@ def test_rules_refuse_a_reassignment_to_the_same_slot() -> None:
         mode=OrderMode.REASSIGN,
         today=dt.date(2025, 5, 12),
         order=saved,
+        has_lines=True,
         courier_id=1,
         day=day,
         window=(dt.time(10), dt.time(14)),
     )
-    assert missing(same) == ["another courier or slot"]
+    assert missing(same) == ["a change: products, address, comment, payment, courier or slot"]

@@ -57,11 +57,12 @@ def test_an_empty_panel_asks_for_a_client_and_offers_nothing() -> None:
 def test_reassigning_and_resending_say_so_and_start_where_the_operator_works() -> None:
     reassign = present_order(FakeOrderState(mode=OrderMode.REASSIGN, order_id=12))
     assert reassign.mode_banner == (
-        "Order #12 is out for delivery: change its courier, date or window."
+        "Order #12 is out for delivery: change its products, address, comment, payment, "
+        "courier or slot; the courier's phone shows what changed."
     )
-    assert reassign.send_label == "Save reassignment"
+    assert reassign.send_label == "Save changes"
     assert reassign.starts_at_courier and not reassign.reject_enabled
-    assert not reassign.comment_enabled, "the courier already has the comment"
+    assert reassign.comment_enabled and reassign.cancel_enabled and reassign.payment_visible
     resend = present_order(FakeOrderState(mode=OrderMode.RESEND, order_id=13))
     assert resend.mode_banner == "Order #13 needs a new delivery slot."
     assert resend.reject_enabled and not resend.starts_at_courier

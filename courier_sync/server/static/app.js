@@ -36,7 +36,7 @@ import {
   texts as pairTexts,
   translateSignIn,
 } from "./pairing.js";
-import { results, session, taskCache } from "./storage.js";
+import { notices, results, session, taskCache } from "./storage.js";
 
 const LONG_POLL_WAIT_S = 25;
 const RETRY_MIN_MS = 1000;
@@ -523,6 +523,8 @@ function renderTasks() {
   );
 
   const children = [];
+  const unseen = cancelled.filter((t) => notices.seen(state.me.courier_id, t.task.task_id) < t.task.version);
+  if (unseen.length) children.push(h("div", { class: "cancel-notices" }, ...unseen.map(cancelNotice)));
   if (!tasks.length) children.push(h("p", { class: "empty" }, "На этот день задач нет."));
   for (const t of active) children.push(activeCard(t));
   if (finished.length) {
@@ -556,6 +558,55 @@ function cardHead({ task, stop, view }) {
       formatWindow(task.window_start, task.window_end),
     ),
     h("span", { class: `badge badge-${view.status}`, "data-testid": "status" }, STATUS_LABEL[view.status]),
+  );
+}
+
+/** The courier saw this version of the task: its notice goes away (also on another reload). */
+function acknowledge(task) {
+  notices.acknowledge(state.me.courier_id, task.task_id, task.version);
+  render();
+}
+
+/** «Вода 19 л — 3 вместо 2», «Помпа — добавлено: 1», «Кулер — убрано». */
+function itemChangeText(change) {
+  if (!change.was) return `${change.name} — добавлено: ${change.now}`;
+  if (!change.now) return `${change.name} — убрано`;
+  return `${change.name} — ${change.now} вместо ${change.was}`;
+}
+
+function changeNotice(task) {
+  const changes = task.changes;
+  if (!changes || notices.seen(state.me.courier_id, task.task_id) >= task.version) return null;
+  const parts = (changes.items || []).map(itemChangeText);
+  if (changes.address) parts.push("новый адрес");
+  if (changes.comment) parts.push("комментарий");
+  if (changes.payment) parts.push("оплата");
+  return h(
+    "div",
+    { class: "change-notice", role: "status", "data-testid": "change-notice" },
+    icon("warn", "icon icon-sm"),
+    h("span", { class: "change-text" }, `Изменено: ${parts.join("; ")}`),
+    h(
+      "button",
+      { type: "button", class: "btn btn-secondary", onclick: () => acknowledge(task) },
+      "Понятно",
+    ),
+  );
+}
+
+function cancelNotice({ task }) {
+  const where = [task.address?.text, task.client_name].filter(Boolean).join(" · ");
+  const why = task.cancel_reason ? ` Причина: ${task.cancel_reason}.` : "";
+  return h(
+    "div",
+    { class: "change-notice", role: "alert", "data-testid": "cancel-notice", "data-task-id": task.task_id },
+    icon("cross", "icon icon-sm"),
+    h("span", { class: "change-text" }, `Отменено диспетчером: ${where} — ехать не нужно.${why}`),
+    h(
+      "button",
+      { type: "button", class: "btn btn-secondary", onclick: () => acknowledge(task) },
+      "Понятно",
+    ),
   );
 }
 
@@ -625,6 +676,7 @@ function activeCard(entry) {
     "article",
     { class: `task task-${view.status}`, "data-task-id": task.task_id, "data-status": view.status },
     cardHead(entry),
+    changeNotice(task),
     h("h3", { class: "addr" }, address.text || "Адрес не указан"),
     details ? h("p", { class: "addr-details" }, details) : null,
     address.notes ? h("p", { class: "notes" }, icon("warn", "icon icon-sm"), address.notes) : null,
@@ -664,7 +716,8 @@ function finishedCard(entry) {
   } else if (view.status === "failed" && r) {
     outcome = `Причина: ${r.reason}${r.proposed_time ? ` · перенос: ${r.proposed_time}` : ""}`;
   } else if (view.status === "cancelled") {
-    outcome = "Отменено диспетчером — ехать не нужно";
+    const why = task.cancel_reason ? ` · ${task.cancel_reason}` : "";
+    outcome = `Отменено диспетчером — ехать не нужно${why}`;
   }
   return h(
     "article",
@@ -709,6 +762,7 @@ let dialogTask = null;
 
 function openDone(task) {
   dialogTask = task;
+  notices.acknowledge(state.me.courier_id, task.task_id, task.version);
   const dialog = $("done-dialog");
   const form = $("done-form");
   form.reset();
@@ -775,6 +829,7 @@ function proposedText(when) {
 
 function openFailed(task) {
   dialogTask = task;
+  notices.acknowledge(state.me.courier_id, task.task_id, task.version);
   const form = $("failed-form");
   form.reset();
   for (const f of ["reason-error", "save-error"]) showError(form, f, "");

@@ -86,3 +86,23 @@ export const results = {
     }
   },
 };
+
+/** Which version of each task the courier has acknowledged: a change notice shows until then. */
+export const notices = {
+  key: (courierId) => `seen.${courierId}`,
+  all(courierId) {
+    return readJson(this.key(courierId), {});
+  },
+  seen(courierId, taskId) {
+    return this.all(courierId)[taskId] || 0;
+  },
+  acknowledge(courierId, taskId, version) {
+    const all = this.all(courierId);
+    all[taskId] = Math.max(all[taskId] || 0, version);
+    try {
+      writeJson(this.key(courierId), all);
+    } catch {
+      /* the notice shows again after a reload: nothing is lost */
+    }
+  },
+};

@@ -252,7 +252,7 @@ def test_an_active_delivery_opens_from_the_clients_list(
     Keyboard(qtbot).shortcut(Key.CONFIRM)
     settle(qtbot, vm)
     assert vm.mode is OrderMode.REASSIGN and vm.order_id == order_id
-    assert panel.send_button.text().startswith("Save reassignment")
+    assert panel.send_button.text().startswith("Save changes")
 
 
 def test_plus_minus_and_delete_edit_the_lines(
