@@ -12,6 +12,7 @@ from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
 from dispatcher.cli.db import DB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
+from dispatcher.cli.prices import PRICE
 from dispatcher.cli.seed import SEED_DEMO
 
 # One line per top-level command; this order is the order `dispatch --help` lists them in.
@@ -20,6 +21,7 @@ COMMANDS: tuple[Command, ...] = (
     CLIENT,
     COURIER,
     PRODUCT,
+    PRICE,
     REASON,
     SEED_DEMO,
     LOOKUP,
