@@ -22,6 +22,7 @@ from sqlalchemy import Engine
 from app.app_logging import current_log_file
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.catalogue import CatalogueViewModel, desk_identity
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.drafts import DraftStore
 from app.intake import IntakeViewModel
@@ -30,6 +31,7 @@ from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.widgets.about_dialog import AboutDialog
+from app.widgets.catalogue_window import open_catalogue
 from app.widgets.main_window import MainWindow
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
@@ -120,6 +122,9 @@ class Workspace:
         self.window.closing = self.stop
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
+        self.window.catalogue_requested = lambda: open_catalogue(
+            CatalogueViewModel(self.worker, desk_identity(self)), self.window
+        )
         self.window.about_requested = self.open_about
         self.bridge.registration_changed.connect(self._on_registration)
         self.intake.call_finished.connect(self._after_call)

@@ -52,6 +52,14 @@ def parse_money(text: str) -> int:
     return int(kop)
 
 
+def parse_price(text: str) -> int:
+    """Kopecks from a price typed in roubles; a negative one is kept for `check_price` to name."""
+    cleaned = text.strip()
+    if cleaned.startswith("-"):
+        return -parse_money(cleaned[1:])
+    return parse_money(cleaned)
+
+
 def format_money(kop: int, space: str = "\u00a0") -> str:
     """Roubles as the operator reads them: '1 234,50 ₽', digit groups and ₽ set off by ``space``.
 
@@ -174,10 +182,14 @@ def client_list_ids(
     Only reads: a database without a standard list yet has no standard prices (None).
     """
     own = client.price_list_id if contract_applies(client.price_list, day) else None
-    standard = session.scalars(
+    return own, standard_list_id(session)
+
+
+def standard_list_id(session: Session) -> int | None:
+    """The id of the standard price list, None while there is none (reads only)."""
+    return session.scalars(
         select(PriceList.id).where(PriceList.is_default.is_(True)).order_by(PriceList.id)
     ).first()
-    return own, standard
 
 
 def client_price(

@@ -7,7 +7,7 @@ from dataclasses import asdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dispatcher.catalog import format_money, parse_money
+from dispatcher.catalog import format_money, parse_price
 from dispatcher.cli.base import Cli, Command, Subparsers, date_arg
 from dispatcher.db import unit_of_work
 from dispatcher.errors import ValidationError
@@ -81,17 +81,6 @@ def run_price(cli: Cli) -> int:
         ),
     )
     return 0
-
-
-def parse_price(text: str) -> int:
-    """Kopecks from roubles typed as 350 or 350.50; a negative one is left to the operation.
-
-    The operation then refuses it in the words the window uses too.
-    """
-    cleaned = text.strip()
-    if cleaned.startswith("-"):
-        return -parse_money(cleaned[1:])
-    return parse_money(cleaned)
 
 
 PRICE = Command("price", add_price_parser, run_price)
