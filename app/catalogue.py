@@ -38,10 +38,6 @@ from dispatcher.users import Actor
 logger = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Catalogue", text)
-
-
 class InputError(ValueError):
     """A field typed so that no operation can be asked (the message says which)."""
 
@@ -56,12 +52,20 @@ def parse_day(text: str) -> dt.date | None:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise InputError(_tr("{0!r} is not a date: type it as dd.mm.yyyy.").format(text))
+    raise InputError(
+        QCoreApplication.translate(
+            "Catalogue", "{0!r} is not a date: type it as dd.mm.yyyy."
+        ).format(text)
+    )
 
 
 def _price(text: str) -> int:
     if not text.strip():
-        raise InputError(_tr("Type the price in roubles, e.g. 350 or 350,50."))
+        raise InputError(
+            QCoreApplication.translate(
+                "Catalogue", "Type the price in roubles, e.g. 350 or 350,50."
+            )
+        )
     try:
         return parse_price(text)
     except DomainError as err:
@@ -174,7 +178,7 @@ class CatalogueViewModel(QObject):
                 s, code, args["price"], args["start"], actor=actor
             ),
             lambda _row: self.refresh(),
-            _tr("Price set."),
+            QCoreApplication.translate("Catalogue", "Price set."),
         )
 
     def add_product(self, code: str, name: str, kind: str, unit: str, price_text: str) -> None:
@@ -192,7 +196,7 @@ class CatalogueViewModel(QObject):
             self.selected_code = row.code
             self.refresh()
 
-        self._submit(job, done, _tr("Product added."))
+        self._submit(job, done, QCoreApplication.translate("Catalogue", "Product added."))
 
     def edit_product(self, code: str, name: str, kind: str, unit: str) -> None:
         """Save the selected product's name, kind and unit."""
@@ -201,7 +205,7 @@ class CatalogueViewModel(QObject):
                 s, code, name=name, kind=kind, unit=unit, actor=actor
             ),
             lambda _row: self.refresh(),
-            _tr("Product saved."),
+            QCoreApplication.translate("Catalogue", "Product saved."),
         )
 
     def toggle_active(self, code: str) -> None:
@@ -210,7 +214,11 @@ class CatalogueViewModel(QObject):
         if product is None:
             return
         op = ops.disable_product if product.active else ops.enable_product
-        text = _tr("Product disabled.") if product.active else _tr("Product enabled.")
+        text = (
+            QCoreApplication.translate("Catalogue", "Product disabled.")
+            if product.active
+            else QCoreApplication.translate("Catalogue", "Product enabled.")
+        )
         self._submit(lambda s, actor: op(s, code, actor=actor), lambda _r: self.refresh(), text)
 
     # ---- contract prices ---------------------------------------------------------------
@@ -237,7 +245,7 @@ class CatalogueViewModel(QObject):
 
         def build() -> None:
             if not code.strip():
-                raise InputError(_tr("Type the product code."))
+                raise InputError(QCoreApplication.translate("Catalogue", "Type the product code."))
             args.update(
                 price=_price(price_text), start=parse_day(from_text), end=parse_day(to_text)
             )
@@ -249,7 +257,7 @@ class CatalogueViewModel(QObject):
                 s, client_id, code.strip(), args["price"], args["start"], args["end"], actor=actor
             ),
             lambda view: setattr(self, "contract", view),
-            _tr("Contract price set."),
+            QCoreApplication.translate("Catalogue", "Contract price set."),
         )
 
     # ---- reject reasons ----------------------------------------------------------------
@@ -259,7 +267,7 @@ class CatalogueViewModel(QObject):
         self._submit(
             lambda s, actor: ops.add_reject_reason(s, name, actor=actor),
             lambda _r: self.refresh(),
-            _tr("Reason added."),
+            QCoreApplication.translate("Catalogue", "Reason added."),
         )
 
     def rename_reason(self, reason_id: int, name: str) -> None:
@@ -267,7 +275,7 @@ class CatalogueViewModel(QObject):
         self._submit(
             lambda s, actor: ops.rename_reject_reason(s, reason_id, name, actor=actor),
             lambda _r: self.refresh(),
-            _tr("Reason renamed."),
+            QCoreApplication.translate("Catalogue", "Reason renamed."),
         )
 
     def deactivate_reason(self, reason_id: int) -> None:
@@ -275,7 +283,7 @@ class CatalogueViewModel(QObject):
         self._submit(
             lambda s, actor: ops.deactivate_reject_reason(s, reason_id, actor=actor),
             lambda _r: self.refresh(),
-            _tr("Reason no longer offered."),
+            QCoreApplication.translate("Catalogue", "Reason no longer offered."),
         )
 
 

@@ -23,16 +23,12 @@ OK_COLOUR = "#1b5e20"
 BAD_COLOUR = "#b3261e"
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Catalogue", text)
-
-
 def kind_choices() -> list[tuple[str, str]]:
     """(value, title) of each kind of product, in the order the kind box offers them."""
     return [
-        (ProductKind.GOODS.value, _tr("goods")),
-        (ProductKind.SERVICE.value, _tr("service")),
-        (ProductKind.DEPOSIT.value, _tr("deposit")),
+        (ProductKind.GOODS.value, QCoreApplication.translate("Catalogue", "goods")),
+        (ProductKind.SERVICE.value, QCoreApplication.translate("Catalogue", "service")),
+        (ProductKind.DEPOSIT.value, QCoreApplication.translate("Catalogue", "deposit")),
     ]
 
 
@@ -48,13 +44,17 @@ def _day(day: dt.date | None, open_end: str = "…") -> str:
 def product_cells(row: ProductRow) -> tuple[str, ...]:
     """Code, name, kind, unit, today's standard price, whether it is offered."""
     price = format_money(row.price_kop, " ") if row.price_kop is not None else "—"
-    offered = _tr("yes") if row.active else _tr("no (disabled)")
+    offered = (
+        QCoreApplication.translate("Catalogue", "yes")
+        if row.active
+        else QCoreApplication.translate("Catalogue", "no (disabled)")
+    )
     return (row.code, row.name, kind_title(row.kind), row.unit, price, offered)
 
 
 def history_cells(row: PriceRow) -> tuple[str, ...]:
     """From, until, price and whose price it is (standard or the company's contract)."""
-    whose = row.client_name if row.contract else _tr("standard")
+    whose = row.client_name if row.contract else QCoreApplication.translate("Catalogue", "standard")
     return (_day(row.valid_from), _day(row.until), format_money(row.amount_kop, " "), whose)
 
 
@@ -71,30 +71,41 @@ def contract_cells(row: PriceRow) -> tuple[str, ...]:
 def contract_title(view: ContractView | None) -> str:
     """The chosen company and its contract's term."""
     if view is None:
-        return _tr("Find a company and press Return.")
+        return QCoreApplication.translate("Catalogue", "Find a company and press Return.")
     if view.valid_from is None and view.valid_to is None and not view.prices:
-        return _tr("{0}: no contract yet; the first contract price makes one.").format(
-            view.client_name
-        )
-    term = f"{_day(view.valid_from, _tr('from the start'))} – {_day(view.valid_to)}"
-    return _tr("{0}: contract {1}").format(view.client_name, term)
+        return QCoreApplication.translate(
+            "Catalogue", "{0}: no contract yet; the first contract price makes one."
+        ).format(view.client_name)
+    start = _day(view.valid_from, QCoreApplication.translate("Catalogue", "from the start"))
+    term = f"{start} – {_day(view.valid_to)}"
+    return QCoreApplication.translate("Catalogue", "{0}: contract {1}").format(
+        view.client_name, term
+    )
 
 
 def company_label(row: CompanyRow) -> str:
     """A company found for the contract tab, with its INN when known."""
-    return _tr("{0} · INN {1}").format(row.name, row.inn) if row.inn else row.name
+    return (
+        QCoreApplication.translate("Catalogue", "{0} · INN {1}").format(row.name, row.inn)
+        if row.inn
+        else row.name
+    )
 
 
 def reason_text(row: ReasonRow) -> str:
     """A reject reason in the list; one no longer offered says so."""
-    return row.name if row.active else _tr("{0} (not offered)").format(row.name)
+    return (
+        row.name
+        if row.active
+        else QCoreApplication.translate("Catalogue", "{0} (not offered)").format(row.name)
+    )
 
 
 def toggle_text(row: ProductRow | None) -> str:
     """The disable/enable button's text for the selected product."""
     if row is not None and not row.active:
-        return _tr("Enable (offer again)")
-    return _tr("Disable (stop offering)")
+        return QCoreApplication.translate("Catalogue", "Enable (offer again)")
+    return QCoreApplication.translate("Catalogue", "Disable (stop offering)")
 
 
 def message_style(ok: bool) -> str:
