@@ -13,7 +13,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A call time must carry its time zone."),
     QT_TRANSLATE_NOOP("dispatcher", "A courier's capacity must be at least one bottle."),
     QT_TRANSLATE_NOOP("dispatcher", "A price cannot be negative ({amount})."),
-    QT_TRANSLATE_NOOP("dispatcher", "A price cannot start in the past ({date:%d.%m.%Y}): orders already taken keep their prices. Start it today or later."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "A price cannot start in the past ({date:%d.%m.%Y}): orders already taken keep their prices. Start it today or later.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "A product needs a code and a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A product with code {code!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "A reject reason needs a text."),
@@ -21,25 +24,40 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A user needs a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A user with login {login!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} does not exist."),
-    QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} is not a delivery point of this client."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Address #{address_id} is not a delivery point of this client."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose at least one duplicate to merge."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose why the interest was rejected."),
-    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} ({name}) was already merged into #{target_id}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} ({name}) was already merged into #{target_id}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} cannot be merged into itself."),
     QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} does not exist."),
-    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} was already merged into #{target_id}: keep that one."),
-    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} was already merged into #{target_id}: keep that one."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Contact #{contact_id} is not a contact of {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier #{courier_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier {courier} is not working any more."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier's phone {phone!r}: {problem}"),
     QT_TRANSLATE_NOOP("dispatcher", "Delivery date {date:%d.%m.%Y} is in the past."),
-    QT_TRANSLATE_NOOP("dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."),
-    QT_TRANSLATE_NOOP("dispatcher", "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: area code is missing"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: could not be read"),
-    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: digits are not laid out like a phone number"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Not a phone number: digits are not laid out like a phone number"
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: empty"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: letters are not allowed"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: no digits"),
@@ -50,18 +68,34 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has this courier and slot."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} cannot go to delivery without a delivery address and at least one product."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} cannot go to delivery without a delivery address."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} cannot go to delivery without at least one product."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} cannot go to delivery without a delivery address and at least one product.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} cannot go to delivery without a delivery address."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} cannot go to delivery without at least one product."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not an order of client #{client_id}."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be closed."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be given another courier or slot."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be marked as a failed delivery."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is {state}: it cannot be given another courier or slot."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is {state}: it cannot be marked as a failed delivery."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be rejected."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be sent to delivery."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again."),
-    QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity of {code!r} must be at least 1."),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity {qty} of {code!r} is too large."),
@@ -71,9 +105,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as a shift lead or an admin to {action}."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as an admin to {action}."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in to {action}."),
-    QT_TRANSLATE_NOOP("dispatcher", "Someone else changed this order a moment ago. Reload it and try again."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The account {login!r} is disabled. Ask an admin."),
-    QT_TRANSLATE_NOOP("dispatcher", "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit})."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is longer than {limit} characters."),
@@ -82,9 +121,16 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The comment"),
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name is empty."),
-    QT_TRANSLATE_NOOP("dispatcher", "The contract cannot end ({end:%d.%m.%Y}) before the price starts ({start:%d.%m.%Y})."),
-    QT_TRANSLATE_NOOP("dispatcher", "The contract of {client} ended on {end:%d.%m.%Y}: give its new end date."),
-    QT_TRANSLATE_NOOP("dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The contract cannot end ({end:%d.%m.%Y}) before the price starts ({start:%d.%m.%Y}).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The contract of {client} ended on {end:%d.%m.%Y}: give its new end date."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The current password is wrong."),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address"),
@@ -96,23 +142,40 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The name of product {code!r}"),
     QT_TRANSLATE_NOOP("dispatcher", "The note for the courier"),
     QT_TRANSLATE_NOOP("dispatcher", "The number of returned bottles cannot be negative."),
-    QT_TRANSLATE_NOOP("dispatcher", "The order has {count} lines; the courier's phone takes {limit}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The order has {count} lines; the courier's phone takes {limit}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The password is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The password is too short: at least {count} characters."),
-    QT_TRANSLATE_NOOP("dispatcher", "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit})."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit}).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The reason"),
     QT_TRANSLATE_NOOP("dispatcher", "The reject reason {name!r} already exists."),
-    QT_TRANSLATE_NOOP("dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The {what} cannot be empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The {what} is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
-    QT_TRANSLATE_NOOP("dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."),
-    QT_TRANSLATE_NOOP("dispatcher", "Too many wrong passwords in a row. Try again in {minutes} min."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Too many wrong passwords in a row. Try again in {minutes} min."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Too many wrong passwords in a row. Try again in {seconds} s."),
     QT_TRANSLATE_NOOP("dispatcher", "Wrong login or password."),
-    QT_TRANSLATE_NOOP("dispatcher", "You may not {action}: only a shift lead or an admin may do that. You are signed in as {role}."),
-    QT_TRANSLATE_NOOP("dispatcher", "You may not {action}: only an admin may do that. You are signed in as {role}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "You may not {action}: only a shift lead or an admin may do that. You are signed in as {role}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "You may not {action}: only an admin may do that. You are signed in as {role}.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "add users"),
     QT_TRANSLATE_NOOP("dispatcher", "admin"),
     QT_TRANSLATE_NOOP("dispatcher", "already delivers on {street} on {day:%d.%m}"),
@@ -140,11 +203,20 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
     QT_TRANSLATE_NOOP("dispatcher", "unit"),
     QT_TRANSLATE_NOOP("dispatcher", "{amount} is not a believable price: at most {limit} a unit."),
-    QT_TRANSLATE_NOOP("dispatcher", "{client} is a private person: contract prices are for companies."),
-    QT_TRANSLATE_NOOP("dispatcher", "{field} holds a character the courier's phone cannot take (a NUL or a broken character)."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{client} is a private person: contract prices are for companies."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "{field} holds a character the courier's phone cannot take (a NUL or a broken character).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{field} is empty; the courier's phone needs it."),
-    QT_TRANSLATE_NOOP("dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."),
-    QT_TRANSLATE_NOOP("dispatcher", "{kind!r} is not a kind of product: goods, service or deposit."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{kind!r} is not a kind of product: goods, service or deposit."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{login!r} is the last active admin: add another admin first."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} has no price for {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} is no longer sold."),
