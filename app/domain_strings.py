@@ -9,8 +9,14 @@ Qt, so this list is how its templates reach the "dispatcher" context of the .ts 
 from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 TEMPLATES: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("dispatcher", "--to ends a company's contract: give --client as well."),
     QT_TRANSLATE_NOOP("dispatcher", "A call time must carry its time zone."),
     QT_TRANSLATE_NOOP("dispatcher", "A courier's capacity must be at least one bottle."),
+    QT_TRANSLATE_NOOP("dispatcher", "A price cannot be negative ({amount})."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "A price cannot start in the past ({date:%d.%m.%Y}): orders already taken keep their prices. Start it today or later.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "A product needs a code and a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A product with code {code!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "A reject reason needs a text."),
@@ -154,6 +160,13 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name is empty."),
     QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The contract cannot end ({end:%d.%m.%Y}) before the price starts ({start:%d.%m.%Y}).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The contract of {client} ended on {end:%d.%m.%Y}: give its new end date."
+    ),
+    QT_TRANSLATE_NOOP(
         "dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."
     ),
     QT_TRANSLATE_NOOP(
@@ -186,9 +199,12 @@ TEMPLATES: tuple[str, ...] = (
         "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit}).",
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The reason"),
+    QT_TRANSLATE_NOOP("dispatcher", "The reject reason {name!r} already exists."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "The {what} cannot be empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The {what} is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "This address is already retired."),
@@ -215,6 +231,9 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "already delivers on {street} on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "an interest"),
     QT_TRANSLATE_NOOP("dispatcher", "cancelled"),
+    QT_TRANSLATE_NOOP("dispatcher", "change prices"),
+    QT_TRANSLATE_NOOP("dispatcher", "change the catalogue"),
+    QT_TRANSLATE_NOOP("dispatcher", "change the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "closed"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),
@@ -229,9 +248,17 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "not usable"),
     QT_TRANSLATE_NOOP("dispatcher", "operator"),
     QT_TRANSLATE_NOOP("dispatcher", "out for delivery"),
+    QT_TRANSLATE_NOOP("dispatcher", "product code"),
+    QT_TRANSLATE_NOOP("dispatcher", "product name"),
+    QT_TRANSLATE_NOOP("dispatcher", "reject reason"),
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
     QT_TRANSLATE_NOOP("dispatcher", "set other users' passwords"),
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
+    QT_TRANSLATE_NOOP("dispatcher", "unit"),
+    QT_TRANSLATE_NOOP("dispatcher", "{amount} is not a believable price: at most {limit} a unit."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{client} is a private person: contract prices are for companies."
+    ),
     QT_TRANSLATE_NOOP(
         "dispatcher",
         "{field} holds a character the courier's phone cannot take (a NUL or a broken character).",
@@ -239,6 +266,9 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "{field} is empty; the courier's phone needs it."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{kind!r} is not a kind of product: goods, service or deposit."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "{login!r} is the last active admin: add another admin first."),
     QT_TRANSLATE_NOOP("dispatcher", "{number} is already on this client's card."),

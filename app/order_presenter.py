@@ -157,9 +157,12 @@ def date_choice(day: dt.date | None, today: dt.date | None = None) -> DateChoice
     return DateChoice(earliest=min(today, shown), shown=shown)
 
 
-def match_text(code: str, name: str, price_kop: int) -> str:
-    """A product search match: 'W19 · Вода 19 л · 250,00 ₽'."""
-    return f"{code} · {name} · {format_money(price_kop)}"
+def match_text(code: str, name: str, price_kop: int, contract: bool = False) -> str:
+    """A product search match: 'W19 · Вода 19 л · 250,00 ₽', a company's contract price marked."""
+    text = f"{code} · {name} · {format_money(price_kop)}"
+    if contract:
+        text += " · " + QCoreApplication.translate("OrderPanel", "by contract")
+    return text
 
 
 def keeps_work(vm: OrderState) -> bool:

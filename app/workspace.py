@@ -26,6 +26,7 @@ from sqlalchemy import Engine
 from app.app_logging import current_log_file
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.catalogue import CatalogueViewModel
 from app.client_card import card_editors
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
@@ -37,6 +38,7 @@ from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
 from app.widgets.about_dialog import AboutDialog
+from app.widgets.catalogue_window import open_catalogue
 from app.widgets.main_window import MainWindow
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
@@ -183,6 +185,9 @@ class Workspace:
         )
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
+        self.window.catalogue_requested = lambda: open_catalogue(
+            CatalogueViewModel(self.worker, identity), self.window
+        )
         self.window.about_requested = self.open_about
         self.window.switch_operator_requested = self.switch_operator
         self.bridge.registration_changed.connect(self._on_registration)

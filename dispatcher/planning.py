@@ -13,6 +13,7 @@ from typing import Self
 from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from dispatcher import catalog
 from dispatcher.errors import DomainText, NotFoundError
 from dispatcher.lookup import (
     AddressSummary,
@@ -31,12 +32,10 @@ from dispatcher.models import (
     OrderState,
     PaymentTerms,
     Phone,
-    Price,
-    PriceList,
     Product,
     ProductKind,
 )
-from dispatcher.moscow import MOSCOW
+from dispatcher.moscow import MOSCOW, moscow_today
 from dispatcher.phones import parse_phone
 from dispatcher.similarity import STREET_TYPES, address_key, name_key, names_similar
 
@@ -61,6 +60,8 @@ class PriceItem:
     name: str
     kind: ProductKind
     price_kop: int
+    # The company's contract price, shown as such on the order form.
+    contract: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,40 +149,35 @@ def order_summary(session: Session, order_id: int) -> OrderSummary:
     return _order_summary(order)
 
 
-def price_items(session: Session, client: Client) -> tuple[PriceItem, ...]:
-    """The active products with the client's prices: contract price first, else the standard.
+def price_items(
+    session: Session, client: Client, day: dt.date | None = None
+) -> tuple[PriceItem, ...]:
+    """The active products with the client's prices on ``day`` (today): contract, else standard.
 
-    The same rule as catalog.price_for, in one query; products without any price are left
-    out, since they cannot be sold to this client.
+    The same rule as catalog.client_price, in one query; products without a price in force
+    are left out, since they cannot be sold to this client.
     """
-    default_ids = list(
-        session.scalars(
-            select(PriceList.id)
-            .where(PriceList.is_default.is_(True))
-            .order_by(PriceList.id)
-            .limit(1)
-        )
-    )
-    list_ids = ([client.price_list_id] if client.price_list_id else []) + default_ids
-    if not list_ids:
+    day = day or moscow_today()
+    own, standard = catalog.client_list_ids(session, client, day)
+    found = catalog.prices_on(session, [i for i in (own, standard) if i], day)
+    best: dict[int, tuple[int, bool]] = {}
+    for (list_id, product_id), amount in found.items():
+        if list_id == own:
+            best[product_id] = (amount, True)
+        else:
+            best.setdefault(product_id, (amount, False))
+    if not best:
         return ()
-    rank = {list_id: i for i, list_id in enumerate(list_ids)}
-    best: dict[int, tuple[int, int]] = {}
-    products: dict[int, Product] = {}
-    rows = session.execute(
-        select(Price.price_list_id, Price.amount_kop, Product)
-        .join(Product, Product.id == Price.product_id)
-        .where(Price.price_list_id.in_(list_ids), Product.active.is_(True))
+    products = session.scalars(
+        select(Product).where(Product.id.in_(list(best)), Product.active.is_(True))
     )
-    for list_id, amount, product in rows:
-        r = rank[list_id]
-        if product.id not in best or r < best[product.id][0]:
-            best[product.id] = (r, amount)
-            products[product.id] = product
     # Goods first (what is ordered on almost every call), then deposits and services.
     kind_order = {ProductKind.GOODS: 0, ProductKind.DEPOSIT: 1, ProductKind.SERVICE: 2}
-    items = sorted(products.values(), key=lambda p: (kind_order.get(p.kind, 3), p.name, p.code))
-    return tuple(PriceItem(p.id, p.code, p.name, p.kind, best[p.id][1]) for p in items)
+    items = sorted(products, key=lambda p: (kind_order.get(p.kind, 3), p.name, p.code))
+    return tuple(
+        PriceItem(p.id, p.code, p.name, p.kind, best[p.id][0], contract=best[p.id][1])
+        for p in items
+    )
 
 
 def client_card(session: Session, client_id: int, keep_address_id: int | None = None) -> ClientCard:

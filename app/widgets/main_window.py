@@ -209,6 +209,9 @@ class MainWindow(QMainWindow):
             order, Key.OPEN_ORDER, self.tr("Open an order by number"), self.open_order, panel=False
         )
 
+        references = bar.addMenu(self.tr("&References"))
+        self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
+
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
             self._action(
@@ -351,6 +354,13 @@ class MainWindow(QMainWindow):
 
     settings_requested: Callable[[], None] | None = None
     about_requested: Callable[[], None] | None = None
+
+    catalogue_requested: Callable[[], None] | None = None
+
+    def open_catalogue(self) -> None:
+        """References → Catalogue: products, prices, reasons (the composition root opens it)."""
+        if self.catalogue_requested is not None:
+            self.catalogue_requested()
 
     def open_settings(self) -> None:
         """Ctrl+,: the settings dialog (the composition root provides it)."""

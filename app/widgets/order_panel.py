@@ -417,7 +417,9 @@ class OrderPanel(QWidget):
     def _show_matches(self, text: str) -> None:
         self.product_matches.clear()
         for item in self.vm.matches(text):
-            row = QListWidgetItem(match_text(item.code, item.name, item.price_kop))
+            row = QListWidgetItem(
+                match_text(item.code, item.name, item.price_kop, getattr(item, "contract", False))
+            )
             row.setData(Qt.ItemDataRole.UserRole, item.product_id)
             self.product_matches.addItem(row)
         if self.product_matches.count():

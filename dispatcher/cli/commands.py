@@ -12,6 +12,7 @@ from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
 from dispatcher.cli.db import DB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
+from dispatcher.cli.prices import PRICE
 from dispatcher.cli.seed import SEED_DEMO
 from dispatcher.cli.users import USER
 
@@ -22,6 +23,7 @@ COMMANDS: tuple[Command, ...] = (
     CLIENT,
     COURIER,
     PRODUCT,
+    PRICE,
     REASON,
     SEED_DEMO,
     LOOKUP,

@@ -410,6 +410,276 @@
     </message>
 </context>
 <context>
+    <name>Catalogue</name>
+    <message>
+        <source>{0!r} is not a date: type it as dd.mm.yyyy.</source>
+        <translation>«{0}» — не дата: введите в виде дд.мм.гггг.</translation>
+    </message>
+    <message>
+        <source>Type the price in roubles, e.g. 350 or 350,50.</source>
+        <translation>Введите цену в рублях, например 350 или 350,50.</translation>
+    </message>
+    <message>
+        <source>Price set.</source>
+        <translation>Цена установлена.</translation>
+    </message>
+    <message>
+        <source>Product added.</source>
+        <translation>Товар добавлен.</translation>
+    </message>
+    <message>
+        <source>Product saved.</source>
+        <translation>Товар сохранён.</translation>
+    </message>
+    <message>
+        <source>Product disabled.</source>
+        <translation>Товар больше не продаётся.</translation>
+    </message>
+    <message>
+        <source>Product enabled.</source>
+        <translation>Товар снова продаётся.</translation>
+    </message>
+    <message>
+        <source>Type the product code.</source>
+        <translation>Введите код товара.</translation>
+    </message>
+    <message>
+        <source>Contract price set.</source>
+        <translation>Цена по договору установлена.</translation>
+    </message>
+    <message>
+        <source>Reason added.</source>
+        <translation>Причина добавлена.</translation>
+    </message>
+    <message>
+        <source>Reason renamed.</source>
+        <translation>Причина переименована.</translation>
+    </message>
+    <message>
+        <source>Reason no longer offered.</source>
+        <translation>Причина больше не предлагается.</translation>
+    </message>
+    <message>
+        <source>goods</source>
+        <translation>товар</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>услуга</translation>
+    </message>
+    <message>
+        <source>deposit</source>
+        <translation>залог</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>да</translation>
+    </message>
+    <message>
+        <source>no (disabled)</source>
+        <translation>нет (снят с продажи)</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>стандартная</translation>
+    </message>
+    <message>
+        <source>Find a company and press Return.</source>
+        <translation>Найдите организацию и нажмите Enter.</translation>
+    </message>
+    <message>
+        <source>{0}: no contract yet; the first contract price makes one.</source>
+        <translation>{0}: договора пока нет; первая цена по договору создаст его.</translation>
+    </message>
+    <message>
+        <source>from the start</source>
+        <translation>с начала</translation>
+    </message>
+    <message>
+        <source>{0}: contract {1}</source>
+        <translation>{0}: договор {1}</translation>
+    </message>
+    <message>
+        <source>{0} · INN {1}</source>
+        <translation>{0} · ИНН {1}</translation>
+    </message>
+    <message>
+        <source>{0} (not offered)</source>
+        <translation>{0} (не предлагается)</translation>
+    </message>
+    <message>
+        <source>Enable (offer again)</source>
+        <translation>Вернуть в продажу</translation>
+    </message>
+    <message>
+        <source>Disable (stop offering)</source>
+        <translation>Снять с продажи</translation>
+    </message>
+</context>
+<context>
+    <name>CatalogueWindow</name>
+    <message>
+        <source>Catalogue</source>
+        <translation>Каталог</translation>
+    </message>
+    <message>
+        <source>&amp;Products and prices</source>
+        <translation>&amp;Товары и цены</translation>
+    </message>
+    <message>
+        <source>&amp;Contract prices</source>
+        <translation>&amp;Цены по договорам</translation>
+    </message>
+    <message>
+        <source>&amp;Reject reasons</source>
+        <translation>&amp;Причины отказа</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Unit</source>
+        <translation>Ед.</translation>
+    </message>
+    <message>
+        <source>Price today</source>
+        <translation>Цена сегодня</translation>
+    </message>
+    <message>
+        <source>Offered</source>
+        <translation>Продаётся</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>С</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>По</translation>
+    </message>
+    <message>
+        <source>Price</source>
+        <translation>Цена</translation>
+    </message>
+    <message>
+        <source>Whose</source>
+        <translation>Чья</translation>
+    </message>
+    <message>
+        <source>roubles, e.g. 350</source>
+        <translation>рубли, напр. 350</translation>
+    </message>
+    <message>
+        <source>dd.mm.yyyy, empty: today</source>
+        <translation>дд.мм.гггг, пусто — сегодня</translation>
+    </message>
+    <message>
+        <source>Set the price from this day</source>
+        <translation>Установить цену с этого дня</translation>
+    </message>
+    <message>
+        <source>New price:</source>
+        <translation>Новая цена:</translation>
+    </message>
+    <message>
+        <source>from:</source>
+        <translation>с:</translation>
+    </message>
+    <message>
+        <source>price for a new product</source>
+        <translation>цена нового товара</translation>
+    </message>
+    <message>
+        <source>Add a product</source>
+        <translation>Добавить товар</translation>
+    </message>
+    <message>
+        <source>Save the selected product</source>
+        <translation>Сохранить выбранный товар</translation>
+    </message>
+    <message>
+        <source>Code:</source>
+        <translation>Код:</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>Название:</translation>
+    </message>
+    <message>
+        <source>Kind:</source>
+        <translation>Вид:</translation>
+    </message>
+    <message>
+        <source>Unit:</source>
+        <translation>Ед. изм.:</translation>
+    </message>
+    <message>
+        <source>Price:</source>
+        <translation>Цена:</translation>
+    </message>
+    <message>
+        <source>Price history of the selected product:</source>
+        <translation>История цен выбранного товара:</translation>
+    </message>
+    <message>
+        <source>company name, INN or phone; Return</source>
+        <translation>название организации, ИНН или телефон; Enter</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Contract price</source>
+        <translation>Цена по договору</translation>
+    </message>
+    <message>
+        <source>product code</source>
+        <translation>код товара</translation>
+    </message>
+    <message>
+        <source>roubles</source>
+        <translation>рубли</translation>
+    </message>
+    <message>
+        <source>from, empty: today</source>
+        <translation>с, пусто — сегодня</translation>
+    </message>
+    <message>
+        <source>contract until (optional)</source>
+        <translation>договор до (необязательно)</translation>
+    </message>
+    <message>
+        <source>Set the contract price</source>
+        <translation>Установить цену по договору</translation>
+    </message>
+    <message>
+        <source>reason text; Return adds it</source>
+        <translation>текст причины; Enter добавляет</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>Добавить</translation>
+    </message>
+    <message>
+        <source>Rename the selected</source>
+        <translation>Переименовать выбранную</translation>
+    </message>
+    <message>
+        <source>Stop offering the selected</source>
+        <translation>Больше не предлагать выбранную</translation>
+    </message>
+</context>
+<context>
     <name>ClientCard</name>
     <message>
         <source>Loading the client card…</source>
@@ -775,6 +1045,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>Open an order by number</source>
         <translation>Открыть заказ по номеру</translation>
+    </message>
+    <message>
+        <source>&amp;References</source>
+        <translation>&amp;Справочники</translation>
+    </message>
+    <message>
+        <source>Catalogue…</source>
+        <translation>Каталог…</translation>
     </message>
     <message>
         <source>&amp;Demo</source>
@@ -1300,6 +1578,10 @@ Please pass it to your administrator.</source>
         <source>Working…</source>
         <translation>Выполняется…</translation>
     </message>
+    <message>
+        <source>by contract</source>
+        <translation>по договору</translation>
+    </message>
 </context>
 <context>
     <name>PhoneLine</name>
@@ -1646,6 +1928,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>A courier&apos;s capacity must be at least one bottle.</source>
         <translation>Вместимость экспедитора — не меньше одной бутыли.</translation>
+    </message>
+    <message>
+        <source>A price cannot be negative ({amount}).</source>
+        <translation>Цена не может быть отрицательной ({amount}).</translation>
+    </message>
+    <message>
+        <source>A price cannot start in the past ({date:%d.%m.%Y}): orders already taken keep their prices. Start it today or later.</source>
+        <translation>Цена не может начинать действовать в прошлом ({date:%d.%m.%Y}): принятые заказы сохраняют свои цены. Укажите сегодня или позже.</translation>
     </message>
     <message>
         <source>A product needs a code and a name.</source>
@@ -2048,6 +2338,18 @@ and then starts Dispatch Desk again.</source>
         <translation>Слишком длинный пароль: не больше {count} символов.</translation>
     </message>
     <message>
+        <source>--to ends a company&apos;s contract: give --client as well.</source>
+        <translation>--to задаёт окончание договора организации: укажите и --client.</translation>
+    </message>
+    <message>
+        <source>The contract cannot end ({end:%d.%m.%Y}) before the price starts ({start:%d.%m.%Y}).</source>
+        <translation>Договор не может закончиться ({end:%d.%m.%Y}) раньше, чем начнёт действовать цена ({start:%d.%m.%Y}).</translation>
+    </message>
+    <message>
+        <source>The contract of {client} ended on {end:%d.%m.%Y}: give its new end date.</source>
+        <translation>Договор с {client} закончился {end:%d.%m.%Y}: укажите новую дату окончания.</translation>
+    </message>
+    <message>
         <source>The courier marked order #{order_id} as not delivered ({reason}) before your cancellation arrived: nothing was sent. The order is back among interests; reload it.</source>
         <translation>Экспедитор отметил заказ №{order_id} как недоставленный ({reason}) раньше, чем пришла ваша отмена: ничего не отправлено. Заказ вернулся в интересы; откройте его заново.</translation>
     </message>
@@ -2064,8 +2366,20 @@ and then starts Dispatch Desk again.</source>
         <translation>Слишком короткий пароль: нужно не меньше {count} символов.</translation>
     </message>
     <message>
+        <source>The reject reason {name!r} already exists.</source>
+        <translation>Причина отказа «{name}» уже есть.</translation>
+    </message>
+    <message>
         <source>The time window {start:%H:%M}-{end:%H:%M} ends before it starts.</source>
         <translation>Интервал {start:%H:%M}–{end:%H:%M} заканчивается раньше, чем начинается.</translation>
+    </message>
+    <message>
+        <source>The {what} cannot be empty.</source>
+        <translation>Поле «{what}» не может быть пустым.</translation>
+    </message>
+    <message>
+        <source>The {what} is too long: at most {count} characters.</source>
+        <translation>Поле «{what}» слишком длинное: не больше {count} символов.</translation>
     </message>
     <message>
         <source>There is no product with code {code!r}.</source>
@@ -2132,6 +2446,18 @@ and then starts Dispatch Desk again.</source>
         <translation>отменён</translation>
     </message>
     <message>
+        <source>change prices</source>
+        <translation>менять цены</translation>
+    </message>
+    <message>
+        <source>change the catalogue</source>
+        <translation>менять каталог</translation>
+    </message>
+    <message>
+        <source>change the reject reasons</source>
+        <translation>менять причины отказа</translation>
+    </message>
+    <message>
         <source>closed</source>
         <translation>закрыт</translation>
     </message>
@@ -2188,8 +2514,32 @@ and then starts Dispatch Desk again.</source>
         <translation>в доставке</translation>
     </message>
     <message>
+        <source>product code</source>
+        <translation>код товара</translation>
+    </message>
+    <message>
+        <source>product name</source>
+        <translation>название товара</translation>
+    </message>
+    <message>
+        <source>reject reason</source>
+        <translation>причина отказа</translation>
+    </message>
+    <message>
         <source>rejected</source>
         <translation>отклонён</translation>
+    </message>
+    <message>
+        <source>unit</source>
+        <translation>единица измерения</translation>
+    </message>
+    <message>
+        <source>{amount} is not a believable price: at most {limit} a unit.</source>
+        <translation>{amount} — неправдоподобная цена: не больше {limit} за единицу.</translation>
+    </message>
+    <message>
+        <source>{client} is a private person: contract prices are for companies.</source>
+        <translation>{client} — физическое лицо: цены по договору бывают только у организаций.</translation>
     </message>
     <message>
         <source>{field} holds a character the courier&apos;s phone cannot take (a NUL or a broken character).</source>
@@ -2210,6 +2560,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>shift lead</source>
         <translation>старший смены</translation>
+    </message>
+    <message>
+        <source>{kind!r} is not a kind of product: goods, service or deposit.</source>
+        <translation>«{kind}» — не вид товара: goods (товар), service (услуга) или deposit (залог).</translation>
     </message>
     <message>
         <source>{login!r} is the last active admin: add another admin first.</source>
