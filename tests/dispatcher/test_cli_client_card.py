@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.dispatcher.test_cli import Runner
-
-
-@pytest.fixture
-def dispatch(db_url: str, capsys: pytest.CaptureFixture[str]) -> Runner:
-    return Runner(db_url, capsys)
+from dispatcher.models import UserRole
+from tests.dispatcher.test_cli import Runner, add_account
+from tests.dispatcher.test_cli import dispatch as dispatch  # the fixture, re-exported
 
 
 def test_a_client_card_is_edited_from_the_command_line(dispatch: Runner) -> None:
@@ -61,7 +56,9 @@ def test_a_client_card_is_edited_from_the_command_line(dispatch: Runner) -> None
         "Ленинский пр-т, 30",
     )
     assert card["contacts"][0]["name"] == "Смирнов Олег"  # type: ignore[index]
-    card = dispatch.json("--actor", "anna", "client", "note", cid, "не звонить после 21:00")
+    add_account(dispatch.db_url, "anna", UserRole.OPERATOR)
+    anna = Runner(dispatch.db_url, dispatch.capsys, user="anna")
+    card = anna.json("client", "note", cid, "не звонить после 21:00")
     assert card["notes"] == "не звонить после 21:00"  # type: ignore[index]
     card = dispatch.json("client", "phone", "remove", cid, "9161234567")
     assert "+79161234567" not in [p["e164"] for p in card["phones"]]  # type: ignore[index]

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-
-from dispatcher.db import make_engine, session_factory, unit_of_work
 from dispatcher.models import UserRole
 from dispatcher.orders import moscow_today
-from dispatcher.users import Actor, add_user
-from tests.dispatcher.test_cli import Runner
+from tests.dispatcher.test_cli import Runner, add_account
+from tests.dispatcher.test_cli import dispatch as dispatch  # the fixture, re-exported
 
 TOMORROW = moscow_today() + dt.timedelta(days=1)
-
-
-@pytest.fixture(name="dispatch")
-def dispatch_runner(db_url: str, capsys: pytest.CaptureFixture[str]) -> Runner:
-    """`dispatch` run in-process against the test database."""
-    return Runner(db_url, capsys)
 
 
 def _company(dispatch: Runner) -> int:
@@ -77,20 +68,14 @@ def test_products_are_edited_disabled_and_enabled(dispatch: Runner) -> None:
 
 def test_an_operator_is_refused_with_exit_2(dispatch: Runner) -> None:
     _company(dispatch)
-    engine = make_engine(dispatch.db_url)
-    try:
-        with unit_of_work(session_factory(engine)) as s:
-            add_user(s, "admin", "Админ", UserRole.ADMIN, "correct horse", actor=None)
-            admin = Actor("admin", "Админ", UserRole.ADMIN)
-            add_user(s, "olga", "Ольга", UserRole.OPERATOR, "correct horse", actor=admin)
-    finally:
-        engine.dispose()
+    add_account(dispatch.db_url, "olga", UserRole.OPERATOR)
+    olga = Runner(dispatch.db_url, dispatch.capsys, user="olga")
     for argv in (
         ("price", "set", "W19", "300"),
         ("product", "disable", "W19"),
         ("product", "edit", "W19", "--name", "Вода"),
     ):
-        code, _out, err = dispatch("--actor", "olga", *argv)
+        code, _out, err = olga(*argv)
         assert code == 2 and "only a shift lead or an admin" in err, (argv, err)
-    code, out, _err = dispatch("--actor", "olga", "price", "list", "W19")
+    code, out, _err = olga("price", "list", "W19")
     assert code == 0 and "350,00 ₽" in out
