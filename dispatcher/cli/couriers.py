@@ -100,7 +100,10 @@ def _edit(cli: Cli, s: Session) -> int:
         hours=hours or None,
         any_hours=hours is None,
     )
-    changed = courier_ops.edit_courier(s, a.id, edit, region=cli.region, actor=actor)
+    if edit != courier_ops.CourierEdit():
+        changed = courier_ops.edit_courier(s, a.id, edit, region=cli.region, actor=actor)
+    else:  # only --active/--inactive, or nothing: the courier as they are
+        changed = courier_ops.courier_details(s, a.id)
     if a.active is True and not changed.active:
         changed = courier_ops.activate_courier(s, a.id, actor=actor)
     elif a.active is False and changed.active:

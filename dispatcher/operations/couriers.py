@@ -79,6 +79,11 @@ def list_couriers(session: Session) -> list[CourierDetails]:
     return [details(c) for c in session.scalars(select(Courier).order_by(Courier.id))]
 
 
+def courier_details(session: Session, courier_id: int) -> CourierDetails:
+    """One courier by id (NotFoundError when there is none)."""
+    return details(couriers.get_courier(session, courier_id))
+
+
 def add_courier(
     session: Session,
     name: str,
