@@ -22,8 +22,10 @@ from sqlalchemy import Engine
 from app.app_logging import current_log_file
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
+from app.couriers import CouriersViewModel
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.drafts import DraftStore
+from app.identity import Identity
 from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
@@ -36,7 +38,9 @@ from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
 from dispatcher.demo.status import sample_numbers
 from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.models import UserRole
 from dispatcher.phones import parse_phone
+from dispatcher.users import Actor
 from telephony.errors import TelephonyError
 from telephony.events import RegistrationChanged, RegState
 
@@ -118,6 +122,7 @@ class Workspace:
             demo_call=self.demo.place_call if self.demo is not None else None,
         )
         self.window.closing = self.stop
+        self.window.couriers_vm = CouriersViewModel(self.worker, self._desk_identity(), self._sync)
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.about_requested = self.open_about
@@ -158,6 +163,17 @@ class Workspace:
             logger.exception("SIP engine did not start")
             return None, str(exc) or type(exc).__name__
         return engine, ""
+
+    def _desk_identity(self) -> Identity:
+        # TRANSITIONAL until the identity branch's sign-in lands: the lead replaces this
+        # with the workspace's own Identity when merging.
+        role = UserRole.LEAD if self.args.role == "lead" else UserRole.OPERATOR
+        operator = self.settings.operator
+        return Identity(Actor(operator, operator, role))
+
+    def _sync(self) -> tuple[str, str]:
+        """The sync service's URL and site key as the settings hold them now."""
+        return self.settings.sync_url, self.settings.sync_api_key
 
     def _order_vm(self) -> OrderEntryViewModel:
         assert self.worker is not None

@@ -192,6 +192,17 @@ def check_hours(start: dt.time, end: dt.time) -> tuple[dt.time, dt.time]:
     return start, end
 
 
+def parse_capacity(text: str) -> int:
+    """A capacity typed as a whole number of bottles."""
+    try:
+        capacity = int(text.strip())
+    except ValueError:
+        raise ValidationError.of(
+            "The capacity {text!r} is not a whole number of bottles.", text=text
+        ) from None
+    return check_capacity(capacity)
+
+
 def check_capacity(capacity: int) -> int:
     """The capacity itself, refused below one bottle or above MAX_CAPACITY."""
     if capacity <= 0:
