@@ -52,6 +52,7 @@ class CouriersWindow(QDialog):
         self.setWindowTitle(self.tr("Couriers"))
         self.resize(980, 560)
         self._editing: int | None = None  # the courier in the form; None: a new one
+        self._first_load = True
 
         self.table = QTableWidget(0, 6)
         self.table.setHorizontalHeaderLabels(
@@ -91,6 +92,8 @@ class CouriersWindow(QDialog):
         form.addRow(buddy(self.tr("Working ho&urs"), self.hours), self.hours)
         buttons = QHBoxLayout()
         for button in (self.new_button, self.save_button, self.toggle_button):
+            # Return saves (the fields' returnPressed), never "presses" a dialog button.
+            button.setAutoDefault(False)
             buttons.addWidget(button)
         form.addRow(buttons)
         form_box = QGroupBox(self.tr("Courier"))
@@ -106,6 +109,8 @@ class CouriersWindow(QDialog):
         self.qr_label = QLabel()
         self.qr_label.setMinimumSize(240, 240)
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.issue_button.setAutoDefault(False)
+        self.revoke_button.setAutoDefault(False)
         device_buttons = QHBoxLayout()
         device_buttons.addWidget(self.issue_button)
         device_buttons.addWidget(self.revoke_button)
@@ -223,6 +228,10 @@ class CouriersWindow(QDialog):
             if row.id == chosen:
                 self.table.selectRow(r)
         self.table.blockSignals(False)
+        if self._first_load and shown:
+            # The list arrives: the first courier is selected, so the form shows someone.
+            self._first_load = False
+            self.table.selectRow(0)
         self.toggle_button.setText(toggle_label(vm.courier(self.selected_id())) + " (Ctrl+D)")
         self.message.setText(vm.message)
         self.message.setStyleSheet(STATUS_STYLE if vm.message_ok else ERROR_STYLE)
