@@ -10,7 +10,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 
 TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A call time must carry its time zone."),
+    QT_TRANSLATE_NOOP("dispatcher", "A courier must work at least one day of the week."),
     QT_TRANSLATE_NOOP("dispatcher", "A courier's capacity must be at least one bottle."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "A courier's capacity of {capacity} bottles is more than {limit}: a typing slip?",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "A product needs a code and a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A product with code {code!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "A reject reason needs a text."),
@@ -18,25 +23,42 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A user needs a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A user with login {login!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} does not exist."),
-    QT_TRANSLATE_NOOP("dispatcher", "Address #{address_id} is not a delivery point of this client."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Address #{address_id} is not a delivery point of this client."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose at least one duplicate to merge."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose why the interest was rejected."),
-    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} ({name}) was already merged into #{target_id}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} ({name}) was already merged into #{target_id}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} cannot be merged into itself."),
     QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} does not exist."),
-    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} was already merged into #{target_id}: keep that one."),
-    QT_TRANSLATE_NOOP("dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} was already merged into #{target_id}: keep that one."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Contact #{contact_id} is not a contact of {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier #{courier_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier {courier} is not working any more."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier's phone {phone!r}: {problem}"),
     QT_TRANSLATE_NOOP("dispatcher", "Delivery date {date:%d.%m.%Y} is in the past."),
-    QT_TRANSLATE_NOOP("dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."),
-    QT_TRANSLATE_NOOP("dispatcher", "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores."),
+    QT_TRANSLATE_NOOP("dispatcher", "Friday"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Monday"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: area code is missing"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: could not be read"),
-    QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: digits are not laid out like a phone number"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Not a phone number: digits are not laid out like a phone number"
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: empty"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: letters are not allowed"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: no digits"),
@@ -47,30 +69,54 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has this courier and slot."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} cannot go to delivery without a delivery address and at least one product."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} cannot go to delivery without a delivery address."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} cannot go to delivery without at least one product."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} cannot go to delivery without a delivery address and at least one product.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} cannot go to delivery without a delivery address."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} cannot go to delivery without at least one product."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not an order of client #{client_id}."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be closed."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be given another courier or slot."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be marked as a failed delivery."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is {state}: it cannot be given another courier or slot."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is {state}: it cannot be marked as a failed delivery."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be rejected."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is {state}: it cannot be sent to delivery."),
-    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again."),
-    QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity of {code!r} must be at least 1."),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity {qty} of {code!r} is too large."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} is not in the list of reasons."),
+    QT_TRANSLATE_NOOP("dispatcher", "Saturday"),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as a shift lead or an admin to {action}."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as an admin to {action}."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in to {action}."),
-    QT_TRANSLATE_NOOP("dispatcher", "Someone else changed this order a moment ago. Reload it and try again."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Sunday"),
     QT_TRANSLATE_NOOP("dispatcher", "The account {login!r} is disabled. Ask an admin."),
-    QT_TRANSLATE_NOOP("dispatcher", "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit})."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "The capacity {text!r} is not a whole number of bottles."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is longer than {limit} characters."),
@@ -79,8 +125,11 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The comment"),
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The contact's name is empty."),
-    QT_TRANSLATE_NOOP("dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The coordinates of the delivery address ({lat}, {lon}) are not on the map."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The courier's name is longer than {limit} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The current password is wrong."),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address"),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address is empty."),
@@ -91,28 +140,58 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The name of product {code!r}"),
     QT_TRANSLATE_NOOP("dispatcher", "The note for the courier"),
     QT_TRANSLATE_NOOP("dispatcher", "The number of returned bottles cannot be negative."),
-    QT_TRANSLATE_NOOP("dispatcher", "The order has {count} lines; the courier's phone takes {limit}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The order has {count} lines; the courier's phone takes {limit}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The password is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The password is too short: at least {count} characters."),
-    QT_TRANSLATE_NOOP("dispatcher", "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit})."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit}).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The reason"),
-    QT_TRANSLATE_NOOP("dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
-    QT_TRANSLATE_NOOP("dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."),
-    QT_TRANSLATE_NOOP("dispatcher", "Too many wrong passwords in a row. Try again in {minutes} min."),
+    QT_TRANSLATE_NOOP("dispatcher", "Thursday"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Too many wrong passwords in a row. Try again in {minutes} min."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Too many wrong passwords in a row. Try again in {seconds} s."),
+    QT_TRANSLATE_NOOP("dispatcher", "Tuesday"),
+    QT_TRANSLATE_NOOP("dispatcher", "Wednesday"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Working hours {start:%H:%M}-{end:%H:%M}: the end must be after the start."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Working hours {text!r} are not in the form HH:MM-HH:MM, e.g. 09:00-18:00."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Wrong login or password."),
-    QT_TRANSLATE_NOOP("dispatcher", "You may not {action}: only a shift lead or an admin may do that. You are signed in as {role}."),
-    QT_TRANSLATE_NOOP("dispatcher", "You may not {action}: only an admin may do that. You are signed in as {role}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "You may not {action}: only a shift lead or an admin may do that. You are signed in as {role}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "You may not {action}: only an admin may do that. You are signed in as {role}.",
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "activate couriers"),
+    QT_TRANSLATE_NOOP("dispatcher", "add couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "add users"),
     QT_TRANSLATE_NOOP("dispatcher", "admin"),
     QT_TRANSLATE_NOOP("dispatcher", "already delivers on {street} on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "an interest"),
     QT_TRANSLATE_NOOP("dispatcher", "closed"),
+    QT_TRANSLATE_NOOP("dispatcher", "deactivate couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "disable users"),
+    QT_TRANSLATE_NOOP("dispatcher", "edit couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "enable users"),
     QT_TRANSLATE_NOOP("dispatcher", "has the fewest deliveries on {day:%d.%m} ({n})"),
     QT_TRANSLATE_NOOP("dispatcher", "has {n} deliveries nearby on {day:%d.%m}"),
@@ -124,14 +203,28 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
     QT_TRANSLATE_NOOP("dispatcher", "set other users' passwords"),
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
-    QT_TRANSLATE_NOOP("dispatcher", "{field} holds a character the courier's phone cannot take (a NUL or a broken character)."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "{field} holds a character the courier's phone cannot take (a NUL or a broken character).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{field} is empty; the courier's phone needs it."),
-    QT_TRANSLATE_NOOP("dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{field} is {length} characters long; the courier's phone takes {limit}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{login!r} is the last active admin: add another admin first."),
+    QT_TRANSLATE_NOOP("dispatcher", "{name} does not work on {weekday} ({day:%d.%m})."),
+    QT_TRANSLATE_NOOP("dispatcher", "{name} is deactivated and takes no deliveries."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} has no price for {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} is no longer sold."),
     QT_TRANSLATE_NOOP("dispatcher", "{role!r} is not a role: operator, lead or admin."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "{start:%H:%M}–{end:%H:%M} is outside {name}'s hours ({work_start:%H:%M}–{work_end:%H:%M}).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} has fractions of a kopeck."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is not an amount of money."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is too large an amount."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun."
+    ),
 )

@@ -149,7 +149,8 @@ def _set_active(session: Session, courier_id: int, active: bool, actor: Actor) -
     courier.active = active
     session.flush()
     logger.info(
-        "courier %s", "activated" if active else "deactivated",
+        "courier %s",
+        "activated" if active else "deactivated",
         extra={"courier_id": courier.id, "actor": actor.login},
     )
     return details(courier)
