@@ -11,7 +11,12 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP
 TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "--to ends a company's contract: give --client as well."),
     QT_TRANSLATE_NOOP("dispatcher", "A call time must carry its time zone."),
+    QT_TRANSLATE_NOOP("dispatcher", "A courier must work at least one day of the week."),
     QT_TRANSLATE_NOOP("dispatcher", "A courier's capacity must be at least one bottle."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "A courier's capacity of {capacity} bottles is more than {limit}: a typing slip?",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "A price cannot be negative ({amount})."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -55,6 +60,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Courier {courier} is not working any more."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier's phone {phone!r}: {problem}"),
     QT_TRANSLATE_NOOP("dispatcher", "Delivery date {date:%d.%m.%Y} is in the past."),
+    QT_TRANSLATE_NOOP("dispatcher", "Friday"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
     ),
@@ -62,6 +68,7 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Monday"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: area code is missing"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: could not be read"),
     QT_TRANSLATE_NOOP(
@@ -131,6 +138,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Quantity {qty} of {code!r} is too large."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} is not in the list of reasons."),
+    QT_TRANSLATE_NOOP("dispatcher", "Saturday"),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the order is cancelled, e.g. the client's request."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as a shift lead or an admin to {action}."),
@@ -139,6 +147,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Sunday"),
     QT_TRANSLATE_NOOP("dispatcher", "The account {login!r} is disabled. Ask an admin."),
     QT_TRANSLATE_NOOP("dispatcher", "The address is longer than {limit} characters."),
     QT_TRANSLATE_NOOP(
@@ -148,6 +157,7 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "The capacity {text!r} is not a whole number of bottles."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The change touches {count} lines; the courier's phone takes {limit}."
     ),
@@ -178,6 +188,7 @@ TEMPLATES: tuple[str, ...] = (
         "The courier marked order #{order_id} as not delivered ({reason}) before your change arrived: nothing was sent. The order is back among interests; reload it.",
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
+    QT_TRANSLATE_NOOP("dispatcher", "The courier's name is longer than {limit} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The current password is wrong."),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address"),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address is empty."),
@@ -208,6 +219,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "This address is already retired."),
+    QT_TRANSLATE_NOOP("dispatcher", "Thursday"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
     ),
@@ -215,6 +227,14 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Too many wrong passwords in a row. Try again in {minutes} min."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Too many wrong passwords in a row. Try again in {seconds} s."),
+    QT_TRANSLATE_NOOP("dispatcher", "Tuesday"),
+    QT_TRANSLATE_NOOP("dispatcher", "Wednesday"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Working hours {start:%H:%M}-{end:%H:%M}: the end must be after the start."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Working hours {text!r} are not in the form HH:MM-HH:MM, e.g. 09:00-18:00."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Wrong login or password."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -224,6 +244,7 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "You may not {action}: only an admin may do that. You are signed in as {role}.",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "activate couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "add couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "add products"),
     QT_TRANSLATE_NOOP("dispatcher", "add users"),
@@ -235,9 +256,11 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "change the catalogue"),
     QT_TRANSLATE_NOOP("dispatcher", "change the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "closed"),
+    QT_TRANSLATE_NOOP("dispatcher", "deactivate couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "disable users"),
+    QT_TRANSLATE_NOOP("dispatcher", "edit couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "edit the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "enable users"),
     QT_TRANSLATE_NOOP("dispatcher", "has the fewest deliveries on {day:%d.%m} ({n})"),
@@ -271,12 +294,21 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "{kind!r} is not a kind of product: goods, service or deposit."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "{login!r} is the last active admin: add another admin first."),
+    QT_TRANSLATE_NOOP("dispatcher", "{name} does not work on {weekday} ({day:%d.%m})."),
+    QT_TRANSLATE_NOOP("dispatcher", "{name} is deactivated and takes no deliveries."),
     QT_TRANSLATE_NOOP("dispatcher", "{number} is already on this client's card."),
     QT_TRANSLATE_NOOP("dispatcher", "{number} is not on this client's card."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} has no price for {client}."),
     QT_TRANSLATE_NOOP("dispatcher", "{product} is no longer sold."),
     QT_TRANSLATE_NOOP("dispatcher", "{role!r} is not a role: operator, lead or admin."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "{start:%H:%M}–{end:%H:%M} is outside {name}'s hours ({work_start:%H:%M}–{work_end:%H:%M}).",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} has fractions of a kopeck."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is not an amount of money."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is too large an amount."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun."
+    ),
 )

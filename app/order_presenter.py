@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication
 
+from app.domain_text import translate_text
 from app.order_entry import OrderField, OrderMode
 from dispatcher.catalog import format_money
 from dispatcher.orders import moscow_today
@@ -142,11 +143,42 @@ def field_messages(vm: OrderState) -> FieldMessages:
     return FieldMessages(
         address=messages.get(OrderField.ADDRESS, ""),
         lines=" ".join(lines),
-        courier=messages.get(OrderField.COURIER, ""),
+        courier=messages.get(OrderField.COURIER, "") or courier_warning(vm),
         date=messages.get(OrderField.DATE, ""),
         window=messages.get(OrderField.WINDOW, ""),
         comment=messages.get(OrderField.COMMENT, ""),
     )
+
+
+def _chosen_courier(vm: Any) -> Any:
+    return next((c for c in vm.couriers() if c.id == vm.courier_id), None)
+
+
+def courier_warning(vm: Any) -> str:
+    """A warning (never a refusal) when the chosen courier is off that day or outside hours."""
+    courier = _chosen_courier(vm)
+    check = getattr(courier, "check", None)
+    if check is None or vm.date is None:
+        return ""
+    found = check(vm.date, vm.window)
+    if found.ok or found.reason is None:
+        return ""
+    return "⚠ " + translate_text(found.reason)
+
+
+def courier_items(vm: Any) -> list[tuple[str, int]]:
+    """The courier pick list: active couriers, those off on the chosen day marked so."""
+    items = []
+    for courier in vm.couriers():
+        check = getattr(courier, "check", None)
+        off = vm.date is not None and check is not None and check(vm.date, (None, None)).refused
+        label = (
+            QCoreApplication.translate("OrderPanel", "{0} — day off").format(courier.label)
+            if off
+            else courier.label
+        )
+        items.append((label, courier.id))
+    return items
 
 
 def date_choice(day: dt.date | None, today: dt.date | None = None) -> DateChoice:

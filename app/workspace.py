@@ -28,6 +28,7 @@ from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
 from app.client_card import card_editors
+from app.couriers import CouriersViewModel
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
 from app.drafts import DraftStore
@@ -183,6 +184,7 @@ class Workspace:
         self.window.caller_panel.set_card_editor(  # Ctrl+E, and attaching unknown callers
             *card_editors(self.worker, identity, region=region)
         )
+        self.window.couriers_vm = CouriersViewModel(self.worker, identity, self._sync)
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.catalogue_requested = lambda: open_catalogue(
@@ -227,6 +229,10 @@ class Workspace:
             logger.exception("SIP engine did not start")
             return None, str(exc) or type(exc).__name__
         return engine, ""
+
+    def _sync(self) -> tuple[str, str]:
+        """The sync service's URL and site key as the settings hold them now."""
+        return self.settings.sync_url, self.settings.sync_api_key
 
     def _order_vm(self) -> OrderEntryViewModel:
         assert self.worker is not None

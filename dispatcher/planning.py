@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from dispatcher import catalog
+from dispatcher.couriers import Schedule, check_slot
 from dispatcher.errors import DomainText, NotFoundError
 from dispatcher.lookup import (
     AddressSummary,
@@ -308,18 +309,20 @@ def _km(a: Address, b: Address) -> float | None:
 def suggest_courier(session: Session, address_id: int, day: dt.date) -> CourierSuggestion | None:
     """The courier to propose for a delivery to this address on this day, with the reason.
 
-    In order of preference: an active courier already delivering on the same street that
-    day; the one with most deliveries nearby that day; the courier of the client's last
-    delivered order; the active courier with the fewest deliveries that day.
+    Only couriers who are active and work that day. In order of preference: one already
+    delivering on the same street that day; the one with most deliveries nearby that day;
+    the courier of the client's last delivered order; the one with the fewest that day.
     """
     address = session.get(Address, address_id)
     if address is None:
         raise NotFoundError.of("Address #{address_id} does not exist.", address_id=address_id)
+    # Never an inactive courier, nor one off that day (dispatcher.couriers.check_slot).
     couriers = {
         c.id: c
         for c in session.scalars(
             select(Courier).where(Courier.active.is_(True)).order_by(Courier.id)
         )
+        if not check_slot(Schedule.of(c), day).refused
     }
     if not couriers:
         return None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.calls_model import CallLog
+from app.couriers import CouriersViewModel
 from app.intake import IntakeViewModel, LiveCall, ScreenPop
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
@@ -34,6 +35,7 @@ from app.shortcuts import Key, sequence
 from app.widgets.call_bar import CallBar
 from app.widgets.caller_panel import CallerPanel
 from app.widgets.calls_list import CallsList
+from app.widgets.couriers_window import CouriersWindow
 from app.widgets.new_client_form import NewClientForm
 from app.widgets.order_panel import OrderPanel
 from app.widgets.relay_status import RelayStatusLabel
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
 
         references = bar.addMenu(self.tr("&References"))
         self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
+        self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
 
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
@@ -373,6 +376,13 @@ class MainWindow(QMainWindow):
         """File → Switch operator: sign out and let the next person sign in."""
         if self.switch_operator_requested is not None:
             self.switch_operator_requested()
+
+    couriers_vm: CouriersViewModel | None = None  # set by the workspace (lead/admin window)
+
+    def open_couriers(self) -> None:
+        """References → Couriers (the operations refuse an operator's changes)."""
+        if self.couriers_vm is not None:
+            CouriersWindow(self.couriers_vm, self).show()
 
     def show_about(self) -> None:
         """Help → About."""

@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 from app.order_entry import OrderEntryViewModel, order_label, window_label
 from app.order_presenter import (
     OrderPanelView,
+    courier_items,
     date_choice,
     field_messages,
     match_text,
@@ -557,7 +558,7 @@ class OrderPanel(QWidget):
     def _show_slot(self, view: OrderPanelView) -> None:
         vm = self.vm
         couriers = [(self.tr("— choose a courier —"), None)]
-        couriers += [(c.label, c.id) for c in vm.couriers()]
+        couriers += courier_items(vm)
         fill_combo(self.courier, couriers, vm.courier_id)
         day = date_choice(vm.date)
         self.date.setMinimumDate(QDate(day.earliest.year, day.earliest.month, day.earliest.day))

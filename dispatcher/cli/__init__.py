@@ -1,7 +1,7 @@
 """`dispatch`: the admin and scripting command line over the domain services.
 
-One module per command group (`db`, `clients`, `catalog`, `orders`, `outbox`, `seed`), each
-defining its `Command`s; `commands.COMMANDS` lists them; `base` holds what they share.
+One module per command group (`db`, `clients`, `catalog`, `couriers`, `orders`, `outbox`,
+`seed`), each defining its `Command`s; `commands.COMMANDS` lists them; `base` holds what they share.
 """
 
 from dispatcher.cli.base import EXIT_USER_ERROR, Cli, Command, UserError

@@ -1,4 +1,4 @@
-"""`dispatch product …` and `dispatch courier …`: what is sold and who delivers it."""
+"""`dispatch product …`: what is sold (`dispatch courier …` is in dispatcher.cli.couriers)."""
 
 from __future__ import annotations
 
@@ -9,33 +9,7 @@ from dispatcher.catalog import format_money
 from dispatcher.cli.base import Cli, Command, Subparsers, money_arg
 from dispatcher.db import unit_of_work
 from dispatcher.models import ProductKind
-from dispatcher.operations import catalog as catalog_ops
 from dispatcher.operations import catalogue as catalogue_ops
-
-
-def add_courier_parser(sub: Subparsers) -> None:
-    """Add `courier` and its subcommands."""
-    courier = sub.add_parser("courier", help="couriers").add_subparsers(dest="sub", required=True)
-    cra = courier.add_parser("add", help="register a courier")
-    cra.add_argument("--name", required=True)
-    cra.add_argument("--phone", default="")
-    cra.add_argument("--capacity", type=int, default=40)
-    courier.add_parser("list", help="list couriers")
-
-
-def run_courier(cli: Cli) -> int:
-    """`dispatch courier add|list`."""
-    a = cli.args
-    with unit_of_work(cli.sessions) as s:
-        if a.sub == "add":
-            courier = catalog_ops.add_courier(
-                s, a.name, a.phone, a.capacity, actor=cli.require_actor(), region=cli.region
-            )
-            cli.emit(asdict(courier), f"Courier #{courier.id} {courier.name}")
-            return 0
-        rows = [asdict(c) for c in catalog_ops.list_couriers(s)]
-    cli.emit(rows, "\n".join(f"#{c['id']:<4} {c['name']} {c['phone']}" for c in rows))
-    return 0
 
 
 def add_product_parser(sub: Subparsers) -> None:
@@ -91,5 +65,4 @@ def run_product(cli: Cli) -> int:
     return 0
 
 
-COURIER = Command("courier", add_courier_parser, run_courier)
 PRODUCT = Command("product", add_product_parser, run_product)

@@ -7,8 +7,9 @@ import logging
 from collections.abc import Callable, Sequence
 
 from dispatcher.cli.base import Command, Parser, accept_globals_anywhere, run
-from dispatcher.cli.catalog import COURIER, PRODUCT
+from dispatcher.cli.catalog import PRODUCT
 from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
+from dispatcher.cli.couriers import COURIER
 from dispatcher.cli.db import DB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy.orm import Session
 
 from dispatcher import orders, planning
-from dispatcher.couriers import active_couriers
+from dispatcher.couriers import Schedule, SlotCheck, active_couriers, check_slot
 from dispatcher.lookup import OrderSummary
 
 logger = logging.getLogger(__name__)
@@ -24,11 +24,22 @@ class Choice:
 
 
 @dataclass(frozen=True, slots=True)
+class CourierChoice(Choice):
+    """A courier offered on the order form, with the schedule its slot is checked against."""
+
+    schedule: Schedule = field(default_factory=lambda: Schedule(""))
+
+    def check(self, day: dt.date, window: tuple[dt.time | None, dt.time | None]) -> SlotCheck:
+        """Whether this courier can take ``window`` on ``day`` (off that day, outside hours)."""
+        return check_slot(self.schedule, day, window)
+
+
+@dataclass(frozen=True, slots=True)
 class OrderForm:
     """The client card plus the pick lists and defaults of a new (or saved) order."""
 
     card: planning.ClientCard
-    couriers: tuple[Choice, ...]
+    couriers: tuple[CourierChoice, ...]
     reasons: tuple[Choice, ...]
     windows: tuple[tuple[dt.time, dt.time], ...]
     day: dt.date
@@ -70,7 +81,10 @@ def load_order_form(
     suggestion = planning.suggest_courier(session, address_id, day) if address_id else None
     return OrderForm(
         card=card,
-        couriers=tuple(Choice(c.id, c.name) for c in active_couriers(session)),
+        # Active couriers only; the panel marks those off on the day chosen (CourierChoice).
+        couriers=tuple(
+            CourierChoice(c.id, c.name, Schedule.of(c)) for c in active_couriers(session)
+        ),
         reasons=tuple(Choice(r.id, r.name) for r in orders.reject_reasons(session)),
         windows=tuple(planning.DELIVERY_WINDOWS),
         day=day,

@@ -2,6 +2,105 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU" sourcelanguage="en_US">
 <context>
+    <name></name>
+    <message>
+        <source>Saved: {0}.</source>
+        <translation>Сохранено: {0}.</translation>
+    </message>
+    <message>
+        <source>{0} takes deliveries again.</source>
+        <translation>{0} снова принимает доставки.</translation>
+    </message>
+    <message>
+        <source>{0} is deactivated: no longer suggested nor offered; past deliveries are kept.</source>
+        <translation>{0} отключён: больше не предлагается и не подставляется; прошлые доставки сохранены.</translation>
+    </message>
+    <message>
+        <source>The courier sync service is not set up at this desk: enter its address and site key in Settings (Ctrl+,).</source>
+        <translation>Сервис синхронизации с экспедиторами не настроен на этом рабочем месте: укажите его адрес и ключ в настройках (Ctrl+,).</translation>
+    </message>
+    <message>
+        <source>Sign-in for {0}: type the code on the courier page or scan the QR code.</source>
+        <translation>Вход для {0}: введите код на странице экспедитора или отсканируйте QR-код.</translation>
+    </message>
+    <message>
+        <source>Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided.</source>
+        <translation>Вход отозван: телефонов отключено — {0}, неиспользованных кодов аннулировано — {1}.</translation>
+    </message>
+    <message>
+        <source>Mon</source>
+        <translation>Пн</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>Вт</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>Ср</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>Чт</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>Пт</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>Сб</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>Вс</translation>
+    </message>
+    <message>
+        <source>every day</source>
+        <translation>ежедневно</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>в любое время</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>работает</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>отключён</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Включить</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Отключить</translation>
+    </message>
+    <message>
+        <source>Valid until {0} ({1} min), once.</source>
+        <translation>Действует до {0} ({1} мин), один раз.</translation>
+    </message>
+    <message>
+        <source>The courier sync service refused this desk&apos;s site key: ask the admin to check the sync settings.</source>
+        <translation>Сервис синхронизации отклонил ключ этого рабочего места: попросите администратора проверить настройки синхронизации.</translation>
+    </message>
+    <message>
+        <source>The courier sync service cannot be reached now; nothing was issued. Try again in a minute ({0}).</source>
+        <translation>Сервис синхронизации сейчас недоступен; ничего не выдано. Повторите через минуту ({0}).</translation>
+    </message>
+    <message>
+        <source>The courier sync service refused: {0}</source>
+        <translation>Сервис синхронизации отказал: {0}</translation>
+    </message>
+    <message>
+        <source>The phone sign-in failed; details are in the log.</source>
+        <translation>Не удалось выдать вход на телефон; подробности в журнале.</translation>
+    </message>
+</context>
+<context>
     <name>AboutDialog</name>
     <message>
         <source>About Dispatch Desk</source>
@@ -898,6 +997,93 @@
     </message>
 </context>
 <context>
+    <name>CouriersWindow</name>
+    <message>
+        <source>Couriers</source>
+        <translation>Экспедиторы</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Имя</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>Состояние</translation>
+    </message>
+    <message>
+        <source>Bottles</source>
+        <translation>Бутылей</translation>
+    </message>
+    <message>
+        <source>Days</source>
+        <translation>Дни</translation>
+    </message>
+    <message>
+        <source>Hours</source>
+        <translation>Часы</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>bottles per trip</source>
+        <translation>бутылей за рейс</translation>
+    </message>
+    <message>
+        <source>09:00-18:00; empty: any time</source>
+        <translation>09:00-18:00; пусто — в любое время</translation>
+    </message>
+    <message>
+        <source>New courier (Ctrl+N)</source>
+        <translation>Новый экспедитор (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Отключить</translation>
+    </message>
+    <message>
+        <source>&amp;Name</source>
+        <translation>&amp;Имя</translation>
+    </message>
+    <message>
+        <source>P&amp;hone</source>
+        <translation>&amp;Телефон</translation>
+    </message>
+    <message>
+        <source>&amp;Capacity</source>
+        <translation>&amp;Вместимость</translation>
+    </message>
+    <message>
+        <source>Working days</source>
+        <translation>Рабочие дни</translation>
+    </message>
+    <message>
+        <source>Working ho&amp;urs</source>
+        <translation>Рабочие &amp;часы</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>Экспедитор</translation>
+    </message>
+    <message>
+        <source>Issue phone sign-in (Ctrl+P)</source>
+        <translation>Выдать вход на телефон (Ctrl+P)</translation>
+    </message>
+    <message>
+        <source>Revoke sign-in</source>
+        <translation>Отозвать вход</translation>
+    </message>
+    <message>
+        <source>Courier&apos;s phone</source>
+        <translation>Телефон экспедитора</translation>
+    </message>
+</context>
+<context>
     <name>CrashHandling</name>
     <message>
         <source>Something went wrong (%1). The workspace keeps running.</source>
@@ -1053,6 +1239,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>Catalogue…</source>
         <translation>Каталог…</translation>
+    </message>
+    <message>
+        <source>Couriers…</source>
+        <translation>Экспедиторы…</translation>
     </message>
     <message>
         <source>&amp;Demo</source>
@@ -1579,6 +1769,10 @@ Please pass it to your administrator.</source>
         <translation>Выполняется…</translation>
     </message>
     <message>
+        <source>{0} — day off</source>
+        <translation>{0} — выходной</translation>
+    </message>
+    <message>
         <source>by contract</source>
         <translation>по договору</translation>
     </message>
@@ -1926,8 +2120,16 @@ and then starts Dispatch Desk again.</source>
         <translation>Время звонка должно быть указано с часовым поясом.</translation>
     </message>
     <message>
+        <source>A courier must work at least one day of the week.</source>
+        <translation>Экспедитор должен работать хотя бы один день в неделю.</translation>
+    </message>
+    <message>
         <source>A courier&apos;s capacity must be at least one bottle.</source>
         <translation>Вместимость экспедитора — не меньше одной бутыли.</translation>
+    </message>
+    <message>
+        <source>A courier&apos;s capacity of {capacity} bottles is more than {limit}: a typing slip?</source>
+        <translation>Вместимость экспедитора {capacity} бутылей — больше {limit}: опечатка?</translation>
     </message>
     <message>
         <source>A price cannot be negative ({amount}).</source>
@@ -2034,12 +2236,20 @@ and then starts Dispatch Desk again.</source>
         <translation>Дата доставки {date:%d.%m.%Y} уже прошла.</translation>
     </message>
     <message>
+        <source>Friday</source>
+        <translation>пятница</translation>
+    </message>
+    <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
     </message>
     <message>
         <source>Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.</source>
         <translation>Логин «{login}» не подходит: нужно от {low} до {high} букв, цифр, точек, дефисов или подчёркиваний.</translation>
+    </message>
+    <message>
+        <source>Monday</source>
+        <translation>понедельник</translation>
     </message>
     <message>
         <source>Not a phone number: area code is missing</source>
@@ -2198,6 +2408,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Причины отказа №{reason_id} нет в списке причин.</translation>
     </message>
     <message>
+        <source>Saturday</source>
+        <translation>суббота</translation>
+    </message>
+    <message>
         <source>Say why the delivery failed.</source>
         <translation>Укажите, почему доставка не состоялась.</translation>
     </message>
@@ -2222,6 +2436,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Этот заказ только что изменил кто-то другой. Откройте его заново и повторите.</translation>
     </message>
     <message>
+        <source>Sunday</source>
+        <translation>воскресенье</translation>
+    </message>
+    <message>
         <source>The address is longer than {limit} characters.</source>
         <translation>Адрес длиннее {limit} символов.</translation>
     </message>
@@ -2234,12 +2452,20 @@ and then starts Dispatch Desk again.</source>
         <translation>Сумма к получению {amount} вне того, что принимает телефон экспедитора (от 0 до {limit}).</translation>
     </message>
     <message>
+        <source>The capacity {text!r} is not a whole number of bottles.</source>
+        <translation>Вместимость «{text}» — не целое число бутылей.</translation>
+    </message>
+    <message>
         <source>The change touches {count} lines; the courier&apos;s phone takes {limit}.</source>
         <translation>Изменение затрагивает {count} строк, а телефон экспедитора принимает не больше {limit}.</translation>
     </message>
     <message>
         <source>The client&apos;s name</source>
         <translation>Имя клиента</translation>
+    </message>
+    <message>
+        <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>
+        <translation>«{word}» — не день недели: mon, tue, wed, thu, fri, sat, sun (или пн, вт, ср, чт, пт, сб, вс).</translation>
     </message>
     <message>
         <source>The account {login!r} is disabled. Ask an admin.</source>
@@ -2358,6 +2584,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Экспедитор отметил заказ №{order_id} как недоставленный ({reason}) раньше, чем пришло ваше изменение: ничего не отправлено. Заказ вернулся в интересы; откройте его заново.</translation>
     </message>
     <message>
+        <source>The courier&apos;s name is longer than {limit} characters.</source>
+        <translation>Имя экспедитора длиннее {limit} символов.</translation>
+    </message>
+    <message>
         <source>The notes are longer than {limit} characters.</source>
         <translation>Заметка длиннее {limit} символов.</translation>
     </message>
@@ -2394,6 +2624,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Этот адрес уже не используется.</translation>
     </message>
     <message>
+        <source>Thursday</source>
+        <translation>четверг</translation>
+    </message>
+    <message>
         <source>Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00.</source>
         <translation>Интервал «{text}» нужно указать в виде ЧЧ:ММ-ЧЧ:ММ, например 10:00-14:00.</translation>
     </message>
@@ -2406,6 +2640,22 @@ and then starts Dispatch Desk again.</source>
         <translation>Слишком много неверных паролей подряд. Повторите через {seconds} с.</translation>
     </message>
     <message>
+        <source>Tuesday</source>
+        <translation>вторник</translation>
+    </message>
+    <message>
+        <source>Wednesday</source>
+        <translation>среда</translation>
+    </message>
+    <message>
+        <source>Working hours {start:%H:%M}-{end:%H:%M}: the end must be after the start.</source>
+        <translation>Рабочие часы {start:%H:%M}-{end:%H:%M}: конец должен быть позже начала.</translation>
+    </message>
+    <message>
+        <source>Working hours {text!r} are not in the form HH:MM-HH:MM, e.g. 09:00-18:00.</source>
+        <translation>Рабочие часы «{text}» нужно указать в виде ЧЧ:ММ-ЧЧ:ММ, например 09:00-18:00.</translation>
+    </message>
+    <message>
         <source>Wrong login or password.</source>
         <translation>Неверный логин или пароль.</translation>
     </message>
@@ -2416,6 +2666,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>You may not {action}: only an admin may do that. You are signed in as {role}.</source>
         <translation>Вам нельзя {action}: это может только администратор. Вы вошли как {role}.</translation>
+    </message>
+    <message>
+        <source>activate couriers</source>
+        <translation>включать экспедиторов</translation>
     </message>
     <message>
         <source>add couriers</source>
@@ -2462,6 +2716,10 @@ and then starts Dispatch Desk again.</source>
         <translation>закрыт</translation>
     </message>
     <message>
+        <source>deactivate couriers</source>
+        <translation>отключать экспедиторов</translation>
+    </message>
+    <message>
         <source>delivered this client&apos;s last order</source>
         <translation>доставлял прошлый заказ этого клиента</translation>
     </message>
@@ -2472,6 +2730,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>disable users</source>
         <translation>отключать пользователей</translation>
+    </message>
+    <message>
+        <source>edit couriers</source>
+        <translation>изменять экспедиторов</translation>
     </message>
     <message>
         <source>edit the reject reasons</source>
@@ -2570,6 +2832,14 @@ and then starts Dispatch Desk again.</source>
         <translation>«{login}» — последний действующий администратор: сначала добавьте другого.</translation>
     </message>
     <message>
+        <source>{name} does not work on {weekday} ({day:%d.%m}).</source>
+        <translation>{name}: выходной день — {weekday} ({day:%d.%m}).</translation>
+    </message>
+    <message>
+        <source>{name} is deactivated and takes no deliveries.</source>
+        <translation>{name} отключён и не принимает доставки.</translation>
+    </message>
+    <message>
         <source>{number} is already on this client&apos;s card.</source>
         <translation>Номер {number} уже есть в карточке этого клиента.</translation>
     </message>
@@ -2588,6 +2858,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>{role!r} is not a role: operator, lead or admin.</source>
         <translation>«{role}» — не роль: operator, lead или admin.</translation>
+    </message>
+    <message>
+        <source>{start:%H:%M}–{end:%H:%M} is outside {name}&apos;s hours ({work_start:%H:%M}–{work_end:%H:%M}).</source>
+        <translation>{start:%H:%M}–{end:%H:%M} вне рабочих часов: {name} работает {work_start:%H:%M}–{work_end:%H:%M}.</translation>
     </message>
     <message>
         <source>{text!r} has fractions of a kopeck.</source>
