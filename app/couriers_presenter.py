@@ -22,14 +22,17 @@ from dispatcher.operations.couriers import CourierDetails
 CONTEXT = "Couriers"
 
 
-def tr(text: str) -> str:
-    """Translate in the "Couriers" context."""
-    return QCoreApplication.translate(CONTEXT, text)
-
-
 def day_labels() -> tuple[str, ...]:
     """Monday first, as the working days' bits count."""
-    return (tr("Mon"), tr("Tue"), tr("Wed"), tr("Thu"), tr("Fri"), tr("Sat"), tr("Sun"))
+    return (
+        QCoreApplication.translate("Couriers", "Mon"),
+        QCoreApplication.translate("Couriers", "Tue"),
+        QCoreApplication.translate("Couriers", "Wed"),
+        QCoreApplication.translate("Couriers", "Thu"),
+        QCoreApplication.translate("Couriers", "Fri"),
+        QCoreApplication.translate("Couriers", "Sat"),
+        QCoreApplication.translate("Couriers", "Sun"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,14 +52,14 @@ class CourierRow:
 def days_text(work_days: int) -> str:
     """The working days as "Mon, Tue, Fri", or "every day"."""
     if work_days == ALL_WEEK:
-        return tr("every day")
+        return QCoreApplication.translate("Couriers", "every day")
     return ", ".join(label for i, label in enumerate(day_labels()) if work_days & (1 << i))
 
 
 def hours_text(courier: CourierDetails) -> str:
     """The working hours as "09:00–18:00", or "any time"."""
     if courier.work_start is None or courier.work_end is None:
-        return tr("any time")
+        return QCoreApplication.translate("Couriers", "any time")
     return f"{courier.work_start:%H:%M}–{courier.work_end:%H:%M}"
 
 
@@ -67,7 +70,9 @@ def rows(couriers: tuple[CourierDetails, ...]) -> list[CourierRow]:
         CourierRow(
             id=c.id,
             name=c.name,
-            active=tr("active") if c.active else tr("deactivated"),
+            active=QCoreApplication.translate("Couriers", "active")
+            if c.active
+            else QCoreApplication.translate("Couriers", "deactivated"),
             capacity=str(c.capacity),
             days=days_text(c.work_days),
             hours=hours_text(c),
@@ -81,8 +86,8 @@ def rows(couriers: tuple[CourierDetails, ...]) -> list[CourierRow]:
 def toggle_label(courier: CourierDetails | None) -> str:
     """The deactivate button's text for the selected courier."""
     if courier is not None and not courier.active:
-        return tr("Activate")
-    return tr("Deactivate")
+        return QCoreApplication.translate("Couriers", "Activate")
+    return QCoreApplication.translate("Couriers", "Deactivate")
 
 
 def code_text(code: PairingCode) -> str:
@@ -95,21 +100,29 @@ def expiry_text(code: PairingCode, now: dt.datetime | None = None) -> str:
     now = now or dt.datetime.now(dt.UTC)
     local = code.expires_at.astimezone()
     minutes = max(0, round((code.expires_at - now).total_seconds() / 60))
-    return tr("Valid until {0} ({1} min), once.").format(f"{local:%H:%M}", minutes)
+    return QCoreApplication.translate("Couriers", "Valid until {0} ({1} min), once.").format(
+        f"{local:%H:%M}", minutes
+    )
 
 
 def sync_error_text(error: Exception) -> str:
     """What the lead reads when the sync service is down or refuses."""
     if isinstance(error, SiteKeyRefused):
-        return tr(
+        return QCoreApplication.translate(
+            "Couriers",
             "The courier sync service refused this desk's site key: "
-            "ask the admin to check the sync settings."
+            "ask the admin to check the sync settings.",
         )
     if isinstance(error, ServiceUnavailable):
-        return tr(
+        return QCoreApplication.translate(
+            "Couriers",
             "The courier sync service cannot be reached now; nothing was issued. "
-            "Try again in a minute ({0})."
+            "Try again in a minute ({0}).",
         ).format(error)
     if isinstance(error, DeviceRequestRefused):
-        return tr("The courier sync service refused: {0}").format(error.detail)
-    return tr("The phone sign-in failed; details are in the log.")
+        return QCoreApplication.translate(
+            "Couriers", "The courier sync service refused: {0}"
+        ).format(error.detail)
+    return QCoreApplication.translate(
+        "Couriers", "The phone sign-in failed; details are in the log."
+    )

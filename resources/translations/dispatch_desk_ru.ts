@@ -27,78 +27,6 @@
         <source>Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided.</source>
         <translation>Вход отозван: телефонов отключено — {0}, неиспользованных кодов аннулировано — {1}.</translation>
     </message>
-    <message>
-        <source>Mon</source>
-        <translation>Пн</translation>
-    </message>
-    <message>
-        <source>Tue</source>
-        <translation>Вт</translation>
-    </message>
-    <message>
-        <source>Wed</source>
-        <translation>Ср</translation>
-    </message>
-    <message>
-        <source>Thu</source>
-        <translation>Чт</translation>
-    </message>
-    <message>
-        <source>Fri</source>
-        <translation>Пт</translation>
-    </message>
-    <message>
-        <source>Sat</source>
-        <translation>Сб</translation>
-    </message>
-    <message>
-        <source>Sun</source>
-        <translation>Вс</translation>
-    </message>
-    <message>
-        <source>every day</source>
-        <translation>ежедневно</translation>
-    </message>
-    <message>
-        <source>any time</source>
-        <translation>в любое время</translation>
-    </message>
-    <message>
-        <source>active</source>
-        <translation>работает</translation>
-    </message>
-    <message>
-        <source>deactivated</source>
-        <translation>отключён</translation>
-    </message>
-    <message>
-        <source>Activate</source>
-        <translation>Включить</translation>
-    </message>
-    <message>
-        <source>Deactivate</source>
-        <translation>Отключить</translation>
-    </message>
-    <message>
-        <source>Valid until {0} ({1} min), once.</source>
-        <translation>Действует до {0} ({1} мин), один раз.</translation>
-    </message>
-    <message>
-        <source>The courier sync service refused this desk&apos;s site key: ask the admin to check the sync settings.</source>
-        <translation>Сервис синхронизации отклонил ключ этого рабочего места: попросите администратора проверить настройки синхронизации.</translation>
-    </message>
-    <message>
-        <source>The courier sync service cannot be reached now; nothing was issued. Try again in a minute ({0}).</source>
-        <translation>Сервис синхронизации сейчас недоступен; ничего не выдано. Повторите через минуту ({0}).</translation>
-    </message>
-    <message>
-        <source>The courier sync service refused: {0}</source>
-        <translation>Сервис синхронизации отказал: {0}</translation>
-    </message>
-    <message>
-        <source>The phone sign-in failed; details are in the log.</source>
-        <translation>Не удалось выдать вход на телефон; подробности в журнале.</translation>
-    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -994,6 +922,81 @@
     <message>
         <source>New address</source>
         <translation>Новый адрес</translation>
+    </message>
+</context>
+<context>
+    <name>Couriers</name>
+    <message>
+        <source>Mon</source>
+        <translation>Пн</translation>
+    </message>
+    <message>
+        <source>Tue</source>
+        <translation>Вт</translation>
+    </message>
+    <message>
+        <source>Wed</source>
+        <translation>Ср</translation>
+    </message>
+    <message>
+        <source>Thu</source>
+        <translation>Чт</translation>
+    </message>
+    <message>
+        <source>Fri</source>
+        <translation>Пт</translation>
+    </message>
+    <message>
+        <source>Sat</source>
+        <translation>Сб</translation>
+    </message>
+    <message>
+        <source>Sun</source>
+        <translation>Вс</translation>
+    </message>
+    <message>
+        <source>every day</source>
+        <translation>ежедневно</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>в любое время</translation>
+    </message>
+    <message>
+        <source>active</source>
+        <translation>работает</translation>
+    </message>
+    <message>
+        <source>deactivated</source>
+        <translation>отключён</translation>
+    </message>
+    <message>
+        <source>Activate</source>
+        <translation>Включить</translation>
+    </message>
+    <message>
+        <source>Deactivate</source>
+        <translation>Отключить</translation>
+    </message>
+    <message>
+        <source>Valid until {0} ({1} min), once.</source>
+        <translation>Действует до {0} ({1} мин), один раз.</translation>
+    </message>
+    <message>
+        <source>The courier sync service refused this desk&apos;s site key: ask the admin to check the sync settings.</source>
+        <translation>Сервис синхронизации отклонил ключ этого рабочего места: попросите администратора проверить настройки синхронизации.</translation>
+    </message>
+    <message>
+        <source>The courier sync service cannot be reached now; nothing was issued. Try again in a minute ({0}).</source>
+        <translation>Сервис синхронизации сейчас недоступен; ничего не выдано. Повторите через минуту ({0}).</translation>
+    </message>
+    <message>
+        <source>The courier sync service refused: {0}</source>
+        <translation>Сервис синхронизации отказал: {0}</translation>
+    </message>
+    <message>
+        <source>The phone sign-in failed; details are in the log.</source>
+        <translation>Не удалось выдать вход на телефон; подробности в журнале.</translation>
     </message>
 </context>
 <context>
