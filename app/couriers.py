@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from sqlalchemy.orm import Session
 
-from app.couriers_presenter import sync_error_text, tr
+from app.couriers_presenter import sync_error_text
 from app.domain_text import translate_error
 from app.gui_thread import GuiThreadRelay
 from app.identity import Identity
@@ -174,7 +174,7 @@ class CouriersViewModel(QObject):
 
     def _on_saved(self, courier: CourierDetails) -> None:
         self._replace(courier)
-        self._say(tr("Saved: {0}.").format(courier.name), True)
+        self._say(QCoreApplication.translate("Couriers", "Saved: {0}.").format(courier.name), True)
         self.saved.emit(courier.id)
 
     def set_active(self, courier_id: int, active: bool) -> None:
@@ -186,10 +186,11 @@ class CouriersViewModel(QObject):
     def _on_active_set(self, courier: CourierDetails) -> None:
         self._replace(courier)
         text = (
-            tr("{0} takes deliveries again.")
+            QCoreApplication.translate("Couriers", "{0} takes deliveries again.")
             if courier.active
-            else tr(
-                "{0} is deactivated: no longer suggested nor offered; past deliveries are kept."
+            else QCoreApplication.translate(
+                "Couriers",
+                "{0} is deactivated: no longer suggested nor offered; past deliveries are kept.",
             )
         )
         self._say(text.format(courier.name), True)
@@ -214,9 +215,10 @@ class CouriersViewModel(QObject):
         url, key = self.sync()
         if not url:
             self._say(
-                tr(
+                QCoreApplication.translate(
+                    "Couriers",
                     "The courier sync service is not set up at this desk: "
-                    "enter its address and site key in Settings (Ctrl+,)."
+                    "enter its address and site key in Settings (Ctrl+,).",
                 ),
                 False,
             )
@@ -243,8 +245,9 @@ class CouriersViewModel(QObject):
         if isinstance(value, SignIn):
             self.sign_in = value
             self._say(
-                tr(
-                    "Sign-in for {0}: type the code on the courier page or scan the QR code."
+                QCoreApplication.translate(
+                    "Couriers",
+                    "Sign-in for {0}: type the code on the courier page or scan the QR code.",
                 ).format(value.courier_name),
                 True,
             )
@@ -261,8 +264,9 @@ class CouriersViewModel(QObject):
         if isinstance(value, DevicesRevoked):
             self.sign_in = None
             self._say(
-                tr(
-                    "Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided."
+                QCoreApplication.translate(
+                    "Couriers",
+                    "Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided.",
                 ).format(value.revoked_tokens, value.voided_codes),
                 True,
             )

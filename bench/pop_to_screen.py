@@ -208,6 +208,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     from app.main import Workspace, build_parser, load_app_settings
     from app.pyside_fix import pin_bools
     from bench.lookup import _sqlite
+    from dispatcher.demo.accounts import ensure_demo_lead
 
     seed_args = argparse.Namespace(clients=args.clients, seed=args.seed, db_dir=args.db_dir)
     scratch = Path(tempfile.mkdtemp(prefix="bench-pop-"))
@@ -242,6 +243,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             )
             workspace = Workspace(cli, load_app_settings(cli))
             window = workspace.start()
+            if window is None:  # the sign-in dialog is up: the bench signs the demo lead in
+                workspace.session.sign_in_as(workspace.worker.run_now(ensure_demo_lead))
+                window = workspace.window
             if workspace.engine is None:
                 raise SystemExit(f"SIP did not start: {workspace.sip_error}")
             probe = _Probe(window, workspace.intake, workspace.bridge)

@@ -2,33 +2,6 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="ru_RU" sourcelanguage="en_US">
 <context>
-    <name></name>
-    <message>
-        <source>Saved: {0}.</source>
-        <translation>Сохранено: {0}.</translation>
-    </message>
-    <message>
-        <source>{0} takes deliveries again.</source>
-        <translation>{0} снова принимает доставки.</translation>
-    </message>
-    <message>
-        <source>{0} is deactivated: no longer suggested nor offered; past deliveries are kept.</source>
-        <translation>{0} отключён: больше не предлагается и не подставляется; прошлые доставки сохранены.</translation>
-    </message>
-    <message>
-        <source>The courier sync service is not set up at this desk: enter its address and site key in Settings (Ctrl+,).</source>
-        <translation>Сервис синхронизации с экспедиторами не настроен на этом рабочем месте: укажите его адрес и ключ в настройках (Ctrl+,).</translation>
-    </message>
-    <message>
-        <source>Sign-in for {0}: type the code on the courier page or scan the QR code.</source>
-        <translation>Вход для {0}: введите код на странице экспедитора или отсканируйте QR-код.</translation>
-    </message>
-    <message>
-        <source>Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided.</source>
-        <translation>Вход отозван: телефонов отключено — {0}, неиспользованных кодов аннулировано — {1}.</translation>
-    </message>
-</context>
-<context>
     <name>AboutDialog</name>
     <message>
         <source>About Dispatch Desk</source>
@@ -997,6 +970,30 @@
     <message>
         <source>The phone sign-in failed; details are in the log.</source>
         <translation>Не удалось выдать вход на телефон; подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>Saved: {0}.</source>
+        <translation>Сохранено: {0}.</translation>
+    </message>
+    <message>
+        <source>{0} takes deliveries again.</source>
+        <translation>{0} снова принимает доставки.</translation>
+    </message>
+    <message>
+        <source>{0} is deactivated: no longer suggested nor offered; past deliveries are kept.</source>
+        <translation>{0} отключён: больше не предлагается и не подставляется; прошлые доставки сохранены.</translation>
+    </message>
+    <message>
+        <source>The courier sync service is not set up at this desk: enter its address and site key in Settings (Ctrl+,).</source>
+        <translation>Сервис синхронизации с экспедиторами не настроен на этом рабочем месте: укажите его адрес и ключ в настройках (Ctrl+,).</translation>
+    </message>
+    <message>
+        <source>Sign-in for {0}: type the code on the courier page or scan the QR code.</source>
+        <translation>Вход для {0}: введите код на странице экспедитора или отсканируйте QR-код.</translation>
+    </message>
+    <message>
+        <source>Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided.</source>
+        <translation>Вход отозван: телефонов отключено — {0}, неиспользованных кодов аннулировано — {1}.</translation>
     </message>
 </context>
 <context>

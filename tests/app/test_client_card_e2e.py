@@ -19,7 +19,7 @@ from app.intake import IntakeViewModel
 from app.widgets.main_window import MainWindow
 from dispatcher.models import Address, ClientEvent, Order, UserRole
 from dispatcher.users import Actor
-from tests.app.conftest import OPERATOR, PERSON_PHONE, UNKNOWN_PHONE, Caller, Desk
+from tests.app.conftest import PERSON_PHONE, UNKNOWN_PHONE, Caller, Desk
 from tests.app.keys import CTRL, SHIFT, Keyboard
 
 TIMEOUT_MS = 15_000
@@ -32,10 +32,11 @@ def window(qtbot: QtBot, intake: IntakeViewModel, worker: Any, phone: Any) -> It
     from app.new_client import NewClientViewModel
     from app.order_entry import OrderEntryViewModel
 
-    call_log = CallLog(worker, phone, operator=OPERATOR, dial=intake.place_call)
-    order_vm = OrderEntryViewModel(worker, actor=OPERATOR)
-    win = MainWindow(intake, call_log, order_vm=order_vm, new_client_vm=NewClientViewModel(worker))
     identity = Identity(Actor("anna", "Анна", UserRole.OPERATOR))
+    call_log = CallLog(worker, phone, identity=identity, dial=intake.place_call)
+    order_vm = OrderEntryViewModel(worker, identity=identity)
+    new_client_vm = NewClientViewModel(worker, identity=identity)
+    win = MainWindow(intake, call_log, order_vm=order_vm, new_client_vm=new_client_vm)
     win.caller_panel.set_card_editor(*card_editors(worker, identity))
     qtbot.addWidget(win)
     win.show()

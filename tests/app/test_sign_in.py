@@ -49,6 +49,7 @@ def test_the_file_remembers_the_last_login(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["last_login"]  # no temporary left
 
 
+@pytest.mark.expect_log("app.sign_in", "the last login")
 def test_a_disk_that_refuses_costs_only_the_convenience(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -122,6 +123,7 @@ def test_an_answer_to_a_form_shown_before_is_dropped(
     assert vm.actor is None
 
 
+@pytest.mark.expect_log("app.worker", "check_password", level="ERROR")
 def test_a_database_that_does_not_answer_is_said_so(
     tmp_path: Path, qtbot: QtBot, qapp: Any, caplog: pytest.LogCaptureFixture
 ) -> None:

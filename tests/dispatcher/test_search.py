@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dispatcher import migrate, orders
@@ -323,9 +324,10 @@ def test_the_migration_fills_the_index_from_existing_rows(db_url: str) -> None:
             merged = add_client(s, NewClient(ClientKind.PERSON, "Лютиков Фёдор")).id
             s.get_one(Client, merged).merged_into_id = kept
         # Back to a database of 0004 with these rows in it, as an older installation has.
+        cfg = migrate.alembic_config()
         with engine.begin() as conn:
-            conn.execute(text("DROP TABLE search_terms"))
-            conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0004")
         assert migrate.current_revision(engine) == "0004"
         migrate.upgrade(engine)
         assert migrate.current_revision(engine) == migrate.head_revision()

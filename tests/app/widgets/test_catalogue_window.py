@@ -77,7 +77,9 @@ def select_product(qtbot: QtBot, window: CatalogueWindow, code: str) -> None:
 
 def offered_text(qtbot: QtBot, worker: DbWorker, client_id: int, code: str) -> str:
     """What the order form of a new order shows when ``code`` is typed for the client."""
-    vm = OrderEntryViewModel(worker, actor=OPERATOR)
+    vm = OrderEntryViewModel(
+        worker, identity=Identity(Actor(OPERATOR, OPERATOR, UserRole.OPERATOR))
+    )
     panel = OrderPanel(vm)
     qtbot.addWidget(panel)
     vm.load_client(client_id)
@@ -148,7 +150,9 @@ def test_a_reason_added_in_the_window_is_offered_by_the_reject_dialog(
         ),
         timeout=5000,
     )
-    vm = OrderEntryViewModel(worker, actor=OPERATOR)
+    vm = OrderEntryViewModel(
+        worker, identity=Identity(Actor(OPERATOR, OPERATOR, UserRole.OPERATOR))
+    )
     vm.load_client(world.person_id)
     qtbot.waitUntil(lambda: not vm.busy and bool(vm.reject_reasons()), timeout=5000)
     dialog = RejectDialog(vm.reject_reasons())
