@@ -76,7 +76,8 @@ def sync_service(tmp_path: Path) -> Iterator[SyncService]:
 def report(settings: AppSettings, secrets: SecretStore) -> tuple[int, dict[str, str]]:
     out = io.StringIO()
     code = print_report(settings, out, secrets=secrets)
-    lines = out.getvalue().splitlines()[1:-1]
+    text = out.getvalue()
+    lines = text[text.index("Checks:\n") :].splitlines()[1:-1]
     return code, {line.split()[1]: line for line in lines}
 
 
@@ -110,7 +111,8 @@ def test_each_broken_part_is_named_with_its_reason(
         )
         code, lines = report(settings, secrets)
     assert code == 1
-    assert lines["database"].startswith("FAIL") and "cannot open" in lines["database"]
+    assert lines["database"].startswith("FAIL") and "does not answer" in lines["database"]
+    assert "Start the PostgreSQL server" in lines["database"]
     assert lines["sip"].startswith("FAIL") and "in use" in lines["sip"]
     assert lines["sync"].startswith("FAIL") and "401" in lines["sync"]
     assert lines["logs"].startswith("OK")
