@@ -39,6 +39,7 @@ from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
 from app.startup_problem import database_problem
+from app.versions import database_versions
 from app.widgets.about_dialog import AboutDialog
 from app.widgets.catalogue_window import open_catalogue
 from app.widgets.main_window import MainWindow
@@ -392,8 +393,11 @@ class Workspace:
             self._restart_sip()
 
     def open_about(self) -> None:
-        """Help → About."""
-        AboutDialog(self.settings, current_log_file(), self.window).open()
+        """Help → About; the database's server and schema arrive from the worker."""
+        self.about_dialog = AboutDialog(self.settings, current_log_file(), self.window)
+        assert self.worker is not None
+        self.worker.submit(database_versions, self.about_dialog.set_database)
+        self.about_dialog.open()
 
     def stop(self) -> None:
         """Clean shutdown: relay, then SIP, then the database jobs; idempotent."""
