@@ -40,6 +40,7 @@ from app.settings import AppSettings, SecretStore, SettingsError, changed_parts,
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
 from app.startup_problem import database_problem
 from app.versions import database_versions
+from app.warm_up import WarmUp
 from app.widgets.about_dialog import AboutDialog
 from app.widgets.catalogue_window import open_catalogue
 from app.widgets.main_window import MainWindow
@@ -209,6 +210,9 @@ class Workspace:
             self.window.setWindowTitle(f"{title} — {self.tr('demo')}")
         self.window.show()
         _settle_the_heap(settings.region)
+        # After show(): the first pop's costs are paid in the background, not by the window.
+        self.warm_up = WarmUp(self.worker, self.intake, settings.region)
+        self.warm_up.start()
         return self.window
 
     @staticmethod
