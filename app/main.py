@@ -37,18 +37,25 @@ from app.i18n import install_translator
 from app.pyside_fix import pin_bools
 from app.selfcheck import print_report
 from app.settings import (
+    COMMAND_LINE,
     AppSettings,
     SettingsError,
     add_arguments,
     log_dir_for,
     settings_from_args,
+    settings_path,
+    upgrade_config_files,
+    with_source,
 )
+from app.startup_problem import StartupProblem, report, sip_port_problem
+from app.versions import version_text
 from app.workspace import NoAccountsError, Workspace
 
 logger = logging.getLogger(__name__)
 
 EXIT_OK = 0
 EXIT_CONFIG = 2
+HEADLESS_PLATFORMS = frozenset({"offscreen", "minimal", "vnc"})  # no one to click a message box
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,6 +77,11 @@ def build_parser() -> argparse.ArgumentParser:
         "print a report and exit (0 when all pass)",
     )
     parser.add_argument("--operator", metavar="NAME", help="this desk's name as SIP peers see it")
+    parser.add_argument(
+        "--version",
+        action="store_true",
+        help="print the versions of the app, pjsip, Qt and Python and exit",
+    )
     return parser
 
 
@@ -88,8 +100,12 @@ def load_app_settings(args: argparse.Namespace) -> AppSettings:
             sip_listen_port=DEMO_SIP_PORT if not args.sip_listen else settings.sip_listen_port,
             null_audio=True,
         )
+        demo_keys = ["audio.null_audio"] + ["database.url"] * (not args.db)
+        demo_keys += ["sip.listen"] * (not args.sip_listen)
+        settings = with_source(settings, demo_keys, f"{COMMAND_LINE} (--demo)")
     if args.operator:
         settings = replace(settings, operator=args.operator.strip())
+        settings = with_source(settings, ["ui.operator"], f"{COMMAND_LINE} (--operator)")
     if not settings.operator:
         settings = replace(settings, operator=_login_name())
     return settings
@@ -106,6 +122,10 @@ def _setup_logging(settings: AppSettings) -> Path:
     path = setup_logging(log_dir_for(settings))
     logger.info("Logging to %s", path)
     return path
+
+
+def _data_dir(args: argparse.Namespace) -> Path | None:
+    return Path(args.data_dir).expanduser().resolve() if args.data_dir else None
 
 
 def _self_check(args: argparse.Namespace) -> int:
@@ -161,6 +181,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the workspace; returns the exit code."""
     pin_bools()  # before the first signal: PySide6 6.12.0 leaks refs to True (see pyside_fix)
     args = build_parser().parse_args(argv)
+    if args.version:  # no window, no database: safe on a broken install
+        print(version_text())
+        return EXIT_OK
     if args.check:
         return _self_check(args)
     notice = None if QApplication.instance() else choose_platform(os.environ)
@@ -176,11 +199,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     app.setApplicationName("Dispatch Desk")
     app.setOrganizationName("dispatch-desk")
     try:
+        # Files of older versions are rewritten in today's layout first (backup kept).
+        upgraded = upgrade_config_files(settings_path(_data_dir(args)))
         settings = load_app_settings(args)
     except SettingsError as exc:  # file and key named in the message
         print(f"dispatch-desk: {exc}", file=sys.stderr)
         return EXIT_CONFIG
     log_file = _setup_logging(settings)
+    for backup in upgraded:
+        logger.info("Configuration upgraded; the previous file is %s", backup)
+    with_window = app.platformName() not in HEADLESS_PLATFORMS
+    port_taken = sip_port_problem(settings)
+    if port_taken is not None:
+        report(port_taken, window=with_window)
+        return EXIT_CONFIG
     install_crash_handling(log_file.parent)  # unhandled errors logged; last crash reported
     if notice:
         demo_hint = " Ring it with `make call`." if args.demo else ""
@@ -193,12 +225,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NoAccountsError as exc:
         workspace.stop()
         print(f"dispatch-desk: {exc}", file=sys.stderr)
-        QMessageBox.information(None, "Dispatch Desk", str(exc))
+        if with_window:
+            QMessageBox.information(None, "Dispatch Desk", str(exc))
+        return EXIT_CONFIG
+    except StartupProblem as problem:  # the database: said in words, no traceback
+        workspace.stop()
+        report(problem, window=with_window)
         return EXIT_CONFIG
     except Exception as exc:
-        logger.exception("The workspace did not start")
+        logger.exception("The workspace did not start")  # the traceback goes to the log only
         workspace.stop()
-        QMessageBox.critical(None, "Dispatch Desk", f"The workspace could not start:\n{exc}")
+        report(
+            StartupProblem(
+                f"dispatch-desk: the workspace could not start: {exc}",
+                f"The details are in the log {log_file}; send it to the admin.",
+            ),
+            window=with_window,
+        )
         return EXIT_CONFIG
     app.aboutToQuit.connect(workspace.stop)
     try:

@@ -1,22 +1,36 @@
 """`dispatch-desk --check`: the admin's self-check of one operator PC, without a window.
 
-Each check uses the real component with this PC's settings: the database (reachable, schema
-up to date), the SIP line (the port can be taken; with a PBX account, the registrar
-answers), the courier sync service (reachable, the site key accepted), the keyring, the
-translations and the log directory. One line per check; exit code 0 when all pass.
+Each check uses the real component with this PC's settings: the display (the window can
+open), the database (reachable, schema up to date), the SIP line (the port can be taken;
+with a PBX account, the registrar answers), the courier sync service (reachable, the site
+key accepted), the keyring, the translations and the log directory. One line per check;
+exit code 0 when all pass. Before the checks, the configuration: the files read and, for
+each setting, its value and who set it (a file, the command line, or the default).
 """
 
 from __future__ import annotations
 
 import os
 import queue
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TextIO
 
+from app.display_check import display_problem, release_probe
 from app.i18n import qm_path, ts_path
-from app.settings import CONFIG_ENV, AppSettings, SecretStore, log_dir_for, to_engine_config
+from app.settings import (
+    AppSettings,
+    SecretStore,
+    log_dir_for,
+    machine_config_path,
+    settings_path,
+    source_of,
+    to_engine_config,
+)
+from app.settings.config_file import to_toml_dict
+from app.startup_problem import database_problem, sip_port_problem
 from dispatcher.db import make_engine
 from dispatcher.migrate import current_revision, head_revision
 from telephony.errors import TelephonyError
@@ -66,7 +80,13 @@ def _database(settings: AppSettings) -> CheckResult:
             )
         return CheckResult("database", True, f"{where}, schema {current}, {clients} clients")
     except Exception as exc:  # any driver error: the admin needs its text, not a traceback
-        return CheckResult("database", False, f"cannot open {settings.db_url}: {exc}")
+        problem = database_problem(settings, exc)  # the words the workspace itself would use
+        text = " ".join(
+            part
+            for part in (problem.summary, problem.remedy, problem.detail and f"({problem.detail})")
+            if part
+        )
+        return CheckResult("database", False, text.removeprefix("dispatch-desk: "))
     finally:
         engine.dispose()
 
@@ -88,6 +108,11 @@ def _sip(settings: AppSettings) -> CheckResult:
         config = to_engine_config(settings)
     except Exception as exc:
         return CheckResult("sip", False, str(exc))
+    taken = sip_port_problem(settings)  # the words the workspace itself would use
+    if taken is not None:
+        return CheckResult(
+            "sip", False, f"{taken.summary} {taken.remedy}".removeprefix("dispatch-desk: ")
+        )
     listener = _Events()
     engine = SipEngine(config, listener)
     try:
@@ -170,11 +195,36 @@ def _logs(settings: AppSettings) -> CheckResult:
     return CheckResult("logs", True, f"{directory} is writable")
 
 
+def _display() -> CheckResult:
+    if sys.platform.startswith("linux") and not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ):
+        if os.environ.get("QT_QPA_PLATFORM", "xcb").startswith("xcb"):
+            return CheckResult(
+                "display",
+                True,
+                "no display here: the workspace runs without a window (calls still logged)",
+                warning=True,
+            )
+    try:
+        problem = display_problem(os.environ)
+    finally:
+        release_probe()
+    if problem is None:
+        where = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or "this desktop"
+        platform = os.environ.get("QT_QPA_PLATFORM", "")
+        if platform and not platform.startswith("xcb"):
+            return CheckResult("display", True, f"Qt platform {platform}")
+        return CheckResult("display", True, f"the window can open on {where}")
+    return CheckResult("display", False, f"{problem.summary} {problem.remedy}")
+
+
 def run_checks(settings: AppSettings, secrets: SecretStore | None = None) -> Iterator[CheckResult]:
     """Each check in turn (they run one after another; the SIP one may wait for the PBX)."""
     secrets = secrets or SecretStore()
     filled = secrets.fill(settings)
     checks: list[Callable[[], CheckResult]] = [
+        _display,
         lambda: _database(filled),
         lambda: _sip(filled),
         lambda: _sync(filled),
@@ -186,11 +236,57 @@ def run_checks(settings: AppSettings, secrets: SecretStore | None = None) -> Ite
         yield check()
 
 
+SECRET_KEYS = frozenset({"sync.api_key"})
+
+
+def setting_lines(settings: AppSettings) -> list[str]:
+    """One line per setting: ``section.key = value   (who set it)``; secrets masked."""
+    lines = []
+    for section, table in to_toml_dict(settings).items():
+        if not isinstance(table, dict):
+            continue  # config_version
+        if section == "database" and "url" not in table:
+            table = {"url": settings.db_url}  # the embedded file is not written out
+        for key, value in table.items():
+            name = f"{section}.{key}"
+            shown = "***" if name in SECRET_KEYS and value else value
+            if name == "database.url":
+                shown = _masked(str(value))
+            lines.append(f"  {name:<24} = {shown!r:<40} ({source_of(settings, name)})")
+    return lines
+
+
+def _masked(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return url
+
+
+def config_lines(settings: AppSettings) -> list[str]:
+    """The configuration files this PC reads, in order, and whether each exists."""
+    user = settings.config_path or settings_path()
+    machine = machine_config_path()
+    read = set(settings.config_files)
+    return [
+        f"  machine-wide: {machine}" + ("" if machine in read else " (none)"),
+        f"  user:         {user}" + ("" if user in read else " (none)"),
+    ]
+
+
 def print_report(settings: AppSettings, out: TextIO, **kwargs: Any) -> int:
-    """Print one line per check to ``out``; returns the exit code (0 when all pass)."""
+    """Print the configuration and one line per check to ``out``; 0 when all checks pass."""
     failed = 0
-    config = settings.config_path or os.environ.get(CONFIG_ENV) or "defaults"
-    print(f"Dispatch Desk self-check (settings: {config})", file=out)
+    print("Dispatch Desk self-check", file=out)
+    print("Configuration files (the user's overrides the machine-wide one):", file=out)
+    for line in config_lines(settings):
+        print(line, file=out)
+    print("Settings (command line over the user's file over the machine-wide file):", file=out)
+    for line in setting_lines(settings):
+        print(line, file=out)
+    print("Checks:", file=out)
     for result in run_checks(settings, **kwargs):
         failed += not result.ok
         mark = "FAIL" if not result.ok else "WARN" if result.warning else "OK  "

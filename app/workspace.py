@@ -38,6 +38,9 @@ from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
+from app.startup_problem import database_problem
+from app.versions import database_versions
+from app.warm_up import WarmUp
 from app.widgets.about_dialog import AboutDialog
 from app.widgets.catalogue_window import open_catalogue
 from app.widgets.main_window import MainWindow
@@ -46,7 +49,7 @@ from app.worker import DbWorker
 from dispatcher.db import make_engine, session_factory
 from dispatcher.demo.accounts import ensure_demo_lead
 from dispatcher.demo.status import sample_numbers
-from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.migrate import current_revision, head_revision, upgrade_with_backup
 from dispatcher.models import UserRole
 from dispatcher.phones import parse_phone
 from dispatcher.users import first_user_needed
@@ -65,7 +68,7 @@ def open_database(url: str) -> Engine:
     current, head = current_revision(engine), head_revision()
     if current != head:
         if engine.dialect.name == "sqlite":
-            upgrade(engine)
+            upgrade_with_backup(engine)  # backed up first; restored and raised on failure
         else:
             engine.dispose()
             raise RuntimeError(
@@ -105,7 +108,10 @@ class Workspace:
         """
         # The SIP password is kept in the keyring, never in the file.
         settings = self.settings = self.secrets.fill(self.settings)
-        self.db = open_database(settings.db_url)
+        try:
+            self.db = open_database(settings.db_url)
+        except Exception as exc:  # said in words by the caller: what to change, where
+            raise database_problem(settings, exc) from exc
         if self.args.demo:
             seed_demo_if_empty(self.db)
         sessions = session_factory(self.db)
@@ -204,6 +210,9 @@ class Workspace:
             self.window.setWindowTitle(f"{title} — {self.tr('demo')}")
         self.window.show()
         _settle_the_heap(settings.region)
+        # After show(): the first pop's costs are paid in the background, not by the window.
+        self.warm_up = WarmUp(self.worker, self.intake, settings.region)
+        self.warm_up.start()
         return self.window
 
     @staticmethod
@@ -388,8 +397,11 @@ class Workspace:
             self._restart_sip()
 
     def open_about(self) -> None:
-        """Help → About."""
-        AboutDialog(self.settings, current_log_file(), self.window).open()
+        """Help → About; the database's server and schema arrive from the worker."""
+        self.about_dialog = AboutDialog(self.settings, current_log_file(), self.window)
+        assert self.worker is not None
+        self.worker.submit(database_versions, self.about_dialog.set_database)
+        self.about_dialog.open()
 
     def stop(self) -> None:
         """Clean shutdown: relay, then SIP, then the database jobs; idempotent."""

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import bench
 
-NOT_BENCHMARKS = frozenset({"__main__", "machine", "stats"})
+NOT_BENCHMARKS = frozenset({"__main__", "first_call", "machine", "stats"})
 
 
 def names() -> list[str]:

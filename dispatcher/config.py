@@ -1,13 +1,16 @@
 """Where the embedded database lives and which settings the domain reads.
 
 Precedence: command-line options (handled by callers), then environment variables, then
-the configuration file (`config.toml` in the user config dir), then defaults.
+the configuration file (`config.toml` in the user config dir), then the machine-wide file an
+admin deploys (`/etc/dispatch-desk/config.toml`, `%PROGRAMDATA%\\Dispatch Desk\\config.toml`),
+then defaults.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +24,7 @@ APP_NAME = "dispatch-desk"
 DB_URL_ENV = "DISPATCH_DB_URL"
 DATA_DIR_ENV = "DISPATCH_DATA_DIR"
 CONFIG_ENV = "DISPATCH_CONFIG"
+MACHINE_CONFIG_ENV = "DISPATCH_DESK_MACHINE_CONFIG"
 REGION_ENV = "DISPATCH_PHONE_REGION"
 DEFAULT_REGION = "RU"
 
@@ -43,9 +47,40 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
+def machine_config_path() -> Path:
+    """The machine-wide file an admin deploys for every user of the PC.
+
+    DISPATCH_DESK_MACHINE_CONFIG (tests, unusual layouts), else
+    %PROGRAMDATA%\\Dispatch Desk\\config.toml on Windows, else /etc/dispatch-desk/config.toml.
+    """
+    override = os.environ.get(MACHINE_CONFIG_ENV)
+    if override:
+        return Path(override)
+    if sys.platform == "win32":
+        return (
+            Path(os.environ.get("PROGRAMDATA", r"C:\ProgramData")) / "Dispatch Desk" / "config.toml"
+        )
+    return Path("/etc/dispatch-desk/config.toml")
+
+
 def read_config_file(path: Path | None = None) -> dict[str, Any]:
-    """The configuration file's content; an unreadable file is logged and treated as empty."""
-    path = path or config_path()
+    """The configuration's content: the user's file over the machine-wide one.
+
+    An unreadable file is logged and treated as empty. With ``path`` only that file is read.
+    """
+    if path is None:
+        merged: dict[str, Any] = {}
+        for layer in (_read(machine_config_path()), _read(config_path())):
+            for section, table in layer.items():
+                if isinstance(table, dict) and isinstance(merged.get(section), dict):
+                    merged[section] = {**merged[section], **table}
+                else:
+                    merged[section] = table
+        return merged
+    return _read(path)
+
+
+def _read(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from app.settings.config_file import load_settings, settings_path
+from app.settings.layers import COMMAND_LINE, with_source
 from app.settings.model import (
     LANGUAGES,
     AppSettings,
@@ -43,18 +44,22 @@ def apply_overrides(settings: AppSettings, args: argparse.Namespace) -> AppSetti
     db = getattr(args, "db", None)
     if db:
         settings = replace(settings, db_url=check_db_url(db))
+        settings = with_source(settings, ["database.url"], f"{COMMAND_LINE} (--db)")
     listen = getattr(args, "sip_listen", None)
     if listen:
         host, port = parse_listen(listen)
         settings = replace(settings, sip_listen_host=host, sip_listen_port=port)
+        settings = with_source(settings, ["sip.listen"], f"{COMMAND_LINE} (--sip-listen)")
     sync_url = getattr(args, "sync_url", None)
     if sync_url:
         settings = replace(settings, sync_url=sync_url.strip())
+        settings = with_source(settings, ["sync.url"], f"{COMMAND_LINE} (--sync-url)")
     lang = getattr(args, "lang", None)
     if lang:
         if lang not in LANGUAGES:
             raise SettingsError(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}.")
         settings = replace(settings, language=lang)
+        settings = with_source(settings, ["ui.language"], f"{COMMAND_LINE} (--lang)")
     return settings
 
 

@@ -1,20 +1,24 @@
-"""The configuration file: where config.toml is, reading it with checks, writing it atomically.
+"""The configuration files: where they are, reading them with checks, writing atomically.
 
-The file is the one `dispatcher.config` reads too (`[database] url`, `[phones]
-default_region`), so the admin keeps one file per operator PC. See docs/config.example.toml.
+The machine-wide file an admin deploys, then the user's own ``config.toml`` over it
+(`app.settings.layers`); both are the files `dispatcher.config` reads too (`[database] url`,
+`[phones] default_region`). Files of older versions are read in today's layout
+(`app.settings.config_upgrade`). See docs/config.example.toml.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
-import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 
+from app.settings.config_upgrade import CONFIG_VERSION, VERSION_KEY, upgrade_file
+from app.settings.layers import machine_config_path, merge_layers, read_layer
 from app.settings.model import (
     APP_NAME,
     DEFAULT_LISTEN_HOST,
@@ -62,9 +66,9 @@ _SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "transport": (str,),
         "listen": (str,),
         "auto_answer": (bool,),
-        "trace": (bool,),
     },
     "audio": {"capture_device": (int, str), "playback_device": (int, str), "null_audio": (bool,)},
+    "logging": {"sip_trace": (bool,)},
 }
 SECTIONS = tuple(_SCHEMA)
 _TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
@@ -120,6 +124,7 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
     sync = data.get("sync", {})
     sip = data.get("sip", {})
     audio = data.get("audio", {})
+    log = data.get("logging", {})
 
     db_url = database.get("url", "").strip()
     if db_url:
@@ -163,30 +168,44 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
         playback_device=_device(audio.get("playback_device", "default"), "playback_device", where),
         null_audio=audio.get("null_audio", False),
         auto_answer=sip.get("auto_answer", False),
-        sip_trace=sip.get("trace", False),
+        sip_trace=log.get("sip_trace", False),
         region=region,
         config_path=where,
     )
 
 
-def load_settings(path: Path | str | None = None, *, data_dir: Path | None = None) -> AppSettings:
-    """Settings from ``path`` (default `settings_path()`); a missing file gives the defaults.
+def load_settings(
+    path: Path | str | None = None,
+    *,
+    data_dir: Path | None = None,
+    machine: Path | None = None,
+) -> AppSettings:
+    """Settings from the machine-wide file and ``path`` over it; missing files give defaults.
 
+    ``path`` defaults to `settings_path()`, ``machine`` to `machine_config_path()`;
     ``data_dir`` is where the embedded database lives (default `default_data_dir()`).
     Raises SettingsError, with the file and the key in the message, for anything unusable.
     """
     where = Path(path) if path is not None else settings_path()
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
-    try:
-        with where.open("rb") as fh:
-            data = tomllib.load(fh)
-    except FileNotFoundError:
-        data = {}
-    except OSError as exc:
-        raise SettingsError(f"Cannot read {where}: {exc.strerror or exc}.") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"{where} is not valid TOML: {exc}.") from None
-    return _from_mapping(data, where, data_dir)
+    machine = machine if machine is not None else machine_config_path()
+    layers = [layer for layer in (read_layer(machine), read_layer(where)) if layer is not None]
+    for layer in layers:  # a wrong value is reported with the file that holds it
+        _from_mapping(layer.data, layer.path, data_dir)
+    data, sources = merge_layers(layers)
+    settings = _from_mapping(data, where, data_dir)
+    return replace(
+        settings,
+        sources=tuple(sorted(sources.items())),
+        config_files=tuple(layer.path for layer in layers),
+    )
+
+
+def machine_settings(data_dir: Path | None = None) -> AppSettings:
+    """What the machine-wide file alone gives (the base the user's file is written over)."""
+    layer = read_layer(machine_config_path())
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    return _from_mapping(layer.data if layer else {}, machine_config_path(), data_dir)
 
 
 # --- writing ---------------------------------------------------------------------------------
@@ -202,7 +221,6 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
         "transport": settings.sip.transport,
         "listen": f"{settings.sip_listen_host}:{settings.sip_listen_port}",
         "auto_answer": settings.auto_answer,
-        "trace": settings.sip_trace,
     }
     audio: dict[str, Any] = {"null_audio": settings.null_audio}
     # TOML has no null: "default" reads better for an admin than a missing key.
@@ -217,13 +235,36 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
     if settings.db_url and settings.db_url != settings.embedded_db_url:
         database["url"] = settings.db_url
     return {
+        VERSION_KEY: CONFIG_VERSION,
         "ui": {"language": settings.language, "operator": settings.operator},
         "database": database,
         "phones": {"default_region": settings.region},
         "sync": {"url": settings.sync_url, "api_key": settings.sync_api_key},
         "sip": sip,
         "audio": audio,
+        "logging": {"sip_trace": settings.sip_trace},
     }
+
+
+def user_part(settings: AppSettings) -> dict[str, Any]:
+    """What the user's file must hold: the values that differ from the machine-wide file's.
+
+    A value equal to the admin's is left out, so a later change of the machine-wide file
+    reaches this user too (only values set by the machine-wide file are compared).
+    """
+    machine_path = machine_config_path()
+    mine = to_toml_dict(settings)
+    layer = read_layer(machine_path)
+    if layer is None:
+        return mine
+    base = to_toml_dict(_from_mapping(layer.data, machine_path, settings.data_dir))
+    for section, table in layer.data.items():
+        if section not in mine or not isinstance(table, Mapping):
+            continue
+        for key in table:
+            if key in mine[section] and mine[section][key] == base[section].get(key):
+                del mine[section][key]
+    return mine
 
 
 _HEADER = """\
@@ -238,10 +279,15 @@ def save_settings(settings: AppSettings, path: Path | str | None = None) -> Path
     The default path is ``settings.config_path``, else `settings_path()`. The file is made
     readable by its owner only, because it holds the sync API key.
     """
+    where = Path(path or settings.config_path or settings_path())
+    _write(_HEADER, user_part(settings), where)
+    return where
+
+
+def _write(header: str, data: dict[str, Any], where: Path) -> None:
     import tomli_w
 
-    where = Path(path or settings.config_path or settings_path())
-    text = _HEADER + "\n" + tomli_w.dumps(to_toml_dict(settings))
+    text = header + "\n" + tomli_w.dumps(data)
     try:
         where.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=".config-", suffix=".tmp", dir=where.parent)
@@ -258,4 +304,33 @@ def save_settings(settings: AppSettings, path: Path | str | None = None) -> Path
             raise
     except OSError as exc:
         raise SettingsError(f"Cannot write {where}: {exc.strerror or exc}.") from None
-    return where
+
+
+_UPGRADED = """\
+# Dispatch Desk settings, upgraded to this version's layout (the old file was kept as
+# config.toml.bak-DATE beside this one; see docs/config.example.toml).
+"""
+
+
+def upgrade_config_files(path: Path | str | None = None) -> list[Path]:
+    """Rewrite configuration files of older versions in today's layout; returns the backups.
+
+    The user's file (``path``, default `settings_path()`) and the machine-wide one when this
+    user may write it (an admin starting the desk once); files nobody may write are read in
+    the new layout anyway.
+    """
+    user = Path(path) if path is not None else settings_path()
+
+    def write(data: dict[str, Any], where: Path) -> None:
+        try:
+            _write(_UPGRADED, data, where)
+        except SettingsError as exc:
+            raise OSError(str(exc)) from None
+
+    backups = []
+    for where in (machine_config_path(), user):
+        if where.exists() and os.access(where, os.W_OK) and os.access(where.parent, os.W_OK):
+            backup = upgrade_file(where, write)
+            if backup is not None:
+                backups.append(backup)
+    return backups

@@ -61,6 +61,11 @@ class AppSettings:
     config_path: Path | None = None
     # Set by --data-dir (DIR/logs); None = the platformdirs user log dir.
     log_dir: Path | None = None
+    # Who set each value ("section.key" -> a file's path or "command line (--opt)"); a key
+    # not listed has its default. Not a setting: two settings with other sources are equal.
+    sources: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # The configuration files that exist and were read: the machine-wide one, then the user's.
+    config_files: tuple[Path, ...] = field(default=(), compare=False)
 
     @property
     def embedded_db_url(self) -> str:

@@ -1,8 +1,8 @@
-"""Help -> About: version, license, and where the log, the configuration and the data are."""
+"""Help -> About: the versions an admin quotes (app, pjsip, Qt, PySide6, Python, database and
+schema) and where the log, the configuration files and the data are."""
 
 from __future__ import annotations
 
-from importlib import metadata
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, Qt
@@ -17,16 +17,11 @@ from PySide6.QtWidgets import (
 
 from app.app_logging import current_log_file
 from app.settings import AppSettings, log_dir_for, settings_path
+from app.versions import DatabaseVersions, Versions, app_version, runtime_versions
 
 LICENSE = "GPL-3.0-or-later"
 
-
-def app_version() -> str:
-    """The installed package's version, or "dev" when running from an uninstalled tree."""
-    try:
-        return metadata.version("dispatch-desk")
-    except metadata.PackageNotFoundError:
-        return "dev"
+__all__ = ["LICENSE", "AboutDialog", "app_version", "mask_db_url"]
 
 
 def mask_db_url(url: str) -> str:
@@ -41,39 +36,57 @@ def mask_db_url(url: str) -> str:
 
 
 class AboutDialog(QDialog):
-    """Version, license, log file, configuration file and database URL (password masked)."""
+    """Versions, license, log file, configuration files and database (password masked)."""
 
     def __init__(
         self,
         settings: AppSettings,
         log_file: Path | None = None,
         parent: QWidget | None = None,
+        *,
+        versions: Versions | None = None,
+        database: DatabaseVersions | None = None,
     ) -> None:
-        """Show the paths of ``settings``; ``log_file`` defaults to the file being written."""
+        """Show ``settings``' paths, the ``versions`` and the ``database`` (None: unknown)."""
         super().__init__(parent)
         self.setObjectName("aboutDialog")
+        versions = versions or runtime_versions()
         self.log_file = log_file or current_log_file() or log_dir_for(settings)
-        self.config_file = settings.config_path or settings_path()
+        # The files read (machine-wide, then the user's); the user's file even when absent,
+        # because Settings will write it there.
+        files = list(settings.config_files)
+        user = settings.config_path or settings_path()
+        if user not in files:
+            files.append(user)
+        self.config_file = user
         self.db_url = mask_db_url(settings.db_url or settings.embedded_db_url)
         self.title = QLabel(self)
-        self.version_value = self._value(app_version())
+        self.version_value = self._value(versions.app)
+        self.pjsip_value = self._value(versions.pjsip)
+        self.qt_value = self._value(f"{versions.qt} (PySide6 {versions.pyside})")
+        self.python_value = self._value(versions.python)
         self.license_value = self._value(LICENSE)
         self.log_value = self._value(str(self.log_file))
-        self.config_value = self._value(str(self.config_file))
+        self.config_value = self._value("\n".join(str(f) for f in files))
         self.db_value = self._value(self.db_url)
+        self.db_server_value = self._value("")
+        self.schema_value = self._value("")
+        self.set_database(database)
+        rows = (
+            self.version_value,
+            self.pjsip_value,
+            self.qt_value,
+            self.python_value,
+            self.db_value,
+            self.db_server_value,
+            self.schema_value,
+            self.config_value,
+            self.log_value,
+            self.license_value,
+        )
         self.form = QFormLayout()
-        self._labels = [QLabel(self) for _ in range(5)]
-        for label, value in zip(
-            self._labels,
-            (
-                self.version_value,
-                self.license_value,
-                self.log_value,
-                self.config_value,
-                self.db_value,
-            ),
-            strict=True,
-        ):
+        self._labels = [QLabel(self) for _ in rows]
+        for label, value in zip(self._labels, rows, strict=True):
             self.form.addRow(label, value)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.rejected.connect(self.reject)
@@ -101,13 +114,31 @@ class AboutDialog(QDialog):
         )
         texts = (
             self.tr("Version:"),
-            self.tr("License:"),
-            self.tr("Log file:"),
-            self.tr("Configuration file:"),
+            self.tr("pjsip:"),
+            self.tr("Qt:"),
+            self.tr("Python:"),
             self.tr("Database:"),
+            self.tr("Database server:"),
+            self.tr("Schema revision:"),
+            self.tr("Configuration files:"),
+            self.tr("Log file:"),
+            self.tr("License:"),
         )
         for label, text in zip(self._labels, texts, strict=True):
             label.setText(text)
+
+    def set_database(self, database: DatabaseVersions | None) -> None:
+        """Show the database's server and schema (they arrive from the database worker)."""
+        self._database = database
+        if database is None:
+            self.db_server_value.setText("…")
+            self.schema_value.setText("")
+            return
+        self.db_server_value.setText(f"{database.dialect} {database.server}")
+        schema = database.revision
+        if database.revision != database.head:
+            schema += f" (this version needs {database.head})"
+        self.schema_value.setText(schema)
 
     def changeEvent(self, event: QEvent) -> None:
         """Follow a language switch made in Settings."""

@@ -25,7 +25,12 @@ from dispatcher.catalog import parse_money
 from dispatcher.config import DomainSettings, default_db_url
 from dispatcher.db import make_engine, normalize_url, session_factory, unit_of_work
 from dispatcher.errors import DomainError, ValidationError
-from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.migrate import (
+    MigrationFailed,
+    current_revision,
+    head_revision,
+    upgrade_with_backup,
+)
 from dispatcher.users import Actor, authenticate
 
 logger = logging.getLogger(__name__)
@@ -151,7 +156,10 @@ class Cli:
         if current == head:
             return
         if self.engine.dialect.name == "sqlite":
-            upgrade(self.engine)
+            try:  # backed up first, restored when a migration fails
+                upgrade_with_backup(self.engine)
+            except MigrationFailed as exc:
+                raise UserError(str(exc)) from None
             return
         raise UserError(
             f"The database is at schema {current or 'none'}, the program needs {head}: "

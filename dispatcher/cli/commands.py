@@ -34,9 +34,34 @@ COMMANDS: tuple[Command, ...] = (
 )
 
 
+def version_text() -> str:
+    """`dispatch --version`: the installed parts' versions, from package metadata only.
+
+    The domain imports neither Qt nor pjsua2, so their versions are the installed wheels'.
+    """
+    import platform
+    from importlib import metadata
+
+    def installed(*names: str) -> str:
+        for name in names:
+            try:
+                return metadata.version(name).split(".post")[0]
+            except metadata.PackageNotFoundError:
+                continue
+        return "not installed"
+
+    return (
+        f"Dispatch Desk {installed('dispatch-desk')}: "
+        f"pjsip {installed('pjsua2-python')} (pjsua2), "
+        f"Qt {installed('PySide6_Essentials', 'PySide6')} (PySide6), "
+        f"Python {platform.python_version()}"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line grammar."""
     p = Parser(prog="dispatch", description="Dispatch Desk administration and scripting.")
+    p.add_argument("--version", action="version", version=version_text())
     p.add_argument("--db", help="database URL or SQLite file (default: the embedded database)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument(

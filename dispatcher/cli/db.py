@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dispatcher.cli.base import Cli, Command, Subparsers, always, safe_url
-from dispatcher.migrate import current_revision, head_revision, upgrade
+from dispatcher.cli.base import Cli, Command, Subparsers, UserError, always, safe_url
+from dispatcher.migrate import MigrationFailed, current_revision, head_revision, upgrade_with_backup
 
 
 def add_db_parser(sub: Subparsers) -> None:
@@ -16,12 +16,20 @@ def add_db_parser(sub: Subparsers) -> None:
 def run_db(cli: Cli) -> int:
     """`dispatch db upgrade|status`: apply or report the schema."""
     if cli.args.db_cmd == "upgrade":
-        before = current_revision(cli.engine)
-        upgrade(cli.engine)
-        after = current_revision(cli.engine)
+        try:  # an SQLite file is backed up first and restored when a migration fails
+            done = upgrade_with_backup(cli.engine)
+        except MigrationFailed as exc:
+            raise UserError(str(exc)) from None
+        backup = f" (backup: {done.backup})" if done.backup else ""
         cli.emit(
-            {"url": safe_url(cli.engine), "from": before, "to": after},
-            f"Database {safe_url(cli.engine)} upgraded: {before or 'empty'} → {after}",
+            {
+                "url": safe_url(cli.engine),
+                "from": done.before,
+                "to": done.after,
+                "backup": str(done.backup) if done.backup else None,
+            },
+            f"Database {safe_url(cli.engine)} upgraded: {done.before or 'empty'} → "
+            f"{done.after}{backup}",
         )
         return 0
     current, head = current_revision(cli.engine), head_revision()

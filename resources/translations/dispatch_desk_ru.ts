@@ -16,16 +16,36 @@
         <translation>Версия:</translation>
     </message>
     <message>
+        <source>pjsip:</source>
+        <translation>pjsip:</translation>
+    </message>
+    <message>
+        <source>Qt:</source>
+        <translation>Qt:</translation>
+    </message>
+    <message>
+        <source>Python:</source>
+        <translation>Python:</translation>
+    </message>
+    <message>
+        <source>Database server:</source>
+        <translation>Сервер базы данных:</translation>
+    </message>
+    <message>
+        <source>Schema revision:</source>
+        <translation>Версия схемы:</translation>
+    </message>
+    <message>
+        <source>Configuration files:</source>
+        <translation>Файлы настроек:</translation>
+    </message>
+    <message>
         <source>License:</source>
         <translation>Лицензия:</translation>
     </message>
     <message>
         <source>Log file:</source>
         <translation>Журнал:</translation>
-    </message>
-    <message>
-        <source>Configuration file:</source>
-        <translation>Файл настроек:</translation>
     </message>
     <message>
         <source>Database:</source>

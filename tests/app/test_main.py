@@ -397,3 +397,20 @@ def test_an_admin_switches_the_sip_trace_on_without_a_restart(
 
     save_settings(desk.settings, home / "config.toml")
     assert load_settings(home / "config.toml").sip_trace is True
+
+
+def test_help_about_shows_the_database_and_its_schema(
+    qtbot: QtBot, start_workspace: Any, tmp_path: Path
+) -> None:
+    from dispatcher.migrate import head_revision
+
+    desk = start_workspace(
+        "--demo", "--data-dir", str(tmp_path / "about"), "--sip-listen", "127.0.0.1:0"
+    )
+    desk.open_about()
+    about = desk.about_dialog
+    qtbot.waitUntil(lambda: about.schema_value.text() == head_revision(), timeout=TIMEOUT_MS)
+    assert about.db_server_value.text().startswith("SQLite 3.")
+    assert about.pjsip_value.text().startswith("2.") and about.qt_value.text().startswith("6.")
+    about.close()
+    desk.window.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import socket
 import subprocess
 import sys
@@ -76,7 +77,8 @@ def sync_service(tmp_path: Path) -> Iterator[SyncService]:
 def report(settings: AppSettings, secrets: SecretStore) -> tuple[int, dict[str, str]]:
     out = io.StringIO()
     code = print_report(settings, out, secrets=secrets)
-    lines = out.getvalue().splitlines()[1:-1]
+    text = out.getvalue()
+    lines = text[text.index("Checks:\n") :].splitlines()[1:-1]
     return code, {line.split()[1]: line for line in lines}
 
 
@@ -110,7 +112,8 @@ def test_each_broken_part_is_named_with_its_reason(
         )
         code, lines = report(settings, secrets)
     assert code == 1
-    assert lines["database"].startswith("FAIL") and "cannot open" in lines["database"]
+    assert lines["database"].startswith("FAIL") and "does not answer" in lines["database"]
+    assert "Start the PostgreSQL server" in lines["database"]
     assert lines["sip"].startswith("FAIL") and "in use" in lines["sip"]
     assert lines["sync"].startswith("FAIL") and "401" in lines["sync"]
     assert lines["logs"].startswith("OK")
@@ -145,13 +148,17 @@ def test_no_keyring_is_a_warning_not_a_failure(pc: AppSettings) -> None:
     assert lines["keyring"].startswith("WARN") and "No system keyring" in lines["keyring"]
 
 
-def test_the_command_line_prints_the_report(tmp_path: Path) -> None:
+def test_the_command_line_prints_the_report_naming_each_values_source(tmp_path: Path) -> None:
+    machine = tmp_path / "machine.toml"
+    machine.write_text('[ui]\nlanguage = "en"\n[phones]\ndefault_region = "KZ"\n', "utf-8")
+    (tmp_path / "config.toml").write_text('[phones]\ndefault_region = "BY"\n', "utf-8")
     result = subprocess.run(
         [
             *(sys.executable, "-m", "app", "--check", "--data-dir", str(tmp_path)),
             *("--sip-listen", f"127.0.0.1:{free_port()}"),
         ],
         cwd=ROOT,
+        env={**os.environ, "DISPATCH_DESK_MACHINE_CONFIG": str(machine)},
         capture_output=True,
         text=True,
         timeout=120,
@@ -160,3 +167,11 @@ def test_the_command_line_prints_the_report(tmp_path: Path) -> None:
     assert result.stdout.startswith("Dispatch Desk self-check")
     assert "All checks passed." in result.stdout
     assert "Traceback" not in result.stderr
+    lines = {line.split()[0]: line for line in result.stdout.splitlines() if " = " in line}
+    assert lines["ui.language"].endswith(f"({machine})")
+    assert lines["phones.default_region"].endswith(f"({tmp_path.resolve() / 'config.toml'})")
+    assert lines["sip.listen"].endswith("(command line (--sip-listen))")
+    assert lines["sip.transport"].endswith("(default)")
+    assert f"machine-wide: {machine}" in result.stdout
+    checks = result.stdout[result.stdout.index("Checks:") :]
+    assert "display" in checks  # offscreen here; a broken X11 is named (test_display_check)
