@@ -78,7 +78,8 @@ class ClientCardDialog(QDialog):
         super().__init__(parent)
         self.vm = vm
         self.setWindowTitle(self.tr("Client card"))
-        self.resize(760, 720)
+        # Two columns: phones and addresses (long lines) left, contacts and history right.
+        self.resize(1080, 720)
         self.editing_address_id: int | None = None
 
         self.title = QLabel()
@@ -177,6 +178,7 @@ class ClientCardDialog(QDialog):
 
         self.history = QListWidget()
         self.history.setObjectName("cardHistory")
+        self.history.setWordWrap(True)  # "who: what: detail" lines are long
         self.close_button = QPushButton(self.tr("Close (Esc)"))
         self.close_button.setAutoDefault(False)
 

@@ -50,7 +50,7 @@ class CouriersWindow(QDialog):
         super().__init__(parent)
         self.vm = vm
         self.setWindowTitle(self.tr("Couriers"))
-        self.resize(980, 560)
+        self.resize(1100, 700)  # the table's six columns, the form and a whole QR code
         self._editing: int | None = None  # the courier in the form; None: a new one
         self._first_load = True
 
@@ -247,6 +247,8 @@ class CouriersWindow(QDialog):
             self.expiry_label.setText(expiry_text(sign_in.code))
             pixmap = QPixmap()
             pixmap.loadFromData(sign_in.qr_png, "PNG")
+            # Never clipped (a cut QR code does not scan): the window grows to show all of it.
+            self.qr_label.setMinimumSize(pixmap.size().expandedTo(self.qr_label.minimumSize()))
             self.qr_label.setPixmap(pixmap)
 
     def _on_table_selection_changed(self) -> None:

@@ -564,8 +564,11 @@ class OrderPanel(QWidget):
         self.date.setMinimumDate(QDate(day.earliest.year, day.earliest.month, day.earliest.day))
         self.date.setDate(QDate(day.shown.year, day.shown.month, day.shown.day))
         windows: list[tuple[str, object]] = [(window_label(s, e), (s, e)) for s, e in vm.windows]
-        windows.append((window_label(None, None), None))
         chosen = vm.window if vm.window != (None, None) else None
+        if chosen is not None and chosen not in vm.windows:
+            # A saved order's own window (e.g. 09:00–18:00) is shown as it is, not as the first.
+            windows.append((window_label(*chosen), chosen))
+        windows.append((window_label(None, None), None))
         fill_combo(self.window, windows, chosen)
         self.suggestion_label.setText(vm.suggestion_text)
         self.suggestion_label.setVisible(bool(vm.suggestion_text))

@@ -36,6 +36,7 @@ class SignInDialog(QDialog):
         """Lay out the dialog and bind it to ``vm``."""
         super().__init__(parent)
         self.setObjectName("signInDialog")
+        self.setMinimumWidth(380)  # room for a long login and the message under the fields
         self.vm = vm
         self.title = QLabel(self)
         self.login = QLineEdit(self)

@@ -676,7 +676,7 @@
     </message>
     <message>
         <source>contract until (optional)</source>
-        <translation>договор до (необязательно)</translation>
+        <translation>по, пусто — бессрочно</translation>
     </message>
     <message>
         <source>Set the contract price</source>
@@ -1009,7 +1009,7 @@
     </message>
     <message>
         <source>Sign-in for {0}: type the code on the courier page or scan the QR code.</source>
-        <translation>Вход для {0}: введите код на странице экспедитора или отсканируйте QR-код.</translation>
+        <translation>Вход на телефон экспедитора ({0}): введите код на странице экспедитора или отсканируйте QR-код.</translation>
     </message>
     <message>
         <source>Phone sign-in revoked: {0} phone(s) signed out, {1} unused code(s) voided.</source>
