@@ -73,7 +73,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.SEND_TO_DELIVERY, "Ctrl+Return", "Send the order to delivery"),
     Shortcut(Key.REJECT_ORDER, "Ctrl+Shift+X", "Reject the interest with a reason"),
     Shortcut(Key.CANCEL_ORDER, "Ctrl+Shift+Del", "Cancel the order on screen with a reason"),
-    Shortcut(Key.OPEN_ORDER, "Ctrl+O", "Open an order by number (change courier or slot)"),
+    Shortcut(Key.OPEN_ORDER, "Ctrl+O", "Open an order by number (change or cancel it)"),
     Shortcut(Key.CALLBACKS, "Ctrl+L", "Calls of the day and the callback list"),
     Shortcut(Key.SETTINGS, "Ctrl+,", "Settings"),
     Shortcut(Key.SWITCH_OPERATOR, "Ctrl+Shift+U", "Switch operator (sign out)"),

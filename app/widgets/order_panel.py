@@ -160,7 +160,7 @@ class OrderPanel(QWidget):
         self.deliveries = QListWidget()
         self.deliveries.setMaximumHeight(90)
         self.order_number = QLineEdit()
-        self.order_number.setPlaceholderText(self.tr("Order number: change courier or slot"))
+        self.order_number.setPlaceholderText(self.tr("Order number: change or cancel it"))
 
         self._lay_out()
         self._set_tab_order()

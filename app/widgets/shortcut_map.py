@@ -45,7 +45,7 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Send the order to delivery"),
     QT_TRANSLATE_NOOP("shortcuts", "Reject the interest with a reason"),
     QT_TRANSLATE_NOOP("shortcuts", "Cancel the order on screen with a reason"),
-    QT_TRANSLATE_NOOP("shortcuts", "Open an order by number (change courier or slot)"),
+    QT_TRANSLATE_NOOP("shortcuts", "Open an order by number (change or cancel it)"),
     QT_TRANSLATE_NOOP("shortcuts", "Calls of the day and the callback list"),
     QT_TRANSLATE_NOOP("shortcuts", "Settings"),
     QT_TRANSLATE_NOOP("shortcuts", "Switch operator (sign out)"),

@@ -1709,8 +1709,8 @@ Please pass it to your administrator.</source>
         <translation>Отправить в доставку</translation>
     </message>
     <message>
-        <source>Order number: change courier or slot</source>
-        <translation>Номер заказа: сменить экспедитора или время</translation>
+        <source>Order number: change or cancel it</source>
+        <translation>Номер заказа: изменить или отменить</translation>
     </message>
     <message>
         <source>&amp;Address</source>
@@ -2991,8 +2991,8 @@ and then starts Dispatch Desk again.</source>
         <translation>Отменить открытый заказ с причиной</translation>
     </message>
     <message>
-        <source>Open an order by number (change courier or slot)</source>
-        <translation>Открыть заказ по номеру (сменить экспедитора или время)</translation>
+        <source>Open an order by number (change or cancel it)</source>
+        <translation>Открыть заказ по номеру (изменить или отменить)</translation>
     </message>
     <message>
         <source>Calls of the day and the callback list</source>
