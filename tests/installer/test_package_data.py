@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_compiled_catalogs_are_package_data_of_app() -> None:
     built = build_translations()
     package = Path(app.__file__).resolve().parent
-    assert QM_DIR == package / "translations"
+    assert package / "translations" == QM_DIR
     assert {path.parent for path in built} == {QM_DIR}
     assert qm_path("ru") == QM_DIR / "dispatch_desk_ru.qm" and qm_path("ru").exists()
     # The .ts sources stay in the checkout; only the .qm travel with the package.
