@@ -8,14 +8,14 @@ STAMP := $(VENV)/.installed-stamp
 DEMO_CLIENTS ?= 300
 PYTEST_ARGS ?=
 
-.PHONY: demo test lint format bootstrap bootstrap-desktop bench call screenshots translations clean
+.PHONY: demo test test-installer installer lint format bootstrap bootstrap-desktop bench call screenshots translations clean
 
 $(PY):
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python 3.11+ is needed")'
 	$(PYTHON) -m venv $(VENV)
 
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet -e '.[telephony,desktop,sync,dev]'
+	$(PY) -m pip install --quiet -e '.[telephony,desktop,sync,bundle,dev]'
 	touch $(STAMP)
 
 bootstrap:
@@ -46,10 +46,21 @@ demo: $(STAMP) bootstrap-desktop translations
 	$(PY) -m dispatcher seed-demo --clients $(DEMO_CLIENTS) --if-empty
 	$(PY) -m app --demo
 
+# Under CI=true (.ci/run) this includes tests/installer/test_deb.py: it builds the bundle and
+# the .deb, installs it with apt, rings the installed desk and removes it (a few minutes).
 test: $(STAMP) bootstrap translations
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The package test alone, outside CI (it installs and removes the dispatch-desk package).
+test-installer: $(STAMP) bootstrap translations
+	DISPATCH_TEST_INSTALLER=1 $(PY) -m pytest -v tests/installer $(PYTEST_ARGS)
+
+# The desktop bundle (dist/bundle/dispatch-desk), dist/dispatch-desk_VERSION_amd64.deb and,
+# with makensis and a Windows build in dist/windows/dispatch-desk, the Windows installer.
+installer: $(STAMP) translations
+	$(PY) installer/build.py all
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

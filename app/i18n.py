@@ -1,9 +1,12 @@
-"""The interface language: Qt translators from resources/translations, and the Qt locale.
+"""The interface language: Qt translators built from resources/translations, and the Qt locale.
 
 Source strings are English (inside ``tr()``); Russian is the default language and comes
-from ``dispatch_desk_ru.qm``, built from the committed ``.ts`` by `build_translations()`
-(``python -m app.i18n``). Switching the language at run time re-installs the translators;
-Qt then sends every widget a LanguageChange event.
+from ``dispatch_desk_ru.qm``, built from the committed ``.ts`` (``resources/translations``) by
+`build_translations()` (``python -m app.i18n``) into ``app/translations``. The compiled
+catalogs are package data: a wheel, an installed package and the PyInstaller bundle carry
+them next to this module, so an installed desk speaks Russian without a checkout. Switching
+the language at run time re-installs the translators; Qt then sends every widget a
+LanguageChange event.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 logger = logging.getLogger(__name__)
 
+# The .ts sources live in the checkout; the .qm files they compile to are package data.
 TRANSLATIONS_DIR = Path(__file__).resolve().parents[1] / "resources" / "translations"
+QM_DIR = Path(__file__).resolve().with_name("translations")
 CATALOG = "dispatch_desk"
 DEFAULT_LANGUAGE = "ru"
 LOCALES = {
@@ -30,7 +35,7 @@ LOCALES = {
 _installed: list[QTranslator] = []
 
 
-def qm_path(language: str, directory: Path = TRANSLATIONS_DIR) -> Path:
+def qm_path(language: str, directory: Path = QM_DIR) -> Path:
     """The compiled catalog of ``language``."""
     return directory / f"{CATALOG}_{language}.qm"
 
@@ -62,11 +67,11 @@ def _lrelease_command() -> list[str]:
 def build_translations(
     ts_dir: Path = TRANSLATIONS_DIR, out_dir: Path | None = None, *, quiet: bool = True
 ) -> list[Path]:
-    """Compile every ``dispatch_desk_*.ts`` in ``ts_dir`` to ``.qm`` (in ``out_dir``).
+    """Compile every ``dispatch_desk_*.ts`` in ``ts_dir`` to ``.qm`` (in ``out_dir``, QM_DIR).
 
     Raises RuntimeError with lrelease's output when it fails.
     """
-    out_dir = out_dir or ts_dir
+    out_dir = out_dir or QM_DIR
     out_dir.mkdir(parents=True, exist_ok=True)
     built: list[Path] = []
     for ts in sorted(ts_dir.glob(f"{CATALOG}_*.ts")):
@@ -136,6 +141,8 @@ def install_translator(app: QCoreApplication, language: str) -> QTranslator | No
         return None
     app.installTranslator(translator)
     _installed.append(translator)
+    # Admins (and the package test) read here which catalog an installed desk really uses.
+    logger.info("Interface language %s from %s", translator.language() or language, path)
     return translator
 
 

@@ -17,6 +17,23 @@ class XvfbUnavailable(RuntimeError):
     """Xvfb is not installed on this machine."""
 
 
+def _read_line(fd: int, timeout_s: float) -> str:
+    """The first line written to ``fd`` ('' on timeout or EOF).
+
+    Xvfb writes the number and the newline with two write() calls and dies ("Cannot write
+    display number") when the pipe is closed between them: read up to the newline.
+    """
+    deadline = time.monotonic() + timeout_s
+    data = b""
+    while b"\n" not in data:
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        chunk = os.read(fd, 32) if ready else b""
+        if not chunk:
+            break
+        data += chunk
+    return data.decode().strip() if b"\n" in data else ""
+
+
 @dataclass
 class VirtualDisplay:
     """An Xvfb server on the free display number it picked itself; stop() ends it."""
@@ -55,8 +72,7 @@ class VirtualDisplay:
             )
         os.close(write_fd)
         # Xvfb writes the display number to the pipe once it has started.
-        ready, _, _ = select.select([read_fd], [], [], timeout_s)
-        number = os.read(read_fd, 32).decode().strip() if ready else ""
+        number = _read_line(read_fd, timeout_s)
         os.close(read_fd)
         if not number:
             self.stop()
