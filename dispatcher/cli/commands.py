@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sys
 from collections.abc import Callable, Sequence
 
 from dispatcher.cli.base import Command, Parser, accept_globals_anywhere, run
@@ -62,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     """The command line grammar."""
     p = Parser(prog="dispatch", description="Dispatch Desk administration and scripting.")
     p.add_argument("--version", action="version", version=version_text())
+    p.add_argument("--check", action="store_true", help="check the database, exit 0 when usable")
     p.add_argument("--db", help="database URL or SQLite file (default: the embedded database)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument(
@@ -82,6 +84,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None, out: Callable[[str], None] = print) -> int:
     """Entry point of `dispatch` / `python -m dispatcher`; returns the exit code."""
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--check" in argv:  # as `dispatch-desk --check`: is this PC's database usable?
+        argv = [a for a in argv if a != "--check"] + ["db", "check"]
     args = build_parser().parse_args(argv)
     command = next(c for c in COMMANDS if c.name == args.command)
     return run(command, args, out)

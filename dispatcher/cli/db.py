@@ -1,4 +1,4 @@
-"""`dispatch db upgrade|status`: the database schema."""
+"""`dispatch db upgrade|status|check`: the database schema."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ def add_db_parser(sub: Subparsers) -> None:
     db = sub.add_parser("db", help="database schema").add_subparsers(dest="db_cmd", required=True)
     db.add_parser("upgrade", help="apply migrations up to the newest schema")
     db.add_parser("status", help="show the schema revision and where the database is")
+    db.add_parser("check", help="exit 0 when the database answers and its schema is the newest")
 
 
 def run_db(cli: Cli) -> int:
@@ -33,6 +34,16 @@ def run_db(cli: Cli) -> int:
         )
         return 0
     current, head = current_revision(cli.engine), head_revision()
+    if cli.args.db_cmd == "check":  # `dispatch --check`: an admin's one-line verdict
+        fine = current == head
+        verdict = "ok" if fine else "FAIL"
+        advice = "" if fine else " — run `dispatch db upgrade`"
+        cli.emit(
+            {"url": safe_url(cli.engine), "revision": current, "head": head, "ok": fine},
+            f"{verdict}  database {safe_url(cli.engine)}: schema {current or 'none'} "
+            f"(newest {head}){advice}",
+        )
+        return 0 if fine else 2
     cli.emit(
         {
             "url": safe_url(cli.engine),

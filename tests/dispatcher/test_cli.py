@@ -202,6 +202,14 @@ def test_db_status_reports_the_schema(dispatch: Runner) -> None:
     assert status["up_to_date"] is True  # type: ignore[index]
 
 
+def test_check_says_whether_the_database_is_usable(dispatch: Runner, tmp_path: Path) -> None:
+    code, out, _err = dispatch("--check")
+    assert code == 0 and out.startswith("ok  database")
+    fresh = Runner(str(tmp_path / "fresh.sqlite3"), dispatch.capsys, user=None)
+    code, out, _err = fresh("--check")
+    assert code == 2 and "FAIL" in out and "dispatch db upgrade" in out
+
+
 def _run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "dispatcher", *argv],

@@ -165,6 +165,13 @@ def test_the_package_installs_the_desk_and_its_menu_entry(installed: Path, home:
     )
     assert done.returncode == 0, done.stderr
     assert "usage: dispatch" in done.stdout
+    for command in (DESK, DISPATCH):  # the versions an admin reports, without a window or DB
+        done = subprocess.run(
+            [str(command), "--version"], cwd=home, env=_clean_env(home), capture_output=True,
+            text=True, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert "pjsip 2." in done.stdout and "Qt 6." in done.stdout, done.stdout
 
 
 def test_the_installed_desk_passes_its_self_check(installed: Path, home: Path) -> None:
