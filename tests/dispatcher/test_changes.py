@@ -114,9 +114,9 @@ def test_the_listener_hears_another_connection_and_survives_a_server_restart(
         own_cluster.resume()
         # Back: one change reported at once, so a board reads again what it missed.
         wait_until(lambda: -1 in heard, timeout=15, what="the refresh after reconnecting")
+        count = len(heard)
         with engine.begin() as conn:
             conn.exec_driver_sql("UPDATE orders SET comment = 'позвонить' WHERE id = 1")
-        count = len(heard)
         wait_until(lambda: len(heard) > count, what="a notification after the restart")
     finally:
         listener.stop()
