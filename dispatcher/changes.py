@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Protocol
 
 import psycopg
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
+
+from dispatcher.models import Order
 
 logger = logging.getLogger(__name__)
 
@@ -42,6 +44,18 @@ def change_stamp(session: Session) -> int:
             ).scalar_one()
         )
     return int(session.execute(text("SELECT value FROM change_stamp WHERE id = 1")).scalar_one())
+
+
+def client_orders_stamp(session: Session, client_id: int) -> tuple[tuple[int, int], ...]:
+    """(order id, version) of a client's orders, newest first: an open client card shows them
+    again only when this moved (one index range read, not the whole card)."""
+    rows = session.execute(
+        select(Order.id, Order.version)
+        .where(Order.client_id == client_id)
+        .order_by(Order.id.desc())
+        .limit(50)
+    )
+    return tuple((int(oid), int(version)) for oid, version in rows)
 
 
 class ChangeWatch(Protocol):
