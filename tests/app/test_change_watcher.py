@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QThread
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine, text
+from sqlalchemy import text
 
 from app.change_watcher import ChangeWatcher
 from dispatcher.db import make_engine, session_factory
+from tests.conftest import _fresh_pg
 
 
 def _take_an_order(url: str) -> None:
@@ -31,17 +33,26 @@ def _take_an_order(url: str) -> None:
     other.dispose()
 
 
-def test_a_change_on_another_desk_is_signalled_on_the_gui_thread(
-    qtbot: QtBot, db_url: str, engine: Engine
-) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest) -> str:
+    """A migrated database on each backend (the desk runs on either)."""
+    if request.param == "sqlite":
+        return str(request.getfixturevalue("db_url"))
+    cluster = request.getfixturevalue("pg_cluster")
+    return _fresh_pg(cluster, request.getfixturevalue("pg_template"))[0]
+
+
+def test_a_change_on_another_desk_is_signalled_on_the_gui_thread(qtbot: QtBot, url: str) -> None:
+    engine = make_engine(url)
     watcher = ChangeWatcher(engine.url, session_factory(engine))
     gui = QThread.currentThread()
     seen: list[bool] = []
     watcher.changed.connect(lambda _stamp: seen.append(QThread.currentThread() is gui))
     watcher.start()
     try:
-        _take_an_order(db_url)
+        _take_an_order(url)
         qtbot.waitUntil(lambda: bool(seen), timeout=2000)  # "within a second", with slack
         assert all(seen)
     finally:
         watcher.stop()
+        engine.dispose()
