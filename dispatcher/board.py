@@ -19,19 +19,21 @@ courier's phone was given.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Text, and_, cast, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dispatcher.changes import change_stamp
-from dispatcher.couriers import Availability, Schedule, check_slot, works_on
+from dispatcher.couriers import Availability, Schedule, SlotCheck, check_slot, works_on
 from dispatcher.models import (
     ACTIVE_TASK_STATUSES,
     Client,
@@ -178,18 +180,19 @@ def _split_reason(text: str) -> tuple[str, str]:
     return found["reason"], found["proposed"]
 
 
-def _items_text(items: Iterable[dict[str, Any]]) -> str:
-    return ", ".join(
-        f"{item.get('name', item.get('code', '?'))} × {item.get('qty', 0)}" for item in items
-    )
+@lru_cache(maxsize=8192)
+def _items(raw: str | None, bottles: frozenset[str]) -> tuple[str, int]:
+    """(items as text, 19 l bottles) of a task's items JSON; most days repeat a few carts."""
+    items: list[dict[str, Any]] = json.loads(raw) if raw else []
+    text = ", ".join(f"{i.get('name') or i.get('code')} × {i.get('qty', 0)}" for i in items)
+    return text, sum(int(i.get("qty", 0)) for i in items if i.get("code") in bottles)
 
 
-def _address_text(snapshot: dict[str, Any]) -> str:
-    text = str(snapshot.get("text") or "")
-    flat = str(snapshot.get("flat") or "")
-    return f"{text}, кв. {flat}" if flat else text
+def _address_text(text: str | None, flat: str | None) -> str:
+    return f"{text or ''}, кв. {flat}" if flat else text or ""
 
 
+@lru_cache(maxsize=256)
 def _window_label(start: dt.time | None, end: dt.time | None) -> str:
     return f"{start:%H:%M}–{end:%H:%M}" if start is not None and end is not None else NO_WINDOW
 
@@ -222,8 +225,11 @@ def _day_tasks(session: Session, day: dt.date, courier_ids: Sequence[int]) -> li
             CourierTask.order_id,
             CourierTask.window_start,
             CourierTask.window_end,
-            CourierTask.address_snapshot,
-            CourierTask.items,
+            # The address parts and the raw items text: JSON decoding of 6,000 snapshots per
+            # opening costs more than the whole query; identical carts are parsed once.
+            CourierTask.address_snapshot["text"].as_string(),
+            CourierTask.address_snapshot["flat"].as_string(),
+            cast(CourierTask.items, Text),
             CourierTask.amount_kop,
             CourierTask.status,
             CourierTask.failure_reason,
@@ -240,7 +246,8 @@ def _day_tasks(session: Session, day: dt.date, courier_ids: Sequence[int]) -> li
         .where(CourierTask.courier_id.in_(courier_ids), CourierTask.delivery_date == day)
         .where(~newer.exists())
     )
-    return list(session.execute(query))
+    # Core rows, not ORM ones: the ORM's per-row loading doubles the time of 6,000 rows.
+    return list(session.connection().execute(query))
 
 
 def _failed(session: Session) -> list[Problem]:
@@ -350,13 +357,15 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
     tasks = _day_tasks(session, day, list(couriers)) if couriers else []
     by_courier: dict[int, list[BoardTask]] = defaultdict(list)
     problems: list[Problem] = _failed(session)
+    checks: dict[tuple[int, dt.time | None, dt.time | None], SlotCheck] = {}
     for row in tasks:
         (
             courier_id,
             order_id,
             ws,
             we,
-            snapshot,
+            address,
+            flat,
             items,
             amount,
             status,
@@ -370,7 +379,9 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
         ) = row
         schedule = schedules[courier_id]
         status = TaskStatus(status)
-        check = check_slot(schedule, day, (ws, we))
+        key = (courier_id, ws, we)
+        check = checks.get(key) or checks.setdefault(key, check_slot(schedule, day, (ws, we)))
+        items_text, bottle_count = _items(items, bottles)
         by_courier[courier_id].append(
             BoardTask(
                 order_id=order_id,
@@ -378,9 +389,9 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
                 client_id=client_id,
                 client_name=client_name,
                 client_phone=phone or "",
-                address=_address_text(snapshot or {}),
-                items=_items_text(items or []),
-                bottles=sum(int(i.get("qty", 0)) for i in items or [] if i.get("code") in bottles),
+                address=_address_text(address, flat),
+                items=items_text,
+                bottles=bottle_count,
                 amount_kop=amount,
                 window_start=ws,
                 window_end=we,
