@@ -124,12 +124,11 @@ def _add_day(engine: Engine, day: dt.date, args: argparse.Namespace) -> dict[str
         count = len(couriers) * args.per_courier
         max_address = s.execute(text("SELECT max(id) FROM addresses")).scalar_one()
         picks = rng.sample(range(1, max_address + 1), min(max_address, count * 2))
+        listed = ",".join(map(str, picks))
         addresses = [
             tuple(r)
             for r in s.execute(
-                text(
-                    f"SELECT id, client_id, text FROM addresses WHERE id IN ({','.join(map(str, picks))})"
-                )
+                text(f"SELECT id, client_id, text FROM addresses WHERE id IN ({listed})")
             )
         ][:count]
         order_id = s.execute(text("SELECT coalesce(max(id), 0) FROM orders")).scalar_one() + 1
