@@ -104,3 +104,10 @@ class CardRefresher(QObject):
         focus, self._focus = self._focus, None
         if focus is not None:
             focus.setFocus()
+        # What the card shows now: only a later change of these orders shows it again.
+        client_id = self.client_id()
+        if client_id is not None:
+            self.worker.submit(
+                lambda s: client_orders_stamp(s, client_id),
+                lambda stamp: setattr(self, "_seen", (client_id, stamp)),
+            )
