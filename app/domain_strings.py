@@ -39,6 +39,7 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Address #{address_id} is not a delivery point of this client."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Choose a courier for order #{order_id}."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose at least one duplicate to merge."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose why the interest was rejected."),
     QT_TRANSLATE_NOOP(
@@ -100,6 +101,9 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Order #{order_id} cannot go to delivery without at least one product."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} does not exist."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Order #{order_id} is not a failed delivery waiting for a new slot."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not an order of client #{client_id}."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -268,6 +272,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "has {n} delivery nearby on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "list users"),
     QT_TRANSLATE_NOOP("dispatcher", "merge clients"),
+    QT_TRANSLATE_NOOP("dispatcher", "move deliveries"),
     QT_TRANSLATE_NOOP("dispatcher", "not usable"),
     QT_TRANSLATE_NOOP("dispatcher", "operator"),
     QT_TRANSLATE_NOOP("dispatcher", "out for delivery"),
@@ -275,6 +280,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "product name"),
     QT_TRANSLATE_NOOP("dispatcher", "reject reason"),
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
+    QT_TRANSLATE_NOOP("dispatcher", "reschedule deliveries"),
     QT_TRANSLATE_NOOP("dispatcher", "set other users' passwords"),
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
     QT_TRANSLATE_NOOP("dispatcher", "unit"),

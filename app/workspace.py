@@ -27,6 +27,7 @@ from app.app_logging import current_log_file
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
+from app.change_watcher import CardRefresher, ChangeWatcher
 from app.client_card import card_editors
 from app.couriers import CouriersViewModel
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
@@ -204,6 +205,17 @@ class Workspace:
         self._start_relay()
         # A sent order wrote outbox messages: send them now, not at the next poll.
         self.order_vm.sent.connect(lambda _order_id: self.relay and self.relay.wake())
+        # Live changes from other desks and couriers' phones: the open client card follows.
+        self.changes = ChangeWatcher(self.db.url, session_factory(self.db), self.window)
+        cards = CardRefresher(
+            self.worker,
+            lambda: (self.window.caller_panel.selected_ids() or (None,))[0],
+            self.intake.refresh_caller,
+            self.intake.lookup_ready,
+            self.window,
+        )
+        self.changes.changed.connect(cards.on_changed)
+        self.changes.start()
         self.call_log.refresh()
         title = self.window.windowTitle()
         if self.args.demo:
@@ -412,6 +424,8 @@ class Workspace:
             self.demo.stop()
         if self.relay is not None:
             self.relay.stop()
+        if getattr(self, "changes", None) is not None:
+            self.changes.stop()
         if self.engine is not None:
             self.phone.wait_idle(6_000)
             self.engine.stop()

@@ -89,6 +89,11 @@ class ThrowawayPostgres:
             capture_output=True,
             text=True,
         )
+        self._pg_ctl_start()
+        return self.url("postgres")
+
+    def _pg_ctl_start(self) -> None:
+        datadir = self.root / "data"
         opts = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1"
         if not self.durable:
             # Test data is thrown away: skip the fsyncs that make a test run slow.
@@ -122,7 +127,29 @@ class ThrowawayPostgres:
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
-        return self.url("postgres")
+
+    def pause(self) -> None:
+        """Stop the server but keep the cluster (a database restart, as clients see it)."""
+        subprocess.run(
+            self._as_owner(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "-D",
+                    str(self.root / "data"),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "stop",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def resume(self) -> None:
+        """Start a paused server again on the same port and data."""
+        self._pg_ctl_start()
 
     def dsn(self, database: str) -> str:
         """A libpq connection string to a database of this cluster."""

@@ -2,13 +2,64 @@
 
 This module is the contract between the board's queries (filled in here) and the board window
 (app/board.py and app/widgets/board_window.py): frozen dataclasses, no ORM rows.
+
+`board_day` reads a whole day in five queries whatever the number of couriers and tasks: the
+couriers, the day's tasks (with client, phone and the phone's last event, by index lookups),
+the bottle products, the failed deliveries waiting for a new slot, and the interests taken
+that day. A column shows each order's latest task of that day: a delivery moved to another
+courier or day leaves the old column (its cancelled task is history), one the client called
+off stays as cancelled.
+
+What counts as a 19 l bottle (the load against a courier's capacity): a GOODS product whose
+unit is a bottle ("бут") or whose name says 19 l ("19 л", "19л", "19 l"). Deposits (the bottle
+pledge) and services load nothing. Quantities come from the task's items, i.e. what the
+courier's phone was given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
+import re
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import Text, and_, cast, func, select
+from sqlalchemy.orm import Session, aliased
+
+from dispatcher.changes import change_stamp
+from dispatcher.couriers import Availability, Schedule, SlotCheck, check_slot, works_on
+from dispatcher.models import (
+    ACTIVE_TASK_STATUSES,
+    Client,
+    Courier,
+    CourierEvent,
+    CourierTask,
+    Order,
+    OrderEvent,
+    OrderState,
+    Phone,
+    Product,
+    ProductKind,
+    TaskStatus,
+)
+from dispatcher.moscow import MOSCOW
+
+logger = logging.getLogger(__name__)
+
+# A delivery not accepted this long before its window starts is a problem.
+ACCEPT_LEAD = dt.timedelta(hours=1)
+NO_WINDOW = "—"
+_BOTTLE_NAME = re.compile(r"19\s*(л|l)\b", re.IGNORECASE)
+_BOTTLE_UNITS = frozenset({"бут", "бут.", "bottle"})
+# The suffix dispatcher.courier_events.failure_text puts after the courier's reason.
+_PROPOSED = re.compile(r"^(?P<reason>.*) \(courier proposes: (?P<proposed>.*)\)$", re.DOTALL)
+_KIND_ORDER = ("failed", "not_accepted", "courier_unavailable", "not_sent")
 
 
 class ProblemKind(StrEnum):
@@ -92,3 +143,321 @@ class BoardDay:
     problems: tuple[Problem, ...]
     columns: tuple[CourierColumn, ...]
     stamp: int  # the change stamp it was read at (dispatcher.changes)
+
+
+# ---- the queries ----------------------------------------------------------------------------
+
+
+def is_bottle(kind: ProductKind | str, name: str, unit: str) -> bool:
+    """Whether a product is a 19 l bottle of water (see the module's note)."""
+    if ProductKind(kind) is not ProductKind.GOODS:
+        return False
+    return unit.strip().casefold() in _BOTTLE_UNITS or bool(_BOTTLE_NAME.search(name))
+
+
+def bottle_codes(session: Session) -> frozenset[str]:
+    """The codes of the products that are 19 l bottles."""
+    rows = session.execute(select(Product.code, Product.kind, Product.name, Product.unit))
+    return frozenset(code for code, kind, name, unit in rows if is_bottle(kind, name, unit))
+
+
+def _client_phone() -> Any:
+    # The client's own number first (a contact's phone is someone else's), the oldest first.
+    return (
+        select(Phone.e164)
+        .where(Phone.client_id == Order.client_id)
+        .order_by(Phone.contact_id.is_not(None), Phone.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _split_reason(text: str) -> tuple[str, str]:
+    """(the courier's reason, the time the client proposed) from an order's fail_reason."""
+    found = _PROPOSED.match(text or "")
+    if found is None:
+        return text or "", ""
+    return found["reason"], found["proposed"]
+
+
+@lru_cache(maxsize=8192)
+def _items(raw: str | None, bottles: frozenset[str]) -> tuple[str, int]:
+    """(items as text, 19 l bottles) of a task's items JSON; most days repeat a few carts."""
+    items: list[dict[str, Any]] = json.loads(raw) if raw else []
+    text = ", ".join(f"{i.get('name') or i.get('code')} × {i.get('qty', 0)}" for i in items)
+    return text, sum(int(i.get("qty", 0)) for i in items if i.get("code") in bottles)
+
+
+def _address_text(text: str | None, flat: str | None) -> str:
+    return f"{text or ''}, кв. {flat}" if flat else text or ""
+
+
+@lru_cache(maxsize=256)
+def _window_label(start: dt.time | None, end: dt.time | None) -> str:
+    return f"{start:%H:%M}–{end:%H:%M}" if start is not None and end is not None else NO_WINDOW
+
+
+def _moscow_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(0), MOSCOW)
+    return start, start + dt.timedelta(days=1)
+
+
+def _accept_deadline(day: dt.date, start: dt.time | None, schedule: Schedule) -> dt.datetime:
+    """When a task must be accepted: an hour before its window (or the courier's day) starts."""
+    begins = start or schedule.work_start or dt.time(0)
+    return dt.datetime.combine(day, begins, MOSCOW) - ACCEPT_LEAD
+
+
+def _day_tasks(session: Session, day: dt.date, courier_ids: Sequence[int]) -> list[Any]:
+    """Each order's latest task of the day on these couriers, with what the column shows."""
+    later = aliased(CourierTask)
+    last_event = (
+        select(func.max(CourierEvent.at))
+        .where(CourierEvent.task_uid == CourierTask.uid)
+        .scalar_subquery()
+    )
+    newer = select(later.id).where(
+        later.order_id == CourierTask.order_id, later.id > CourierTask.id
+    )
+    query = (
+        select(
+            CourierTask.courier_id,
+            CourierTask.order_id,
+            CourierTask.window_start,
+            CourierTask.window_end,
+            # The address parts and the raw items text: JSON decoding of 6,000 snapshots per
+            # opening costs more than the whole query; identical carts are parsed once.
+            CourierTask.address_snapshot["text"].as_string(),
+            CourierTask.address_snapshot["flat"].as_string(),
+            cast(CourierTask.items, Text),
+            CourierTask.amount_kop,
+            CourierTask.status,
+            CourierTask.failure_reason,
+            Order.version,
+            Order.client_id,
+            Order.collected_kop,
+            Client.name,
+            _client_phone().label("phone"),
+            last_event.label("last_event_at"),
+        )
+        .join(Order, Order.id == CourierTask.order_id)
+        .join(Client, Client.id == Order.client_id)
+        # courier_id IN (...) + date: the (courier_id, delivery_date) index, one probe each.
+        .where(CourierTask.courier_id.in_(courier_ids), CourierTask.delivery_date == day)
+        .where(~newer.exists())
+    )
+    # Core rows, not ORM ones: the ORM's per-row loading doubles the time of 6,000 rows.
+    return list(session.connection().execute(query))
+
+
+def _failed(session: Session) -> list[Problem]:
+    """Failed deliveries waiting for a new slot, whatever day they failed on."""
+    rows = list(
+        session.execute(
+            select(
+                Order.id,
+                Order.version,
+                Order.client_id,
+                Client.name,
+                _client_phone(),
+                Order.courier_id,
+                Courier.name,
+                Order.delivery_date,
+                Order.window_start,
+                Order.window_end,
+                Order.fail_reason,
+                Order.updated_at,
+            )
+            .join(Client, Client.id == Order.client_id)
+            .outerjoin(Courier, Courier.id == Order.courier_id)
+            .where(Order.state == OrderState.INTEREST, Order.needs_reschedule)
+        )
+    )
+    failed_at = (
+        dict(
+            session.execute(
+                select(OrderEvent.order_id, func.max(OrderEvent.at))
+                .where(OrderEvent.order_id.in_([r[0] for r in rows]), OrderEvent.action == "fail")
+                .group_by(OrderEvent.order_id)
+            ).all()
+        )
+        if rows
+        else {}
+    )
+    problems = []
+    for oid, version, cid, cname, phone, courier_id, courier_name, day, ws, we, why, upd in rows:
+        reason, proposed = _split_reason(why)
+        problems.append(
+            Problem(
+                ProblemKind.FAILED,
+                oid,
+                version,
+                cid,
+                cname,
+                phone or "",
+                courier_id,
+                courier_name or "",
+                day,
+                ws,
+                we,
+                reason,
+                proposed,
+                failed_at.get(oid, upd),
+            )
+        )
+    return problems
+
+
+def _not_sent(session: Session, day: dt.date) -> list[Problem]:
+    """Interests taken that day (Moscow) and not sent to delivery yet."""
+    start, end = _moscow_day_bounds(day)
+    rows = session.execute(
+        select(
+            Order.id, Order.version, Order.client_id, Client.name, _client_phone(), Order.created_at
+        )
+        .join(Client, Client.id == Order.client_id)
+        .where(
+            Order.state == OrderState.INTEREST,
+            ~Order.needs_reschedule,
+            and_(Order.created_at >= start, Order.created_at < end),
+        )
+    )
+    return [
+        Problem(
+            ProblemKind.NOT_SENT,
+            oid,
+            version,
+            cid,
+            cname,
+            phone or "",
+            None,
+            "",
+            None,
+            None,
+            None,
+            "",
+            "",
+            created,
+        )
+        for oid, version, cid, cname, phone, created in rows
+    ]
+
+
+def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) -> BoardDay:
+    """The board of ``day``: problems first, then a column per courier working or holding tasks.
+
+    ``now`` (aware; default: the current moment) decides which deliveries are late to be
+    accepted.
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    stamp = change_stamp(session)  # first: a change after this read shows at the next refresh
+    couriers = {c.id: c for c in session.scalars(select(Courier))}
+    schedules = {cid: Schedule.of(c) for cid, c in couriers.items()}
+    bottles = bottle_codes(session)
+    tasks = _day_tasks(session, day, list(couriers)) if couriers else []
+    by_courier: dict[int, list[BoardTask]] = defaultdict(list)
+    problems: list[Problem] = _failed(session)
+    checks: dict[tuple[int, dt.time | None, dt.time | None], SlotCheck] = {}
+    for row in tasks:
+        (
+            courier_id,
+            order_id,
+            ws,
+            we,
+            address,
+            flat,
+            items,
+            amount,
+            status,
+            failure,
+            version,
+            client_id,
+            collected,
+            client_name,
+            phone,
+            last_at,
+        ) = row
+        schedule = schedules[courier_id]
+        status = TaskStatus(status)
+        key = (courier_id, ws, we)
+        check = checks.get(key) or checks.setdefault(key, check_slot(schedule, day, (ws, we)))
+        items_text, bottle_count = _items(items, bottles)
+        by_courier[courier_id].append(
+            BoardTask(
+                order_id=order_id,
+                version=version,
+                client_id=client_id,
+                client_name=client_name,
+                client_phone=phone or "",
+                address=_address_text(address, flat),
+                items=items_text,
+                bottles=bottle_count,
+                amount_kop=amount,
+                window_start=ws,
+                window_end=we,
+                status=status.value,
+                failure_reason=failure or "",
+                collected_kop=collected if status is TaskStatus.DONE else None,
+                last_event_at=last_at,
+                outside_hours=check.status is Availability.OUTSIDE_HOURS,
+            )
+        )
+        if status not in ACTIVE_TASK_STATUSES:
+            continue
+        courier = couriers[courier_id]
+        common = (order_id, version, client_id, client_name, phone or "", courier_id, courier.name)
+        if check.refused:
+            problems.append(
+                Problem(ProblemKind.COURIER_UNAVAILABLE, *common, day, ws, we, str(check), "", None)
+            )
+        deadline = _accept_deadline(day, ws, schedule)
+        if status is not TaskStatus.ACCEPTED and now >= deadline:
+            problems.append(
+                Problem(ProblemKind.NOT_ACCEPTED, *common, day, ws, we, "", "", deadline)
+            )
+    problems.extend(_not_sent(session, day))
+    columns = [
+        _column(couriers[cid], day, by_courier.get(cid, []))
+        for cid in couriers
+        if cid in by_courier or (couriers[cid].active and works_on(couriers[cid].work_days, day))
+    ]
+    columns.sort(key=lambda c: (c.name.casefold(), c.courier_id))
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    problems.sort(key=lambda p: (_KIND_ORDER.index(p.kind.value), p.since or far, p.order_id))
+    return BoardDay(day=day, problems=tuple(problems), columns=tuple(columns), stamp=stamp)
+
+
+def _slot_key(task: BoardTask) -> tuple[dt.time, dt.time, int]:
+    # Deliveries without a window go last: they fit wherever the courier has room.
+    return (task.window_start or dt.time.max, task.window_end or dt.time.max, task.order_id)
+
+
+def _column(courier: Courier, day: dt.date, tasks: list[BoardTask]) -> CourierColumn:
+    """A courier's column: tasks in slot order, load, progress and money."""
+    tasks.sort(key=_slot_key)
+    live = [t for t in tasks if t.status != TaskStatus.CANCELLED]
+    carried = [t for t in live if t.status != TaskStatus.FAILED]
+    per_window: dict[str, int] = {}
+    for task in live:
+        label = _window_label(task.window_start, task.window_end)
+        per_window[label] = per_window.get(label, 0) + 1
+    planned = sum(t.bottles for t in live)
+    moments = [t.last_event_at for t in tasks if t.last_event_at is not None]
+    return CourierColumn(
+        courier_id=courier.id,
+        name=courier.name,
+        phone=courier.phone or "",
+        active=courier.active,
+        works_that_day=works_on(courier.work_days, day),
+        capacity=courier.capacity,
+        tasks=tuple(tasks),
+        bottles_planned=planned,
+        over_capacity=planned > courier.capacity,
+        per_window=tuple(per_window.items()),
+        done=sum(1 for t in tasks if t.status == TaskStatus.DONE),
+        failed=sum(1 for t in tasks if t.status == TaskStatus.FAILED),
+        left=sum(1 for t in tasks if t.status in ACTIVE_TASK_STATUSES),
+        collected_kop=sum(t.collected_kop or 0 for t in tasks if t.status == TaskStatus.DONE),
+        to_collect_kop=sum(t.amount_kop for t in carried),
+        last_action_at=max(moments, default=None),
+    )

@@ -558,3 +558,16 @@ class Interaction(Base):
     review_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ChangeStamp(Base):
+    """One row whose value goes up with every write to orders and tasks (dispatcher.changes).
+
+    Bumped by the triggers of migration 0007 on SQLite; PostgreSQL's triggers use a sequence
+    and NOTIFY instead (no row lock every writer would queue on).
+    """
+
+    __tablename__ = "change_stamp"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

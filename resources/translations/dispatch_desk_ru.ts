@@ -2204,6 +2204,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Звонка №{call_id} не существует.</translation>
     </message>
     <message>
+        <source>Choose a courier for order #{order_id}.</source>
+        <translation>Выберите экспедитора для заказа №{order_id}.</translation>
+    </message>
+    <message>
         <source>Choose at least one duplicate to merge.</source>
         <translation>Выберите хотя бы один дубль для объединения.</translation>
     </message>
@@ -2348,6 +2352,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Заказа №{order_id} не существует.</translation>
     </message>
     <message>
+        <source>Order #{order_id} is not a failed delivery waiting for a new slot.</source>
+        <translation>Заказ №{order_id} — не сорванная доставка, ждущая нового времени.</translation>
+    </message>
+    <message>
         <source>Order #{order_id} is not an order of client #{client_id}.</source>
         <translation>Заказ №{order_id} не принадлежит клиенту №{client_id}.</translation>
     </message>
@@ -2482,6 +2490,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>The client&apos;s name</source>
         <translation>Имя клиента</translation>
+    </message>
+    <message>
+        <source>move deliveries</source>
+        <translation>переносить доставки</translation>
+    </message>
+    <message>
+        <source>reschedule deliveries</source>
+        <translation>назначать новое время сорванным доставкам</translation>
     </message>
     <message>
         <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>
