@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from app.app_logging import current_log_file
+from app.board import BoardViewModel
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
@@ -185,6 +186,7 @@ class Workspace:
             *card_editors(self.worker, identity, region=region)
         )
         self.window.couriers_vm = CouriersViewModel(self.worker, identity, self._sync)
+        self.window.board_vm = BoardViewModel(self.worker, identity, self.intake.place_call)
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.catalogue_requested = lambda: open_catalogue(
