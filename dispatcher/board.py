@@ -160,7 +160,7 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
                 key = f"{b.window_start:%H:%M}–{b.window_end:%H:%M}"
                 windows[key] = windows.get(key, 0) + 1
         live = [b for b in mine if b.status != "cancelled"]
-        planned = sum(b.bottles for b in live)
+        planned = sum(b.bottles for b in live if b.status != "failed")
         columns.append(
             CourierColumn(
                 courier_id=c.id,

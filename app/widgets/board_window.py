@@ -27,6 +27,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
+    QDialog,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -249,6 +250,8 @@ class BoardWindow(QMainWindow):
         self.date = QDateEdit()
         self.date.setDisplayFormat("dd.MM.yyyy")
         self.date.setCalendarPopup(True)
+        # Keys change the day (Alt+Left/Right): Tab and the arrows stay among the lists.
+        self.date.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.day_caption = QLabel()
         self.today_button = QPushButton(self.tr("Today"))
         self.today_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -458,8 +461,7 @@ class BoardWindow(QMainWindow):
         dialog.accepted.connect(
             lambda: dialog.chosen and self.vm.reschedule(*dialog.chosen, selected=selected)
         )
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
 
     def ask_reassign(self) -> None:
         """A: another courier for the selected item."""
@@ -476,8 +478,17 @@ class BoardWindow(QMainWindow):
         dialog.accepted.connect(
             lambda: dialog.chosen is not None and self.vm.reassign(dialog.chosen, selected=selected)
         )
+        self._open(dialog)
+
+    def _open(self, dialog: QDialog) -> None:
+        dialog.finished.connect(lambda _code: self._after_dialog())
         self.dialog = dialog
         dialog.open()
+
+    def _after_dialog(self) -> None:
+        # The keyboard comes back to the selected item (or where it was), not nowhere.
+        self.activateWindow()
+        self._restore_selection(True)
 
     def _on_dropped(self, lst: ItemList, what: Selected, on: QListWidgetItem | None) -> None:
         column = next((c for c in self.columns if c.cards is lst), None)
