@@ -18,10 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInstance
 from sqlalchemy.orm import Session
 
-from app.board_presenter import tr
 from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher.board import BoardDay, BoardTask, Problem, ProblemKind, board_day
@@ -301,7 +300,10 @@ class BoardViewModel(QObject):
 
     def _on_moved(self, order_id: int) -> None:
         self.moving -= 1
-        self._say(tr("Order №%1 moved.").replace("%1", str(order_id)), True)
+        self._say(
+            QCoreApplication.translate("Board", "Order №%1 moved.").replace("%1", str(order_id)),
+            True,
+        )
         self.refresh()
 
     def _on_move_refused(self, message: str) -> None:
@@ -325,10 +327,20 @@ class BoardViewModel(QObject):
                 return
             phone, name = found[1].client_phone, found[1].client_name
         if not phone:
-            self._say(tr("%1 has no phone number to call.").replace("%1", name), False)
+            self._say(
+                QCoreApplication.translate("Board", "%1 has no phone number to call.").replace(
+                    "%1", name
+                ),
+                False,
+            )
             return
         self.dial(phone)
-        self._say(tr("Calling %1, %2…").replace("%1", name).replace("%2", phone), True)
+        self._say(
+            QCoreApplication.translate("Board", "Calling %1, %2…")
+            .replace("%1", name)
+            .replace("%2", phone),
+            True,
+        )
 
     def open_order(self, selected: Selected | None = None) -> None:
         """Open the selected item's order in the order panel."""

@@ -18,8 +18,6 @@ from dispatcher.board import BoardDay, BoardTask, CourierColumn, Problem, Proble
 from dispatcher.errors import DomainError
 from dispatcher.orders import Slot
 
-CONTEXT = "Board"
-
 # The queues in the order they stand above the columns: what needs a decision first.
 QUEUE_ORDER: tuple[ProblemKind, ...] = (
     ProblemKind.FAILED,
@@ -40,11 +38,6 @@ STATUS_COLOURS: dict[str, str] = {
 WARNING_COLOUR = "#b3261e"
 
 
-def tr(text: str) -> str:
-    """Translate in the "Board" context."""
-    return QCoreApplication.translate(CONTEXT, text)
-
-
 def money(kop: int) -> str:
     """Roubles as the board shows them: whole roubles without kopecks ("3 500 ₽")."""
     text = format_money(kop)
@@ -54,19 +47,19 @@ def money(kop: int) -> str:
 def window_text(start: dt.time | None, end: dt.time | None) -> str:
     """A time window "10:00–14:00", or "any time"."""
     if start is None or end is None:
-        return tr("any time")
+        return QCoreApplication.translate("Board", "any time")
     return f"{start:%H:%M}–{end:%H:%M}"
 
 
 def status_text(status: str) -> str:
     """A task status in the interface language."""
     texts = {
-        "new": tr("new"),
-        "sent": tr("sent"),
-        "accepted": tr("accepted"),
-        "done": tr("done"),
-        "failed": tr("failed"),
-        "cancelled": tr("cancelled"),
+        "new": QCoreApplication.translate("Board", "new"),
+        "sent": QCoreApplication.translate("Board", "sent"),
+        "accepted": QCoreApplication.translate("Board", "accepted"),
+        "done": QCoreApplication.translate("Board", "done"),
+        "failed": QCoreApplication.translate("Board", "failed"),
+        "cancelled": QCoreApplication.translate("Board", "cancelled"),
     }
     return texts.get(status, status)
 
@@ -74,10 +67,12 @@ def status_text(status: str) -> str:
 def queue_title(kind: ProblemKind) -> str:
     """The heading of a problem queue."""
     titles = {
-        ProblemKind.FAILED: tr("Failed: to reschedule"),
-        ProblemKind.NOT_SENT: tr("Taken, not sent"),
-        ProblemKind.NOT_ACCEPTED: tr("Not accepted by the courier"),
-        ProblemKind.COURIER_UNAVAILABLE: tr("Courier unavailable"),
+        ProblemKind.FAILED: QCoreApplication.translate("Board", "Failed: to reschedule"),
+        ProblemKind.NOT_SENT: QCoreApplication.translate("Board", "Taken, not sent"),
+        ProblemKind.NOT_ACCEPTED: QCoreApplication.translate(
+            "Board", "Not accepted by the courier"
+        ),
+        ProblemKind.COURIER_UNAVAILABLE: QCoreApplication.translate("Board", "Courier unavailable"),
     }
     return titles[kind]
 
@@ -143,7 +138,7 @@ def card(task: BoardTask) -> CardView:
         status,
     ]
     if task.outside_hours:
-        lines.append(tr("⚠ outside the courier's hours"))
+        lines.append(QCoreApplication.translate("Board", "⚠ outside the courier's hours"))
     return CardView(
         order_id=task.order_id,
         version=task.version,
@@ -158,7 +153,7 @@ def card(task: BoardTask) -> CardView:
 def progress_text(column: CourierColumn) -> str:
     """Done / failed / left, money collected against money to collect, the phone's last word."""
     text = (
-        tr("done %1 · failed %2 · left %3, %4 of %5")
+        QCoreApplication.translate("Board", "done %1 · failed %2 · left %3, %4 of %5")
         .replace("%1", str(column.done))
         .replace("%2", str(column.failed))
         .replace("%3", str(column.left))
@@ -166,7 +161,9 @@ def progress_text(column: CourierColumn) -> str:
         .replace("%5", money(column.to_collect_kop))
     )
     if column.last_action_at is not None:
-        text += tr(", last %1").replace("%1", format_time(column.last_action_at))
+        text += QCoreApplication.translate("Board", ", last %1").replace(
+            "%1", format_time(column.last_action_at)
+        )
     return text
 
 
@@ -174,25 +171,25 @@ def column(courier: CourierColumn) -> ColumnView:
     """A courier's column header, load bar and cards."""
     marks = []
     if courier.over_capacity:
-        marks.append(tr("⚠ over capacity"))
+        marks.append(QCoreApplication.translate("Board", "⚠ over capacity"))
     if not courier.active:
-        marks.append(tr("⚠ deactivated"))
+        marks.append(QCoreApplication.translate("Board", "⚠ deactivated"))
     elif not courier.works_that_day:
-        marks.append(tr("⚠ off that day"))
+        marks.append(QCoreApplication.translate("Board", "⚠ off that day"))
     if any(task.outside_hours for task in courier.tasks):
-        marks.append(tr("⚠ slots outside hours"))
+        marks.append(QCoreApplication.translate("Board", "⚠ slots outside hours"))
     windows = " · ".join(f"{name}: {count}" for name, count in courier.per_window)
     return ColumnView(
         courier_id=courier.courier_id,
         name=courier.name,
         marks=" · ".join(marks),
-        load=tr("%1/%2 bottles")
+        load=QCoreApplication.translate("Board", "%1/%2 bottles")
         .replace("%1", str(courier.bottles_planned))
         .replace("%2", str(courier.capacity)),
         load_value=min(courier.bottles_planned, max(courier.capacity, 1)),
         load_maximum=max(courier.capacity, 1),
         over_capacity=courier.over_capacity,
-        windows=windows or tr("no deliveries"),
+        windows=windows or QCoreApplication.translate("Board", "no deliveries"),
         progress=progress_text(courier),
         phone=courier.phone,
         cards=tuple(card(task) for task in courier.tasks),
@@ -210,7 +207,11 @@ def problem_row(problem: Problem) -> ProblemRow:
     if problem.reason:
         parts.append(problem.reason)
     if problem.proposed:
-        parts.append(tr("client proposes %1").replace("%1", problem.proposed))
+        parts.append(
+            QCoreApplication.translate("Board", "client proposes %1").replace(
+                "%1", problem.proposed
+            )
+        )
     return ProblemRow(problem.kind, problem.order_id, " · ".join(parts))
 
 
@@ -231,11 +232,11 @@ def columns(board: BoardDay) -> tuple[ColumnView, ...]:
 def day_title(day: dt.date, today: dt.date) -> str:
     """The day picker's caption: "today", "tomorrow", "yesterday" or the weekday."""
     if day == today:
-        return tr("today")
+        return QCoreApplication.translate("Board", "today")
     if day == today + dt.timedelta(days=1):
-        return tr("tomorrow")
+        return QCoreApplication.translate("Board", "tomorrow")
     if day == today - dt.timedelta(days=1):
-        return tr("yesterday")
+        return QCoreApplication.translate("Board", "yesterday")
     return ""
 
 
