@@ -164,4 +164,4 @@ def test_in_russian(russian: None) -> None:
     assert view.progress == (
         "доставлено 5 · не доставлено 1 · осталось 8, 3 500 ₽ из 7 000 ₽, последнее 14:32"
     )
-    assert [q.title for q in queues(BoardDay(DAY, (), (), 0))][0] == "Не доставлены: перенести (0)"
+    assert queues(BoardDay(DAY, (), (), 0))[0].title == "Не доставлены: перенести (0)"
