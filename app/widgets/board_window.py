@@ -293,7 +293,9 @@ class BoardWindow(QMainWindow):
         splitter.addWidget(queue_area)
         splitter.addWidget(self.scroll)
         splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(1, 4)
+        # Weights, not pixels: a few problem lines on top, the columns get the height.
+        splitter.setSizes([180, 620])
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.addLayout(top)
