@@ -30,7 +30,7 @@ from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher import interactions
 from dispatcher.interactions import CallResult
-from dispatcher.lookup import LookupResult, LookupStatus
+from dispatcher.lookup import LookupResult, LookupStatus, OrderSummary
 from dispatcher.models import Direction
 from dispatcher.operations import calls
 from dispatcher.search import SearchHit, search_clients
@@ -65,6 +65,9 @@ class LiveCall:
     contact_id: int | None = None
     order_id: int | None = None
     order_rejected: bool = False
+    # A call the operator placed for their own sake (the courier, during a client's call):
+    # the caller panel stays on the client.
+    quiet: bool = False
     # Writes that arrived before the call's Interaction existed, replayed once it does.
     pending: list[Any] = field(default_factory=list)
 
@@ -87,6 +90,24 @@ class ScreenPop:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def courier_order(call: LiveCall | None) -> OrderSummary | None:
+    """The order in delivery the call is about whose courier has a phone (to forward to).
+
+    The confirmed client's deliveries come first; the first delivery with a courier's phone
+    is the one (a caller with two couriers on the way is asked which, then F7 takes a number).
+    """
+    if call is None or call.lookup is None:
+        return None
+    matches = list(call.lookup.matches)
+    if call.client_id is not None:
+        matches.sort(key=lambda match: match.client.id != call.client_id)
+    for match in matches:
+        for order in match.active_deliveries:
+            if order.courier_phone:
+                return order
+    return None
 
 
 def _client_ids(result: LookupResult | None) -> list[int]:
@@ -244,11 +265,15 @@ class IntakeViewModel(QObject):
             self.error.emit,
         )
 
-    def place_call(self, number: str) -> None:
-        """Dial out (a call-back); the call is logged as an outbound Interaction."""
-        self.phone.dial(number, lambda call_id: self._on_dialled(call_id, number))
+    def place_call(self, number: str, *, quiet: bool = False) -> None:
+        """Dial out (a call-back); the call is logged as an outbound Interaction.
 
-    def _on_dialled(self, call_id: int, number: str) -> None:
+        ``quiet``: a second call of the operator's own (the courier): it takes the call bar
+        while the focused call waits, and the caller panel stays on the client.
+        """
+        self.phone.dial(number, lambda call_id: self._on_dialled(call_id, number, quiet))
+
+    def _on_dialled(self, call_id: int, number: str, quiet: bool = False) -> None:
         call = LiveCall(
             call_id=call_id,
             number=number,
@@ -258,8 +283,11 @@ class IntakeViewModel(QObject):
             direction=Direction.OUT,
             received_ns=time.time_ns(),
             state=CallState.CALLING,
+            quiet=quiet,
         )
         call.waiting = any(not c.ended for c in self.calls.values())
+        if quiet and self.focused is not None:
+            self.focused.waiting, call.waiting = True, False
         self.calls[call_id] = call
         if not call.waiting:
             self.focus_id = call_id
@@ -294,7 +322,7 @@ class IntakeViewModel(QObject):
         if len(ids) == 1:
             call.client_id = ids[0]
         if call.direction is Direction.OUT:
-            if call.call_id == self.focus_id and result is not None:
+            if call.call_id == self.focus_id and result is not None and not call.quiet:
                 self.lookup_ready.emit(result)  # whom we are calling back
         elif call.call_id == self.focus_id:
             self._show(call)
@@ -481,6 +509,22 @@ class IntakeViewModel(QObject):
         call = self.focused
         if call is not None and target.strip():
             self.phone.transfer(call.call_id, target.strip())
+
+    def forward_to_courier(self) -> None:
+        """Blind-transfer the focused call to the courier of the order it is about."""
+        order = courier_order(self.focused)
+        if order is not None:
+            self.transfer(order.courier_phone)
+
+    def call_courier(self) -> None:
+        """Call the order's courier in a second call; the caller waits on hold meanwhile."""
+        call = self.focused
+        order = courier_order(call)
+        if call is None or order is None:
+            return
+        if call.state is CallState.ANSWERED and not call.held:
+            self.phone.hold(call.call_id, True)
+        self.place_call(order.courier_phone, quiet=True)
 
     def send_dtmf(self, digits: str) -> None:
         """Send DTMF digits on the focused call."""

@@ -12,9 +12,10 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import phonenumbers
 from PySide6.QtCore import QCoreApplication
 
-from app.intake import LiveCall
+from app.intake import LiveCall, courier_order
 from telephony.events import CallState, RegistrationChanged, RegState
 
 logger = logging.getLogger(__name__)
@@ -33,6 +34,8 @@ class CallBarView:
     talking_enabled: bool  # hold, transfer, DTMF and mute: only with someone on the line
     hold_label: str  # "Hold" or "Resume", without its key
     mute_label: str  # "Mute" or "Unmute", without its key
+    courier: str  # "Courier of №12: Петров Пётр, +7 903 111-22-33", or ""
+    courier_phone: str  # E.164 of that courier: F7 offers it, Shift+F7 transfers to it
 
 
 def present_call_bar(calls: Sequence[LiveCall]) -> CallBarView:
@@ -69,7 +72,31 @@ def present_call_bar(calls: Sequence[LiveCall]) -> CallBarView:
             if muted
             else QCoreApplication.translate("CallBar", "Mute")
         ),
+        **_courier(current),
     )
+
+
+def _courier(call: LiveCall | None) -> dict[str, str]:
+    """The courier of the order the call is about, for forwarding the caller to them."""
+    order = courier_order(call)
+    if order is None:
+        return {"courier": "", "courier_phone": ""}
+    text = (
+        QCoreApplication.translate("CallBar", "Courier of №%1: %2, %3")
+        .replace("%1", str(order.id))
+        .replace("%2", order.courier_name or "")
+        .replace("%3", phone_text(order.courier_phone))
+    )
+    return {"courier": text, "courier_phone": order.courier_phone}
+
+
+def phone_text(e164: str) -> str:
+    """An E.164 number as the operator reads it: "+7 903 111-22-33"."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except phonenumbers.NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
 def call_state_text(state: CallState) -> str:

@@ -38,6 +38,16 @@ class Key(StrEnum):
     SWITCH_OPERATOR = "switch_operator"
     SHORTCUT_MAP = "shortcut_map"
     DEMO_CALL = "demo_call"
+    FORWARD_TO_COURIER = "forward_to_courier"
+    CALL_COURIER = "call_courier"
+    BOARD = "board"
+    BOARD_RESCHEDULE = "board_reschedule"
+    BOARD_REASSIGN = "board_reassign"
+    BOARD_CALL_CLIENT = "board_call_client"
+    BOARD_OPEN_ORDER = "board_open_order"
+    BOARD_PREVIOUS_DAY = "board_previous_day"
+    BOARD_NEXT_DAY = "board_next_day"
+    BOARD_TODAY = "board_today"
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +89,16 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.SWITCH_OPERATOR, "Ctrl+Shift+U", "Switch operator (sign out)"),
     Shortcut(Key.SHORTCUT_MAP, "F1", "This shortcut map"),
     Shortcut(Key.DEMO_CALL, "Ctrl+Shift+T", "Demo: place a test call into the workspace"),
+    Shortcut(Key.FORWARD_TO_COURIER, "Shift+F7", "Transfer the call to the order's courier"),
+    Shortcut(Key.CALL_COURIER, "Ctrl+F7", "Call the order's courier (a second call)"),
+    Shortcut(Key.BOARD, "Ctrl+B", "Board: the day per courier and the problems (shift lead)"),
+    Shortcut(Key.BOARD_RESCHEDULE, "R", "Board: new date and window for the selected order"),
+    Shortcut(Key.BOARD_REASSIGN, "A", "Board: another courier for the selected order"),
+    Shortcut(Key.BOARD_CALL_CLIENT, "C", "Board: call the selected order's client"),
+    Shortcut(Key.BOARD_OPEN_ORDER, "Return", "Board: open the selected order in the order panel"),
+    Shortcut(Key.BOARD_PREVIOUS_DAY, "Alt+Left", "Board: the day before"),
+    Shortcut(Key.BOARD_NEXT_DAY, "Alt+Right", "Board: the day after"),
+    Shortcut(Key.BOARD_TODAY, "Alt+Home", "Board: today"),
 )
 
 _BY_KEY = {shortcut.key: shortcut for shortcut in SHORTCUTS}

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
 from app.app_logging import current_log_file
+from app.board import BoardViewModel
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
@@ -215,6 +216,9 @@ class Workspace:
             self.window,
         )
         self.changes.changed.connect(cards.on_changed)
+        self.window.board_vm = BoardViewModel(  # the board follows every desk and phone too
+            self.worker, identity, self.intake.place_call, watcher=self.changes.changed
+        )
         self.changes.start()
         self.call_log.refresh()
         title = self.window.windowTitle()

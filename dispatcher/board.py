@@ -441,7 +441,7 @@ def _column(courier: Courier, day: dt.date, tasks: list[BoardTask]) -> CourierCo
     for task in live:
         label = _window_label(task.window_start, task.window_end)
         per_window[label] = per_window.get(label, 0) + 1
-    planned = sum(t.bottles for t in live)
+    planned = sum(t.bottles for t in carried)  # a failed delivery no longer loads the van
     moments = [t.last_event_at for t in tasks if t.last_event_at is not None]
     return CourierColumn(
         courier_id=courier.id,

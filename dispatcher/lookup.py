@@ -95,6 +95,7 @@ class OrderSummary:
     fail_reason: str
     version: int
     lines: tuple[LineSummary, ...] = ()
+    courier_phone: str = ""  # E.164: the operator may forward the caller to the courier
 
     @property
     def total_kop(self) -> int:
@@ -190,7 +191,8 @@ _ORDERS = (
     "SELECT orders.id, orders.client_id, orders.state, orders.created_at,"
     " orders.delivery_date, orders.window_start, orders.window_end, orders.courier_id,"
     " couriers.name, orders.address_id, orders.needs_reschedule, orders.fail_reason,"
-    " orders.version FROM orders LEFT OUTER JOIN couriers ON couriers.id = orders.courier_id"
+    " orders.version, couriers.phone FROM orders"
+    " LEFT OUTER JOIN couriers ON couriers.id = orders.courier_id"
     " WHERE orders.client_id IN ?* AND (orders.state = ? OR orders.state = ?"
     " AND orders.needs_reschedule IS {true} OR orders.id IN (SELECT max(orders.id)"
     " FROM orders WHERE orders.client_id IN ?* GROUP BY orders.client_id))"
@@ -584,6 +586,7 @@ def _orders(rows: list[Any], line_rows: list[Any]) -> dict[int, list[OrderSummar
                 fail_reason=r[11],
                 version=r[12],
                 lines=tuple(lines.get(r[0], ())),
+                courier_phone=r[13] or "",
             )
         )
     return out

@@ -45,12 +45,24 @@ class CallBar(QWidget):
         self.transfer_button = self._button(self.tr("Transfer"), Key.TRANSFER, self.ask_transfer)
         self.dtmf_button = self._button(self.tr("DTMF"), Key.DTMF, self.ask_dtmf)
         self.mute_button = self._button(self.tr("Mute"), Key.MUTE, intake.toggle_mute)
+        # The courier of the order the call is about: the caller goes to them in one key.
+        self.courier_label = QLabel("")
+        self.courier_label.setObjectName("callCourier")
+        self.courier_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.courier_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.forward_button = self._button(
+            self.tr("To the courier"), Key.FORWARD_TO_COURIER, intake.forward_to_courier
+        )
+        self.call_courier_button = self._button(
+            self.tr("Call the courier"), Key.CALL_COURIER, intake.call_courier
+        )
 
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 4)
         for widget in (self.state_label, self.number_label, self.timer_label):
             layout.addWidget(widget)
         layout.addStretch(1)
+        layout.addWidget(self.courier_label)
         layout.addWidget(self.waiting_label)
         for button in (
             self.answer_button,
@@ -59,6 +71,8 @@ class CallBar(QWidget):
             self.transfer_button,
             self.dtmf_button,
             self.mute_button,
+            self.forward_button,
+            self.call_courier_button,
         ):
             layout.addWidget(button)
 
@@ -91,6 +105,11 @@ class CallBar(QWidget):
         self.hangup_button.setEnabled(view.hangup_enabled)
         for button in (self.hold_button, self.transfer_button, self.dtmf_button, self.mute_button):
             button.setEnabled(view.talking_enabled)
+        self.courier_label.setText(view.courier)
+        self.courier_label.setVisible(bool(view.courier))
+        for button in (self.forward_button, self.call_courier_button):
+            button.setEnabled(view.talking_enabled and bool(view.courier_phone))
+            button.setVisible(bool(view.courier_phone))
         self.hold_button.setText(f"{view.hold_label} ({sequence(Key.HOLD)})")
         self.mute_button.setText(f"{view.mute_label} ({sequence(Key.MUTE)})")
 
@@ -99,8 +118,10 @@ class CallBar(QWidget):
             self.timer_label.setText(timer_text(self.view.current))
 
     def ask_transfer(self) -> None:
-        """Ask for the number to transfer the call to."""
-        target, ok = QInputDialog.getText(self, self.tr("Transfer"), self.tr("Transfer to:"))
+        """Ask for the number to transfer the call to (the order's courier is offered)."""
+        target, ok = QInputDialog.getText(
+            self, self.tr("Transfer"), self.tr("Transfer to:"), text=self.view.courier_phone
+        )
         if ok:
             self.intake.transfer(target)
 

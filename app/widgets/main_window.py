@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.board import BoardViewModel
 from app.calls_model import CallLog
 from app.couriers import CouriersViewModel
 from app.intake import IntakeViewModel, LiveCall, ScreenPop
@@ -32,6 +33,7 @@ from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.order_presenter import keeps_work, ready_for_keys
 from app.shortcuts import Key, sequence
+from app.widgets.board_window import BoardWindow
 from app.widgets.call_bar import CallBar
 from app.widgets.caller_panel import CallerPanel
 from app.widgets.calls_list import CallsList
@@ -174,6 +176,14 @@ class MainWindow(QMainWindow):
             call, Key.TRANSFER, self.tr("Transfer…"), self.call_bar.ask_transfer, panel=False
         )
         self._action(call, Key.MUTE, self.tr("Mute / unmute"), intake.toggle_mute, panel=False)
+        self._action(
+            call, Key.FORWARD_TO_COURIER, self.tr("Transfer to the order's courier"),
+            intake.forward_to_courier, panel=False,
+        )  # fmt: skip
+        self._action(
+            call, Key.CALL_COURIER, self.tr("Call the order's courier"), intake.call_courier,
+            panel=False,
+        )  # fmt: skip
         self._action(call, Key.DTMF, self.tr("Send DTMF…"), self.call_bar.ask_dtmf, panel=False)
         call.addSeparator()
         self._action(
@@ -214,6 +224,8 @@ class MainWindow(QMainWindow):
         references = bar.addMenu(self.tr("&References"))
         self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
         self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
+        shift = bar.addMenu(self.tr("&Shift"))
+        self._action(shift, Key.BOARD, self.tr("Board…"), self.open_board, panel=False)
 
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
@@ -383,6 +395,27 @@ class MainWindow(QMainWindow):
         """References → Couriers (the operations refuse an operator's changes)."""
         if self.couriers_vm is not None:
             CouriersWindow(self.couriers_vm, self).show()
+
+    board_vm: BoardViewModel | None = None  # set by the workspace (the shift lead's board)
+    board_window: BoardWindow | None = None
+
+    def open_board(self) -> None:
+        """Shift → Board (Ctrl+B); the board's operations refuse an operator's moves."""
+        if self.board_vm is None:
+            return
+        if self.board_window is None:
+            self.board_window = BoardWindow(self.board_vm, self)
+            self.board_vm.open_order_requested.connect(self._on_board_open_order_requested)
+        self.board_window.show()
+        self.board_window.raise_()
+        self.board_window.activateWindow()
+
+    def _on_board_open_order_requested(self, order_id: int) -> None:
+        if self.order_vm is not None:
+            self.order_vm.open_order(order_id)
+        self.focus_order_panel()
+        self.raise_()
+        self.activateWindow()
 
     def show_about(self) -> None:
         """Help → About."""

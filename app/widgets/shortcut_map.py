@@ -51,6 +51,16 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Switch operator (sign out)"),
     QT_TRANSLATE_NOOP("shortcuts", "This shortcut map"),
     QT_TRANSLATE_NOOP("shortcuts", "Demo: place a test call into the workspace"),
+    QT_TRANSLATE_NOOP("shortcuts", "Transfer the call to the order's courier"),
+    QT_TRANSLATE_NOOP("shortcuts", "Call the order's courier (a second call)"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: the day per courier and the problems (shift lead)"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: new date and window for the selected order"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: another courier for the selected order"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: call the selected order's client"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: open the selected order in the order panel"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: the day before"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: the day after"),
+    QT_TRANSLATE_NOOP("shortcuts", "Board: today"),
 )
 
 

@@ -87,6 +87,136 @@
     </message>
 </context>
 <context>
+    <name>Board</name>
+    <message>
+        <source>Order №%1 moved.</source>
+        <translation>Заказ №%1 перенесён.</translation>
+    </message>
+    <message>
+        <source>%1 has no phone number to call.</source>
+        <translation>У клиента %1 нет номера телефона.</translation>
+    </message>
+    <message>
+        <source>Calling %1, %2…</source>
+        <translation>Звоним: %1, %2…</translation>
+    </message>
+    <message>
+        <source>any time</source>
+        <translation>в любое время</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>новая</translation>
+    </message>
+    <message>
+        <source>sent</source>
+        <translation>отправлена</translation>
+    </message>
+    <message>
+        <source>accepted</source>
+        <translation>принята</translation>
+    </message>
+    <message>
+        <source>done</source>
+        <translation>доставлена</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>не доставлена</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>отменена</translation>
+    </message>
+    <message>
+        <source>Failed: to reschedule</source>
+        <translation>Не доставлены: перенести</translation>
+    </message>
+    <message>
+        <source>Taken, not sent</source>
+        <translation>Приняты, не отправлены</translation>
+    </message>
+    <message>
+        <source>Not accepted by the courier</source>
+        <translation>Не приняты экспедитором</translation>
+    </message>
+    <message>
+        <source>Courier unavailable</source>
+        <translation>Экспедитор недоступен</translation>
+    </message>
+    <message>
+        <source>⚠ outside the courier&apos;s hours</source>
+        <translation>⚠ вне часов экспедитора</translation>
+    </message>
+    <message>
+        <source>done %1 · failed %2 · left %3, %4 of %5</source>
+        <translation>доставлено %1 · не доставлено %2 · осталось %3, %4 из %5</translation>
+    </message>
+    <message>
+        <source>, last %1</source>
+        <translation>, последнее %1</translation>
+    </message>
+    <message>
+        <source>⚠ over capacity</source>
+        <translation>⚠ перегруз</translation>
+    </message>
+    <message>
+        <source>⚠ deactivated</source>
+        <translation>⚠ отключён</translation>
+    </message>
+    <message>
+        <source>⚠ off that day</source>
+        <translation>⚠ выходной</translation>
+    </message>
+    <message>
+        <source>⚠ slots outside hours</source>
+        <translation>⚠ слоты вне часов</translation>
+    </message>
+    <message>
+        <source>%1/%2 bottles</source>
+        <translation>%1/%2 бут.</translation>
+    </message>
+    <message>
+        <source>no deliveries</source>
+        <translation>нет доставок</translation>
+    </message>
+    <message>
+        <source>client proposes %1</source>
+        <translation>клиент предлагает %1</translation>
+    </message>
+    <message>
+        <source>today</source>
+        <translation>сегодня</translation>
+    </message>
+    <message>
+        <source>tomorrow</source>
+        <translation>завтра</translation>
+    </message>
+    <message>
+        <source>yesterday</source>
+        <translation>вчера</translation>
+    </message>
+</context>
+<context>
+    <name>BoardWindow</name>
+    <message>
+        <source>Board</source>
+        <translation>Доска</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>Сегодня</translation>
+    </message>
+    <message>
+        <source>Reschedule order №%1</source>
+        <translation>Перенести заказ №%1</translation>
+    </message>
+    <message>
+        <source>Another courier for order №%1</source>
+        <translation>Другой экспедитор для заказа №%1</translation>
+    </message>
+</context>
+<context>
     <name>CallBar</name>
     <message>
         <source>No call</source>
@@ -99,6 +229,14 @@
     <message>
         <source>Hang up</source>
         <translation>Положить трубку</translation>
+    </message>
+    <message>
+        <source>To the courier</source>
+        <translation>Экспедитору</translation>
+    </message>
+    <message>
+        <source>Call the courier</source>
+        <translation>Позвонить экспедитору</translation>
     </message>
     <message>
         <source>Hold</source>
@@ -127,6 +265,10 @@
     <message>
         <source>Unmute</source>
         <translation>Микрофон вкл.</translation>
+    </message>
+    <message>
+        <source>Courier of №%1: %2, %3</source>
+        <translation>Экспедитор №%1: %2, %3</translation>
     </message>
     <message>
         <source>Ringing</source>
@@ -1185,6 +1327,14 @@ Please pass it to your administrator.</source>
         <translation>Выключить / включить микрофон</translation>
     </message>
     <message>
+        <source>Transfer to the order&apos;s courier</source>
+        <translation>Перевести на экспедитора заказа</translation>
+    </message>
+    <message>
+        <source>Call the order&apos;s courier</source>
+        <translation>Позвонить экспедитору заказа</translation>
+    </message>
+    <message>
         <source>Send DTMF…</source>
         <translation>Отправить DTMF…</translation>
     </message>
@@ -1263,6 +1413,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>Couriers…</source>
         <translation>Экспедиторы…</translation>
+    </message>
+    <message>
+        <source>&amp;Shift</source>
+        <translation>&amp;Смена</translation>
+    </message>
+    <message>
+        <source>Board…</source>
+        <translation>Доска…</translation>
     </message>
     <message>
         <source>&amp;Demo</source>
@@ -1852,6 +2010,17 @@ Please pass it to your administrator.</source>
     <message>
         <source>Messages refused by the service wait for the admin (dispatch outbox).</source>
         <translation>Сообщения, отклонённые сервисом, ждут администратора (dispatch outbox).</translation>
+    </message>
+</context>
+<context>
+    <name>RescheduleDialog</name>
+    <message>
+        <source>&amp;Date:</source>
+        <translation>&amp;Дата:</translation>
+    </message>
+    <message>
+        <source>&amp;Window:</source>
+        <translation>&amp;Интервал:</translation>
     </message>
 </context>
 <context>
@@ -3029,6 +3198,46 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Demo: place a test call into the workspace</source>
         <translation>Демо: тестовый звонок в рабочее место</translation>
+    </message>
+    <message>
+        <source>Transfer the call to the order&apos;s courier</source>
+        <translation>Перевести звонок на экспедитора заказа</translation>
+    </message>
+    <message>
+        <source>Call the order&apos;s courier (a second call)</source>
+        <translation>Позвонить экспедитору заказа (второй звонок)</translation>
+    </message>
+    <message>
+        <source>Board: the day per courier and the problems (shift lead)</source>
+        <translation>Доска: день по экспедиторам и проблемы (старший смены)</translation>
+    </message>
+    <message>
+        <source>Board: new date and window for the selected order</source>
+        <translation>Доска: новая дата и интервал выбранного заказа</translation>
+    </message>
+    <message>
+        <source>Board: another courier for the selected order</source>
+        <translation>Доска: другой экспедитор для выбранного заказа</translation>
+    </message>
+    <message>
+        <source>Board: call the selected order&apos;s client</source>
+        <translation>Доска: позвонить клиенту выбранного заказа</translation>
+    </message>
+    <message>
+        <source>Board: open the selected order in the order panel</source>
+        <translation>Доска: открыть выбранный заказ в панели заказа</translation>
+    </message>
+    <message>
+        <source>Board: the day before</source>
+        <translation>Доска: предыдущий день</translation>
+    </message>
+    <message>
+        <source>Board: the day after</source>
+        <translation>Доска: следующий день</translation>
+    </message>
+    <message>
+        <source>Board: today</source>
+        <translation>Доска: сегодня</translation>
     </message>
 </context>
 </TS>
