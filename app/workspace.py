@@ -13,7 +13,6 @@ itself; a real database without accounts says how an admin creates the first one
 from __future__ import annotations
 
 import argparse
-import gc
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -23,6 +22,7 @@ from typing import Any
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import Engine
 
+from app import heap
 from app.app_logging import current_log_file
 from app.board import BoardViewModel
 from app.bridge import PhoneLine, TelephonyBridge
@@ -445,8 +445,8 @@ def _settle_the_heap(region: str) -> None:
     Start-up leaves a large heap (Qt wrappers, SQLAlchemy, pjsua2, phone metadata); a full
     collection walked all of it for ~100 ms, holding the GIL, several times an hour of
     calls (measured by bench pop_to_screen). Loading the phone metadata now and freezing
-    what start-up built leaves later collections only the objects made since.
+    what start-up built leaves later collections only the objects made since; full collections
+    are made rare (app.heap: the board's re-reads would set them off every few reads).
     """
     parse_phone("+7 916 123-45-67", region)
-    gc.collect()
-    gc.freeze()
+    heap.settle()

@@ -44,9 +44,11 @@ from PySide6.QtWidgets import (
 
 from app.board import BoardViewModel, Selected
 from app.board_presenter import (
+    QUEUE_ORDER,
     WARNING_COLOUR,
     ColumnView,
-    columns,
+    QueueView,
+    column,
     day_title,
     queues,
     window_choices,
@@ -55,6 +57,7 @@ from app.board_presenter import (
 from app.shortcuts import Key, sequence
 from app.widgets.board_dialogs import ReassignDialog, RescheduleDialog
 from app.widgets.form_parts import ERROR_STYLE, STATUS_STYLE
+from dispatcher.board import BoardDay, CourierColumn
 
 logger = logging.getLogger(__name__)
 
@@ -192,6 +195,7 @@ class CourierColumnWidget(QFrame):
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFixedWidth(COLUMN_WIDTH)
         self.courier_id = 0
+        self.view: ColumnView | None = None  # what fill() shows: an equal view is not redrawn
         self.name = QLabel()
         self.name.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.marks = QLabel()
@@ -211,7 +215,10 @@ class CourierColumnWidget(QFrame):
         layout.addWidget(self.cards, 1)
 
     def fill(self, view: ColumnView) -> None:
-        """Show ``view``'s courier and cards."""
+        """Show ``view``'s courier and cards (nothing to do when they are on screen already)."""
+        if view == self.view:
+            return
+        self.view = view
         self.courier_id = view.courier_id
         self.name.setText(view.name)
         self.name.setToolTip(view.phone)
@@ -325,6 +332,10 @@ class BoardWindow(QMainWindow):
         self._shortcut("Esc", self.close)
         vm.changed.connect(self.show_board)
         self._shown_board: object = None
+        # A re-read after a change elsewhere rebuilds only what changed: the column views kept
+        # by courier with the column they were made of, and the queues as last shown.
+        self._column_views: dict[int, tuple[CourierColumn, ColumnView]] = {}
+        self._shown_queues: list[QueueView | None] = [None] * len(QUEUE_ORDER)
         self.show_board()
         vm.refresh()
 
@@ -356,7 +367,12 @@ class BoardWindow(QMainWindow):
         had_focus = isinstance(focused, ItemList) or focused is None
         board = vm.board
         views = queues(board) if board is not None else ()
-        for title, lst, view in zip(self.queue_titles, self.queues, views, strict=False):
+        for index, (title, lst, view) in enumerate(
+            zip(self.queue_titles, self.queues, views, strict=False)
+        ):
+            if self._shown_queues[index] == view:
+                continue
+            self._shown_queues[index] = view
             title.setText(view.title)
             lst.blockSignals(True)
             lst.clear()
@@ -365,8 +381,18 @@ class BoardWindow(QMainWindow):
                 item.setData(ROLE, Selected(row.order_id, kind=row.kind))
                 lst.addItem(item)
             lst.blockSignals(False)
-        self._fill_columns(columns(board) if board is not None else ())
+        self._fill_columns(self._columns(board) if board is not None else ())
         self._restore_selection(had_focus)
+
+    def _columns(self, board: BoardDay) -> tuple[ColumnView, ...]:
+        """The column views, made again only for the couriers whose column changed."""
+        kept, made = self._column_views, {}
+        for courier in board.columns:
+            before = kept.get(courier.courier_id)
+            view = before[1] if before is not None and before[0] == courier else column(courier)
+            made[courier.courier_id] = (courier, view)
+        self._column_views = made
+        return tuple(view for _courier, view in made.values())
 
     def _fill_columns(self, views: tuple[ColumnView, ...]) -> None:
         while len(self.columns) < len(views):
@@ -381,6 +407,7 @@ class BoardWindow(QMainWindow):
                 col.show()
             else:
                 col.cards.clear()
+                col.view = None
                 col.hide()
             col.cards.blockSignals(False)
 
