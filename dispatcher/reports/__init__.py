@@ -59,3 +59,17 @@ class Report:
     rows: tuple[dict[str, Any], ...]
     totals: dict[str, Any] = field(default_factory=dict)
     chart: Chart | None = None
+
+
+# After the dataclasses: the report modules import them from here.
+from dispatcher.reports.run import REPORT_NAMES, run_report  # noqa: E402
+
+__all__ = [
+    "REPORT_NAMES",
+    "Chart",
+    "Column",
+    "ColumnKind",
+    "Report",
+    "ReportParams",
+    "run_report",
+]

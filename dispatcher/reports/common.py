@@ -1,0 +1,118 @@
+"""What the report queries share: Moscow periods in UTC, the Moscow day of a moment, filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import Session
+
+from dispatcher.errors import ValidationError
+from dispatcher.models import Client, ClientKind, Courier, OrderEvent, OrderState, Phone
+from dispatcher.moscow import MOSCOW
+from dispatcher.orders import Action
+from dispatcher.reports import ReportParams
+
+# A period longer than this is a typing slip (2204 for 2024), not a report anyone waits for.
+MAX_PERIOD_DAYS = 3 * 366
+
+
+def check_params(params: ReportParams) -> None:
+    """Refuse a period that ends before it starts, or one of several years, or a bad filter."""
+    if params.date_to < params.date_from:
+        raise ValidationError.of(
+            "The period ends ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y}).",
+            start=params.date_from,
+            end=params.date_to,
+        )
+    if (params.date_to - params.date_from).days >= MAX_PERIOD_DAYS:
+        raise ValidationError.of(
+            "A report covers at most three years; the period {start:%d.%m.%Y}–{end:%d.%m.%Y} "
+            "is longer.",
+            start=params.date_from,
+            end=params.date_to,
+        )
+    if params.client_kind is not None and params.client_kind not in set(ClientKind):
+        raise ValidationError.of(
+            "The client kind is person or company, not {kind!r}.", kind=params.client_kind
+        )
+    if params.months < 1 or params.months > 120:
+        raise ValidationError.of(
+            "The number of months without orders must be between 1 and 120, not {months}.",
+            months=params.months,
+        )
+
+
+def moscow_midnight(day: dt.date) -> dt.datetime:
+    """The moment a Moscow day starts, in UTC (how timestamps are stored and compared)."""
+    return dt.datetime.combine(day, dt.time(0), MOSCOW).astimezone(dt.UTC)
+
+
+def period_bounds(params: ReportParams) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the period in UTC: Moscow midnight of the first day and of the day after."""
+    return moscow_midnight(params.date_from), moscow_midnight(params.date_to + dt.timedelta(1))
+
+
+def moscow_day(session: Session, moment: Any) -> ColumnElement[Any]:
+    """The Moscow date of a stored UTC moment, computed by the database."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.date(func.timezone("Europe/Moscow", moment))
+    # SQLite stores naive UTC text. Moscow has kept UTC+3 all year since October 2014, the
+    # earliest data this program holds; SQLite has no zone database to ask.
+    return func.date(moment, "+3 hours")
+
+
+def as_date(value: Any) -> dt.date:
+    """A date as the driver returns it (SQLite: 'YYYY-MM-DD' text)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def canonical_client(client: Any = Client) -> ColumnElement[int]:
+    """The client a row counts for: the one a merged duplicate was merged into, or itself."""
+    return func.coalesce(client.merged_into_id, client.id)
+
+
+def delivered_in(start: dt.datetime, end: dt.datetime) -> Select[Any]:
+    """Orders delivered in [start, end): the moment of their closing, which happens once.
+
+    A cancelled or rejected order is never closed, and a failed delivery goes back to an
+    interest, so only orders the courier (or the desk on their word) closed are counted.
+    """
+    return select(OrderEvent.order_id, OrderEvent.at).where(
+        OrderEvent.action == Action.CLOSE.value,
+        OrderEvent.to_state == OrderState.CLOSED,
+        OrderEvent.at >= start,
+        OrderEvent.at < end,
+    )
+
+
+def courier_names(session: Session) -> dict[int | None, str]:
+    """Every courier's name by id (a handful of rows)."""
+    names: dict[int | None, str] = {
+        cid: name for cid, name in session.execute(select(Courier.id, Courier.name))
+    }
+    names[None] = ""
+    return names
+
+
+def first_phones(session: Session, client_ids: Any) -> dict[int, str]:
+    """The first phone (E.164) of each of the clients: its own before its contacts'."""
+    phones: dict[int, str] = {}
+    for contact_phone in (False, True):
+        cond = Phone.contact_id.is_not(None) if contact_phone else Phone.contact_id.is_(None)
+        firsts = (
+            select(Phone.client_id, func.min(Phone.id).label("pid"))
+            .where(Phone.client_id.in_(client_ids), cond)
+            .group_by(Phone.client_id)
+            .subquery()
+        )
+        for client_id, e164 in session.execute(
+            select(firsts.c.client_id, Phone.e164).join(Phone, Phone.id == firsts.c.pid)
+        ):
+            phones.setdefault(client_id, e164)
+    return phones
