@@ -150,4 +150,3 @@ def bottles(spec: WorldSpec) -> dict[int, dict[str, int]]:
         for k, v in rows.items()
         if v["delivered"] or v["returned"]
     }
-
