@@ -400,6 +400,8 @@ class OrderEvent(Base):
     """The audit trail of an order: who changed what, when, from which state to which, why."""
 
     __tablename__ = "order_events"
+    # Reports: the orders closed or taken in a period (migration 0008).
+    __table_args__ = (Index("ix_order_events_action_at", "action", "at", "order_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
