@@ -61,13 +61,23 @@ def build(session: Session, params: ReportParams) -> Report:
     earliest = moscow_midnight(months_before(params.date_from, params.months))
     latest = moscow_midnight(cutoff + dt.timedelta(1))
     end = moscow_midnight(params.date_to + dt.timedelta(1))
+    # First per client row (the orders' own column, no join), then per client counted: a
+    # merged duplicate's orders (if any were left on it) join those of the one it went into.
+    per_row = (
+        select(
+            Order.client_id,
+            func.max(Order.created_at).label("last"),
+            func.count().label("n"),
+        )
+        .where(Order.state.in_(_COUNTED), Order.created_at < end)
+        .group_by(Order.client_id)
+    ).subquery()
     who = canonical_client().label("who")
     per_client = (
-        select(who, func.max(Order.created_at).label("last"), func.count().label("n"))
-        .join(Client, Client.id == Order.client_id)
-        .where(Order.state.in_(_COUNTED), Order.created_at < end)
+        select(who, func.max(per_row.c.last).label("last"), func.sum(per_row.c.n).label("n"))
+        .join(Client, Client.id == per_row.c.client_id)
         .group_by(who)
-        .having(func.max(Order.created_at) >= earliest, func.max(Order.created_at) < latest)
+        .having(func.max(per_row.c.last) >= earliest, func.max(per_row.c.last) < latest)
     ).subquery()
     lost = select(per_client.c.who)
     stmt = select(

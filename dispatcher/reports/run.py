@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable
 
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import ValidationError
@@ -24,6 +25,8 @@ from dispatcher.reports.common import check_params
 from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
+
+SQLITE_CACHE_KIB = 256 * 1024
 
 BUILDERS: dict[str, Callable[[Session, ReportParams], Report]] = {
     delivered.NAME: delivered.build,
@@ -48,6 +51,11 @@ def run_report(session: Session, name: str, params: ReportParams, *, actor: Acto
             names=", ".join(REPORT_NAMES),
         )
     check_params(params)
+    if session.get_bind().dialect.name == "sqlite":
+        # A report reads a large part of the file once: a bigger page cache than the default
+        # 2 MB and sorting in memory save most of its time (the connection keeps them).
+        session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
+        session.execute(text("PRAGMA temp_store=MEMORY"))
     started = time.perf_counter()
     report = build(session, params)
     logger.info(
