@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, select
@@ -91,6 +92,12 @@ def delivered_in(start: dt.datetime, end: dt.datetime) -> Select[Any]:
     )
 
 
+def chunks(ids: Sequence[int], size: int = 5000) -> Iterator[list[int]]:
+    """The ids in lists short enough for one statement's parameters on every backend."""
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
+
+
 def courier_names(session: Session) -> dict[int | None, str]:
     """Every courier's name by id (a handful of rows)."""
     names: dict[int | None, str] = {
@@ -102,17 +109,16 @@ def courier_names(session: Session) -> dict[int | None, str]:
 
 def first_phones(session: Session, client_ids: Any) -> dict[int, str]:
     """The first phone (E.164) of each of the clients: its own before its contacts'."""
-    phones: dict[int, str] = {}
-    for contact_phone in (False, True):
-        cond = Phone.contact_id.is_not(None) if contact_phone else Phone.contact_id.is_(None)
-        firsts = (
-            select(Phone.client_id, func.min(Phone.id).label("pid"))
-            .where(Phone.client_id.in_(client_ids), cond)
-            .group_by(Phone.client_id)
-            .subquery()
+    best: dict[int, tuple[bool, int, str]] = {}
+    rows = session.execute(
+        select(Phone.client_id, Phone.contact_id, Phone.id, Phone.e164).where(
+            Phone.client_id.in_(client_ids)
         )
-        for client_id, e164 in session.execute(
-            select(firsts.c.client_id, Phone.e164).join(Phone, Phone.id == firsts.c.pid)
-        ):
-            phones.setdefault(client_id, e164)
-    return phones
+    )
+    # Picked here rather than by a grouped query: a client has two or three phones, and a
+    # plain look-up by the client index is what the database does fastest.
+    for client_id, contact_id, phone_id, e164 in rows:
+        key = (contact_id is not None, phone_id, e164)
+        if client_id not in best or key < best[client_id]:
+            best[client_id] = key
+    return {client_id: key[2] for client_id, key in best.items()}

@@ -1,4 +1,4 @@
-"""report indexes: order events by action and moment (deliveries and orders taken in a period)
+"""report indexes: order events by action and moment, orders by client, merged clients
 
 Revision ID: 0008
 Revises: 0006
@@ -24,7 +24,18 @@ def upgrade() -> None:
     op.create_index(
         "ix_order_events_action_at", "order_events", ["action", "at", "order_id"], unique=False
     )
+    # Lost clients: each client's last order and count from the index alone, in client order.
+    op.create_index(
+        "ix_orders_client_id_state_created_at",
+        "orders",
+        ["client_id", "state", "created_at"],
+        unique=False,
+    )
+    # The duplicates merged into a client (their history counts as the client's).
+    op.create_index("ix_clients_merged_into_id", "clients", ["merged_into_id"], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index("ix_clients_merged_into_id", table_name="clients")
+    op.drop_index("ix_orders_client_id_state_created_at", table_name="orders")
     op.drop_index("ix_order_events_action_at", table_name="order_events")
