@@ -8,22 +8,31 @@ client they were merged into. The rows are the clients with bottles moving in th
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
-from dispatcher.models import Client, ClientKind, Order, OrderLine, Product
+from dispatcher.models import (
+    Client,
+    ClientKind,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderState,
+    Product,
+)
+from dispatcher.orders import Action
 from dispatcher.reports import Chart, Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import (
     canonical_client,
+    chunks,
     delivered_in,
     first_phones,
-    moscow_midnight,
     period_bounds,
+    with_duplicates,
 )
 
 NAME = "bottles"
@@ -45,13 +54,16 @@ _FIGURES = ("delivered", "returned", "qty")
 def build(session: Session, params: ReportParams) -> Report:
     """The bottles report of the period."""
     start, end = period_bounds(params)
-    # Everything delivered up to the period's end: the balance needs the whole history.
-    history = delivered_in(moscow_midnight(dt.date(2000, 1, 1)), end)
-    closed = history.subquery()
+    period = delivered_in(start, end).subquery()
     who = canonical_client().label("who")
-    in_period = case((closed.c.at >= start, 1), else_=0)
 
-    def scoped(stmt: Any) -> Any:
+    def moved(figure: Any, lines: bool) -> Any:
+        stmt = select(who, func.sum(figure)).select_from(period)
+        stmt = stmt.join(Order, Order.id == period.c.order_id)
+        if lines:
+            stmt = stmt.join(OrderLine, OrderLine.order_id == Order.id)
+            stmt = stmt.join(Product, Product.id == OrderLine.product_id)
+            stmt = stmt.where(Product.unit == BOTTLE_UNIT)
         stmt = stmt.join(Client, Client.id == Order.client_id)
         if params.courier_id is not None:
             stmt = stmt.where(Order.courier_id == params.courier_id)
@@ -59,46 +71,47 @@ def build(session: Session, params: ReportParams) -> Report:
             stmt = stmt.where(Client.kind == ClientKind(params.client_kind))
         return stmt.group_by(who)
 
-    delivered = scoped(
-        select(who, func.sum(OrderLine.qty), func.sum(in_period * OrderLine.qty))
-        .select_from(closed)
-        .join(Order, Order.id == closed.c.order_id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Product, Product.id == OrderLine.product_id)
-        .where(Product.unit == BOTTLE_UNIT)
-    )
     returned_qty = func.coalesce(Order.bottles_returned, 0)
-    returned = scoped(
-        select(who, func.sum(returned_qty), func.sum(in_period * returned_qty))
-        .select_from(closed)
-        .join(Order, Order.id == closed.c.order_id)
+    figures: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_FIGURES, 0))
+    for client_id, qty in session.execute(moved(OrderLine.qty, lines=True)):
+        figures[client_id]["delivered"] = int(qty or 0)
+    for client_id, qty in session.execute(moved(returned_qty, lines=False)):
+        figures[client_id]["returned"] = int(qty or 0)
+    moving = sorted(c for c, f in figures.items() if f["delivered"] or f["returned"])
+
+    # The balance of those clients over their whole history up to the period's end (whoever
+    # delivered), in batches of ids: the index on the orders' client finds them directly.
+    closed_by_end = exists().where(
+        OrderEvent.order_id == Order.id,
+        OrderEvent.action == Action.CLOSE.value,
+        OrderEvent.at < end,
     )
-    figures: dict[int, dict[str, int]] = defaultdict(
-        lambda: {"all_delivered": 0, "delivered": 0, "all_returned": 0, "returned": 0}
-    )
-    for client_id, everything, period in session.execute(delivered):
-        figures[client_id]["all_delivered"] = int(everything or 0)
-        figures[client_id]["delivered"] = int(period or 0)
-    for client_id, everything, period in session.execute(returned):
-        figures[client_id]["all_returned"] = int(everything or 0)
-        figures[client_id]["returned"] = int(period or 0)
-    moving = [c for c, f in figures.items() if f["delivered"] or f["returned"]]
-    # Names and phones of the clients with bottles moving in the period, by a subquery: a
-    # list of ids could be longer than a statement may carry.
-    period = delivered_in(start, end).subquery()
-    active = (
-        select(canonical_client())
-        .select_from(period)
-        .join(Order, Order.id == period.c.order_id)
-        .join(Client, Client.id == Order.client_id)
-    ).scalar_subquery()
-    clients = {
-        cid: (name, kind)
-        for cid, name, kind in session.execute(
-            select(Client.id, Client.name, Client.kind).where(Client.id.in_(active))
+    clients: dict[int, tuple[str, Any]] = {}
+    phones: dict[int, str] = {}
+    for chunk in chunks(moving):
+        # One plain IN list: an OR with a subquery would make the database read every order.
+        theirs = Order.client_id.in_(with_duplicates(session, chunk))
+        history = (
+            select(who)
+            .select_from(Order)
+            .join(Client, Client.id == Order.client_id)
+            .where(theirs, Order.state == OrderState.CLOSED, closed_by_end)
+            .group_by(who)
         )
-    }
-    phones = first_phones(session, active)
+        bottles = history.add_columns(func.sum(OrderLine.qty))
+        bottles = bottles.join(OrderLine, OrderLine.order_id == Order.id)
+        bottles = bottles.join(Product, Product.id == OrderLine.product_id)
+        for client_id, qty in session.execute(bottles.where(Product.unit == BOTTLE_UNIT)):
+            figures[client_id]["qty"] += int(qty or 0)
+        for client_id, qty in session.execute(history.add_columns(func.sum(returned_qty))):
+            figures[client_id]["qty"] -= int(qty or 0)
+        clients.update(
+            (cid, (name, kind))
+            for cid, name, kind in session.execute(
+                select(Client.id, Client.name, Client.kind).where(Client.id.in_(chunk))
+            )
+        )
+        phones.update(first_phones(session, chunk))
     rows = []
     totals: dict[str, Any] = dict.fromkeys(_FIGURES, 0)
     for client_id in moving:
@@ -111,7 +124,7 @@ def build(session: Session, params: ReportParams) -> Report:
             "phone": phones.get(client_id, ""),
             "delivered": f["delivered"],
             "returned": f["returned"],
-            "qty": f["all_delivered"] - f["all_returned"],
+            "qty": f["qty"],
         }
         rows.append(row)
         for key in _FIGURES:

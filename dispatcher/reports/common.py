@@ -98,6 +98,12 @@ def chunks(ids: Sequence[int], size: int = 5000) -> Iterator[list[int]]:
         yield list(ids[start : start + size])
 
 
+def with_duplicates(session: Session, chunk: list[int]) -> list[int]:
+    """The clients and the duplicates merged into them (whose history counts as theirs)."""
+    merged = session.scalars(select(Client.id).where(Client.merged_into_id.in_(chunk)))
+    return [*chunk, *merged]
+
+
 def courier_names(session: Session) -> dict[int | None, str]:
     """Every courier's name by id (a handful of rows)."""
     names: dict[int | None, str] = {
