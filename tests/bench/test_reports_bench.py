@@ -46,4 +46,4 @@ def test_reports_benchmark_prints_one_json_object() -> None:
     # A year of history was seeded: the month has deliveries in it.
     assert figures["reports"]["month"]["delivered"]["rows"] > 0
     assert figures["baseline"]["timed_clients"] == 50
-    assert figures["index_build_seconds"] >= 0
+    assert len(figures["index_build_seconds"]) == 3
