@@ -25,7 +25,6 @@ from dispatcher.models import (
     Product,
 )
 from dispatcher.orders import Action
-from dispatcher.reports import Chart, Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import (
     canonical_client,
     chunks,
@@ -34,6 +33,7 @@ from dispatcher.reports.common import (
     period_bounds,
     with_duplicates,
 )
+from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "bottles"
 BOTTLE_UNIT = "бут"

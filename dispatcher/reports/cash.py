@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
 from dispatcher.models import Client, ClientKind, Order, OrderLine, PaymentTerms
-from dispatcher.reports import Chart, Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import (
     as_date,
     courier_names,
@@ -22,6 +21,7 @@ from dispatcher.reports.common import (
     moscow_day,
     period_bounds,
 )
+from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "cash"
 

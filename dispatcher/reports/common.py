@@ -13,7 +13,7 @@ from dispatcher.errors import ValidationError
 from dispatcher.models import Client, ClientKind, Courier, OrderEvent, Phone
 from dispatcher.moscow import MOSCOW
 from dispatcher.orders import Action
-from dispatcher.reports import ReportParams
+from dispatcher.reports.model import ReportParams
 
 # A period longer than this is a typing slip (2204 for 2024), not a report anyone waits for.
 MAX_PERIOD_DAYS = 3 * 366

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
 from dispatcher.models import Client, ClientKind, Order, OrderLine, Product, ProductKind
-from dispatcher.reports import Chart, Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import canonical_client, courier_names, delivered_in, period_bounds
+from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "delivered"
 

@@ -25,7 +25,7 @@ from typing import Any
 import xlsxwriter
 
 from dispatcher.errors import translatable
-from dispatcher.reports import Column, ColumnKind, Report
+from dispatcher.reports.model import Column, ColumnKind, Report
 
 CSV_DELIMITER = ";"
 TOTAL = translatable("Total")

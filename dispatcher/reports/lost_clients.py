@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
 from dispatcher.models import Client, ClientKind, Order, OrderLine, OrderState, Product
-from dispatcher.reports import Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import (
     as_date,
     canonical_client,
@@ -32,6 +31,7 @@ from dispatcher.reports.common import (
     moscow_midnight,
     with_duplicates,
 )
+from dispatcher.reports.model import Column, ColumnKind, Report, ReportParams
 
 NAME = "lost-clients"
 

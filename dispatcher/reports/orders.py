@@ -27,8 +27,8 @@ from dispatcher.models import (
     RejectReason,
 )
 from dispatcher.orders import Action
-from dispatcher.reports import Chart, Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import period_bounds
+from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "orders"
 

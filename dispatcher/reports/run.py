@@ -9,19 +9,18 @@ from collections.abc import Callable
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+# Each module by its full name: the package re-exports `run_report`, so importing the
+# modules through it would make an import circle.
+import dispatcher.reports.bottles as bottles
+import dispatcher.reports.cash as cash
+import dispatcher.reports.delivered as delivered
+import dispatcher.reports.lost_clients as lost_clients
+import dispatcher.reports.orders as orders
+import dispatcher.reports.sales as sales
 from dispatcher.errors import ValidationError
 from dispatcher.models import UserRole
-from dispatcher.reports import (
-    Report,
-    ReportParams,
-    bottles,
-    cash,
-    delivered,
-    lost_clients,
-    orders,
-    sales,
-)
 from dispatcher.reports.common import check_params
+from dispatcher.reports.model import Report, ReportParams
 from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)

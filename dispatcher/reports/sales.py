@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
 from dispatcher.models import Client, ClientKind, Order, OrderLine, Product
-from dispatcher.reports import Chart, Column, ColumnKind, Report, ReportParams
 from dispatcher.reports.common import delivered_in, period_bounds
+from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "sales"
 
