@@ -81,6 +81,7 @@ bench: $(STAMP) bootstrap translations
 	$(PY) -m bench pop_to_screen --db-dir $(BENCH_DB) | tee bench/out/pop_to_screen.json
 	$(PY) -m bench search --db-dir $(BENCH_DB) | tee bench/out/search.json
 	$(PY) -m bench board --db-dir $(BENCH_DB) | tee bench/out/board.json
+	$(PY) -m bench reports --db-dir $(BENCH_DB) | tee bench/out/reports.json
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -25,6 +25,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "A product needs a code and a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A product with code {code!r} already exists."),
     QT_TRANSLATE_NOOP("dispatcher", "A reject reason needs a text."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "A report covers at most three years; the period {start:%d.%m.%Y}–{end:%d.%m.%Y} is longer.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "A time window needs both a start and an end."),
     QT_TRANSLATE_NOOP("dispatcher", "A user needs a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A user with login {login!r} already exists."),
@@ -38,10 +42,18 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Address #{address_id} is not a delivery point of this client."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Bottles delivered"),
+    QT_TRANSLATE_NOOP("dispatcher", "Bottles held"),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Called back"),
+    QT_TRANSLATE_NOOP("dispatcher", "Calls answered"),
+    QT_TRANSLATE_NOOP("dispatcher", "Calls missed"),
+    QT_TRANSLATE_NOOP("dispatcher", "Cancelled"),
+    QT_TRANSLATE_NOOP("dispatcher", "Cancelled, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Choose a courier for order #{order_id}."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose at least one duplicate to merge."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose why the interest was rejected."),
+    QT_TRANSLATE_NOOP("dispatcher", "Client"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Client #{client_id} ({name}) was already merged into #{target_id}."
     ),
@@ -53,18 +65,36 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Client #{client_id} was merged into #{target_id}: use that one."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Client no."),
+    QT_TRANSLATE_NOOP("dispatcher", "Clients"),
+    QT_TRANSLATE_NOOP("dispatcher", "Code"),
+    QT_TRANSLATE_NOOP("dispatcher", "Collected"),
+    QT_TRANSLATE_NOOP("dispatcher", "Companies, qty"),
+    QT_TRANSLATE_NOOP("dispatcher", "Companies, sum"),
     QT_TRANSLATE_NOOP("dispatcher", "Contact #{contact_id} is not a contact of {client}."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Contact #{contact_id} is not a person of client #{client_id}."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Courier"),
     QT_TRANSLATE_NOOP("dispatcher", "Courier #{courier_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier {courier} is not working any more."),
     QT_TRANSLATE_NOOP("dispatcher", "Courier's phone {phone!r}: {problem}"),
+    QT_TRANSLATE_NOOP("dispatcher", "Day"),
+    QT_TRANSLATE_NOOP("dispatcher", "Delivered"),
+    QT_TRANSLATE_NOOP("dispatcher", "Delivered, %"),
+    QT_TRANSLATE_NOOP("dispatcher", "Deliveries"),
     QT_TRANSLATE_NOOP("dispatcher", "Delivery date {date:%d.%m.%Y} is in the past."),
+    QT_TRANSLATE_NOOP("dispatcher", "Difference"),
+    QT_TRANSLATE_NOOP("dispatcher", "Differs"),
+    QT_TRANSLATE_NOOP("dispatcher", "Empties returned"),
+    QT_TRANSLATE_NOOP("dispatcher", "Failed and rescheduled"),
+    QT_TRANSLATE_NOOP("dispatcher", "Failed and rescheduled, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Friday"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Kind"),
+    QT_TRANSLATE_NOOP("dispatcher", "Last order"),
     QT_TRANSLATE_NOOP(
         "dispatcher",
         "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.",
@@ -84,6 +114,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: unknown country code"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
     QT_TRANSLATE_NOOP("dispatcher", "Only a company has an INN on its card."),
+    QT_TRANSLATE_NOOP("dispatcher", "Operator"),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -132,16 +163,25 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "Order #{order_id} was changed by someone else since you opened it (version {expected}, now {current}). Reload it and try again.",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Orders"),
+    QT_TRANSLATE_NOOP("dispatcher", "Orders taken"),
     QT_TRANSLATE_NOOP("dispatcher", "Payment method {value!r} is not cash or invoice."),
     QT_TRANSLATE_NOOP("dispatcher", "Payment terms are cash or invoice, not {terms!r}."),
+    QT_TRANSLATE_NOOP("dispatcher", "Persons, qty"),
+    QT_TRANSLATE_NOOP("dispatcher", "Persons, sum"),
+    QT_TRANSLATE_NOOP("dispatcher", "Phone"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
+    QT_TRANSLATE_NOOP("dispatcher", "Product"),
+    QT_TRANSLATE_NOOP("dispatcher", "Quantity"),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity of {code!r} must be at least 1."),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity {qty} of {code!r} is too large."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} is not in the list of reasons."),
+    QT_TRANSLATE_NOOP("dispatcher", "Rejected"),
+    QT_TRANSLATE_NOOP("dispatcher", "Rejected, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Saturday"),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the order is cancelled, e.g. the client's request."),
@@ -151,6 +191,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Someone else changed this order a moment ago. Reload it and try again."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Still open"),
+    QT_TRANSLATE_NOOP("dispatcher", "Still open, %"),
+    QT_TRANSLATE_NOOP("dispatcher", "Sum"),
+    QT_TRANSLATE_NOOP("dispatcher", "Sum of orders"),
     QT_TRANSLATE_NOOP("dispatcher", "Sunday"),
     QT_TRANSLATE_NOOP("dispatcher", "The account {login!r} is disabled. Ask an admin."),
     QT_TRANSLATE_NOOP("dispatcher", "The address is longer than {limit} characters."),
@@ -165,6 +209,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "The change touches {count} lines; the courier's phone takes {limit}."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "The client kind is person or company, not {kind!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name"),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The client's name is longer than {limit} characters."),
@@ -203,12 +248,18 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The name of product {code!r}"),
     QT_TRANSLATE_NOOP("dispatcher", "The note for the courier"),
     QT_TRANSLATE_NOOP("dispatcher", "The notes are longer than {limit} characters."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The number of months without orders must be between 1 and 120, not {months}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The number of returned bottles cannot be negative."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The order has {count} lines; the courier's phone takes {limit}."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The password is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The password is too short: at least {count} characters."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The period ends ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y})."
+    ),
     QT_TRANSLATE_NOOP(
         "dispatcher",
         "The price of {product}, {amount}, is outside what the courier's phone takes (0 to {limit}).",
@@ -221,17 +272,22 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The {what} cannot be empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The {what} is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
+    QT_TRANSLATE_NOOP("dispatcher", "There is no report {name!r}; the reports are {names}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "This address is already retired."),
     QT_TRANSLATE_NOOP("dispatcher", "Thursday"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "To collect"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Too many wrong passwords in a row. Try again in {minutes} min."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Too many wrong passwords in a row. Try again in {seconds} s."),
+    QT_TRANSLATE_NOOP("dispatcher", "Total"),
     QT_TRANSLATE_NOOP("dispatcher", "Tuesday"),
+    QT_TRANSLATE_NOOP("dispatcher", "Usual quantity"),
+    QT_TRANSLATE_NOOP("dispatcher", "Usually took"),
     QT_TRANSLATE_NOOP("dispatcher", "Wednesday"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Working hours {start:%H:%M}-{end:%H:%M}: the end must be after the start."
@@ -263,10 +319,12 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "deactivate couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),
+    QT_TRANSLATE_NOOP("dispatcher", "deposit"),
     QT_TRANSLATE_NOOP("dispatcher", "disable users"),
     QT_TRANSLATE_NOOP("dispatcher", "edit couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "edit the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "enable users"),
+    QT_TRANSLATE_NOOP("dispatcher", "goods"),
     QT_TRANSLATE_NOOP("dispatcher", "has the fewest deliveries on {day:%d.%m} ({n})"),
     QT_TRANSLATE_NOOP("dispatcher", "has {n} deliveries nearby on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "has {n} delivery nearby on {day:%d.%m}"),
@@ -281,6 +339,8 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "reject reason"),
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
     QT_TRANSLATE_NOOP("dispatcher", "reschedule deliveries"),
+    QT_TRANSLATE_NOOP("dispatcher", "see reports"),
+    QT_TRANSLATE_NOOP("dispatcher", "service"),
     QT_TRANSLATE_NOOP("dispatcher", "set other users' passwords"),
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
     QT_TRANSLATE_NOOP("dispatcher", "unit"),

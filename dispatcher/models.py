@@ -159,7 +159,7 @@ class Client(Base):
         _enum(PaymentTerms), default=PaymentTerms.CASH
     )
     notes: Mapped[str] = mapped_column(Text, default="")
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("clients.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     contacts: Mapped[list[Contact]] = relationship(back_populates="client")
@@ -331,6 +331,7 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_client_id_id", "client_id", "id"),
         Index("ix_orders_state_delivery_date", "state", "delivery_date"),
+        Index("ix_orders_client_id_state_created_at", "client_id", "state", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -400,6 +401,8 @@ class OrderEvent(Base):
     """The audit trail of an order: who changed what, when, from which state to which, why."""
 
     __tablename__ = "order_events"
+    # Reports: the orders closed or taken in a period (migration 0008).
+    __table_args__ = (Index("ix_order_events_action_at", "action", "at", "order_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

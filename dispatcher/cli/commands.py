@@ -15,6 +15,7 @@ from dispatcher.cli.db import DB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
 from dispatcher.cli.prices import PRICE
+from dispatcher.cli.reports import REPORT
 from dispatcher.cli.seed import SEED_DEMO
 from dispatcher.cli.users import USER
 
@@ -32,6 +33,7 @@ COMMANDS: tuple[Command, ...] = (
     ORDER,
     DEMO,
     OUTBOX,
+    REPORT,
 )
 
 

@@ -1,61 +1,21 @@
 """Reports the reference customer asked for, as plain data: the contract between the queries
-(dispatcher/reports/*.py), `dispatch report` and the Reports window (app/reports.py)."""
+(dispatcher/reports/*.py), `dispatch report` and the Reports window (app/reports.py).
+
+The dataclasses live in dispatcher/reports/model.py (the report modules import them from
+there, so the package imports its modules without a circle); they are re-exported here.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
-from enum import StrEnum
-from typing import Any
+from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
+from dispatcher.reports.run import REPORT_NAMES, run_report
 
-
-class ColumnKind(StrEnum):
-    """How a column's values are shown and exported."""
-
-    TEXT = "text"
-    MONEY = "money"  # kopecks (int); keys end in `_kop`
-    QTY = "qty"  # whole units
-    PERCENT = "percent"  # 0..100, float
-    DATE = "date"  # dt.date
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    """One column of a report: its key in the rows, its (translatable) title and kind."""
-
-    key: str
-    title: str
-    kind: ColumnKind = ColumnKind.TEXT
-
-
-@dataclass(frozen=True, slots=True)
-class Chart:
-    """What the window draws: bars per category, or a line over days."""
-
-    kind: str  # "bar" or "line"
-    category_key: str  # the row key on the x axis (courier, product, day)
-    value_keys: tuple[str, ...]  # the row keys drawn (money is drawn in roubles)
-
-
-@dataclass(frozen=True, slots=True)
-class ReportParams:
-    """The period (Moscow dates, both days included) and the filters of a report."""
-
-    date_from: dt.date
-    date_to: dt.date
-    months: int = 3  # lost clients: not ordered for this many months before date_to
-    courier_id: int | None = None
-    client_kind: str | None = None  # "person" / "company" / None for both
-    operator: str | None = None  # the login of an operator
-
-
-@dataclass(frozen=True, slots=True)
-class Report:
-    """A report's result: columns, rows (dicts keyed by column key), totals, its chart."""
-
-    name: str
-    params: ReportParams
-    columns: tuple[Column, ...]
-    rows: tuple[dict[str, Any], ...]
-    totals: dict[str, Any] = field(default_factory=dict)
-    chart: Chart | None = None
+__all__ = [
+    "REPORT_NAMES",
+    "Chart",
+    "Column",
+    "ColumnKind",
+    "Report",
+    "ReportParams",
+    "run_report",
+]

@@ -2341,6 +2341,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Причина отказа не может быть пустой.</translation>
     </message>
     <message>
+        <source>A report covers at most three years; the period {start:%d.%m.%Y}–{end:%d.%m.%Y} is longer.</source>
+        <translation>Отчёт строится не более чем за три года; период {start:%d.%m.%Y}–{end:%d.%m.%Y} длиннее.</translation>
+    </message>
+    <message>
         <source>A time window needs both a start and an end.</source>
         <translation>У интервала доставки должны быть и начало, и конец.</translation>
     </message>
@@ -2369,8 +2373,36 @@ and then starts Dispatch Desk again.</source>
         <translation>Адрес №{address_id} не относится к адресам доставки этого клиента.</translation>
     </message>
     <message>
+        <source>Bottles delivered</source>
+        <translation>Бутылей доставлено</translation>
+    </message>
+    <message>
+        <source>Bottles held</source>
+        <translation>Бутылей у клиента</translation>
+    </message>
+    <message>
         <source>Call #{call_id} does not exist.</source>
         <translation>Звонка №{call_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Called back</source>
+        <translation>Перезвонили</translation>
+    </message>
+    <message>
+        <source>Calls answered</source>
+        <translation>Звонков принято</translation>
+    </message>
+    <message>
+        <source>Calls missed</source>
+        <translation>Звонков пропущено</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Отменено</translation>
+    </message>
+    <message>
+        <source>Cancelled, %</source>
+        <translation>Отменено, %</translation>
     </message>
     <message>
         <source>Choose a courier for order #{order_id}.</source>
@@ -2383,6 +2415,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Choose why the interest was rejected.</source>
         <translation>Выберите причину отказа.</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Клиент</translation>
     </message>
     <message>
         <source>Client #{client_id} ({name}) was already merged into #{target_id}.</source>
@@ -2405,12 +2441,40 @@ and then starts Dispatch Desk again.</source>
         <translation>Клиент №{client_id} присоединён к клиенту №{target_id}: работайте с ним.</translation>
     </message>
     <message>
+        <source>Client no.</source>
+        <translation>№ клиента</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>Клиентов</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Collected</source>
+        <translation>Получено</translation>
+    </message>
+    <message>
+        <source>Companies, qty</source>
+        <translation>ЮЛ, кол-во</translation>
+    </message>
+    <message>
+        <source>Companies, sum</source>
+        <translation>ЮЛ, сумма</translation>
+    </message>
+    <message>
         <source>Contact #{contact_id} is not a contact of {client}.</source>
         <translation>Контактное лицо №{contact_id} не относится к клиенту {client}.</translation>
     </message>
     <message>
         <source>Contact #{contact_id} is not a person of client #{client_id}.</source>
         <translation>Контактное лицо №{contact_id} не относится к клиенту №{client_id}.</translation>
+    </message>
+    <message>
+        <source>Courier</source>
+        <translation>Экспедитор</translation>
     </message>
     <message>
         <source>Courier #{courier_id} does not exist.</source>
@@ -2425,8 +2489,44 @@ and then starts Dispatch Desk again.</source>
         <translation>Телефон экспедитора «{phone}»: {problem}</translation>
     </message>
     <message>
+        <source>Day</source>
+        <translation>День</translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation>Доставлено</translation>
+    </message>
+    <message>
+        <source>Delivered, %</source>
+        <translation>Доставлено, %</translation>
+    </message>
+    <message>
+        <source>Deliveries</source>
+        <translation>Доставок</translation>
+    </message>
+    <message>
         <source>Delivery date {date:%d.%m.%Y} is in the past.</source>
         <translation>Дата доставки {date:%d.%m.%Y} уже прошла.</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Разница</translation>
+    </message>
+    <message>
+        <source>Differs</source>
+        <translation>Расхождение</translation>
+    </message>
+    <message>
+        <source>Empties returned</source>
+        <translation>Возвращено пустых</translation>
+    </message>
+    <message>
+        <source>Failed and rescheduled</source>
+        <translation>Срыв и перенос</translation>
+    </message>
+    <message>
+        <source>Failed and rescheduled, %</source>
+        <translation>Срыв и перенос, %</translation>
     </message>
     <message>
         <source>Friday</source>
@@ -2435,6 +2535,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>Вид</translation>
+    </message>
+    <message>
+        <source>Last order</source>
+        <translation>Последний заказ</translation>
     </message>
     <message>
         <source>Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.</source>
@@ -2491,6 +2599,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Only a company has an INN on its card.</source>
         <translation>ИНН указывается только у организаций.</translation>
+    </message>
+    <message>
+        <source>Operator</source>
+        <translation>Оператор</translation>
     </message>
     <message>
         <source>Order #{order_id} already has a task on a courier&apos;s phone.</source>
@@ -2573,6 +2685,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Заказ №{order_id} изменил кто-то другой, пока он был открыт у вас (версия {expected}, теперь {current}). Откройте его заново и повторите.</translation>
     </message>
     <message>
+        <source>Orders</source>
+        <translation>Заказов</translation>
+    </message>
+    <message>
+        <source>Orders taken</source>
+        <translation>Принято заказов</translation>
+    </message>
+    <message>
         <source>Payment method {value!r} is not cash or invoice.</source>
         <translation>Способ оплаты «{value}» — не наличные и не счёт.</translation>
     </message>
@@ -2581,12 +2701,32 @@ and then starts Dispatch Desk again.</source>
         <translation>Условия оплаты — наличные или счёт, а не «{terms}».</translation>
     </message>
     <message>
+        <source>Persons, qty</source>
+        <translation>ФЛ, кол-во</translation>
+    </message>
+    <message>
+        <source>Persons, sum</source>
+        <translation>ФЛ, сумма</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
         <source>Phone {raw!r} is a short internal number, not a client&apos;s phone.</source>
         <translation>«{raw}» — короткий внутренний номер, а не телефон клиента.</translation>
     </message>
     <message>
         <source>Phone {raw!r}: {problem}</source>
         <translation>Телефон «{raw}»: {problem}</translation>
+    </message>
+    <message>
+        <source>Product</source>
+        <translation>Товар</translation>
+    </message>
+    <message>
+        <source>Quantity</source>
+        <translation>Количество</translation>
     </message>
     <message>
         <source>Quantity of {code!r} must be at least 1.</source>
@@ -2603,6 +2743,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Reject reason #{reason_id} is not in the list of reasons.</source>
         <translation>Причины отказа №{reason_id} нет в списке причин.</translation>
+    </message>
+    <message>
+        <source>Rejected</source>
+        <translation>Отказ</translation>
+    </message>
+    <message>
+        <source>Rejected, %</source>
+        <translation>Отказ, %</translation>
     </message>
     <message>
         <source>Saturday</source>
@@ -2633,6 +2781,22 @@ and then starts Dispatch Desk again.</source>
         <translation>Этот заказ только что изменил кто-то другой. Откройте его заново и повторите.</translation>
     </message>
     <message>
+        <source>Still open</source>
+        <translation>Ещё в работе</translation>
+    </message>
+    <message>
+        <source>Still open, %</source>
+        <translation>Ещё в работе, %</translation>
+    </message>
+    <message>
+        <source>Sum</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Sum of orders</source>
+        <translation>Сумма заказов</translation>
+    </message>
+    <message>
         <source>Sunday</source>
         <translation>воскресенье</translation>
     </message>
@@ -2657,8 +2821,48 @@ and then starts Dispatch Desk again.</source>
         <translation>Изменение затрагивает {count} строк, а телефон экспедитора принимает не больше {limit}.</translation>
     </message>
     <message>
+        <source>The client kind is person or company, not {kind!r}.</source>
+        <translation>Вид клиента — person (ФЛ) или company (ЮЛ), а не {kind!r}.</translation>
+    </message>
+    <message>
         <source>The client&apos;s name</source>
         <translation>Имя клиента</translation>
+    </message>
+    <message>
+        <source>The number of months without orders must be between 1 and 120, not {months}.</source>
+        <translation>Число месяцев без заказов должно быть от 1 до 120, а не {months}.</translation>
+    </message>
+    <message>
+        <source>The period ends ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y}).</source>
+        <translation>Период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y}).</translation>
+    </message>
+    <message>
+        <source>There is no report {name!r}; the reports are {names}.</source>
+        <translation>Отчёта {name!r} нет; есть отчёты: {names}.</translation>
+    </message>
+    <message>
+        <source>To collect</source>
+        <translation>К получению</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <source>Usual quantity</source>
+        <translation>Обычно штук</translation>
+    </message>
+    <message>
+        <source>Usually took</source>
+        <translation>Обычно брал</translation>
+    </message>
+    <message>
+        <source>deposit</source>
+        <translation>залог</translation>
+    </message>
+    <message>
+        <source>goods</source>
+        <translation>товар</translation>
     </message>
     <message>
         <source>move deliveries</source>
@@ -2667,6 +2871,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>reschedule deliveries</source>
         <translation>назначать новое время сорванным доставкам</translation>
+    </message>
+    <message>
+        <source>see reports</source>
+        <translation>смотреть отчёты</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>услуга</translation>
     </message>
     <message>
         <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>
