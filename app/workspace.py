@@ -33,6 +33,7 @@ from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
 from app.drafts import DraftStore
 from app.intake import IntakeViewModel
+from app.reports import ReportsViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
@@ -185,6 +186,12 @@ class Workspace:
             *card_editors(self.worker, identity, region=region)
         )
         self.window.couriers_vm = CouriersViewModel(self.worker, identity, self._sync)
+        self.window.reports_vm = ReportsViewModel(
+            self.worker,
+            identity,
+            show_client=self.intake.show_client,
+            call_back=self.intake.place_call,
+        )
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.catalogue_requested = lambda: open_catalogue(

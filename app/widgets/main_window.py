@@ -31,6 +31,7 @@ from app.intake import IntakeViewModel, LiveCall, ScreenPop
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.order_presenter import keeps_work, ready_for_keys
+from app.reports import ReportsViewModel
 from app.shortcuts import Key, sequence
 from app.widgets.call_bar import CallBar
 from app.widgets.caller_panel import CallerPanel
@@ -39,6 +40,7 @@ from app.widgets.couriers_window import CouriersWindow
 from app.widgets.new_client_form import NewClientForm
 from app.widgets.order_panel import OrderPanel
 from app.widgets.relay_status import RelayStatusLabel
+from app.widgets.reports_window import ReportsWindow
 from app.widgets.shortcut_map import ShortcutMapDialog
 
 logger = logging.getLogger(__name__)
@@ -214,6 +216,8 @@ class MainWindow(QMainWindow):
         references = bar.addMenu(self.tr("&References"))
         self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
         self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
+        shift = bar.addMenu(self.tr("&Shift"))
+        self._action(shift, Key.REPORTS, self.tr("Reports…"), self.open_reports, panel=False)
 
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
@@ -383,6 +387,15 @@ class MainWindow(QMainWindow):
         """References → Couriers (the operations refuse an operator's changes)."""
         if self.couriers_vm is not None:
             CouriersWindow(self.couriers_vm, self).show()
+
+    reports_vm: ReportsViewModel | None = None  # set by the workspace
+
+    def open_reports(self) -> None:
+        """Shift → Reports (the report itself refuses an operator)."""
+        if self.reports_vm is not None:
+            window = ReportsWindow(self.reports_vm, self)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.show()
 
     def show_about(self) -> None:
         """Help → About."""
