@@ -33,10 +33,10 @@ from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
 from app.drafts import DraftStore
 from app.intake import IntakeViewModel
-from app.reports import ReportsViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
+from app.reports import ReportsViewModel
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
 from app.widgets.about_dialog import AboutDialog
