@@ -138,11 +138,16 @@ def test_the_csv_export_holds_the_same_figures(
     _run(qtbot, window)
     with qtbot.waitSignal(window.vm.exported, timeout=10_000):
         window.export("csv", str(tmp_path / "june.csv"))
-    with (tmp_path / "june.csv").open(encoding="utf-8") as f:
-        rows = list(csv.reader(f))
+    text = (tmp_path / "june.csv").read_text(encoding="utf-8-sig")  # Excel wants the BOM
+    rows = list(csv.reader(text.splitlines(), csv.Sniffer().sniff(text.splitlines()[0], ",;")))
     assert rows[0] == ["Courier", "Client kind", "Quantity", "Sum"]
-    assert [float(x) for x in rows[2][2:]] == [1200, 36000.5]
-    assert rows[-1][0] == "Total" and [float(x) for x in rows[-1][2:]] == [1215, 41250.5]
+    assert [_figure(x) for x in rows[2][2:]] == [1200, 36000.5]
+    assert rows[-1][0] == "Total" and [_figure(x) for x in rows[-1][2:]] == [1215, 41250.5]
+
+
+def _figure(text: str) -> float:
+    """A number as a CSV cell writes it: '36000.50' or, for a Russian Excel, '36000,50'."""
+    return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
 
 def test_an_unwritable_place_is_a_message_not_a_traceback(
