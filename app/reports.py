@@ -17,12 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 from sqlalchemy.orm import Session
 
 from app.gui_thread import GuiThreadRelay
 from app.identity import Identity
-from app.reports_presenter import period_error, summary_text, title_text, tr
+from app.reports_presenter import period_error, summary_text, title_text
 
 # stand-in, replaced by branch reportdata: the lead replaces this import with
 #   from dispatcher.reports import REPORT_NAMES, run_report
@@ -73,13 +73,24 @@ class _ExportJob(QRunnable):
         try:
             self._fn()
             value: Any = None
-        except OSError as exc:  # a full disk, a folder without rights, a file open in Excel
-            logger.info("report export failed: %s", exc)
-            value = exc
         except Exception as exc:
-            logger.exception("report export failed")
-            value = exc
+            value = _os_error(exc)
+            if value is not None:  # a full disk, a folder without rights, a file open in Excel
+                logger.info("report export failed: %s", value)
+            else:
+                logger.exception("report export failed")
+                value = exc
         self._relay.deliver(self._done, value)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: writers wrap it (XlsxWriter's FileCreateError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 class ReportsViewModel(QObject):
@@ -164,7 +175,10 @@ class ReportsViewModel(QObject):
         self._ticket += 1
         ticket = self._ticket
         self._started = time.monotonic()
-        self.message, self.message_ok = tr("Running the report…"), True
+        self.message, self.message_ok = (
+            QCoreApplication.translate("Reports", "Running the report…"),
+            True,
+        )
         self.changed.emit()
         run = self._run
         self.worker.submit(
@@ -180,7 +194,9 @@ class ReportsViewModel(QObject):
             return False
         self._ticket += 1
         self._started = None
-        self._say(tr("Cancelled: the report was not shown."), True)
+        self._say(
+            QCoreApplication.translate("Reports", "Cancelled: the report was not shown."), True
+        )
         return True
 
     def _on_done(self, ticket: int, report: Report) -> None:
@@ -203,7 +219,12 @@ class ReportsViewModel(QObject):
         """Write the shown report to ``path`` as ``fmt`` ("xlsx" or "csv"), off the GUI thread."""
         report = self.report
         if report is None:
-            self._say(tr("Run a report first: there is nothing to export."), False)
+            self._say(
+                QCoreApplication.translate(
+                    "Reports", "Run a report first: there is nothing to export."
+                ),
+                False,
+            )
             return
         target = Path(path)
         if target.suffix.lower() != f".{fmt}":
@@ -219,11 +240,21 @@ class ReportsViewModel(QObject):
 
     def _on_exported(self, target: Path, value: Any) -> None:
         if isinstance(value, OSError):
-            self._say(tr("Could not write {0}: {1}").format(target, value.strerror or value), False)
+            self._say(
+                QCoreApplication.translate("Reports", "Could not write {0}: {1}").format(
+                    target, value.strerror or value
+                ),
+                False,
+            )
         elif isinstance(value, Exception):
-            self._say(tr("Could not write {0}; details are in the log.").format(target), False)
+            self._say(
+                QCoreApplication.translate(
+                    "Reports", "Could not write {0}; details are in the log."
+                ).format(target),
+                False,
+            )
         else:
-            self._say(tr("Saved to {0}.").format(target), True)
+            self._say(QCoreApplication.translate("Reports", "Saved to {0}.").format(target), True)
             self.exported.emit(str(target))
 
     def wait_idle(self, timeout_ms: int = 15_000) -> bool:
@@ -255,7 +286,10 @@ class ReportsViewModel(QObject):
             return
         phone = str(row.get("phone") or "")
         if not phone:
-            self._say(tr("This client has no phone number to call."), False)
+            self._say(
+                QCoreApplication.translate("Reports", "This client has no phone number to call."),
+                False,
+            )
             return
         self._call_back(phone)
-        self._say(tr("Calling {0}…").format(phone), True)
+        self._say(QCoreApplication.translate("Reports", "Calling {0}…").format(phone), True)

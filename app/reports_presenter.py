@@ -17,24 +17,19 @@ from app.domain_text import translate_domain
 from app.formatting import format_date, format_money
 from dispatcher.reports import Column, ColumnKind, Report
 
-CONTEXT = "Reports"
+CONTEXT = "Reports"  # written out in each call below: lupdate reads only literals
 BAR_LIMIT = 20  # more bars than this cannot be read: the biggest are drawn, the rest summed
-
-
-def tr(text: str) -> str:
-    """Translate in the "Reports" context."""
-    return QCoreApplication.translate(CONTEXT, text)
 
 
 def report_choices() -> tuple[tuple[str, str], ...]:
     """The reports of the picker: (name as `dispatch report` knows it, label)."""
     return (
-        ("delivered", tr("Delivered water")),
-        ("sales", tr("Goods and services sold")),
-        ("orders", tr("Processed orders")),
-        ("lost-clients", tr("Lost clients")),
-        ("cash", tr("Cash to hand in")),
-        ("bottles", tr("Bottles (deposit balance)")),
+        ("delivered", QCoreApplication.translate("Reports", "Delivered water")),
+        ("sales", QCoreApplication.translate("Reports", "Goods and services sold")),
+        ("orders", QCoreApplication.translate("Reports", "Processed orders")),
+        ("lost-clients", QCoreApplication.translate("Reports", "Lost clients")),
+        ("cash", QCoreApplication.translate("Reports", "Cash to hand in")),
+        ("bottles", QCoreApplication.translate("Reports", "Bottles (deposit balance)")),
     )
 
 
@@ -56,15 +51,19 @@ def filters_for(name: str) -> frozenset[str]:
 
 def client_kinds() -> tuple[tuple[str | None, str], ...]:
     """The client-kind filter: (value for ReportParams, label)."""
-    return ((None, tr("All clients")), ("person", tr("People")), ("company", tr("Companies")))
+    return (
+        (None, QCoreApplication.translate("Reports", "All clients")),
+        ("person", QCoreApplication.translate("Reports", "People")),
+        ("company", QCoreApplication.translate("Reports", "Companies")),
+    )
 
 
 def quick_picks() -> tuple[tuple[str, str], ...]:
     """The period shortcuts: (key, label)."""
     return (
-        ("this_month", tr("This month")),
-        ("last_month", tr("Last month")),
-        ("this_year", tr("This year")),
+        ("this_month", QCoreApplication.translate("Reports", "This month")),
+        ("last_month", QCoreApplication.translate("Reports", "Last month")),
+        ("this_year", QCoreApplication.translate("Reports", "This year")),
     )
 
 
@@ -83,9 +82,11 @@ def quick_period(pick: str, today: dt.date) -> tuple[dt.date, dt.date]:
 def period_error(date_from: dt.date, date_to: dt.date, months: int) -> str | None:
     """Why these period fields cannot make a report, or None."""
     if date_from > date_to:
-        return tr("The period starts after it ends: swap the dates.")
+        return QCoreApplication.translate(
+            "Reports", "The period starts after it ends: swap the dates."
+        )
     if months < 1:
-        return tr("Lost clients: give at least one month.")
+        return QCoreApplication.translate("Reports", "Lost clients: give at least one month.")
     return None
 
 
@@ -102,11 +103,11 @@ def column_title(column: Column) -> str:
 def _value_label(code: str) -> str | None:
     """The label of a code the queries return as text (client and product kinds), or None."""
     labels = {
-        "person": tr("person"),
-        "company": tr("company"),
-        "goods": tr("goods"),
-        "service": tr("service"),
-        "deposit": tr("deposit"),
+        "person": QCoreApplication.translate("Reports", "person"),
+        "company": QCoreApplication.translate("Reports", "company"),
+        "goods": QCoreApplication.translate("Reports", "goods"),
+        "service": QCoreApplication.translate("Reports", "service"),
+        "deposit": QCoreApplication.translate("Reports", "deposit"),
     }
     return labels.get(code)
 
@@ -144,20 +145,22 @@ def totals_cells(report: Report) -> tuple[str, ...] | None:
     if not report.totals or not report.columns:
         return None
     cells = [cell_text(c, report.totals.get(c.key)) for c in report.columns]
-    cells[0] = tr("Total")
+    cells[0] = QCoreApplication.translate("Reports", "Total")
     return tuple(cells)
 
 
 def summary_text(report: Report) -> str:
     """What the status line says after a run."""
-    return tr("{0} row(s) from {1} to {2}.").format(
+    return QCoreApplication.translate("Reports", "{0} row(s) from {1} to {2}.").format(
         len(report.rows), format_date(report.params.date_from), format_date(report.params.date_to)
     )
 
 
 def progress_text(seconds: float) -> str:
     """The busy line of a running report."""
-    return tr("Running the report… {0} s (Esc cancels)").format(int(seconds))
+    return QCoreApplication.translate("Reports", "Running the report… {0} s (Esc cancels)").format(
+        int(seconds)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +206,9 @@ def chart_data(report: Report) -> ChartData | None:
         keys.sort(key=lambda k: (k is None, k))
     elif len(keys) > BAR_LIMIT and value_columns:
         keys.sort(key=lambda k: -sums[k][0])
-        note = tr("the {0} largest of {1}").format(BAR_LIMIT, len(keys))
+        note = QCoreApplication.translate("Reports", "the {0} largest of {1}").format(
+            BAR_LIMIT, len(keys)
+        )
         keys = keys[:BAR_LIMIT]
     if chart.kind == "line":
         labels = tuple(_category_text(category, k, short=True) for k in keys)

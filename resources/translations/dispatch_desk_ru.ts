@@ -99,130 +99,6 @@
         <source>The phone sign-in failed; details are in the log.</source>
         <translation>Не удалось выдать вход на телефон; подробности в журнале.</translation>
     </message>
-    <message>
-        <source>Running the report…</source>
-        <translation>Отчёт формируется…</translation>
-    </message>
-    <message>
-        <source>Cancelled: the report was not shown.</source>
-        <translation>Отменено: отчёт не показан.</translation>
-    </message>
-    <message>
-        <source>Run a report first: there is nothing to export.</source>
-        <translation>Сначала сформируйте отчёт: выгружать нечего.</translation>
-    </message>
-    <message>
-        <source>Could not write {0}: {1}</source>
-        <translation>Не удалось записать {0}: {1}</translation>
-    </message>
-    <message>
-        <source>Could not write {0}; details are in the log.</source>
-        <translation>Не удалось записать {0}; подробности в журнале.</translation>
-    </message>
-    <message>
-        <source>Saved to {0}.</source>
-        <translation>Сохранено в {0}.</translation>
-    </message>
-    <message>
-        <source>This client has no phone number to call.</source>
-        <translation>У этого клиента нет телефона для звонка.</translation>
-    </message>
-    <message>
-        <source>Calling {0}…</source>
-        <translation>Звоним {0}…</translation>
-    </message>
-    <message>
-        <source>Delivered water</source>
-        <translation>Доставленная вода</translation>
-    </message>
-    <message>
-        <source>Goods and services sold</source>
-        <translation>Проданные товары и услуги</translation>
-    </message>
-    <message>
-        <source>Processed orders</source>
-        <translation>Отработанные заказы</translation>
-    </message>
-    <message>
-        <source>Lost clients</source>
-        <translation>Потерянные клиенты</translation>
-    </message>
-    <message>
-        <source>Cash to hand in</source>
-        <translation>Сдача выручки</translation>
-    </message>
-    <message>
-        <source>Bottles (deposit balance)</source>
-        <translation>Бутыли (залоговый остаток)</translation>
-    </message>
-    <message>
-        <source>All clients</source>
-        <translation>Все клиенты</translation>
-    </message>
-    <message>
-        <source>People</source>
-        <translation>Физлица</translation>
-    </message>
-    <message>
-        <source>Companies</source>
-        <translation>Организации</translation>
-    </message>
-    <message>
-        <source>This month</source>
-        <translation>Этот месяц</translation>
-    </message>
-    <message>
-        <source>Last month</source>
-        <translation>Прошлый месяц</translation>
-    </message>
-    <message>
-        <source>This year</source>
-        <translation>Этот год</translation>
-    </message>
-    <message>
-        <source>The period starts after it ends: swap the dates.</source>
-        <translation>Период начинается позже, чем кончается: поменяйте даты местами.</translation>
-    </message>
-    <message>
-        <source>Lost clients: give at least one month.</source>
-        <translation>Потерянные клиенты: укажите хотя бы один месяц.</translation>
-    </message>
-    <message>
-        <source>person</source>
-        <translation>физлицо</translation>
-    </message>
-    <message>
-        <source>company</source>
-        <translation>организация</translation>
-    </message>
-    <message>
-        <source>goods</source>
-        <translation>товар</translation>
-    </message>
-    <message>
-        <source>service</source>
-        <translation>услуга</translation>
-    </message>
-    <message>
-        <source>deposit</source>
-        <translation>залог</translation>
-    </message>
-    <message>
-        <source>Total</source>
-        <translation>Итого</translation>
-    </message>
-    <message>
-        <source>{0} row(s) from {1} to {2}.</source>
-        <translation>Строк: {0}, с {1} по {2}.</translation>
-    </message>
-    <message>
-        <source>Running the report… {0} s (Esc cancels)</source>
-        <translation>Отчёт формируется… {0} с (Esc — отменить)</translation>
-    </message>
-    <message>
-        <source>the {0} largest of {1}</source>
-        <translation>{0} крупнейших из {1}</translation>
-    </message>
 </context>
 <context>
     <name>AboutDialog</name>
@@ -1964,6 +1840,133 @@ Please pass it to your administrator.</source>
     <message>
         <source>Messages refused by the service wait for the admin (dispatch outbox).</source>
         <translation>Сообщения, отклонённые сервисом, ждут администратора (dispatch outbox).</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <source>Running the report…</source>
+        <translation>Отчёт формируется…</translation>
+    </message>
+    <message>
+        <source>Cancelled: the report was not shown.</source>
+        <translation>Отменено: отчёт не показан.</translation>
+    </message>
+    <message>
+        <source>Run a report first: there is nothing to export.</source>
+        <translation>Сначала сформируйте отчёт: выгружать нечего.</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>Не удалось записать {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Could not write {0}; details are in the log.</source>
+        <translation>Не удалось записать {0}; подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>Saved to {0}.</source>
+        <translation>Сохранено в {0}.</translation>
+    </message>
+    <message>
+        <source>This client has no phone number to call.</source>
+        <translation>У этого клиента нет телефона для звонка.</translation>
+    </message>
+    <message>
+        <source>Calling {0}…</source>
+        <translation>Звоним {0}…</translation>
+    </message>
+    <message>
+        <source>Delivered water</source>
+        <translation>Доставленная вода</translation>
+    </message>
+    <message>
+        <source>Goods and services sold</source>
+        <translation>Проданные товары и услуги</translation>
+    </message>
+    <message>
+        <source>Processed orders</source>
+        <translation>Отработанные заказы</translation>
+    </message>
+    <message>
+        <source>Lost clients</source>
+        <translation>Потерянные клиенты</translation>
+    </message>
+    <message>
+        <source>Cash to hand in</source>
+        <translation>Сдача выручки</translation>
+    </message>
+    <message>
+        <source>Bottles (deposit balance)</source>
+        <translation>Бутыли (залоговый остаток)</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Все клиенты</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Физлица</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>Организации</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Этот месяц</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Прошлый месяц</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>Этот год</translation>
+    </message>
+    <message>
+        <source>The period starts after it ends: swap the dates.</source>
+        <translation>Период начинается позже, чем кончается: поменяйте даты местами.</translation>
+    </message>
+    <message>
+        <source>Lost clients: give at least one month.</source>
+        <translation>Потерянные клиенты: укажите хотя бы один месяц.</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>физлицо</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>организация</translation>
+    </message>
+    <message>
+        <source>goods</source>
+        <translation>товар</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>услуга</translation>
+    </message>
+    <message>
+        <source>deposit</source>
+        <translation>залог</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <source>{0} row(s) from {1} to {2}.</source>
+        <translation>Строк: {0}, с {1} по {2}.</translation>
+    </message>
+    <message>
+        <source>Running the report… {0} s (Esc cancels)</source>
+        <translation>Отчёт формируется… {0} с (Esc — отменить)</translation>
+    </message>
+    <message>
+        <source>the {0} largest of {1}</source>
+        <translation>{0} крупнейших из {1}</translation>
     </message>
 </context>
 <context>
