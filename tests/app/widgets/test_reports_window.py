@@ -182,7 +182,7 @@ def test_in_russian_the_xlsx_headers_are_russian(
     assert all(re.search("[а-яА-Я]", h) for h in headers), headers
     assert window.model.headerData(0, Qt.Orientation.Horizontal) == headers[0]
     assert window.report.itemText(0) == "Доставленная вода"
-    assert window.message.text().startswith("Строк:")
+    assert window.message.text().startswith("Сохранено в")
 
 
 def test_lost_clients_open_with_return_and_call_back_with_c(
