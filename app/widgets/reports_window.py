@@ -1,8 +1,8 @@
 """The Reports window (Shift → Reports): a report, its period and filters, a table, a chart.
 
-Keys: F5 or Ctrl+Return runs the report, Esc cancels a running one (else closes), Ctrl+S
-exports XLSX, Ctrl+Shift+S exports CSV. In the lost clients, Return opens the client in the
-workspace and C calls them back.
+Keys: F5, Ctrl+Return or Return in a field runs the report, Esc cancels a running one (else
+closes), Ctrl+S exports XLSX, Ctrl+Shift+S exports CSV. In the lost clients, Return opens the
+client in the workspace and C calls them back.
 """
 
 from __future__ import annotations
@@ -169,8 +169,10 @@ class ReportsWindow(QDialog):
         filters.addWidget(buddy(self.tr("Not ordered for"), self.months))
         filters.addWidget(self.months)
         for button in (self.run_button, self.cancel_button, self.xlsx_button, self.csv_button):
-            button.setAutoDefault(False)
             filters.addWidget(button)
+        for button in (*self.quick, self.cancel_button, self.xlsx_button, self.csv_button):
+            button.setAutoDefault(False)  # Return in a field runs the report, nothing else
+        self.run_button.setDefault(True)
 
         self.model = ReportTableModel(self)
         self.table = QTableView()
@@ -186,7 +188,7 @@ class ReportsWindow(QDialog):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.table)
         splitter.addWidget(self.chart)
-        splitter.setSizes([560, 440])
+        splitter.setSizes([640, 420])
 
         self.message = QLabel()
         self.message.setObjectName("reportsMessage")
