@@ -34,6 +34,7 @@ class Key(StrEnum):
     CANCEL_ORDER = "cancel_order"
     OPEN_ORDER = "open_order"
     CALLBACKS = "callbacks"
+    REPORTS = "reports"
     SETTINGS = "settings"
     SWITCH_OPERATOR = "switch_operator"
     SHORTCUT_MAP = "shortcut_map"
@@ -85,6 +86,7 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.CANCEL_ORDER, "Ctrl+Shift+Del", "Cancel the order on screen with a reason"),
     Shortcut(Key.OPEN_ORDER, "Ctrl+O", "Open an order by number (change or cancel it)"),
     Shortcut(Key.CALLBACKS, "Ctrl+L", "Calls of the day and the callback list"),
+    Shortcut(Key.REPORTS, "Ctrl+Shift+R", "Reports: delivered water, orders, lost clients…"),
     Shortcut(Key.SETTINGS, "Ctrl+,", "Settings"),
     Shortcut(Key.SWITCH_OPERATOR, "Ctrl+Shift+U", "Switch operator (sign out)"),
     Shortcut(Key.SHORTCUT_MAP, "F1", "This shortcut map"),

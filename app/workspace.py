@@ -38,6 +38,7 @@ from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
+from app.reports import ReportsViewModel
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
 from app.startup_problem import database_problem
@@ -193,6 +194,12 @@ class Workspace:
             *card_editors(self.worker, identity, region=region)
         )
         self.window.couriers_vm = CouriersViewModel(self.worker, identity, self._sync)
+        self.window.reports_vm = ReportsViewModel(
+            self.worker,
+            identity,
+            show_client=self.intake.show_client,
+            call_back=self.intake.place_call,
+        )
         self._restore_drafts()
         self.window.settings_requested = self.open_settings
         self.window.catalogue_requested = lambda: open_catalogue(

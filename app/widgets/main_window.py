@@ -32,6 +32,7 @@ from app.intake import IntakeViewModel, LiveCall, ScreenPop
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.order_presenter import keeps_work, ready_for_keys
+from app.reports import ReportsViewModel
 from app.shortcuts import Key, sequence
 from app.widgets.board_window import BoardWindow
 from app.widgets.call_bar import CallBar
@@ -41,6 +42,7 @@ from app.widgets.couriers_window import CouriersWindow
 from app.widgets.new_client_form import NewClientForm
 from app.widgets.order_panel import OrderPanel
 from app.widgets.relay_status import RelayStatusLabel
+from app.widgets.reports_window import ReportsWindow
 from app.widgets.shortcut_map import ShortcutMapDialog
 
 logger = logging.getLogger(__name__)
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
         self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
         shift = bar.addMenu(self.tr("&Shift"))
         self._action(shift, Key.BOARD, self.tr("Board…"), self.open_board, panel=False)
+        self._action(shift, Key.REPORTS, self.tr("Reports…"), self.open_reports, panel=False)
 
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
@@ -416,6 +419,15 @@ class MainWindow(QMainWindow):
         self.focus_order_panel()
         self.raise_()
         self.activateWindow()
+
+    reports_vm: ReportsViewModel | None = None  # set by the workspace
+
+    def open_reports(self) -> None:
+        """Shift → Reports (the report itself refuses an operator)."""
+        if self.reports_vm is not None:
+            window = ReportsWindow(self.reports_vm, self)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.show()
 
     def show_about(self) -> None:
         """Help → About."""

@@ -47,6 +47,7 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Cancel the order on screen with a reason"),
     QT_TRANSLATE_NOOP("shortcuts", "Open an order by number (change or cancel it)"),
     QT_TRANSLATE_NOOP("shortcuts", "Calls of the day and the callback list"),
+    QT_TRANSLATE_NOOP("shortcuts", "Reports: delivered water, orders, lost clients…"),
     QT_TRANSLATE_NOOP("shortcuts", "Settings"),
     QT_TRANSLATE_NOOP("shortcuts", "Switch operator (sign out)"),
     QT_TRANSLATE_NOOP("shortcuts", "This shortcut map"),

@@ -1423,6 +1423,10 @@ Please pass it to your administrator.</source>
         <translation>Доска…</translation>
     </message>
     <message>
+        <source>Reports…</source>
+        <translation>Отчёты…</translation>
+    </message>
+    <message>
         <source>&amp;Demo</source>
         <translation>&amp;Демо</translation>
     </message>
@@ -2010,6 +2014,208 @@ Please pass it to your administrator.</source>
     <message>
         <source>Messages refused by the service wait for the admin (dispatch outbox).</source>
         <translation>Сообщения, отклонённые сервисом, ждут администратора (dispatch outbox).</translation>
+    </message>
+</context>
+<context>
+    <name>Reports</name>
+    <message>
+        <source>Running the report…</source>
+        <translation>Отчёт формируется…</translation>
+    </message>
+    <message>
+        <source>Cancelled: the report was not shown.</source>
+        <translation>Отменено: отчёт не показан.</translation>
+    </message>
+    <message>
+        <source>Run a report first: there is nothing to export.</source>
+        <translation>Сначала сформируйте отчёт: выгружать нечего.</translation>
+    </message>
+    <message>
+        <source>Could not write {0}: {1}</source>
+        <translation>Не удалось записать {0}: {1}</translation>
+    </message>
+    <message>
+        <source>Could not write {0}; details are in the log.</source>
+        <translation>Не удалось записать {0}; подробности в журнале.</translation>
+    </message>
+    <message>
+        <source>Saved to {0}.</source>
+        <translation>Сохранено в {0}.</translation>
+    </message>
+    <message>
+        <source>This client has no phone number to call.</source>
+        <translation>У этого клиента нет телефона для звонка.</translation>
+    </message>
+    <message>
+        <source>Calling {0}…</source>
+        <translation>Звоним {0}…</translation>
+    </message>
+    <message>
+        <source>Delivered water</source>
+        <translation>Доставленная вода</translation>
+    </message>
+    <message>
+        <source>Goods and services sold</source>
+        <translation>Проданные товары и услуги</translation>
+    </message>
+    <message>
+        <source>Processed orders</source>
+        <translation>Отработанные заказы</translation>
+    </message>
+    <message>
+        <source>Lost clients</source>
+        <translation>Потерянные клиенты</translation>
+    </message>
+    <message>
+        <source>Cash to hand in</source>
+        <translation>Сдача выручки</translation>
+    </message>
+    <message>
+        <source>Bottles (deposit balance)</source>
+        <translation>Бутыли (залоговый остаток)</translation>
+    </message>
+    <message>
+        <source>All clients</source>
+        <translation>Все клиенты</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Физлица</translation>
+    </message>
+    <message>
+        <source>Companies</source>
+        <translation>Организации</translation>
+    </message>
+    <message>
+        <source>This month</source>
+        <translation>Этот месяц</translation>
+    </message>
+    <message>
+        <source>Last month</source>
+        <translation>Прошлый месяц</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>Этот год</translation>
+    </message>
+    <message>
+        <source>The period starts after it ends: swap the dates.</source>
+        <translation>Период начинается позже, чем кончается: поменяйте даты местами.</translation>
+    </message>
+    <message>
+        <source>Lost clients: give at least one month.</source>
+        <translation>Потерянные клиенты: укажите хотя бы один месяц.</translation>
+    </message>
+    <message>
+        <source>person</source>
+        <translation>физлицо</translation>
+    </message>
+    <message>
+        <source>company</source>
+        <translation>организация</translation>
+    </message>
+    <message>
+        <source>goods</source>
+        <translation>товар</translation>
+    </message>
+    <message>
+        <source>service</source>
+        <translation>услуга</translation>
+    </message>
+    <message>
+        <source>deposit</source>
+        <translation>залог</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Итого</translation>
+    </message>
+    <message>
+        <source>{0} row(s) from {1} to {2}.</source>
+        <translation>Строк: {0}, с {1} по {2}.</translation>
+    </message>
+    <message>
+        <source>Running the report… {0} s (Esc cancels)</source>
+        <translation>Отчёт формируется… {0} с (Esc — отменить)</translation>
+    </message>
+    <message>
+        <source>the {0} largest of {1}</source>
+        <translation>{0} крупнейших из {1}</translation>
+    </message>
+</context>
+<context>
+    <name>ReportsWindow</name>
+    <message>
+        <source>Reports</source>
+        <translation>Отчёты</translation>
+    </message>
+    <message>
+        <source> mo.</source>
+        <translation> мес.</translation>
+    </message>
+    <message>
+        <source>Run (F5)</source>
+        <translation>Сформировать (F5)</translation>
+    </message>
+    <message>
+        <source>Cancel (Esc)</source>
+        <translation>Отменить (Esc)</translation>
+    </message>
+    <message>
+        <source>Export XLSX… (Ctrl+S)</source>
+        <translation>Выгрузить XLSX… (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Выгрузить CSV…</translation>
+    </message>
+    <message>
+        <source>&amp;Report</source>
+        <translation>&amp;Отчёт</translation>
+    </message>
+    <message>
+        <source>&amp;From</source>
+        <translation>&amp;С</translation>
+    </message>
+    <message>
+        <source>&amp;To</source>
+        <translation>&amp;По</translation>
+    </message>
+    <message>
+        <source>C&amp;ourier</source>
+        <translation>&amp;Экспедитор</translation>
+    </message>
+    <message>
+        <source>C&amp;lients</source>
+        <translation>&amp;Клиенты</translation>
+    </message>
+    <message>
+        <source>Not ordered for</source>
+        <translation>Не заказывали</translation>
+    </message>
+    <message>
+        <source>Return opens the client, C calls them back.</source>
+        <translation>Enter — открыть клиента, C — перезвонить.</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Книга Excel (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export the report</source>
+        <translation>Выгрузить отчёт</translation>
+    </message>
+    <message>
+        <source>All couriers</source>
+        <translation>Все экспедиторы</translation>
+    </message>
+    <message>
+        <source>No chart for this report.</source>
+        <translation>У этого отчёта нет диаграммы.</translation>
     </message>
 </context>
 <context>
@@ -3394,6 +3600,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Calls of the day and the callback list</source>
         <translation>Звонки за день и список перезвонов</translation>
+    </message>
+    <message>
+        <source>Reports: delivered water, orders, lost clients…</source>
+        <translation>Отчёты: доставленная вода, заказы, потерянные клиенты…</translation>
     </message>
     <message>
         <source>Settings</source>

@@ -1,0 +1,288 @@
+"""The Reports window's state: which report, the period and filters, the running job, the result.
+
+A report runs through `DbWorker` with the signed-in actor, never on the GUI thread. Each run
+carries a number: cancelling, or starting another run, moves the number on, so the result of
+a cancelled or superseded run is dropped when it arrives (the query itself finishes on its
+pool thread; nothing it returns is shown). Exports write the shown report on their own
+thread. For lost clients the window opens a client or calls them back through hooks the
+workspace gives (the caller panel's `show_client`, intake's `place_call`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from sqlalchemy.orm import Session
+
+from app.gui_thread import GuiThreadRelay
+from app.identity import Identity
+from app.reports_presenter import period_error, summary_text, title_text
+from app.worker import DbWorker
+from dispatcher.moscow import moscow_today
+from dispatcher.operations.couriers import list_couriers
+from dispatcher.reports import REPORT_NAMES, Report, ReportParams, run_report
+from dispatcher.reports.export import write_csv, write_xlsx
+from dispatcher.users import Actor
+
+logger = logging.getLogger(__name__)
+
+# (session, report name, params, actor) -> the report (tests give hand-made ones).
+Runner = Callable[[Session, str, ReportParams, Actor], Report]
+Writer = Callable[[Report, Path, Callable[[str], str]], None]
+WRITERS: dict[str, Writer] = {"xlsx": write_xlsx, "csv": write_csv}
+
+
+def params_of(
+    date_from: dt.date,
+    date_to: dt.date,
+    *,
+    months: int = 3,
+    courier_id: int | None = None,
+    client_kind: str | None = None,
+) -> ReportParams:
+    """The period and filters as the queries take them (the window builds no domain objects)."""
+    return ReportParams(
+        date_from, date_to, months=months, courier_id=courier_id, client_kind=client_kind
+    )
+
+
+def run_checked(session: Session, name: str, params: ReportParams, actor: Actor) -> Report:
+    """The report as the operation builds it; it refuses anyone below a shift lead."""
+    return run_report(session, name, params, actor=actor)
+
+
+class _ExportJob(QRunnable):
+    def __init__(self, fn: Callable[[], None], relay: GuiThreadRelay, done: Callable[[Any], None]):
+        super().__init__()
+        self._fn, self._relay, self._done = fn, relay, done
+
+    def run(self) -> None:
+        try:
+            self._fn()
+            value: Any = None
+        except Exception as exc:
+            value = _os_error(exc)
+            if value is not None:  # a full disk, a folder without rights, a file open in Excel
+                logger.info("report export failed: %s", value)
+            else:
+                logger.exception("report export failed")
+                value = exc
+        self._relay.deliver(self._done, value)
+
+
+def _os_error(exc: BaseException) -> OSError | None:
+    """The OSError behind ``exc``: writers wrap it (XlsxWriter's FileCreateError)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, OSError):
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+class ReportsViewModel(QObject):
+    """The chosen report and filters, the run in progress, the last report and message.
+
+    Signals:
+        changed(): the report, the running state or the message changed.
+        exported(str): a file was written (its path).
+    """
+
+    changed = Signal()
+    exported = Signal(str)
+
+    def __init__(
+        self,
+        worker: DbWorker,
+        identity: Identity,
+        *,
+        run: Runner = run_checked,
+        show_client: Callable[[int], None] | None = None,
+        call_back: Callable[[str], None] | None = None,
+        today: Callable[[], dt.date] = moscow_today,
+        parent: QObject | None = None,
+    ) -> None:
+        """A view model running reports through ``worker`` as ``identity``."""
+        super().__init__(parent)
+        self.worker = worker
+        self.identity = identity
+        self.names = REPORT_NAMES
+        self.today = today
+        self.report: Report | None = None
+        self.message = ""
+        self.message_ok = True
+        self.couriers: tuple[tuple[int, str], ...] = ()
+        self._run = run
+        self._show_client = show_client
+        self._call_back = call_back
+        self._ticket = 0  # the number of the run whose result is wanted
+        self._started: float | None = None  # monotonic start of the run in progress
+        self._exports = QThreadPool()
+        self._exports.setMaxThreadCount(1)
+        self._relay = GuiThreadRelay(self)
+
+    # ---- state -----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        """Whether a report is being computed."""
+        return self._started is not None
+
+    def elapsed(self) -> float:
+        """Seconds since the running report started (0 when idle)."""
+        return 0.0 if self._started is None else time.monotonic() - self._started
+
+    def _say(self, text: str, ok: bool) -> None:
+        self.message, self.message_ok = text, ok
+        self.changed.emit()
+
+    # ---- the couriers of the filter --------------------------------------------------------
+
+    def load_couriers(self) -> None:
+        """Fill the courier filter (every courier: a past period may name an inactive one)."""
+
+        def load(session: Session) -> tuple[tuple[int, str], ...]:
+            return tuple((c.id, c.name) for c in list_couriers(session))
+
+        self.worker.submit(load, self._on_couriers, lambda text: self._say(text, False))
+
+    def _on_couriers(self, couriers: tuple[tuple[int, str], ...]) -> None:
+        self.couriers = couriers
+        self.changed.emit()
+
+    # ---- running ---------------------------------------------------------------------------
+
+    def start(self, name: str, params: ReportParams) -> bool:
+        """Run report ``name``; a run in progress is superseded. False if the fields are wrong."""
+        problem = period_error(params.date_from, params.date_to, params.months)
+        if problem is not None:
+            self._say(problem, False)
+            return False
+        actor = self.identity.require()
+        self._ticket += 1
+        ticket = self._ticket
+        self._started = time.monotonic()
+        self.message, self.message_ok = (
+            QCoreApplication.translate("Reports", "Running the report…"),
+            True,
+        )
+        self.changed.emit()
+        run = self._run
+        self.worker.submit(
+            lambda session: run(session, name, params, actor),
+            lambda report: self._on_done(ticket, report),
+            lambda text: self._on_failed(ticket, text),
+        )
+        return True
+
+    def cancel(self) -> bool:
+        """Stop waiting for the running report: its result will be dropped. False if idle."""
+        if not self.running:
+            return False
+        self._ticket += 1
+        self._started = None
+        self._say(
+            QCoreApplication.translate("Reports", "Cancelled: the report was not shown."), True
+        )
+        return True
+
+    def _on_done(self, ticket: int, report: Report) -> None:
+        if ticket != self._ticket:
+            logger.info("report %s arrived after it was cancelled or superseded", report.name)
+            return
+        self._started = None
+        self.report = report
+        self._say(summary_text(report), True)
+
+    def _on_failed(self, ticket: int, text: str) -> None:
+        if ticket != self._ticket:
+            return
+        self._started = None
+        self._say(text, False)
+
+    # ---- exports ---------------------------------------------------------------------------
+
+    def export(self, path: str | Path, fmt: str) -> None:
+        """Write the shown report to ``path`` as ``fmt`` ("xlsx" or "csv"), off the GUI thread."""
+        report = self.report
+        if report is None:
+            self._say(
+                QCoreApplication.translate(
+                    "Reports", "Run a report first: there is nothing to export."
+                ),
+                False,
+            )
+            return
+        target = Path(path)
+        if target.suffix.lower() != f".{fmt}":
+            target = target.with_name(target.name + f".{fmt}")
+        writer = WRITERS[fmt]
+        self._exports.start(
+            _ExportJob(
+                lambda: writer(report, target, title_text),
+                self._relay,
+                lambda value: self._on_exported(target, value),
+            )
+        )
+
+    def _on_exported(self, target: Path, value: Any) -> None:
+        if isinstance(value, OSError):
+            self._say(
+                QCoreApplication.translate("Reports", "Could not write {0}: {1}").format(
+                    target, value.strerror or value
+                ),
+                False,
+            )
+        elif isinstance(value, Exception):
+            self._say(
+                QCoreApplication.translate(
+                    "Reports", "Could not write {0}; details are in the log."
+                ).format(target),
+                False,
+            )
+        else:
+            self._say(QCoreApplication.translate("Reports", "Saved to {0}.").format(target), True)
+            self.exported.emit(str(target))
+
+    def wait_idle(self, timeout_ms: int = 15_000) -> bool:
+        """Block until exports are written (shutdown and tests)."""
+        return self._exports.waitForDone(timeout_ms)
+
+    # ---- lost clients ----------------------------------------------------------------------
+
+    def row(self, index: int) -> dict[str, Any] | None:
+        """The row ``index`` of the shown report."""
+        if self.report is None or not 0 <= index < len(self.report.rows):
+            return None
+        return self.report.rows[index]
+
+    def can_reach(self) -> bool:
+        """Whether rows are clients the operator can open and call (the lost clients)."""
+        return self.report is not None and self.report.name == "lost-clients"
+
+    def open_client(self, index: int) -> None:
+        """Show the row's client in the caller panel, as a search result would."""
+        row = self.row(index)
+        if self.can_reach() and row and row.get("client_id") and self._show_client:
+            self._show_client(int(row["client_id"]))
+
+    def call_back(self, index: int) -> None:
+        """Call the row's client back from this desk."""
+        row = self.row(index)
+        if not (self.can_reach() and row and self._call_back):
+            return
+        phone = str(row.get("phone") or "")
+        if not phone:
+            self._say(
+                QCoreApplication.translate("Reports", "This client has no phone number to call."),
+                False,
+            )
+            return
+        self._call_back(phone)
+        self._say(QCoreApplication.translate("Reports", "Calling {0}…").format(phone), True)
