@@ -43,10 +43,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.board import BoardViewModel, Selected
-from app.board_presenter import (
+from app.board_presenter import (  # the board data, via its presenter
     QUEUE_ORDER,
     WARNING_COLOUR,
+    BoardDay,
     ColumnView,
+    CourierColumn,
     QueueView,
     column,
     day_title,
@@ -57,7 +59,6 @@ from app.board_presenter import (
 from app.shortcuts import Key, sequence
 from app.widgets.board_dialogs import ReassignDialog, RescheduleDialog
 from app.widgets.form_parts import ERROR_STYLE, STATUS_STYLE
-from dispatcher.board import BoardDay, CourierColumn
 
 logger = logging.getLogger(__name__)
 
