@@ -1,4 +1,4 @@
-# Over 500 lines: one call's life (lookup, log rows, commands, search) shares the live-call table.
+# Long (over 500 lines): one call's life (lookup, log rows, commands) shares the call table.
 """IntakeViewModel: the life of each call, from the INVITE to the logged Interaction.
 
 On an incoming call one DbWorker job looks the number up and logs the call (the fast

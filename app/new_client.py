@@ -1,4 +1,4 @@
-# Over 500 lines: the new-client form's draft, field rules and save share one state.
+# Long (over 500 lines): the new-client form's draft, field rules and save share one state.
 """NewClientViewModel: registering a caller who is not in the database, with duplicate warnings.
 
 While the operator types, the phones, name, INN and first address are checked against the

@@ -1,3 +1,4 @@
+# Long (over 500 lines): the board contract and the five whole-day queries that fill it.
 """The shift lead's board: one day per courier, and the queues of problems, as plain data.
 
 This module is the contract between the board's queries (filled in here) and the board window

@@ -1,4 +1,4 @@
-# Over 500 lines: the screen pop's one-round-trip queries and their prepared statements go together.
+# Long (over 500 lines): the pop's one-round-trip queries and prepared statements.
 """Caller lookup: who owns a phone number, their duplicates and their live orders, in one call."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# Over 500 lines: one metadata whose tables refer to each other; Alembic compares it as a whole.
+# Long (over 500 lines): one metadata whose tables refer to each other.
 """The domain's tables: clients, phones, addresses, catalog, couriers, orders, tasks, outbox."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-# Over 500 lines: every transition and its side effects stay in one place (DESIGN.md),
+# Long (over 500 lines): every transition and its side effects stay in one place (DESIGN.md),
 # and so do the edits of a sent order, which must follow the same rule for the task.
 """The order state machine: the one place that changes an order's state, with its side effects.
 

@@ -1,4 +1,4 @@
-# Over 500 lines: every SIP header rule for the caller id, each bounded against hostile input.
+# Long (over 500 lines): every SIP header rule for the caller id, each bounded.
 """Who is calling: the caller number and name from the headers of an incoming INVITE.
 
 The number comes from ``P-Asserted-Identity`` (set by a trusted network), then

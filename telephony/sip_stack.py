@@ -1,4 +1,4 @@
-# Over 500 lines: every pjsua2 object lives and dies on the SIP thread together (DESIGN.md rule).
+# Long (over 500 lines): every pjsua2 object lives and dies on the SIP thread.
 """The pjsua2 Endpoint with its transports, accounts and calls; used only on the SIP thread.
 
 Lifecycle (pjsip's rules): ``libCreate``/``libInit``/``transportCreate``/``libStart`` on the

@@ -1,3 +1,4 @@
+# Long (over 500 lines): one window's layout, drag and drop and keys; its texts are the presenter's.
 """The shift lead's board (Shift → Board, Ctrl+B): problems above, one column per courier.
 
 Keys: arrows move through the queues and the columns (Left/Right to the next list, Up from

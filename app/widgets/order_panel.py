@@ -1,4 +1,4 @@
-# Over 500 lines: one screen's layout, bindings and in-field keys (decisions: app.order_presenter).
+# Long (over 500 lines): one screen's layout, bindings and in-field keys.
 """The order panel: where the operator captures an order and hands it to a courier.
 
 From top to bottom: a banner when an unsaved order was restored (with Discard), the client

@@ -1,4 +1,4 @@
-# Over 500 lines: Alembic's generated first schema, kept as generated.
+# Long (over 500 lines): Alembic's generated first schema, kept as generated.
 """initial schema
 
 Revision ID: 0001
