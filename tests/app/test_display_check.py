@@ -6,7 +6,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import pytest
 from app.display_check import display_problem, explain_load_error, release_probe, xcb_plugin
 from devtools.xvfb import VirtualDisplay, XvfbUnavailable
 from tests.conftest import missing_component
+from tests.helpers.wait import wait_for_log_line
 
 ROOT = Path(__file__).resolve().parents[2]
 QT_ABORT = "This application failed to start"
@@ -122,14 +122,7 @@ def test_the_demo_window_opens_on_a_real_x_display(xvfb: VirtualDisplay, tmp_pat
         text=True,
     )
     try:
-        deadline = time.monotonic() + 90
-        while not any(
-            "SIP engine up" in log.read_text(encoding="utf-8", errors="replace")
-            for log in (data / "logs").glob("*.log*")
-        ):
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "the demo did not come up on the X display"
-            time.sleep(0.2)  # polling the log file: the condition is the log line above
+        wait_for_log_line(process, data / "logs", "SIP engine up", timeout=90)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
     finally:

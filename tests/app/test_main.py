@@ -20,6 +20,7 @@ from app.workspace import open_database
 from dispatcher.db import make_engine
 from dispatcher.models import Client, Interaction
 from tests.app.conftest import pj  # noqa: F401 (the pjsua2 fixture)
+from tests.helpers.wait import wait_for_log_line
 
 TIMEOUT_MS = 20_000
 
@@ -243,7 +244,6 @@ def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path:
     import signal
     import subprocess
     import sys
-    import time
 
     root = Path(__file__).resolve().parents[2]
     env = {
@@ -271,14 +271,7 @@ def test_without_a_display_the_demo_runs_headless_and_stops_on_sigterm(tmp_path:
         text=True,
     )
     try:
-        deadline = time.monotonic() + 60
-        while not any(
-            "SIP engine up" in log.read_text(encoding="utf-8", errors="replace")
-            for log in (data / "logs").glob("*.log*")
-        ):
-            assert process.poll() is None, process.communicate()[1]
-            assert time.monotonic() < deadline, "the headless demo did not come up"
-            time.sleep(0.2)
+        wait_for_log_line(process, data / "logs", "SIP engine up", timeout=60)
         process.send_signal(signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
     finally:

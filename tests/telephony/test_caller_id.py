@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.caller_id import INVITE  # the same INVITE the benchmark times
 from telephony.caller_id import (
     CallerId,
     CallerSource,
@@ -336,32 +337,6 @@ def test_number_normalization_matches_what_the_caller_lookup_expects(
     raw: str | None, normalized: str | None
 ) -> None:
     assert normalize_number(raw) == normalized
-
-
-INVITE = (
-    "INVITE sip:operator@127.0.0.1:5060 SIP/2.0\r\n"
-    "Via: SIP/2.0/UDP 127.0.0.1:5070;rport;branch=z9hG4bKPj1\r\n"
-    "v: SIP/2.0/UDP 10.0.0.1:5060;branch=z9hG4bK2\r\n"
-    "Max-Forwards: 70\r\n"
-    'f: "Иван Петров" <sip:89161234567@127.0.0.1:5070>;tag=abc\r\n'
-    "t: <sip:operator@127.0.0.1:5060>\r\n"
-    "Contact: <sip:89161234567@127.0.0.1:5070;ob>\r\n"
-    "i: 1234-5678@127.0.0.1\r\n"
-    "CSeq: 1 INVITE\r\n"
-    "Subject: a long\r\n"
-    "  folded subject\r\n"
-    "Allow: INVITE, ACK, BYE, CANCEL\r\n"
-    "Content-Type: application/sdp\r\n"
-    "Content-Length: 142\r\n"
-    "\r\n"
-    "v=0\r\n"
-    "o=- 3 2 IN IP4 127.0.0.1\r\n"
-    "s=From: <sip:666@evil>\r\n"
-    "P-Asserted-Identity: <tel:+74950000000>\r\n"
-    "c=IN IP4 127.0.0.1\r\n"
-    "t=0 0\r\n"
-    "m=audio 4000 RTP/AVP 0\r\n"
-)
 
 
 def test_invite_headers_are_read_and_the_sdp_body_is_not() -> None:
