@@ -30,6 +30,7 @@ from telephony.config import AccountConfig, EngineConfig
 from telephony.errors import CallGoneError, TelephonyError, without_frames
 from telephony.events import Event, RegState
 from telephony.sip_log import SipLogBridge
+from telephony.trust import SenderTrust, Verdict, parse_trusted, signalling_peers
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ class SipStack:
         self.config = config
         self.region = config.region
         self.auto_answer = config.auto_answer
+        self.max_ringing_per_source = config.max_ringing_per_source
+        self.trust = SenderTrust((), (), enforce=config.registers)
         self._emit = emit
         self._ep: pj.Endpoint | None = None
         self._log: SipLogBridge | None = None
@@ -202,6 +205,33 @@ class SipStack:
 
         self.defer(action)
 
+    def judge(self, source: str) -> Verdict:
+        """Whether an INVITE from ``source`` may ring and its asserted caller id is believed."""
+        return self.trust.judge(source)
+
+    def ringing_from(self, source_ip: str) -> int:
+        """Incoming calls from ``source_ip`` ringing now."""
+        return sum(1 for call in self._calls.values() if call.ringing and call.source_ip == source_ip)
+
+    def _end_long_ringing(self) -> None:
+        # A call nobody answers (or an INVITE that never ends) frees its line after the ring
+        # timeout; the listener sees it end unanswered, i.e. missed.
+        horizon = time.time_ns() - int(self.config.ring_timeout_s * 1e9)
+        for call_id in [c for c, call in self._calls.items() if call.ringing]:
+            call = self._calls[call_id]
+            if call.created_ns < horizon and call.isActive():
+                logger.info(
+                    "Call %d rang %g s unanswered: ended as missed",
+                    call_id,
+                    self.config.ring_timeout_s,
+                )
+                op = pj.CallOpParam(True)
+                op.statusCode = pj.PJSIP_SC_TEMPORARILY_UNAVAILABLE
+                try:
+                    call.hangup(op)
+                except pj.Error as exc:
+                    logger.info("Call %d: ending after the ring timeout: %s", call_id, exc.reason)
+
     def connect_audio(self, call: EngineCall) -> None:
         """Call audio to the playback device; the capture device to the call unless muted."""
         if self._ep is None:
@@ -263,6 +293,7 @@ class SipStack:
         self._ep.libInit(ep_config)
 
         self._create_transports()
+        self.trust = self._build_trust()
 
         self._setup_audio()
         self._ep.libStart()
@@ -274,6 +305,15 @@ class SipStack:
             self.bound_port,
             f", TCP {self.tcp_port}" if self.tcp_port else "",
         )
+
+    def _build_trust(self) -> SenderTrust:
+        signalling = []
+        for account in self.config.accounts:
+            for uri in (account.registrar, account.proxy):
+                if uri:
+                    signalling += signalling_peers(uri, account.transport)
+        trusted = [peer for entry in self.config.trusted_hosts for peer in parse_trusted(entry)]
+        return SenderTrust(signalling, trusted, enforce=self.config.registers)
 
     def _create_transports(self) -> None:
         assert self._ep is not None
@@ -434,6 +474,7 @@ class SipStack:
             for account_id in list(self._accounts):
                 self._accounts[account_id].supervise(now, REGISTER_OVERDUE_S)
             self._drop_stillborn_calls()
+            self._end_long_ringing()
         dying, self._dying = self._dying, []
         if any(ref() is not None for ref in dying):
             # Something still holds such an object: disown it now, so that its destructor
