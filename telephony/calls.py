@@ -65,8 +65,8 @@ class CallHost(Protocol):
     def connect_audio(self, call: EngineCall) -> None:
         """Connect the call's audio to the sound devices (capture only when not muted)."""
 
-    def hangup_later(self, call_id: int) -> None:
-        """Hang up the call after the current callback returns, if still up."""
+    def hangup_later(self, call_id: int, code: int = 0) -> None:
+        """Hang up the call after the current callback returns (with ``code`` if it rings)."""
 
     def judge(self, source: str) -> Verdict:
         """Whether an INVITE from ``source`` ("ip:port") may ring and its PAI is believed."""
@@ -235,9 +235,7 @@ class EngineAccount(pj.Account):
         self.host.emit(
             IncomingCall(
                 call_id=call_id,
-                caller=identify(
-                    headers, self.host.region, trust_asserted=verdict.asserted_trusted
-                ),
+                caller=identify(headers, self.host.region, trust_asserted=verdict.asserted_trusted),
                 called=called,
                 line=self.config.id,
                 headers=headers,
@@ -366,27 +364,33 @@ class EngineCall(pj.Call):
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def hangup_quietly(self) -> None:
-        """Hang up unless already gone (used after a transfer and at shutdown)."""
+    def hangup_quietly(self, code: int = 0) -> None:
+        """Hang up unless already gone (after a transfer, a refusal and at shutdown)."""
         if self.ended or not self.isActive():
             return
+        op = pj.CallOpParam(True)
+        if code:
+            op.statusCode = code
         try:
-            self.hangup(pj.CallOpParam(True))
+            self.hangup(op)
         except pj.Error as exc:
             logger.info("Call %d: hangup: %s", self.engine_id, exc.reason)
 
     def refuse(self, code: int) -> None:
         """Answer a new incoming call with a final error (403, 486) without reporting it."""
         self.silent = True
-        op = pj.CallOpParam(True)
-        op.statusCode = code
-        self.hangup(op)
+        # Not now: a final answer from inside onIncomingCall, while pjsua still sets up the
+        # call's media, frees the INVITE's rdata twice (a pjsip assertion aborts the process).
+        self.host.hangup_later(self.engine_id, code)
 
     @property
     def ringing(self) -> bool:
         """True for an incoming call that rings: not answered, not ended, not refused."""
         return (
-            self.direction == "in" and self.answered_ns is None and not self.ended and not self.silent
+            self.direction == "in"
+            and self.answered_ns is None
+            and not self.ended
+            and not self.silent
         )
 
     def _report(self, state: CallState, info: pj.CallInfo) -> None:

@@ -20,8 +20,8 @@ SRTP_MODES = ("off", "optional", "mandatory")
 # ends must not hold a line for the rest of the day.
 DEFAULT_RING_TIMEOUT_S = 120.0
 # Calls ringing at once from one sender (not the registrar): a flood from one host must
-# leave lines free for the PBX's real calls.
-DEFAULT_MAX_RINGING_PER_SOURCE = 3
+# leave lines free for the PBX's real calls (of sip_stack.MAX_CALLS = 4).
+DEFAULT_MAX_RINGING_PER_SOURCE = 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -90,9 +90,11 @@ def test_trusted_network_and_registrar_port_decide_who_may_ring() -> None:
     assert not trust.judge("192.0.2.7:5062").accept
     assert not trust.judge("garbage").accept
     # Over TCP/TLS the PBX may connect from any port of its address.
-    assert SenderTrust(signalling_peers("sip:127.0.0.1:5070", "tcp"), (), enforce=True).judge(
-        "127.0.0.1:33000"
-    ).accept
+    assert (
+        SenderTrust(signalling_peers("sip:127.0.0.1:5070", "tcp"), (), enforce=True)
+        .judge("127.0.0.1:33000")
+        .accept
+    )
 
 
 def test_untrusted_caller_id_falls_back_to_from_and_is_marked_unverified() -> None:
