@@ -7,6 +7,7 @@ pjsua2 peer and baresip) calling the line's port directly from another port.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,15 @@ from devtools.kamailio import KamailioRegistrar
 from telephony.caller_id import CallerSource, identify
 from telephony.config import AccountConfig, EngineConfig
 from telephony.events import IncomingCall, RegistrationChanged
+from telephony.sip_log import mask_credentials
 from telephony.trust import SenderTrust, parse_trusted, signalling_peers
-from tests.telephony.conftest_peers import OPERATOR, baresip_peers, kamailio, running_engine
+from tests.telephony.conftest_peers import (
+    OPERATOR,
+    OPERATOR_PASSWORD,
+    baresip_peers,
+    kamailio,
+    running_engine,
+)
 from tests.telephony.peers import Peers
 from tests.telephony.test_registrar import engine_config, line_account, registered
 
@@ -74,6 +82,32 @@ def test_asserted_identity_from_an_untrusted_sender_is_ignored(peers: Peers) -> 
         assert call.caller.source is CallerSource.FROM
         assert not call.caller.verified
         engine.reject(call.call_id)
+
+
+def test_sip_trace_keeps_no_digest_response_of_the_registration(
+    kamailio: KamailioRegistrar, tmp_path: Path
+) -> None:
+    trace = tmp_path / "sip-trace.log"
+    config = replace(engine_config(line_account(kamailio)), sip_trace_path=str(trace))
+    with running_engine(config) as (_engine, log):
+        log.wait_for(RegistrationChanged, registered, timeout=10)
+    text = trace.read_text(encoding="utf-8")
+
+    assert "REGISTER sip:" in text
+    assert "Authorization: Digest <masked>" in text
+    assert "response=" not in text
+    assert OPERATOR_PASSWORD not in text
+
+
+def test_credentials_folded_over_lines_are_masked_whole() -> None:
+    message = (
+        'REGISTER sip:pbx SIP/2.0\r\nproxy-authorization: Digest username="a",\r\n'
+        ' response="0f"\r\nVia: x'
+    )
+
+    masked = mask_credentials(message)
+
+    assert masked == "REGISTER sip:pbx SIP/2.0\r\nproxy-authorization: Digest <masked>\r\nVia: x"
 
 
 def test_trusted_network_and_registrar_port_decide_who_may_ring() -> None:
