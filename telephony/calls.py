@@ -17,7 +17,6 @@ import pjsua2 as pj
 
 from telephony.caller_id import identify, parse_headers
 from telephony.config import AccountConfig
-from telephony.trust import Verdict, split_host_port
 from telephony.events import (
     CallState,
     CallStateChanged,
@@ -27,6 +26,7 @@ from telephony.events import (
     RegistrationChanged,
     RegState,
 )
+from telephony.trust import Verdict, split_host_port
 
 logger = logging.getLogger(__name__)
 

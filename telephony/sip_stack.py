@@ -132,6 +132,21 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def _system_ca_file() -> str:
+    """The system's CA bundle (PEM), as OpenSSL finds it."""
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    return paths.cafile or paths.openssl_cafile or "/etc/ssl/certs/ca-certificates.crt"
+
+
+_SRTP = {
+    "off": pj.PJMEDIA_SRTP_DISABLED,
+    "optional": pj.PJMEDIA_SRTP_OPTIONAL,
+    "mandatory": pj.PJMEDIA_SRTP_MANDATORY,
+}
+
+
 def _is_os_error(exc: pj.Error, code: int) -> bool:
     return int(exc.status) == _PJ_ERRNO_START_SYS + code
 
@@ -347,6 +362,11 @@ class SipStack:
         assert self._ep is not None
         transport = pj.TransportConfig()
         transport.port = port
+        if kind == pj.PJSIP_TRANSPORT_TLS:
+            # The PBX must prove who it is: a certificate chaining to the admin's CA file or
+            # the system store, for the host name dialled.
+            transport.tlsConfig.verifyServer = True
+            transport.tlsConfig.CaListFile = self.config.tls_ca_file or _system_ca_file()
         if self.config.listen_host not in ("", "0.0.0.0"):
             transport.boundAddress = self.config.listen_host
         try:
@@ -434,6 +454,9 @@ class SipStack:
         if self.config.listen_host not in ("", "0.0.0.0"):
             config.mediaConfig.transportConfig.boundAddress = self.config.listen_host
         config.mediaConfig.transportConfig.port = 0
+        config.mediaConfig.srtpUse = _SRTP[account.srtp]
+        # SDES keys travel in the SDP: require a TLS hop for them when SRTP is mandatory.
+        config.mediaConfig.srtpSecureSignaling = 1 if account.srtp == "mandatory" else 0
         engine_account = EngineAccount(self, account)
         try:
             engine_account.create(config, not self._accounts)

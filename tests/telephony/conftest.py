@@ -120,7 +120,10 @@ def sip_engine(pj: ModuleType, engine_log: EventLog) -> Iterator[Any]:
     from telephony.engine import SipEngine
 
     # Peers on this computer play the PBX here: their P-Asserted-Identity is believed.
-    config = EngineConfig(udp_port=0, null_audio=True, trusted_hosts=("127.0.0.1",))
+    # Tests ring several calls from one host: the per-sender limit is the phone's own.
+    config = EngineConfig(
+        udp_port=0, null_audio=True, trusted_hosts=("127.0.0.1",), max_ringing_per_source=4
+    )
     engine = SipEngine(config, engine_log)
     engine.start()
     yield engine
