@@ -9,7 +9,6 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from app.shortcuts import Key, sequence
-from app.widgets.plain_text import plain_tooltip
 
 logger = logging.getLogger(__name__)
 
@@ -70,4 +69,4 @@ class FieldMessage(QLabel):
             self.setText(text)
         self.setVisible(bool(text))
         if self.field is not None:
-            self.field.setToolTip(plain_tooltip(text))
+            self.field.setToolTip(text)

@@ -17,4 +17,4 @@ logger = logging.getLogger(__name__)
 
 def plain_tooltip(text: str) -> str:
     """``text`` as a tooltip that shows it literally ("" stays "": no tooltip)."""
-    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpacePre) if text else ""
+    return GuiQt.convertFromPlainText(text, Qt.WhiteSpaceMode.WhiteSpaceNormal) if text else ""
