@@ -21,7 +21,8 @@ from app.order_entry import OrderEntryViewModel
 from app.worker import DbWorker
 from dispatcher.models import CourierTask, Order, OutboxMessage
 from tests.app.conftest import desk_identity
-from tests.app.test_order_entry import count, db_url, load, settle, worker  # noqa: F401
+from tests.app.test_order_entry import count, db_url, load, settle  # noqa: F401
+from tests.app.test_order_entry import worker as worker_fixture  # noqa: F401 (registers `worker`)
 from tests.dispatcher.conftest import World
 from tests.dispatcher.conftest import world as world_fixture  # noqa: F401 (registers `world`)
 
@@ -38,7 +39,8 @@ def _lose_the_next_commit_reply(sessions: sessionmaker[Session]) -> None:
         nonlocal lost
         if not lost and session.info.pop("writes_an_order", False):
             lost = True
-            raise exc.OperationalError("COMMIT", {}, ConnectionError("server closed the connection"))
+            lost_reply = ConnectionError("server closed the connection")
+            raise exc.OperationalError("COMMIT", {}, lost_reply)
 
     event.listen(sessions, "after_flush", after_flush)
     event.listen(sessions, "after_commit", after_commit)
@@ -53,11 +55,8 @@ def _fill(qtbot: QtBot, vm: OrderEntryViewModel, world: World) -> None:
 
 
 def _one_of_each(sessions: sessionmaker[Session]) -> bool:
-    return (count(sessions, Order), count(sessions, CourierTask), count(sessions, OutboxMessage)) == (
-        1,
-        1,
-        1,
-    )
+    rows = (count(sessions, Order), count(sessions, CourierTask), count(sessions, OutboxMessage))
+    return rows == (1, 1, 1)
 
 
 @pytest.mark.expect_log("app.worker", "Database job", level="ERROR")
