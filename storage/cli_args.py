@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from typing import Any
 
 INT_MAX = 2**31 - 1  # an INTEGER column on PostgreSQL, where ids live
 PORT_MAX = 65535
@@ -22,17 +23,15 @@ def _shown(text: str) -> str:
     return repr(short)
 
 
-def whole_number(what: str, low: int = -INT_MAX - 1, high: int = INT_MAX) -> Callable[[str], int]:
-    """A type for a whole number from ``low`` to ``high``; ``what`` names it in the message."""
-
-    def parse(text: str) -> int:
+def _ranged(
+    what: str, convert: Callable[[str], int | float], kind: str, low: float, high: float
+) -> Callable[[str], Any]:
+    def parse(text: str) -> int | float:
         try:
-            value = int(text.strip())
+            value = convert(text.strip())
         except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{what} must be a whole number, not {_shown(text)}"
-            ) from None
-        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{what} must be {kind}, not {_shown(text)}") from None
+        if not (math.isfinite(value) and low <= value <= high):
             raise argparse.ArgumentTypeError(
                 f"{what} must be from {low} to {high}, not {_shown(text)}"
             )
@@ -42,24 +41,14 @@ def whole_number(what: str, low: int = -INT_MAX - 1, high: int = INT_MAX) -> Cal
     return parse
 
 
+def whole_number(what: str, low: int = -INT_MAX - 1, high: int = INT_MAX) -> Callable[[str], int]:
+    """A type for a whole number from ``low`` to ``high``; ``what`` names it in the message."""
+    return _ranged(what, int, "a whole number", low, high)
+
+
 def real_number(what: str, low: float, high: float) -> Callable[[str], float]:
     """A type for a finite number from ``low`` to ``high`` (seconds, intervals)."""
-
-    def parse(text: str) -> float:
-        try:
-            value = float(text.strip())
-        except ValueError:
-            raise argparse.ArgumentTypeError(
-                f"{what} must be a number, not {_shown(text)}"
-            ) from None
-        if not math.isfinite(value) or not low <= value <= high:
-            raise argparse.ArgumentTypeError(
-                f"{what} must be from {low:g} to {high:g}, not {_shown(text)}"
-            )
-        return value
-
-    parse.__name__ = what
-    return parse
+    return _ranged(what, float, "a number", low, high)
 
 
 def text_up_to(what: str, limit: int) -> Callable[[str], str]:
