@@ -32,9 +32,9 @@ def _ranged(
         except ValueError:
             raise argparse.ArgumentTypeError(f"{what} must be {kind}, not {_shown(text)}") from None
         if not (math.isfinite(value) and low <= value <= high):
-            raise argparse.ArgumentTypeError(
-                f"{what} must be from {low} to {high}, not {_shown(text)}"
-            )
+            # Ids start at 1: "positive" says it in the word people use.
+            bounds = f"positive, up to {high}" if low == 1 else f"from {low} to {high}"
+            raise argparse.ArgumentTypeError(f"{what} must be {bounds}, not {_shown(text)}")
         return value
 
     parse.__name__ = what  # argparse names a type by its function in some messages
