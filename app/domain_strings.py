@@ -42,6 +42,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Address #{address_id} is not a delivery point of this client."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "An idempotency key is 1 to {limit} printable characters."),
     QT_TRANSLATE_NOOP("dispatcher", "Bottles delivered"),
     QT_TRANSLATE_NOOP("dispatcher", "Bottles held"),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
@@ -244,6 +245,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The entrance"),
     QT_TRANSLATE_NOOP("dispatcher", "The flat"),
     QT_TRANSLATE_NOOP("dispatcher", "The floor"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "The idempotency key {key!r} was already used for order #{order_id} of another client: a new order needs a new key.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The name is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The name of product {code!r}"),
     QT_TRANSLATE_NOOP("dispatcher", "The note for the courier"),

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, NoReturn
 
+from storage.cli_args import ID, PORT, bound_whole_numbers, real_number, text_up_to, whole_number
+
 if TYPE_CHECKING:
     from sqlalchemy import Engine
 
@@ -22,6 +24,12 @@ EXIT_UNREACHABLE = 3
 API_KEY_ENV = "COURIER_SYNC_API_KEY"
 
 logger = logging.getLogger("courier_sync")
+
+# Checked by argparse before any work: a mistake is one line and exit 2, never a traceback.
+HOST = text_up_to("a host", 253)
+NAME = text_up_to("a name", 200)
+SECONDS = real_number("seconds", 0.0, 86_400.0)
+WORKERS = whole_number("the number of workers", 1, 64)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,9 +54,9 @@ def _parser() -> argparse.ArgumentParser:
 
     serve = sub.add_parser("serve", help="run the sync service")
     _add_db(serve)
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8770, help="port to listen on")
-    serve.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    serve.add_argument("--host", type=HOST, default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=PORT, default=8770, help="port to listen on")
+    serve.add_argument("--workers", type=WORKERS, default=1, help="worker processes (default 1)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
     serve.add_argument(
         "--pairing-minutes",
@@ -78,14 +86,15 @@ def _parser() -> argparse.ArgumentParser:
         issue = group_sub.add_parser("issue", help="create one and print it (shown only once)")
         if name == "token":
             issue.add_argument(
-                "courier_id", type=int, nargs="+", help="the desktop's courier id (one token each)"
+                "courier_id", type=ID, nargs="+", help="the desktop's courier id (one token each)"
             )
-        issue.add_argument("--name", default="", help="a label (device, site)")
+        issue.add_argument("--name", type=NAME, default="", help="a label (device, site)")
         issue.add_argument("--json", action="store_true", help="print JSON")
         _add_db(issue)
         revoke = group_sub.add_parser("revoke", help="revoke at once")
         revoke.add_argument(
             "target",
+            type=NAME,
             help="courier id (all of its tokens), a token, or its first characters"
             if name == "token"
             else "the key or its first characters",
@@ -98,9 +107,11 @@ def _parser() -> argparse.ArgumentParser:
     pairing = sub.add_parser("pairing", help="one-time codes that sign a courier's phone in")
     pairing_sub = pairing.add_subparsers(dest="action", required=True, parser_class=_Parser)
     code = pairing_sub.add_parser("issue", help="create a code (shown only once) and its link")
-    code.add_argument("courier_id", type=int, help="the desktop's courier id")
+    code.add_argument("courier_id", type=ID, help="the desktop's courier id")
     code.add_argument("--minutes", type=int, default=None, help="lifetime (default 10)")
-    code.add_argument("--name", default="", help="the courier's name, shown on the phone")
+    code.add_argument(
+        "--name", type=NAME, default="", help="the courier's name, shown on the phone"
+    )
     code.add_argument(
         "--public-url",
         help="the service's address as phones reach it (or $COURIER_SYNC_PUBLIC_URL)",
@@ -115,15 +126,22 @@ def _parser() -> argparse.ArgumentParser:
         "--api-key", help=f"the site key (or ${API_KEY_ENV}, which keeps it out of `ps`)"
     )
     relay.add_argument("--once", action="store_true", help="send, pull, and exit")
-    relay.add_argument("--batch-size", type=int, default=200, help="messages per request")
     relay.add_argument(
-        "--poll-interval", type=float, default=0.05, help="seconds between outbox looks when idle"
+        "--batch-size",
+        type=whole_number("a batch size", 1, 10_000),
+        default=200,
+        help="messages per request",
     )
     relay.add_argument(
-        "--lease", type=float, default=30.0, help="seconds a claimed message stays claimed"
+        "--poll-interval", type=SECONDS, default=0.05, help="seconds between outbox looks when idle"
     )
-    relay.add_argument("--timeout", type=float, default=10.0, help="HTTP read timeout, seconds")
-    relay.add_argument("--feed-wait", type=float, default=20.0, help="events long-poll, seconds")
+    relay.add_argument(
+        "--lease", type=SECONDS, default=30.0, help="seconds a claimed message stays claimed"
+    )
+    relay.add_argument("--timeout", type=SECONDS, default=10.0, help="HTTP read timeout, seconds")
+    relay.add_argument("--feed-wait", type=SECONDS, default=20.0, help="events long-poll, seconds")
+    # Every other whole number (pairing minutes and failures) fits an INTEGER column at least.
+    bound_whole_numbers(parser)
     return parser
 
 

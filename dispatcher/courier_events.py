@@ -133,6 +133,7 @@ def _apply(session: Session, event: IncomingEvent, task: CourierTask) -> tuple[s
             collected_kop=event.collected_kop,
             bottles_returned=event.bottles_returned,
             why="delivered (courier's phone)",
+            notify_courier=False,
         )
     elif event.kind == "failed":
         orders.fail(

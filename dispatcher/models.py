@@ -332,6 +332,7 @@ class Order(Base):
         Index("ix_orders_client_id_id", "client_id", "id"),
         Index("ix_orders_state_delivery_date", "state", "delivery_date"),
         Index("ix_orders_client_id_state_created_at", "client_id", "state", "created_at"),
+        Index("ux_orders_idempotency_key", "idempotency_key", unique=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -358,6 +359,9 @@ class Order(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    # The desk's key for the draft this order was taken from (migration 0011): a retry of a
+    # send whose reply was lost finds the order instead of writing a second one.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64))
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012
 

@@ -228,6 +228,7 @@ def create_order(
     contact_id: int | None = None,
     comment: str = "",
     source_interaction_id: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Order:
     """Capture an interest for a client, priced from the client's price list."""
     client = get_client(session, client_id)
@@ -247,6 +248,7 @@ def create_order(
         payment_method=client.payment_terms,
         comment=comment,
         source_interaction_id=source_interaction_id,
+        idempotency_key=idempotency_key,
     )
     if contact_id is not None:
         contact = session.get(Contact, contact_id)
@@ -426,6 +428,10 @@ def _slot_text(session: Session, slot: Slot) -> str:
     return f"{courier.name}, {slot.date:%d.%m.%Y}{window}"
 
 
+# What the courier's phone says about a task whose order was closed on the desk.
+CLOSED_ON_DESK = "closed by the dispatcher"
+
+
 def close(
     session: Session,
     order_id: int,
@@ -435,8 +441,13 @@ def close(
     bottles_returned: int | None = None,
     expected_version: int | None = None,
     why: str = "",
+    notify_courier: bool = True,
 ) -> Order:
-    """Close a delivered order, recording what the courier collected."""
+    """Close a delivered order, recording what the courier collected.
+
+    Closed on the desk (the courier phoned it in, or the lead settles it), the task ends on
+    the courier's phone too; closed by the courier's own Done, the phone already knows.
+    """
     order = get_order(session, order_id, expected_version)
     target = _check(order, Action.CLOSE)
     if collected_kop is not None and collected_kop < 0:
@@ -446,6 +457,8 @@ def close(
     task = active_task(session, order)
     if task is not None:
         _end_task(session, task, TaskStatus.DONE, "", notify=False)
+        if notify_courier:  # done here, but on the phone it is withdrawn, with why
+            outbox.enqueue_cancel(session, task, CLOSED_ON_DESK)
     before = order.state
     order.state = target
     order.collected_kop = collected_kop

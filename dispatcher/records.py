@@ -108,6 +108,7 @@ def order_record(order: Order) -> dict[str, Any]:
         "bottles_returned": order.bottles_returned,
         "comment": order.comment,
         "version": order.version,
+        "idempotency_key": order.idempotency_key,
         "lines": [
             {
                 "product_code": line.product.code,

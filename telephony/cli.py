@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from storage.cli_args import PORT, real_number, text_up_to, whole_number
 from telephony.config import (
     DEFAULT_RING_TIMEOUT_S,
     AccountConfig,
@@ -330,6 +331,12 @@ def _hang_up_all(engine: Any, progress: _CallProgress) -> None:
 # --- main ----------------------------------------------------------------------------------
 
 
+# Checked by argparse before pjsua2 starts: a mistake is one line and exit 2, no traceback.
+HOST = text_up_to("a host", 253)
+SIP_NAME = text_up_to("a SIP user", 64)
+SECONDS = real_number("seconds", 0.0, 86_400.0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``python -m telephony``."""
     parser = argparse.ArgumentParser(
@@ -338,7 +345,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+        p.add_argument("--host", type=HOST, default="127.0.0.1", help="address to listen on")
         p.add_argument(
             "--null-audio",
             action=argparse.BooleanOptionalAction,
@@ -346,16 +353,24 @@ def build_parser() -> argparse.ArgumentParser:
             help="use no sound device (default on)",
         )
         p.add_argument("--trace", metavar="FILE", help="write SIP messages to a rotating log")
-        p.add_argument("--log-level", type=int, default=1, help="pjsip log level (0-6)")
+        p.add_argument(
+            "--log-level",
+            type=whole_number("a log level", 0, 6),
+            default=1,
+            help="pjsip log level (0-6)",
+        )
         p.add_argument("--crash-log", metavar="FILE", help="where a native crash is dumped")
 
     listen = sub.add_parser("listen", help="wait for calls, print events")
-    listen.add_argument("--port", type=int, default=5060, help="SIP port (0 = any free port)")
+    listen.add_argument("--port", type=PORT, default=5060, help="SIP port (0 = any free port)")
     listen.add_argument("--auto-answer", action="store_true", help="answer calls at once")
     listen.add_argument("--account", metavar="CONFIG.toml", help="SIP account(s) to register")
-    listen.add_argument("--user", default="operator", help="user of the local account")
+    listen.add_argument(
+        "--user", type=SIP_NAME, default="operator", help="user of the local account"
+    )
     listen.add_argument(
         "--trusted",
+        type=text_up_to("a trusted host", 255),
         action="append",
         default=[],
         metavar="HOST",
@@ -363,7 +378,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     listen.add_argument(
         "--ring-timeout",
-        type=float,
+        type=SECONDS,
         default=DEFAULT_RING_TIMEOUT_S,
         metavar="S",
         help="end an unanswered call after S seconds (default 120)",
@@ -371,34 +386,52 @@ def build_parser() -> argparse.ArgumentParser:
     common(listen)
 
     dial = sub.add_parser("dial", help="place a call, print events")
-    dial.add_argument("uri", metavar="URI", help="sip:user@host:port")
-    dial.add_argument("--from", dest="from_number", required=True, metavar="NUMBER")
-    dial.add_argument("--display", metavar="NAME", help="display name in From")
     dial.add_argument(
-        "--hangup-after", type=float, metavar="S", help="hang up S seconds after the answer"
+        "uri", type=text_up_to("a SIP URI", 1024), metavar="URI", help="sip:user@host:port"
+    )
+    dial.add_argument("--from", dest="from_number", type=SIP_NAME, required=True, metavar="NUMBER")
+    dial.add_argument(
+        "--display",
+        type=text_up_to("a display name", 200),
+        metavar="NAME",
+        help="display name in From",
     )
     dial.add_argument(
-        "--cancel-after-ring", type=float, metavar="S", help="cancel S seconds after ringing"
+        "--hangup-after", type=SECONDS, metavar="S", help="hang up S seconds after the answer"
+    )
+    dial.add_argument(
+        "--cancel-after-ring", type=SECONDS, metavar="S", help="cancel S seconds after ringing"
     )
     dial.add_argument(
         "--timeout",
-        type=float,
+        type=SECONDS,
         default=30.0,
         metavar="S",
         help="give up on a call after S seconds (default 30)",
     )
-    dial.add_argument("--port", type=int, default=0, help="local SIP port (default any)")
+    dial.add_argument("--port", type=PORT, default=0, help="local SIP port (default any)")
     dial.add_argument(
         "--header",
+        type=text_up_to("a header", 1024),
         action="append",
         default=[],
         metavar="'Name: value'",
         help="extra header on the INVITE (repeatable)",
     )
-    dial.add_argument("--dtmf", metavar="DIGITS", help="send these DTMF digits after answer")
-    dial.add_argument("--count", type=int, default=1, help="place N calls one after another")
     dial.add_argument(
-        "--interval", type=float, default=0.0, metavar="S", help="pause between calls of --count"
+        "--dtmf",
+        type=text_up_to("DTMF digits", 64),
+        metavar="DIGITS",
+        help="send these DTMF digits after answer",
+    )
+    dial.add_argument(
+        "--count",
+        type=whole_number("a count", 1, 10_000),
+        default=1,
+        help="place N calls one after another",
+    )
+    dial.add_argument(
+        "--interval", type=SECONDS, default=0.0, metavar="S", help="pause between calls of --count"
     )
     common(dial)
     return parser

@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +33,7 @@ class AccountConfig:
     domain: str = "127.0.0.1"  # SIP domain/registrar host[:port]
     registrar: str | None = None  # "sip:127.0.0.1:5070"; None = local account, no REGISTER
     proxy: str | None = None
-    password: str = ""
+    password: str = field(default="", repr=False)  # never in a repr, hence in no log
     auth_user: str | None = None  # defaults to user
     realm: str = "*"
     transport: str = "udp"  # udp | tcp | tls

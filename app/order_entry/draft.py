@@ -92,6 +92,8 @@ class OrderDraft:
     window_start: str | None = None
     window_end: str | None = None
     comment: str = ""
+    # Made when the draft starts; a send retried with it never takes the order twice.
+    idempotency_key: str | None = None
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> OrderDraft:

@@ -334,6 +334,9 @@ class OrderEditing(OrderSheet):
 
     def _apply_draft(self, draft: OrderDraft) -> None:
         """Put a restored draft over the freshly loaded card (today's prices and couriers)."""
+        if draft.idempotency_key:
+            # The send that failed may have been written after all: its retry keeps the key.
+            self._idempotency_key = draft.idempotency_key
         if self._mode in (OrderMode.NEW, OrderMode.REASSIGN):
             wanted = [
                 (

@@ -29,6 +29,7 @@ from app.order_entry.draft import (
 from dispatcher import orders, planning
 from dispatcher.catalog import format_money
 from dispatcher.lookup import OrderSummary
+from dispatcher.models import new_uid
 from dispatcher.operations import orders as order_ops
 from dispatcher.operations.orders import NewOrder, OrderResult, OrderTerms
 from dispatcher.users import Actor
@@ -67,6 +68,8 @@ class OrderSheet:
         self._day: dt.date | None = None
         self._window: tuple[dt.time | None, dt.time | None] = (None, None)
         self._comment = ""
+        # A new draft, a new key: every attempt to send THIS draft carries it (exactly once).
+        self._idempotency_key = new_uid()
         # An order in delivery: its payment method on screen, and what was saved, to compare.
         self._payment = ""
         self._saved_terms: OrderTerms | None = None
@@ -332,6 +335,7 @@ class OrderSheet:
             window_start=start.isoformat("minutes") if start else None,
             window_end=end.isoformat("minutes") if end else None,
             comment=self._comment,
+            idempotency_key=self._idempotency_key,
         )
 
     def _new_order(self) -> NewOrder:
@@ -345,6 +349,7 @@ class OrderSheet:
             contact_id=self._contact_id,
             comment=self._comment,
             interaction_id=self._interaction_id,
+            idempotency_key=self._idempotency_key,
         )
 
     def _slot(self) -> orders.Slot:

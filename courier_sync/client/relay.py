@@ -49,7 +49,7 @@ class RelaySettings:
     """How the relay reaches the service and paces itself."""
 
     sync_url: str
-    api_key: str
+    api_key: str = field(repr=False)  # the site key: never in a repr, hence in no log
     batch_size: int = 200
     poll_interval: float = 0.05
     lease: float = 30.0

@@ -18,6 +18,7 @@ from dispatcher.cli.prices import PRICE
 from dispatcher.cli.reports import REPORT
 from dispatcher.cli.seed import SEED_DEMO
 from dispatcher.cli.users import USER
+from storage.cli_args import bound_whole_numbers
 
 # One line per top-level command; this order is the order `dispatch --help` lists them in.
 COMMANDS: tuple[Command, ...] = (
@@ -80,6 +81,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_parser(sub)
     # After every command is added: the flags go on the innermost parsers.
     accept_globals_anywhere(p)
+    # Ids and counts past the database's INTEGER are argparse's one-line error, not an overflow.
+    bound_whole_numbers(p)
     return p
 
 

@@ -21,6 +21,7 @@ from dispatcher.cli.base import (
     window_arg,
 )
 from dispatcher.db import unit_of_work
+from dispatcher.models import new_uid
 from dispatcher.operations import orders as order_ops
 
 
@@ -33,6 +34,11 @@ def add_order_parser(sub: Subparsers) -> None:
     oc.add_argument("--address", type=int)
     oc.add_argument("--contact", type=int)
     oc.add_argument("--comment", default="")
+    oc.add_argument(
+        "--idempotency-key",
+        metavar="KEY",
+        help="run again with the same KEY after a failure: the order is taken once (default: new)",
+    )
     _slot_args(oc, required=False)
     od = order.add_parser("deliver", help="send an interest to delivery")
     _order_id_args(od)
@@ -156,7 +162,12 @@ def _order_operation(cli: Cli, s: Session) -> int:
         if (a.courier is None) != (a.date is None):
             raise UserError("To send the order to delivery give both --courier and --date.")
         new = order_ops.NewOrder(
-            a.client, a.line, address_id=a.address, contact_id=a.contact, comment=a.comment
+            a.client,
+            a.line,
+            address_id=a.address,
+            contact_id=a.contact,
+            comment=a.comment,
+            idempotency_key=a.idempotency_key or new_uid(),
         )
         if a.courier is None:
             return order_ops.save_interest(s, new, actor=actor).id

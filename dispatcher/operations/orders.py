@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dispatcher import orders
@@ -35,6 +36,9 @@ class NewOrder:
     contact_id: int | None = None
     comment: str = ""
     interaction_id: int | None = None  # the call it is taken on
+    # The desk's key for the draft (made when the draft starts): a retry with the same key
+    # returns the order an earlier attempt wrote instead of writing a second one.
+    idempotency_key: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +81,36 @@ def _link_call(session: Session, interaction_id: int | None, order: Order) -> No
         link_call(session, interaction_id, client_id=order.client_id, order_id=order.id)
 
 
+IDEMPOTENCY_KEY_MAX = 64  # the column's width
+
+
+def _taken_before(session: Session, new: NewOrder) -> Order | None:
+    """The order an earlier attempt with this draft's key committed, if any.
+
+    Its reply may have been lost (a connection cut after COMMIT): the order is there even
+    though the desk saw an error, and a retry must find it rather than take it again.
+    """
+    key = new.idempotency_key
+    if key is None:
+        return None
+    if not key or len(key) > IDEMPOTENCY_KEY_MAX or not key.isprintable():
+        raise ValidationError.of(
+            "An idempotency key is 1 to {limit} printable characters.", limit=IDEMPOTENCY_KEY_MAX
+        )
+    order = session.scalar(select(Order).where(Order.idempotency_key == key))
+    if order is None:
+        return None
+    if order.client_id != new.client_id:
+        raise ValidationError.of(
+            "The idempotency key {key!r} was already used for order #{order_id} of another "
+            "client: a new order needs a new key.",
+            key=key,
+            order_id=order.id,
+        )
+    logger.info("order already taken with this key", extra={"order_id": order.id})
+    return order
+
+
 def _create(session: Session, new: NewOrder, actor: Actor) -> Order:
     return orders.create_order(
         session,
@@ -87,16 +121,25 @@ def _create(session: Session, new: NewOrder, actor: Actor) -> Order:
         contact_id=new.contact_id,
         comment=new.comment,
         source_interaction_id=new.interaction_id,
+        idempotency_key=new.idempotency_key,
     )
 
 
 def save_interest(session: Session, new: NewOrder, *, actor: Actor) -> OrderResult:
-    """Capture an interest without sending it to delivery."""
-    return _result(session, _create(session, new, actor))
+    """Capture an interest without sending it to delivery (once per idempotency key)."""
+    earlier = _taken_before(session, new)
+    return _result(session, earlier or _create(session, new, actor))
 
 
 def take_order(session: Session, new: NewOrder, slot: Slot, *, actor: Actor) -> OrderResult:
-    """Create the order and send it to the courier in one step, linked to its call."""
+    """Create the order and send it to the courier in one step, linked to its call.
+
+    With an idempotency key already used, the order written then is returned as it is: no
+    second order, no second courier task.
+    """
+    earlier = _taken_before(session, new)
+    if earlier is not None:
+        return _result(session, earlier)
     order = _create(session, new, actor)
     orders.send_to_delivery(session, order.id, slot, actor=actor.login)
     _link_call(session, new.interaction_id, order)
@@ -165,6 +208,9 @@ def reject(
     """Close an interest as lost; a new order is saved first (reports count why callers left)."""
     reason_id = reject_reason_id(session, reason)  # a reason not in the list is named first
     if isinstance(order, NewOrder):
+        earlier = _taken_before(session, order)
+        if earlier is not None:
+            return _result(session, earlier)
         row = _create(session, order, actor)
         interaction_id = order.interaction_id
         expected_version = None

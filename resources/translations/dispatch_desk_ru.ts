@@ -2583,6 +2583,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Адрес №{address_id} не относится к адресам доставки этого клиента.</translation>
     </message>
     <message>
+        <source>An idempotency key is 1 to {limit} printable characters.</source>
+        <translation>Ключ идемпотентности — от 1 до {limit} печатных символов.</translation>
+    </message>
+    <message>
         <source>Bottles delivered</source>
         <translation>Бутылей доставлено</translation>
     </message>
@@ -3037,6 +3041,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>The client&apos;s name</source>
         <translation>Имя клиента</translation>
+    </message>
+    <message>
+        <source>The idempotency key {key!r} was already used for order #{order_id} of another client: a new order needs a new key.</source>
+        <translation>Ключ идемпотентности {key!r} уже использован для заказа №{order_id} другого клиента: новому заказу нужен новый ключ.</translation>
     </message>
     <message>
         <source>The number of months without orders must be between 1 and 120, not {months}.</source>
