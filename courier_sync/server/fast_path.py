@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 from urllib.parse import parse_qs
 
 from fastapi import HTTPException
@@ -13,8 +13,16 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from courier_sync.contract import parse_iso_date
 
-if TYPE_CHECKING:
-    from courier_sync.server.app import Service
+
+class Service(Protocol):
+    """What the fast path needs of the app's Service."""
+
+    async def run(self, fn: Any, *args: Any) -> Any:
+        """Run blocking work in the thread pool."""
+
+    def task_list(self, token: str, day: dt.date) -> bytes:
+        """The encoded task list (or HTTPException 401)."""
+
 
 TASKS_PATH = "/api/v1/courier/tasks"
 
