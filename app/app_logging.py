@@ -18,6 +18,8 @@ import logging.handlers
 from pathlib import Path
 from typing import IO, Any
 
+from storage.private_files import PrivateRotatingFileHandler, open_private
+
 LOG_FILE = "dispatch-desk.log"
 CRASH_FILE = "crash.log"
 MAX_BYTES = 5 * 1024 * 1024
@@ -70,7 +72,7 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
     if _handler is not None:
         root.removeHandler(_handler)
         _handler.close()
-    handler = logging.handlers.RotatingFileHandler(
+    handler = PrivateRotatingFileHandler(
         path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
     )
     handler.setFormatter(JsonLinesFormatter())
@@ -79,7 +81,7 @@ def setup_logging(log_dir: Path, level: int = logging.INFO) -> Path:
         root.setLevel(level)
     _handler = handler
 
-    crash = (log_dir / CRASH_FILE).open("a", encoding="utf-8")
+    crash = open_private(log_dir / CRASH_FILE, "a")
     faulthandler.enable(file=crash, all_threads=True)
     if _crash_stream is not None:
         _crash_stream.close()

@@ -33,6 +33,7 @@ from app.settings.config_file import to_toml_dict
 from app.startup_problem import database_problem, sip_port_problem
 from dispatcher.db import make_engine
 from dispatcher.migrate import current_revision, head_revision
+from storage.private_files import readable_by_others
 from telephony.errors import TelephonyError
 from telephony.events import Event, RegistrationChanged, RegState
 
@@ -155,14 +156,49 @@ def _sync(settings: AppSettings) -> CheckResult:
         return CheckResult("sync", True, "no sync URL: courier tasks stay in the outbox")
     from courier_sync.client.api import SyncApi, SyncError
 
-    api = SyncApi(settings.sync_url, settings.sync_api_key, read_timeout=5)
+    try:
+        api = SyncApi(
+            settings.sync_url,
+            settings.sync_api_key,
+            read_timeout=5,
+            insecure=settings.sync_insecure,
+        )
+    except SyncError as exc:
+        return CheckResult("sync", False, str(exc))
     try:
         api.events(after=0, limit=1, wait=0)
     except SyncError as exc:
         return CheckResult("sync", False, f"{settings.sync_url}: {exc}")
     finally:
         api.close()
+    if settings.sync_insecure and settings.sync_url.lower().startswith("http://"):
+        return CheckResult(
+            "sync",
+            True,
+            f"{settings.sync_url} answers and accepts the site key, in clear text "
+            "([sync] insecure = true)",
+            warning=True,
+        )
     return CheckResult("sync", True, f"{settings.sync_url} answers and accepts the site key")
+
+
+def _config_files(settings: AppSettings) -> CheckResult:
+    """The user's file (which may hold the site key) must not be readable by other users."""
+    exposed = []
+    for path in settings.config_files:
+        holds_key = "api_key" in path.read_text(encoding="utf-8", errors="replace")
+        # The machine-wide file is meant for every account; only a key in it is a leak.
+        if readable_by_others(path) and (path != machine_config_path() or holds_key):
+            exposed.append(str(path))
+    if exposed:
+        return CheckResult(
+            "config",
+            True,
+            f"readable by other users: {', '.join(exposed)} (chmod 600; keep the site key out "
+            "of the machine-wide file)",
+            warning=True,
+        )
+    return CheckResult("config", True, "configuration files readable by their owner only")
 
 
 def _keyring(secrets: SecretStore) -> CheckResult:
@@ -231,6 +267,7 @@ def run_checks(settings: AppSettings, secrets: SecretStore | None = None) -> Ite
         lambda: _keyring(secrets),
         lambda: _translations(filled),
         lambda: _logs(filled),
+        lambda: _config_files(filled),
     ]
     for check in checks:
         yield check()

@@ -294,16 +294,26 @@ class Workspace:
         settings = self.settings
         if not settings.sync_url:
             return
+        from courier_sync.client.api import SyncError
         from courier_sync.client.relay import Relay, RelaySettings
+        from courier_sync.client.status import RelayStatus
 
         label = self.window.relay_label
         post: Callable[[Any], None] | None = getattr(label, "post_status", None)
         assert self.worker is not None
-        self.relay = Relay(
-            self.worker.factory,
-            RelaySettings(settings.sync_url, settings.sync_api_key),
-            on_status=post,
-        )
+        try:
+            self.relay = Relay(
+                self.worker.factory,
+                RelaySettings(
+                    settings.sync_url, settings.sync_api_key, insecure=settings.sync_insecure
+                ),
+                on_status=post,
+            )
+        except SyncError as exc:  # an http:// URL to another machine: the admin must decide
+            logger.error("courier sync not started: %s", exc)
+            if post is not None:
+                post(RelayStatus(last_error=str(exc)))
+            return
         self.relay.start()
 
     def _on_registration(self, event: RegistrationChanged) -> None:

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 EXIT_USER_ERROR = 2
 EXIT_UNREACHABLE = 3
 API_KEY_ENV = "COURIER_SYNC_API_KEY"
+DOCS_ENV = "COURIER_SYNC_DOCS"
 
 logger = logging.getLogger("courier_sync")
 
@@ -74,6 +75,33 @@ def _parser() -> argparse.ArgumentParser:
         help="the service's address as phones reach it, for pairing links "
         "(or $COURIER_SYNC_PUBLIC_URL; default: the address the desk called)",
     )
+    serve.add_argument("--certfile", help="serve HTTPS with this PEM certificate (chain)")
+    serve.add_argument("--keyfile", help="the certificate's PEM private key")
+    serve.add_argument(
+        "--token-days",
+        type=int,
+        help="lifetime of a phone's device token (or $COURIER_SYNC_TOKEN_DAYS; 30)",
+    )
+    serve.add_argument(
+        "--max-body-kb",
+        type=int,
+        help="largest request body accepted (or $COURIER_SYNC_MAX_BODY_KB; 4096)",
+    )
+    serve.add_argument(
+        "--auth-failures",
+        type=int,
+        help="refused credentials one address may send per minute before 429 "
+        "(or $COURIER_SYNC_AUTH_FAILURES; 30)",
+    )
+    serve.add_argument(
+        "--polls-per-token",
+        type=int,
+        help="long polls one credential may hold open at once "
+        "(or $COURIER_SYNC_POLLS_PER_TOKEN; 4)",
+    )
+    serve.add_argument(
+        "--docs", action="store_true", help="serve the interactive API pages at /docs (CDN scripts)"
+    )
 
     db = sub.add_parser("db", help="the service's database")
     db_sub = db.add_subparsers(dest="db_command", required=True, parser_class=_Parser)
@@ -89,6 +117,12 @@ def _parser() -> argparse.ArgumentParser:
                 "courier_id", type=ID, nargs="+", help="the desktop's courier id (one token each)"
             )
         issue.add_argument("--name", type=NAME, default="", help="a label (device, site)")
+        if name == "token":
+            issue.add_argument(
+                "--days",
+                type=whole_number("a token lifetime in days", 1, 3650),
+                help="lifetime (or $COURIER_SYNC_TOKEN_DAYS; 30)",
+            )
         issue.add_argument("--json", action="store_true", help="print JSON")
         _add_db(issue)
         revoke = group_sub.add_parser("revoke", help="revoke at once")
@@ -140,6 +174,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     relay.add_argument("--timeout", type=SECONDS, default=10.0, help="HTTP read timeout, seconds")
     relay.add_argument("--feed-wait", type=SECONDS, default=20.0, help="events long-poll, seconds")
+    relay.add_argument(
+        "--insecure",
+        action="store_true",
+        help="allow an http:// service URL to another machine (the site key and clients' "
+        "data then cross the network in clear text)",
+    )
     # Every other whole number (pairing minutes and failures) fits an INTEGER column at least.
     bound_whole_numbers(parser)
     return parser
@@ -162,20 +202,31 @@ def _serve(args: argparse.Namespace) -> int:
     from courier_sync.server import pairing
     from courier_sync.server.config import DB_URL_ENV
     from courier_sync.server.db import normalize_url
+    from courier_sync.server.edges import EdgeSettings
 
     try:
         settings = pairing.PairingSettings.from_env(
             minutes=args.pairing_minutes,
             max_failures=args.pairing_max_failures,
             public_url=args.public_url,
+            token_days=args.token_days,
         )
+        edges = EdgeSettings.from_env(
+            max_body_kb=args.max_body_kb,
+            auth_failures=args.auth_failures,
+            polls_per_token=args.polls_per_token,
+        )
+        tls = _tls_options(args.certfile, args.keyfile)
     except (TypeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
     url = normalize_url(args.db)
     _engine(url).dispose()
     shown = make_url(url).render_as_string(hide_password=True)
-    logger.info("courier sync service on http://%s:%d, database %s", args.host, args.port, shown)
+    scheme = "https" if tls else "http"
+    logger.info(
+        "courier sync service on %s://%s:%d, database %s", scheme, args.host, args.port, shown
+    )
     common = {
         "host": args.host,
         "port": args.port,
@@ -183,12 +234,17 @@ def _serve(args: argparse.Namespace) -> int:
         # Long polls would hold a graceful shutdown for up to 30 s: cut them short.
         "timeout_graceful_shutdown": 2,
         "access_log": False,
+        **tls,
     }
     if args.workers > 1:
         os.environ[DB_URL_ENV] = url
-        # Each worker builds its app from the environment: hand the pairing settings on.
+        # Each worker builds its app from the environment: hand the settings on.
         os.environ[pairing.MINUTES_ENV] = str(settings.minutes)
         os.environ[pairing.MAX_FAILURES_ENV] = str(settings.max_failures)
+        os.environ[pairing.TOKEN_DAYS_ENV] = str(settings.token_days)
+        os.environ.update(edges.to_env())
+        if args.docs:
+            os.environ[DOCS_ENV] = "1"
         if settings.public_url:
             os.environ[pairing.PUBLIC_URL_ENV] = settings.public_url
         uvicorn.run(
@@ -200,8 +256,32 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         from courier_sync.server.app import create_app
 
-        uvicorn.run(create_app(url, pairing=settings), **common)
+        uvicorn.run(create_app(url, pairing=settings, edges=edges, docs=args.docs), **common)
     return 0
+
+
+def _tls_options(certfile: str | None, keyfile: str | None) -> dict[str, str]:
+    """uvicorn's TLS options for --certfile/--keyfile, checked so a mistake reads clearly."""
+    import ssl
+
+    if not certfile and not keyfile:
+        return {}
+    if not certfile:
+        raise ValueError("--keyfile needs --certfile (the certificate that goes with the key)")
+    try:
+        # Load once here: a wrong path, a key of another certificate or a password-protected
+        # key would otherwise end in uvicorn's traceback.
+        ssl.create_default_context(ssl.Purpose.CLIENT_AUTH).load_cert_chain(certfile, keyfile)
+    except FileNotFoundError as exc:
+        raise ValueError(f"cannot read {exc.filename}: no such file") from exc
+    except (OSError, ssl.SSLError) as exc:
+        raise ValueError(
+            f"cannot use the certificate {certfile} with the key {keyfile or certfile}: {exc}"
+        ) from exc
+    options = {"ssl_certfile": certfile}
+    if keyfile:
+        options["ssl_keyfile"] = keyfile
+    return options
 
 
 def _credentials(args: argparse.Namespace) -> int:
@@ -214,8 +294,13 @@ def _credentials(args: argparse.Namespace) -> int:
             couriers = getattr(args, "courier_id", None) or [None]
             if any(c is not None and c < 1 for c in couriers):
                 raise ValueError("a courier id must be a positive number")
+            lifetime = None
+            if kind == auth.KIND_DEVICE:
+                from courier_sync.server.pairing import PairingSettings
+
+                lifetime = PairingSettings.from_env(token_days=args.days).token_lifetime
             for courier_id in couriers:
-                secret = auth.issue(engine, kind, courier_id, args.name)
+                secret = auth.issue(engine, kind, courier_id, args.name, lifetime)
                 if args.json:
                     print(json.dumps({"kind": kind, "courier_id": courier_id, "token": secret}))
                 else:

@@ -313,6 +313,17 @@ class Me(BaseModel):
 
     courier_id: int
     name: str | None = None
+    # When the token stops working, and from when the phone should renew it (None: never).
+    expires_at: dt.datetime | None = None
+    renew_after: dt.datetime | None = None
+
+
+class Renewal(BaseModel):
+    """A fresh device token replacing the one that asked (which ends a few minutes later)."""
+
+    token: str
+    courier_id: int
+    expires_at: dt.datetime
 
 
 class Problem(BaseModel):

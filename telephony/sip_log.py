@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pjsua2 as pj
 
+from storage.private_files import PrivateRotatingFileHandler
+
 logger = logging.getLogger(__name__)
 
 # pjsip's own chatter goes to this logger (levels 0-1 errors, 2 warnings, 3 info, 4+ debug).
@@ -63,7 +65,7 @@ class SipLogBridge(pj.LogWriter):
         if trace_path:
             path = Path(trace_path)
             path.parent.mkdir(parents=True, exist_ok=True)
-            handler = logging.handlers.RotatingFileHandler(
+            handler = PrivateRotatingFileHandler(
                 path, maxBytes=TRACE_MAX_BYTES, backupCount=TRACE_BACKUPS, encoding="utf-8"
             )
             handler.setFormatter(logging.Formatter("%(asctime)s %(message)s\n"))

@@ -27,6 +27,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--sip-listen", metavar="ADDR:PORT", help="SIP listen address")
     parser.add_argument("--sync-url", metavar="URL", help="courier sync service URL")
+    parser.add_argument(
+        "--sync-insecure",
+        action="store_true",
+        help="allow an http:// sync URL to another machine (clear text on the network)",
+    )
     parser.add_argument("--lang", choices=LANGUAGES, help="interface language")
 
 
@@ -54,6 +59,9 @@ def apply_overrides(settings: AppSettings, args: argparse.Namespace) -> AppSetti
     if sync_url:
         settings = replace(settings, sync_url=sync_url.strip())
         settings = with_source(settings, ["sync.url"], f"{COMMAND_LINE} (--sync-url)")
+    if getattr(args, "sync_insecure", False):
+        settings = replace(settings, sync_insecure=True)
+        settings = with_source(settings, ["sync.insecure"], f"{COMMAND_LINE} (--sync-insecure)")
     lang = getattr(args, "lang", None)
     if lang:
         if lang not in LANGUAGES:

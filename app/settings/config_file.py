@@ -58,7 +58,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "ui": {"language": (str,), "operator": (str,)},
     "database": {"url": (str,)},
     "phones": {"default_region": (str,)},
-    "sync": {"url": (str,), "api_key": (str,)},
+    "sync": {"url": (str,), "api_key": (str,), "insecure": (bool,)},
     "sip": {
         "registrar": (str,),
         "domain": (str,),
@@ -172,6 +172,7 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
         operator=ui.get("operator", "").strip(),
         sync_url=sync.get("url", "").strip(),
         sync_api_key=sync.get("api_key", "").strip(),
+        sync_insecure=sync.get("insecure", False),
         sip=SipSettings(
             registrar=sip.get("registrar", "").strip(),
             domain=sip.get("domain", "").strip(),
@@ -264,7 +265,11 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
         "ui": {"language": settings.language, "operator": settings.operator},
         "database": database,
         "phones": {"default_region": settings.region},
-        "sync": {"url": settings.sync_url, "api_key": settings.sync_api_key},
+        "sync": {
+            "url": settings.sync_url,
+            "api_key": settings.sync_api_key,
+            "insecure": settings.sync_insecure,
+        },
         "sip": sip,
         "audio": audio,
         "logging": {"sip_trace": settings.sip_trace},

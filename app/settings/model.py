@@ -53,6 +53,8 @@ class AppSettings:
     language: str = "ru"
     sync_url: str = ""
     sync_api_key: str = field(default="", repr=False)
+    # The admin allows an http:// sync URL to another machine (clear text on the network).
+    sync_insecure: bool = False
     operator: str = ""
     sip: SipSettings = field(default_factory=SipSettings)
     sip_listen_host: str = DEFAULT_LISTEN_HOST

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -25,6 +27,34 @@ class RejectedError(SyncError):
         super().__init__(f"HTTP {status}: {detail}")
         self.status = status
         self.detail = detail
+
+
+class InsecureUrlError(SyncError):
+    """An http:// service URL to another machine, and the admin did not allow clear text."""
+
+
+def insecure_url_problem(url: str) -> str | None:
+    """Why `url` would send the site key in clear text over a network, or None when it won't.
+
+    https:// is fine, and so is http:// to this machine (localhost, 127.0.0.0/8, ::1): the
+    bytes never leave it. Anything else over http:// crosses a network unencrypted.
+    """
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() != "http":
+        return None
+    host = (parts.hostname or "").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ipaddress.ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return (
+        f"{url} is plain HTTP to another machine: the site key and clients' names, addresses "
+        "and phones would cross the network unencrypted. Use https:// (see docs/security.md), "
+        "or allow it knowingly: [sync] insecure = true (desk), --insecure (courier-sync relay)"
+    )
 
 
 def _detail(response: requests.Response) -> str:
@@ -61,7 +91,12 @@ class SyncApi:
         api_key: str,
         connect_timeout: float = 3.05,
         read_timeout: float = 10.0,
+        *,
+        insecure: bool = False,
     ) -> None:
+        problem = None if insecure else insecure_url_problem(base_url)
+        if problem:
+            raise InsecureUrlError(problem)
         self.base_url = base_url.rstrip("/")
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout

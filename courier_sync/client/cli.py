@@ -9,19 +9,24 @@ import sys
 import threading
 from types import FrameType
 
-from courier_sync.client.api import SyncError
+from courier_sync.client.api import SyncError, insecure_url_problem
 from courier_sync.client.relay import Relay, RelaySettings
 from dispatcher.db import make_engine, normalize_url, session_factory
 from dispatcher.migrate import current_revision, head_revision
 
 logger = logging.getLogger(__name__)
 
+EXIT_USAGE = 2
 EXIT_UNREACHABLE = 3
 EXIT_DATABASE = 4
 
 
 def run_relay(args: argparse.Namespace, api_key: str) -> int:
     """Run the relay as the command line asked; returns the exit code."""
+    problem = None if args.insecure else insecure_url_problem(args.sync_url)
+    if problem:
+        print(f"error: {problem}", file=sys.stderr)
+        return EXIT_USAGE
     engine = make_engine(normalize_url(args.db))
     try:
         revision = current_revision(engine)
@@ -44,6 +49,7 @@ def run_relay(args: argparse.Namespace, api_key: str) -> int:
         read_timeout=args.timeout,
         connect_timeout=min(3.05, args.timeout),
         feed_wait=max(0.0, min(args.feed_wait, 30.0)),
+        insecure=args.insecure,
     )
     relay = Relay(session_factory(engine), settings)
     try:

@@ -61,6 +61,8 @@ class RelaySettings:
     backoff_cap: float = 5.0
     # How often an idle sender recounts the queue for the status display.
     status_interval: float = 1.0
+    # Allow an http:// URL to another machine (clear text; see courier_sync.client.api).
+    insecure: bool = False
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     )
@@ -127,7 +129,9 @@ class Relay:
 
     def _api(self) -> SyncApi:
         s = self.settings
-        return SyncApi(s.sync_url, s.api_key, s.connect_timeout, s.read_timeout)
+        return SyncApi(
+            s.sync_url, s.api_key, s.connect_timeout, s.read_timeout, insecure=s.insecure
+        )
 
     # ------------------------------------------------------------------ status
     def status(self) -> RelayStatus:

@@ -16,7 +16,6 @@ import os
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
-from urllib.parse import parse_qs
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request, Security
 from fastapi import Path as PathParam
@@ -26,7 +25,6 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import OperationalError
 from starlette.concurrency import run_in_threadpool
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from courier_sync.contract import (
     TASK_ID_PATTERN,
@@ -38,17 +36,25 @@ from courier_sync.contract import (
     IsoDate,
     Me,
     Problem,
+    Renewal,
     Task,
     TaskCancel,
     TaskEvent,
     TaskList,
     TaskView,
     UpsertResult,
-    parse_iso_date,
 )
 from courier_sync.server import auth, store
 from courier_sync.server.config import DB_URL_ENV
 from courier_sync.server.db import make_engine, reading
+from courier_sync.server.edges import (
+    AuthThrottle,
+    BodyLimit,
+    EdgeSettings,
+    PollLimiter,
+    SecurityHeaders,
+)
+from courier_sync.server.fast_path import TaskListFastPath, unavailable
 from courier_sync.server.notify import FEED, Notifier, Watcher, courier_key
 from courier_sync.server.pairing import PairingSettings
 from courier_sync.server.pairing_api import pairing_router
@@ -76,8 +82,10 @@ WaitParam = Annotated[
     Query(ge=0, le=MAX_WAIT_S, allow_inf_nan=False, description="long-poll seconds (0..30)"),
 ]
 ERRORS: dict[int | str, dict[str, Any]] = {
-    401: {"model": Problem, "description": "Missing, wrong or revoked credentials"},
+    401: {"model": Problem, "description": "Missing, wrong, expired or revoked credentials"},
+    413: {"model": Problem, "description": "The body is over the service's limit"},
     422: {"description": "Malformed request: `detail` lists the bad fields"},
+    429: {"model": Problem, "description": "Too many refused credentials or long polls"},
 }
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "description": "Not found"}}
 
@@ -85,8 +93,9 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": Problem, "descripti
 class Service:
     """What the handlers share: the engine, the notifier and the watcher."""
 
-    def __init__(self, engine: Engine, watch_interval: float) -> None:
+    def __init__(self, engine: Engine, watch_interval: float, polls_per_token: int) -> None:
         self.engine = engine
+        self.polls = PollLimiter(polls_per_token)
         self.notifier = Notifier()
         self.watcher = Watcher(engine, self.notifier, watch_interval)
         self._lists: dict[tuple[int, dt.date], tuple[int, bytes]] = {}
@@ -180,76 +189,22 @@ def _mismatch(field: str, detail: str) -> HTTPException:
     )
 
 
-TASKS_PATH = "/api/v1/courier/tasks"
-
-
-def _fast_path_args(scope: Scope) -> tuple[str, dt.date] | None:
-    """The token and date of a well-formed task-list request, else None (FastAPI decides)."""
-    dates = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("date", [])
-    if len(dates) != 1:
-        return None
-    try:
-        day = parse_iso_date(dates[0])
-    except ValueError:
-        return None
-    for name, value in scope["headers"]:
-        if name == b"authorization":
-            scheme, _, token = value.decode("latin-1").partition(" ")
-            if scheme.lower() == "bearer" and token.strip():
-                return token.strip(), day
-            return None
-    return None
-
-
-class TaskListFastPath:
-    """Answers well-formed `GET /api/v1/courier/tasks` itself, skipping routing and dependencies.
-
-    Phones poll this endpoint more than all others together, and FastAPI's per-request
-    machinery costs more than the (cached) answer. The declared route stays the reference:
-    it documents the endpoint and handles every request the fast path does not take
-    (missing or malformed date or credentials), so errors look the same as everywhere.
-    """
-
-    def __init__(self, app: ASGIApp, service: Service) -> None:
-        self.app = app
-        self.service = service
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == TASKS_PATH:
-            args = _fast_path_args(scope)
-            if args is not None:
-                try:
-                    body = await self.service.run(self.service.task_list, *args)
-                except HTTPException as exc:
-                    response: Response = JSONResponse(
-                        {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
-                    )
-                except OperationalError:
-                    response = _unavailable()
-                else:
-                    response = Response(body, media_type="application/json")
-                await response(scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-def _unavailable() -> JSONResponse:
-    return JSONResponse(
-        {"detail": "the service's database is busy or unavailable; retry shortly"},
-        status_code=503,
-        headers={"Retry-After": "1"},
-    )
-
-
 def create_app(
     db_url: str | None = None,
     *,
     watch_interval: float = 0.2,
     pairing: PairingSettings | None = None,
+    edges: EdgeSettings | None = None,
+    docs: bool = False,
 ) -> FastAPI:
-    """The service's ASGI app over the database at `db_url` (already migrated)."""
+    """The service's ASGI app over the database at `db_url` (already migrated).
+
+    `docs` serves FastAPI's interactive pages, which load scripts from a CDN: never on the
+    courier page's origin in production (the CSP blocks them anyway); /openapi.json stays.
+    """
+    edges = edges or EdgeSettings()
     engine = make_engine(db_url)
-    service = Service(engine, watch_interval)
+    service = Service(engine, watch_interval, edges.polls_per_token)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -265,10 +220,17 @@ def create_app(
         version="1",
         description="Courier tasks from the desktop to the phones, and their events back.",
         lifespan=lifespan,
+        docs_url="/docs" if docs else None,
+        redoc_url=None,
     )
     app.state.service = service
     app.state.pairing = pairing or PairingSettings()
+    # Each add wraps the ones before: the headers go on every answer, refusals come before
+    # any body is read, and the fast path runs only for requests that got that far.
     app.add_middleware(TaskListFastPath, service=service)
+    app.add_middleware(BodyLimit, max_body=edges.max_body)
+    app.add_middleware(AuthThrottle, limit=edges.auth_failures, window_s=edges.auth_window_s)
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(store.StoreError)
     async def _store_error(_request: Request, exc: store.StoreError) -> JSONResponse:
@@ -277,7 +239,7 @@ def create_app(
     @app.exception_handler(OperationalError)
     async def _db_down(_request: Request, exc: OperationalError) -> JSONResponse:
         logger.warning("database unavailable: %s", exc)
-        return _unavailable()
+        return unavailable()
 
     @app.get("/healthz", tags=["service"])
     async def healthz(service: ServiceDep) -> dict[str, str]:
@@ -345,6 +307,7 @@ def create_app(
     async def site_events(
         service: ServiceDep,
         _site: Site,
+        token: Token,
         after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         wait: WaitParam = 0,
@@ -357,13 +320,14 @@ def create_app(
 
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
-        while True:
-            seen = service.notifier.generation(FEED)
-            texts, cursor = await service.run(page)
-            remaining = deadline - loop.time()
-            if texts or remaining <= 0:
-                break
-            await service.notifier.wait(FEED, seen, min(remaining, FALLBACK_POLL_S))
+        with service.polls.slot(token, wait):
+            while True:
+                seen = service.notifier.generation(FEED)
+                texts, cursor = await service.run(page)
+                remaining = deadline - loop.time()
+                if texts or remaining <= 0:
+                    break
+                await service.notifier.wait(FEED, seen, min(remaining, FALLBACK_POLL_S))
         body = '{"events":[' + ",".join(texts) + f'],"cursor":{cursor}}}'
         return Response(body, media_type="application/json")
 
@@ -372,7 +336,25 @@ def create_app(
     async def me(who: CourierId) -> Me:
         """Who the device token belongs to."""
         assert who.courier_id is not None
-        return Me(courier_id=who.courier_id, name=who.name or None)
+        return Me(
+            courier_id=who.courier_id,
+            name=who.name or None,
+            expires_at=who.expires_at,
+            renew_after=who.renew_after,
+        )
+
+    @app.post(
+        "/api/v1/courier/token/renew", response_model=Renewal, responses=ERRORS, tags=["courier"]
+    )
+    async def renew_token(service: ServiceDep, token: Token, request: Request) -> Renewal:
+        """A fresh device token; the one sent keeps working for a few minutes, then ends."""
+        lifetime = request.app.state.pairing.token_lifetime
+        renewed = await service.run(auth.renew, service.engine, token, lifetime)
+        if renewed is None:
+            raise _unauthorized("the token is unknown, expired or was revoked: pair again")
+        return Renewal(
+            token=renewed.token, courier_id=renewed.courier_id, expires_at=renewed.expires_at
+        )
 
     @app.get("/api/v1/courier/tasks", response_model=TaskList, responses=ERRORS, tags=["courier"])
     async def courier_tasks(
@@ -409,6 +391,7 @@ def create_app(
     async def courier_changes(
         service: ServiceDep,
         who: CourierId,
+        token: Token,
         after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         wait: WaitParam = 0,
     ) -> Changes:
@@ -423,13 +406,14 @@ def create_app(
 
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
-        while True:
-            seen = service.notifier.generation(key)
-            current = await service.run(revision)
-            remaining = deadline - loop.time()
-            if current != after or remaining <= 0:
-                return Changes(revision=current)
-            await service.notifier.wait(key, seen, min(remaining, FALLBACK_POLL_S))
+        with service.polls.slot(token, wait):
+            while True:
+                seen = service.notifier.generation(key)
+                current = await service.run(revision)
+                remaining = deadline - loop.time()
+                if current != after or remaining <= 0:
+                    return Changes(revision=current)
+                await service.notifier.wait(key, seen, min(remaining, FALLBACK_POLL_S))
 
     @app.post(
         "/api/v1/courier/tasks/{task_id}/events",
@@ -437,14 +421,17 @@ def create_app(
         responses={
             **ERRORS,
             **NOT_FOUND,
-            409: {"model": Problem, "description": "The task was cancelled"},
+            409: {
+                "model": Problem,
+                "description": "The task was cancelled, or the event_id was used for another event",
+            },
         },
         tags=["courier"],
     )
     async def post_event(
         task_id: TaskIdParam, event: TaskEvent, service: ServiceDep, who: CourierId
     ) -> EventResult:
-        """Record what the courier did; a repeated event_id returns applied=false."""
+        """Record what the courier did once: a replay writes nothing and answers applied=false."""
         if event.task_id != task_id:
             raise _mismatch("task_id", "the path's task id differs from the body's task_id")
         assert who.courier_id is not None
@@ -477,4 +464,9 @@ def create_app(
 
 def create_app_from_env() -> FastAPI:
     """The app over COURIER_SYNC_DB_URL (what `serve --workers N` hands each worker)."""
-    return create_app(os.environ.get(DB_URL_ENV) or None, pairing=PairingSettings.from_env())
+    return create_app(
+        os.environ.get(DB_URL_ENV) or None,
+        pairing=PairingSettings.from_env(),
+        edges=EdgeSettings.from_env(),
+        docs=os.environ.get("COURIER_SYNC_DOCS") == "1",
+    )

@@ -3,6 +3,8 @@
 The secrets carry 256 random bits, so a plain SHA-256 is enough (no slow KDF): nobody can
 brute-force a preimage, and lookups stay one indexed query per request. Revocation is
 checked on every request, so `token revoke` takes effect at once, in every process.
+Device tokens expire (`PairingSettings.token_days`); the phone swaps its token for a fresh one
+(`renew`) once half of its life has passed, so a phone in use never meets the expiry.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
@@ -22,6 +25,9 @@ KIND_DEVICE = "device"
 _TOKEN_PREFIX = {KIND_SITE: "csk_", KIND_DEVICE: "cdt_"}
 PREFIX_LEN = 12
 MAX_TOKEN_LEN = 200
+# How long a renewed token keeps working: requests already on their way (or another tab that
+# has not read the new token yet) must not be refused.
+RENEW_GRACE = dt.timedelta(minutes=5)
 
 creds = Credential.__table__
 courier_state = CourierState.__table__
@@ -34,6 +40,27 @@ class Identity:
     kind: str
     courier_id: int | None
     name: str
+    created_at: dt.datetime | None = None
+    expires_at: dt.datetime | None = None
+
+    @property
+    def renew_after(self) -> dt.datetime | None:
+        """When the phone should swap this token for a fresh one: half-way through its life."""
+        if self.expires_at is None or self.created_at is None:
+            return None
+        return self.created_at + (self.expires_at - self.created_at) / 2
+
+    def __repr__(self) -> str:
+        return f"Identity(kind={self.kind!r}, courier_id={self.courier_id!r})"
+
+
+@dataclass(frozen=True, slots=True)
+class Renewed:
+    """A fresh device token that replaces the one the phone used."""
+
+    token: str
+    courier_id: int
+    expires_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +74,7 @@ class CredentialInfo:
     prefix: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    expires_at: dt.datetime | None = None
 
 
 def hash_token(token: str) -> str:
@@ -54,20 +82,31 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def issue(engine: Engine, kind: str, courier_id: int | None = None, name: str = "") -> str:
+def issue(
+    engine: Engine,
+    kind: str,
+    courier_id: int | None = None,
+    name: str = "",
+    lifetime: dt.timedelta | None = None,
+) -> str:
     """Create a credential and return its secret; only its hash is kept."""
     if kind == KIND_DEVICE and (courier_id is None or courier_id < 1):
         raise ValueError("a device token needs the courier's id (a positive number)")
     with writing(engine) as conn:
-        token, _ = issue_on(conn, kind, courier_id, name)
+        token, _ = issue_on(conn, kind, courier_id, name, lifetime)
     return token
 
 
 def issue_on(
-    conn: Connection, kind: str, courier_id: int | None = None, name: str = ""
+    conn: Connection,
+    kind: str,
+    courier_id: int | None = None,
+    name: str = "",
+    lifetime: dt.timedelta | None = None,
 ) -> tuple[str, int]:
     """`issue` inside the caller's transaction (pairing); returns the secret and its row id."""
     token = _TOKEN_PREFIX[kind] + secrets.token_urlsafe(32)
+    now = utcnow()
     row_id = conn.execute(
         insert(creds)
         .values(
@@ -76,7 +115,8 @@ def issue_on(
             name=name,
             prefix=token[:PREFIX_LEN],
             token_hash=hash_token(token),
-            created_at=utcnow(),
+            created_at=now,
+            expires_at=now + lifetime if lifetime is not None and kind == KIND_DEVICE else None,
         )
         .returning(creds.c.id)
     ).scalar_one()
@@ -115,23 +155,33 @@ def list_credentials(engine: Engine, kind: str | None = None) -> list[Credential
                 prefix=r.prefix,
                 created_at=r.created_at,
                 revoked_at=r.revoked_at,
+                expires_at=r.expires_at,
             )
             for r in conn.execute(stmt)
         ]
 
 
+def _alive(row: Any, now: dt.datetime) -> bool:
+    return row.revoked_at is None and (row.expires_at is None or row.expires_at > now)
+
+
 def identify(conn: Connection, token: str) -> Identity | None:
-    """The owner of a secret that is known and not revoked, else None."""
+    """The owner of a secret that is known, not revoked and not expired, else None."""
     if not token or len(token) > MAX_TOKEN_LEN:
         return None
     row = conn.execute(
-        select(creds.c.kind, creds.c.courier_id, creds.c.name, creds.c.revoked_at).where(
-            creds.c.token_hash == hash_token(token)
-        )
+        select(
+            creds.c.kind,
+            creds.c.courier_id,
+            creds.c.name,
+            creds.c.revoked_at,
+            creds.c.created_at,
+            creds.c.expires_at,
+        ).where(creds.c.token_hash == hash_token(token))
     ).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or not _alive(row, utcnow()):
         return None
-    return Identity(kind=row.kind, courier_id=row.courier_id, name=row.name)
+    return Identity(row.kind, row.courier_id, row.name, row.created_at, row.expires_at)
 
 
 # Built once: the task-list path runs it on every request.
@@ -141,6 +191,7 @@ _IDENTIFY_WITH_REVISION = (
         creds.c.courier_id,
         creds.c.name,
         creds.c.revoked_at,
+        creds.c.expires_at,
         courier_state.c.revision,
     )
     .select_from(creds.outerjoin(courier_state, courier_state.c.courier_id == creds.c.courier_id))
@@ -153,7 +204,28 @@ def identify_with_revision(conn: Connection, token: str) -> tuple[Identity | Non
     if not token or len(token) > MAX_TOKEN_LEN:
         return None, 0
     row = conn.execute(_IDENTIFY_WITH_REVISION, {"token_hash": hash_token(token)}).first()
-    if row is None or row.revoked_at is not None:
+    if row is None or not _alive(row, utcnow()):
         return None, 0
     who = Identity(kind=row.kind, courier_id=row.courier_id, name=row.name)
     return who, int(row.revision or 0)
+
+
+def renew(engine: Engine, token: str, lifetime: dt.timedelta) -> Renewed | None:
+    """A new device token for the owner of `token`; the old one ends after RENEW_GRACE.
+
+    None when `token` is not a live device token (the phone must pair again).
+    """
+    now = utcnow()
+    with writing(engine) as conn:
+        row = conn.execute(
+            select(creds).where(
+                creds.c.token_hash == hash_token(token), creds.c.kind == KIND_DEVICE
+            )
+        ).first()
+        if row is None or not _alive(row, now):
+            return None
+        fresh, _ = issue_on(conn, KIND_DEVICE, row.courier_id, row.name, lifetime)
+        ends = now + RENEW_GRACE
+        if row.expires_at is None or row.expires_at > ends:
+            conn.execute(update(creds).where(creds.c.id == row.id).values(expires_at=ends))
+    return Renewed(token=fresh, courier_id=int(row.courier_id), expires_at=now + lifetime)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
 from courier_sync.server.config import default_db_url
+from storage.private_files import make_private
 from storage.urls import database_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -48,6 +49,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         database = parsed.database or ""
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            # Before SQLite creates it: the database holds clients' data and token hashes.
+            # SQLite gives its -wal and -shm files the database file's mode.
+            make_private(database)
         kwargs.setdefault("pool_size", 20)
         kwargs.setdefault("max_overflow", 40)
         engine = create_engine(

@@ -53,6 +53,8 @@ class Credential(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Device tokens stop working then (the phone renews before); NULL: never (site keys).
+    expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class Counter(Base):

@@ -47,6 +47,8 @@ _SEPARATORS = re.compile(r"[\s\-‐-―.]+")
 MINUTES_ENV = "COURIER_SYNC_PAIRING_MINUTES"
 MAX_FAILURES_ENV = "COURIER_SYNC_PAIRING_MAX_FAILURES"
 PUBLIC_URL_ENV = "COURIER_SYNC_PUBLIC_URL"
+TOKEN_DAYS_ENV = "COURIER_SYNC_TOKEN_DAYS"
+MAX_TOKEN_DAYS = 3650
 
 REASON_UNKNOWN = "unknown"
 REASON_EXPIRED = "expired"
@@ -66,12 +68,24 @@ class PairingSettings:
     failure_window: dt.timedelta = dt.timedelta(minutes=10)
     # The courier page's address as phones reach it (behind a proxy); None: the request's own.
     public_url: str | None = None
+    # How long a phone's device token works; the phone renews it half-way, so only a phone
+    # unused for half of this must pair again.
+    token_days: int = 30
+
+    @property
+    def token_lifetime(self) -> dt.timedelta:
+        """The lifetime of a device token issued now."""
+        return dt.timedelta(days=self.token_days)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PairingSettings:
         """Settings from COURIER_SYNC_PAIRING_MINUTES, ..._MAX_FAILURES and ..._PUBLIC_URL."""
         values: dict[str, Any] = {}
-        for name, env in (("minutes", MINUTES_ENV), ("max_failures", MAX_FAILURES_ENV)):
+        for name, env in (
+            ("minutes", MINUTES_ENV),
+            ("max_failures", MAX_FAILURES_ENV),
+            ("token_days", TOKEN_DAYS_ENV),
+        ):
             raw = os.environ.get(env, "").strip()
             if raw:
                 if not raw.isdigit() or int(raw) < 1:
@@ -84,6 +98,8 @@ class PairingSettings:
         settings = cls(**values)
         if not 1 <= settings.minutes <= settings.max_minutes:
             raise ValueError(f"pairing codes live 1 to {settings.max_minutes} minutes")
+        if not 1 <= settings.token_days <= MAX_TOKEN_DAYS:
+            raise ValueError(f"device tokens live 1 to {MAX_TOKEN_DAYS} days")
         if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
             raise ValueError(
                 f"a public URL starts with http:// or https://: {settings.public_url!r}"
@@ -268,7 +284,7 @@ def redeem(
             ).rowcount
             if won == 1:
                 token, credential_id = auth.issue_on(
-                    conn, auth.KIND_DEVICE, match.courier_id, match.name
+                    conn, auth.KIND_DEVICE, match.courier_id, match.name, settings.token_lifetime
                 )
                 conn.execute(
                     update(codes).where(codes.c.id == match.id).values(credential_id=credential_id)

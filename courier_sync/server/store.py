@@ -229,14 +229,16 @@ def post_event(engine: Engine, courier_id: int, event: TaskEvent) -> WriteOutcom
     """Record a courier's event once (by event_id) and move the task's status on."""
     out = WriteOutcome()
     now = utcnow()
+    body = event.model_dump_json()
     with writing(engine) as conn:
+        # A replay (the phone retrying after a lost reply) must write nothing, not even the
+        # counters: look before bumping. The look is repeated after the bump, which
+        # serializes writers, so two copies racing in still store one event.
+        if _replayed(conn, courier_id, event, body):
+            out.results.append(EventResult(event_id=event.event_id, applied=False))
+            return out
         revision = _bump(conn, COUNTER_REVISION)
-        seen = conn.execute(
-            select(events.c.courier_id, events.c.task_id).where(events.c.event_id == event.event_id)
-        ).first()
-        if seen is not None:
-            if seen.courier_id != courier_id or seen.task_id != event.task_id:
-                raise Conflict(f"event_id {event.event_id!r} was already used for another task")
+        if _replayed(conn, courier_id, event, body):
             out.results.append(EventResult(event_id=event.event_id, applied=False))
             return out
         row = _current(conn, event.task_id)
@@ -254,7 +256,7 @@ def post_event(engine: Engine, courier_id: int, event: TaskEvent) -> WriteOutcom
                 task_id=event.task_id,
                 courier_id=courier_id,
                 kind=event.kind,
-                payload=event.model_dump_json(),
+                payload=body,
                 received_at=now,
             )
         )
@@ -270,6 +272,25 @@ def post_event(engine: Engine, courier_id: int, event: TaskEvent) -> WriteOutcom
         out.feed = True
         out.results.append(EventResult(event_id=event.event_id, applied=True))
     return out
+
+
+def _replayed(conn: Connection, courier_id: int, event: TaskEvent, body: str) -> bool:
+    """True when this very event is stored already; Conflict when its event_id says otherwise."""
+    seen = conn.execute(
+        select(events.c.courier_id, events.c.task_id, events.c.payload).where(
+            events.c.event_id == event.event_id
+        )
+    ).first()
+    if seen is None:
+        return False
+    if seen.courier_id != courier_id or seen.task_id != event.task_id:
+        raise Conflict(f"event_id {event.event_id!r} was already used for another task")
+    if seen.payload != body:
+        raise Conflict(
+            f"event_id {event.event_id!r} was already used for a different event: "
+            "a new report needs a new event_id"
+        )
+    return True
 
 
 def courier_revision(conn: Connection, courier_id: int) -> int:

@@ -106,3 +106,12 @@ def test_logging_and_settings_do_not_import_each_other() -> None:
     assert settings_files
     for path in settings_files:
         assert "app.app_logging" not in _app_imports(path), path.name
+
+
+def test_log_files_are_readable_by_their_owner_only(log_file: Path) -> None:
+    """The log names clients and callers: other accounts on the PC may not read it."""
+    import stat
+
+    logging.getLogger("test").info("a client's number")
+    for file in (log_file, log_file.with_name("crash.log")):
+        assert stat.S_IMODE(file.stat().st_mode) == 0o600, file

@@ -131,3 +131,15 @@ def screenshot(page: Any, name: str) -> Path:
 def card(page: Any, task: dict[str, Any]) -> Any:
     """The task's card on the page."""
     return page.locator(f'article.task[data-task-id="{task["task_id"]}"]')
+
+
+def outbox_of(page: Any, courier_id: int) -> list[dict[str, Any]]:
+    """The courier's queued (unsent) events in the page's storage, oldest first."""
+    items: list[dict[str, Any]] = page.evaluate(
+        """(prefix) => Object.keys(localStorage)
+            .filter((k) => k.startsWith(prefix))
+            .map((k) => JSON.parse(localStorage.getItem(k)))
+            .sort((a, b) => a.queued_at - b.queued_at)""",
+        f"dd.courier.outbox.{courier_id}.",
+    )
+    return items

@@ -74,11 +74,14 @@ class SyncService:
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     extra_args: tuple[str, ...] = ()
+    # "https" with --certfile/--keyfile in extra_args; `verify` is then the test CA's file.
+    scheme: str = "http"
+    verify: str | bool = True
 
     @property
     def url(self) -> str:
         """The service's base URL."""
-        return f"http://127.0.0.1:{self.port}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 30.0) -> None:
         """Start the service and wait until /healthz answers."""
@@ -108,7 +111,8 @@ class SyncService:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"the sync service exited:\n{self.log_tail()}")
             with contextlib.suppress(requests.RequestException):
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
+                ready = requests.get(self.url + "/healthz", timeout=1, verify=self.verify)
+                if ready.status_code == 200:
                     return
             if time.monotonic() > deadline:
                 self.kill()

@@ -60,7 +60,8 @@ def test_the_desk_issues_a_code_the_phone_can_use_once(
         headers={"Authorization": f"Bearer {token}"},
         timeout=10,
     ).json()
-    assert me == {"courier_id": courier_id, "name": "Сидоров Павел"}
+    assert me["courier_id"] == courier_id and me["name"] == "Сидоров Павел"
+    assert me["expires_at"] > me["renew_after"]  # a paired phone's token expires (30 days)
     assert pair(shared_service.service.url, issued.code).status_code == 410
 
     revoked = devices.revoke_devices(courier_id)

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from sqlalchemy import text
 
 from courier_sync.server.db import make_engine
 from courier_sync.server.store import counts
@@ -244,6 +245,17 @@ def test_malformed_payloads_are_422_with_the_bad_fields_and_store_nothing(api: A
     assert phone.tasks(DAY) == []
 
 
+def _stamps(db_url: str) -> tuple[dict[str, int], list[tuple[str, int]]]:
+    """Row counts and the counters (revision, feed cursor): what a write would move."""
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            counters = [tuple(r) for r in conn.execute(text("SELECT name, value FROM counters"))]
+        return counts(engine), sorted(counters)
+    finally:
+        engine.dispose()
+
+
 def test_events_are_stored_once_and_fed_to_the_desktop_once(api: Api) -> None:
     phone, other = api.phone(), api.phone()
     courier_id = api.courier_id(phone)
@@ -251,10 +263,19 @@ def test_events_are_stored_once_and_fed_to_the_desktop_once(api: Api) -> None:
     api.site.put(task)
     cursor = api.site.events()["cursor"]
     event_id = f"ev-{uuid.uuid4()}"
-    first = phone.post_event(task["task_id"], "done", event_id=event_id, collected_kop=70000)
+    at = dt.datetime.now(dt.UTC).isoformat()
+    first = phone.post_event(task["task_id"], "done", event_id=event_id, at=at, collected_kop=70000)
     assert first.json() == {"event_id": event_id, "applied": True}
-    again = phone.post_event(task["task_id"], "done", event_id=event_id, collected_kop=70000)
+    stamps = _stamps(api.service.db_url)
+    again = phone.post_event(task["task_id"], "done", event_id=event_id, at=at, collected_kop=70000)
     assert again.status_code == 200 and again.json()["applied"] is False
+    # The replay wrote nothing: no second row, no counter (change stamp) moved.
+    assert _stamps(api.service.db_url) == stamps
+    other_body = phone.post_event(
+        task["task_id"], "done", event_id=event_id, at=at, collected_kop=1000
+    )
+    assert other_body.status_code == 409
+    assert "different event" in other_body.json()["detail"]
     assert phone.tasks(DAY)[0]["status"] == "done"
     feed = api.site.events(after=cursor)
     assert [(e["event"]["event_id"], e["courier_id"]) for e in feed["events"]] == [
@@ -409,7 +430,7 @@ def test_service_migrations_build_the_models_schema_and_go_down_again(
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE})
         assert compare_metadata(ctx, Base.metadata) == []
-    assert migrate.current_revision(engine) == migrate.head_revision() == "0002"
+    assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
     migrate.downgrade(engine, "base")
     assert migrate.current_revision(engine) is None
     migrate.upgrade(engine)

@@ -7,7 +7,6 @@ size go to docs/screenshots/courier-*.png.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from itertools import count
@@ -23,6 +22,7 @@ from tests.courier_sync.browser import (
     feed,
     launch_chromium,
     make_task,
+    outbox_of,
     screenshot,
     wait_for_feed,
 )
@@ -33,6 +33,7 @@ from tests.courier_sync.conftest import (
     issue_tokens,
     sqlite_service_db,
 )
+from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -88,8 +89,7 @@ class Phone:
         self.page.wait_for_selector("#tasks-screen:not([hidden])")
 
     def outbox(self, courier_id: int) -> list[dict[str, Any]]:
-        raw = self.page.evaluate(f"localStorage.getItem('dd.courier.outbox.{courier_id}')")
-        return json.loads(raw) if raw else []
+        return outbox_of(self.page, courier_id)
 
 
 @pytest.fixture
@@ -275,10 +275,8 @@ def test_a_lost_reply_is_retried_with_the_same_event_id_and_applied_once(
         page.locator("#done-dialog").get_by_role("button", name="Подтвердить").click()
 
         mine.get_by_test_id("status").filter(has_text="Доставлено").wait_for()
-        page.wait_for_function(
-            f"!JSON.parse(localStorage.getItem('dd.courier.outbox.{me}') || '[]').length",
-            timeout=20_000,
-        )
+        # Polled from Python: the page's CSP forbids the eval a wait_for_function string needs.
+        wait_until(lambda: not outbox_of(page, me), timeout=20)
         assert len(posts) >= 2 and len(set(posts)) == 1
         mine_in_feed = [e for e in feed(site) if e["event"]["task_id"] == task["task_id"]]
         assert [e["event"]["event_id"] for e in mine_in_feed] == posts[:1]

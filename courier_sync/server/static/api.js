@@ -95,6 +95,11 @@ export function fetchMe(token) {
   return request(token, "GET", "courier/me");
 }
 
+/** A fresh device token for this one (which ends a few minutes later): {token, expires_at}. */
+export function renewToken(token) {
+  return request(token, "POST", "courier/token/renew");
+}
+
 export function fetchTasks(token, date) {
   return request(token, "GET", `courier/tasks?date=${encodeURIComponent(date)}`);
 }

@@ -6,6 +6,7 @@ import {
   NetworkError,
   RejectedError,
   fetchMe,
+  renewToken,
   fetchTasks,
   pairDevice,
   waitForChanges,
@@ -259,6 +260,29 @@ function startSession() {
   state.outbox.retryNow();
 }
 
+/**
+ * Past half of its life the device token is swapped for a fresh one, silently: a phone in
+ * use never meets the expiry. Offline or refused, the old token goes on until it ends.
+ */
+let renewing = false;
+async function renewIfDue() {
+  const me = state.me;
+  if (renewing || !state.token || !me || !me.renew_after) return;
+  if (Date.parse(me.renew_after) > Date.now()) return;
+  renewing = true;
+  try {
+    const reply = await renewToken(state.token);
+    const fresh = await fetchMe(reply.token);
+    session.save(reply.token, fresh);
+    state.token = reply.token;
+    state.me = fresh;
+  } catch {
+    /* tried again after the next refresh */
+  } finally {
+    renewing = false;
+  }
+}
+
 function stopSession() {
   state.loopGen += 1;
   if (state.loopAbort) state.loopAbort.abort();
@@ -360,6 +384,7 @@ async function refreshTasks(gen) {
     state.revision = reply.revision;
     taskCache.save(state.me.courier_id, date, state.list);
     serviceSeenAlive();
+    renewIfDue();
   } finally {
     state.loading = false;
   }
@@ -944,6 +969,9 @@ function wire() {
   });
   window.addEventListener("storage", (e) => {
     if (e.key === "dd.courier.token" && e.newValue === null && state.outbox) showLogin();
+    // Another tab renewed the token: use the fresh one (the old one ends in minutes).
+    if (e.key === "dd.courier.token" && e.newValue && state.outbox) state.token = session.token();
+    if (e.key === "dd.courier.me" && e.newValue && state.outbox) state.me = session.me();
   });
 }
 

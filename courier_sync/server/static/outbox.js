@@ -5,7 +5,7 @@
 // the action is queued, so a retry can never apply the action twice.
 
 import { AuthError, NetworkError, postEvent } from "./api.js";
-import { readJson, writeJson } from "./storage.js";
+import { readJson, remove, storedKeys, writeJson } from "./storage.js";
 
 const BACKOFF_MIN_MS = 1000;
 const BACKOFF_MAX_MS = 30000;
@@ -32,15 +32,39 @@ export class Outbox {
     this.lastError = null;
     this._onOnline = () => this.retryNow();
     this._onStorage = (e) => {
-      if (e.key && e.key.endsWith(this.key)) this.onChange();
+      if (e.key && e.key.includes(this.key)) this.onChange();
     };
     window.addEventListener("online", this._onOnline);
     window.addEventListener("storage", this._onStorage);
   }
 
+  /**
+   * The queue, oldest first. Each item is a key of its own (`outbox.<courier>.<event_id>`):
+   * two open tabs adding, sending and removing never rewrite each other's items, so none is
+   * lost (one shared array would be read-modified-written by both).
+   */
   items() {
-    const list = readJson(this.key, []);
-    return Array.isArray(list) ? list : [];
+    this._adoptLegacyList();
+    const list = [];
+    for (const key of storedKeys(`${this.key}.`)) {
+      const item = readJson(key, null);
+      if (item && item.event) list.push(item);
+    }
+    return list.sort((a, b) => a.queued_at - b.queued_at || (a.event.event_id < b.event.event_id ? -1 : 1));
+  }
+
+  _itemKey(eventId) {
+    return `${this.key}.${eventId}`;
+  }
+
+  /** Queues stored by earlier versions as one array: split into one key per item. */
+  _adoptLegacyList() {
+    const legacy = readJson(this.key, null);
+    if (!Array.isArray(legacy)) return;
+    for (const item of legacy) {
+      if (item && item.event) writeJson(this._itemKey(item.event.event_id), item);
+    }
+    remove(this.key);
   }
 
   /** The newest queued event of a task, or null. */
@@ -52,7 +76,7 @@ export class Outbox {
   /** Store the event (throws if the phone cannot store it), then try to send. */
   add(event) {
     const item = { event, queued_at: Date.now(), attempts: 0 };
-    writeJson(this.key, [...this.items(), item]);
+    writeJson(this._itemKey(event.event_id), item);
     this.onChange();
     this.retryNow();
     return item;
@@ -75,21 +99,19 @@ export class Outbox {
   }
 
   _remove(eventId) {
-    writeJson(
-      this.key,
-      this.items().filter((item) => item.event.event_id !== eventId),
-    );
+    remove(this._itemKey(eventId));
   }
 
   _touch(eventId, error) {
-    const list = this.items();
-    for (const item of list) {
-      if (item.event.event_id === eventId) {
-        item.attempts += 1;
-        item.last_error = error;
-      }
+    const item = readJson(this._itemKey(eventId), null);
+    if (!item) return; // another tab sent it meanwhile
+    item.attempts += 1;
+    item.last_error = error;
+    try {
+      writeJson(this._itemKey(eventId), item);
+    } catch {
+      /* only the attempt count: the item itself is stored */
     }
-    writeJson(this.key, list);
   }
 
   async flush() {

@@ -22,6 +22,16 @@ export function remove(key) {
   localStorage.removeItem(PREFIX + key);
 }
 
+/** The keys (without PREFIX) that start with `start`. */
+export function storedKeys(start) {
+  const found = [];
+  for (let i = 0; i < localStorage.length; i += 1) {
+    const key = localStorage.key(i);
+    if (key && key.startsWith(PREFIX + start)) found.push(key.slice(PREFIX.length));
+  }
+  return found;
+}
+
 export const session = {
   token: () => readJson("token", null),
   me: () => readJson("me", null),
@@ -32,9 +42,16 @@ export const session = {
   forgetToken() {
     remove("token");
   },
+  /** Logout: the token and every cached client detail go; unsent actions (outbox) stay. */
   clear() {
     remove("token");
     remove("me");
+    for (let i = localStorage.length - 1; i >= 0; i -= 1) {
+      const key = localStorage.key(i);
+      if (key && key.startsWith(PREFIX) && !key.startsWith(`${PREFIX}outbox.`)) {
+        localStorage.removeItem(key);
+      }
+    }
   },
 };
 

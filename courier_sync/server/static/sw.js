@@ -2,7 +2,7 @@
 // fall back to the last cached copy, so the page opens (with the cached task list and the
 // outbox) even when the phone has no connection. API calls are never touched here.
 
-const CACHE = "dd-courier-shell-v1";
+const CACHE = "dd-courier-shell-v2";
 const SHELL = [
   "./",
   "index.html",
