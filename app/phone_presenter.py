@@ -146,6 +146,8 @@ def timer_text(
 def describe_registration(event: RegistrationChanged) -> tuple[str, bool]:
     """A RegistrationChanged as (text in the interface language, ok) for the state label."""
     detail = f" ({event.code} {event.reason})".rstrip() if event.code or event.reason else ""
+    if event.certificate_refused:
+        detail = f" ({event.reason})"
     if event.state == RegState.REGISTERED:
         return QCoreApplication.translate("SettingsDialog", "Registered") + detail, True
     if event.state == RegState.REGISTERING:
