@@ -158,7 +158,9 @@ def test_srtp_optional_connects_and_mandatory_says_the_peer_lacks_it(
             call_id = engine.dial(EXTENSION)
             outcome = log.wait_for(
                 CallStateChanged,
-                lambda e: e.call_id == call_id and e.state in (CallState.ANSWERED, CallState.ENDED),
+                lambda e, call_id=call_id: (
+                    e.call_id == call_id and e.state in (CallState.ANSWERED, CallState.ENDED)
+                ),
             )
             assert outcome.state is final, (srtp, outcome)
             if srtp == "mandatory":
