@@ -29,7 +29,7 @@ class CallBarView:
     state: str
     number: str
     waiting: str  # "Waiting: …", or ""
-    answer_enabled: bool
+    answer_enabled: bool  # a call rings: Answer and Reject work
     hangup_enabled: bool
     talking_enabled: bool  # hold, transfer, DTMF and mute: only with someone on the line
     hold_label: str  # "Hold" or "Resume", without its key

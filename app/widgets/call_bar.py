@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 
 class CallBar(QWidget):
-    """State · number · timer · Answer Hang up Hold Transfer DTMF Mute · waiting calls."""
+    """State · number · timer · Answer Reject Hang up Hold Transfer DTMF Mute · waiting calls."""
 
     def __init__(self, intake: IntakeViewModel, parent: QWidget | None = None) -> None:
         """A bar showing ``intake``'s live calls and forwarding its buttons to it."""
@@ -44,6 +44,8 @@ class CallBar(QWidget):
         self.waiting_label.setStyleSheet("color: #b3261e; font-weight: bold;")
 
         self.answer_button = self._button(self.tr("Answer"), Key.ANSWER, intake.answer)
+        # A caller waiting while the operator talks can be turned away (busy) without a word.
+        self.reject_button = self._button(self.tr("Reject"), Key.REJECT_CALL, intake.reject)
         self.hangup_button = self._button(self.tr("Hang up"), Key.HANG_UP, intake.hangup)
         self.hold_button = self._button(self.tr("Hold"), Key.HOLD, intake.toggle_hold)
         self.transfer_button = self._button(self.tr("Transfer"), Key.TRANSFER, self.ask_transfer)
@@ -70,6 +72,7 @@ class CallBar(QWidget):
         layout.addWidget(self.waiting_label)
         for button in (
             self.answer_button,
+            self.reject_button,
             self.hangup_button,
             self.hold_button,
             self.transfer_button,
@@ -106,6 +109,7 @@ class CallBar(QWidget):
             self._tick()
             self._ticker.start()
         self.answer_button.setEnabled(view.answer_enabled)
+        self.reject_button.setEnabled(view.answer_enabled)
         self.hangup_button.setEnabled(view.hangup_enabled)
         for button in (self.hold_button, self.transfer_button, self.dtmf_button, self.mute_button):
             button.setEnabled(view.talking_enabled)
