@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -63,13 +65,24 @@ class CallBar(QWidget):
             self.tr("Call the courier"), Key.CALL_COURIER, intake.call_courier
         )
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # The courier (with its buttons) and the waiting callers get a second row, shown only
+        # when there is something to say: in one row with the call buttons, a long waiting
+        # caller's name made the window wider than a 1366-pixel screen, Answer/Reject off it.
+        self.waiting_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 4)
+        rows.setSpacing(2)
+        layout = QHBoxLayout()
+        second = QHBoxLayout()
+        rows.addLayout(layout)
+        rows.addLayout(second)
+        second.addWidget(self.courier_label)
+        second.addWidget(self.forward_button)
+        second.addWidget(self.call_courier_button)
+        second.addWidget(self.waiting_label, 1)
         for widget in (self.state_label, self.number_label, self.timer_label):
             layout.addWidget(widget)
         layout.addStretch(1)
-        layout.addWidget(self.courier_label)
-        layout.addWidget(self.waiting_label)
         for button in (
             self.answer_button,
             self.reject_button,
@@ -78,8 +91,6 @@ class CallBar(QWidget):
             self.transfer_button,
             self.dtmf_button,
             self.mute_button,
-            self.forward_button,
-            self.call_courier_button,
         ):
             layout.addWidget(button)
 
@@ -102,6 +113,8 @@ class CallBar(QWidget):
         self.state_label.setText(view.state)
         self.number_label.setText(view.number)
         self.waiting_label.setText(view.waiting)
+        self.waiting_label.setToolTip(view.waiting)  # the whole text when the row clips it
+        self.waiting_label.setVisible(bool(view.waiting))
         if view.current is None:
             self.timer_label.setText("")
             self._ticker.stop()
