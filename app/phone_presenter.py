@@ -29,7 +29,7 @@ class CallBarView:
     state: str
     number: str
     waiting: str  # "Waiting: …", or ""
-    answer_enabled: bool
+    answer_enabled: bool  # a call rings: Answer and Reject work
     hangup_enabled: bool
     talking_enabled: bool  # hold, transfer, DTMF and mute: only with someone on the line
     hold_label: str  # "Hold" or "Resume", without its key
@@ -146,6 +146,8 @@ def timer_text(
 def describe_registration(event: RegistrationChanged) -> tuple[str, bool]:
     """A RegistrationChanged as (text in the interface language, ok) for the state label."""
     detail = f" ({event.code} {event.reason})".rstrip() if event.code or event.reason else ""
+    if event.certificate_refused:
+        detail = f" ({event.reason})"
     if event.state == RegState.REGISTERED:
         return QCoreApplication.translate("SettingsDialog", "Registered") + detail, True
     if event.state == RegState.REGISTERING:

@@ -146,6 +146,8 @@ def _registration(listener: _Events, where: str, registrar: str) -> CheckResult:
         pass
     if last is None:
         return CheckResult("sip", False, f"no answer from {registrar} in {REGISTRATION_WAIT_S:g} s")
+    if last.certificate_refused:
+        return CheckResult("sip", False, f"{registrar}: {last.reason}")
     return CheckResult(
         "sip", False, f"{registrar} refused the line: {last.code} {last.reason}".strip()
     )

@@ -319,7 +319,9 @@ class Workspace:
     def _on_registration(self, event: RegistrationChanged) -> None:
         ok = event.state is RegState.REGISTERED
         text = self.tr("SIP %1: %2").replace("%1", event.account).replace("%2", str(event.state))
-        if not ok and event.reason:
+        if event.certificate_refused:
+            text += f" ({event.reason})"  # the desk refused the PBX: no SIP code to show
+        elif not ok and event.reason:
             text += f" ({event.code} {event.reason})"
         self.window.set_sip_status(text, ok)
 

@@ -26,6 +26,7 @@ from telephony.events import (
     RegistrationChanged,
     RegState,
 )
+from telephony.tls_check import is_certificate_error
 from telephony.trust import Verdict, split_host_port
 
 logger = logging.getLogger(__name__)
@@ -67,6 +68,9 @@ class CallHost(Protocol):
 
     def hangup_later(self, call_id: int, code: int = 0) -> None:
         """Hang up the call after the current callback returns (with ``code`` if it rings)."""
+
+    def certificate_problem(self, account: AccountConfig) -> str:
+        """Why the PBX's TLS certificate was just refused, for ``account``'s registrar."""
 
     def judge(self, source: str) -> Verdict:
         """Whether an INVITE from ``source`` ("ip:port") may ring and its PAI is believed."""
@@ -145,9 +149,12 @@ class EngineAccount(pj.Account):
         else:
             state = RegState.FAILED
         reason = str(prm.reason) or ("No response from the registrar" if code == 0 else "")
-        self._report(
-            state, code, reason, int(prm.expiration) if state is RegState.REGISTERED else 0
-        )
+        refused = is_certificate_error(int(prm.status), reason)
+        if refused:
+            reason = self.host.certificate_problem(self.config)
+            logger.warning("Registration of %s refused the PBX: %s", self.config.id, reason)
+        expires = int(prm.expiration) if state is RegState.REGISTERED else 0
+        self._report(state, code, reason, expires, certificate_refused=refused)
 
     def supervise(self, now: float, overdue_s: float) -> None:
         """Called often on the SIP thread: notice a silent registrar, refresh over UDP.
@@ -180,13 +187,23 @@ class EngineAccount(pj.Account):
             except pj.Error as exc:
                 logger.warning("Refreshing the registration of %s: %s", config.id, exc.reason)
 
-    def _report(self, state: RegState, code: int, reason: str, expires: int) -> None:
+    def _report(
+        self,
+        state: RegState,
+        code: int,
+        reason: str,
+        expires: int,
+        *,
+        certificate_refused: bool = False,
+    ) -> None:
         self.reg_state = state
         key = (state, code, reason)
         if key == self._last_report and state is not RegState.FAILED:
             return  # a routine refresh: nothing changed for the operator
         self._last_report = key
-        self.host.emit(RegistrationChanged(self.config.id, state, code, reason, expires))
+        self.host.emit(
+            RegistrationChanged(self.config.id, state, code, reason, expires, certificate_refused)
+        )
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
@@ -399,12 +416,23 @@ class EngineCall(pj.Call):
         if self.ended or self.silent:
             return
         self.state = state
+        code, reason = int(info.lastStatusCode), str(info.lastReason)
+        if (
+            state is CallState.ENDED
+            and code == pj.PJSIP_SC_NOT_ACCEPTABLE_HERE
+            and self.account.config.srtp == "mandatory"
+        ):
+            # The usual cause on a line that insists on SRTP: say so rather than "488".
+            reason = (
+                "The other side does not accept encrypted audio (SRTP), which this line "
+                f"requires ({code} {reason})"
+            )
         self.host.emit(
             CallStateChanged(
                 call_id=self.engine_id,
                 state=state,
-                code=int(info.lastStatusCode),
-                reason=str(info.lastReason),
+                code=code,
+                reason=reason,
                 duration_s=_seconds(info.totalDuration),
                 talk_s=_seconds(info.connectDuration),
                 direction=self.direction,

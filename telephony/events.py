@@ -47,6 +47,8 @@ class RegistrationChanged:
     code: int
     reason: str
     expires: int
+    # The desk refused the PBX's TLS certificate (``reason`` says why); no PBX answered.
+    certificate_refused: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,15 @@ from telephony.config import AccountConfig, EngineConfig
 from telephony.errors import CallGoneError, TelephonyError, without_frames
 from telephony.events import Event, RegState
 from telephony.sip_log import SipLogBridge
-from telephony.trust import SenderTrust, Verdict, parse_trusted, signalling_peers
+from telephony.tls_check import TlsEndpoint, describe
+from telephony.trust import (
+    SenderTrust,
+    Verdict,
+    parse_trusted,
+    signalling_peers,
+    split_host_port,
+    uri_hostport,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -162,7 +170,7 @@ class SipStack:
         self.max_ringing_per_source = config.max_ringing_per_source
         self.trust = SenderTrust((), (), enforce=config.registers)
         self._emit = emit
-        self._ep: pj.Endpoint | None = None
+        self._ep: TlsEndpoint | None = None
         self._log: SipLogBridge | None = None
         self._accounts: dict[str, EngineAccount] = {}
         self._calls: dict[int, EngineCall] = {}
@@ -222,6 +230,14 @@ class SipStack:
                 call.hangup_quietly(code)
 
         self.defer(action)
+
+    def certificate_problem(self, account: AccountConfig) -> str:
+        """Why the PBX's TLS certificate was just refused, for ``account``'s registrar."""
+        failure = self._ep.recent_tls_failure() if self._ep is not None else None
+        host = split_host_port(uri_hostport(account.proxy or account.registrar or account.domain))[
+            0
+        ]
+        return describe(failure, host, self.config.tls_ca_file)
 
     def judge(self, source: str) -> Verdict:
         """Whether an INVITE from ``source`` may ring and its asserted caller id is believed."""
@@ -295,7 +311,7 @@ class SipStack:
         config = self.config
         # Never bind the Endpoint to a local: a traceback through this frame would keep it
         # alive past shutdown, and a second Endpoint() then aborts the process.
-        self._ep = pj.Endpoint()
+        self._ep = TlsEndpoint()
         with _stdout_to_stderr():
             self._ep.libCreate()
         ep_config = pj.EpConfig()
@@ -365,8 +381,17 @@ class SipStack:
         if kind == pj.PJSIP_TRANSPORT_TLS:
             # The PBX must prove who it is: a certificate chaining to the admin's CA file or
             # the system store, for the host name dialled.
+            ca_file = self.config.tls_ca_file or _system_ca_file()
+            try:
+                with open(ca_file, "rb"):
+                    pass
+            except OSError as exc:
+                raise TelephonyError(
+                    f"Cannot read the CA file {ca_file} for the PBX's certificate: "
+                    f"{exc.strerror or exc}."
+                ) from None
             transport.tlsConfig.verifyServer = True
-            transport.tlsConfig.CaListFile = self.config.tls_ca_file or _system_ca_file()
+            transport.tlsConfig.CaListFile = ca_file
         if self.config.listen_host not in ("", "0.0.0.0"):
             transport.boundAddress = self.config.listen_host
         try:
@@ -720,6 +745,11 @@ class SipStack:
         except pj.Error as exc:
             failure = pj_reason(exc)
             without_frames(exc)  # its frames hold the Call
+        if failure is not None and "PJSIP_ESESSIONINSECURE" in failure:
+            failure = (
+                "SRTP is mandatory on this line, which needs SIP over TLS (transport = tls) "
+                "so that the keys are not sent in clear"
+            )
         if failure is not None:
             self._calls.pop(call_id, None)
             doomed = [call]

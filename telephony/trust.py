@@ -109,16 +109,21 @@ def resolve(host: str) -> list[Address]:
     return found
 
 
+def uri_hostport(uri: str) -> str:
+    """The "host[:port]" of a SIP URI ("sip:user@pbx.lan:5061;transport=tls" -> "pbx.lan:5061")."""
+    rest = uri.strip()
+    if ":" in rest and rest.split(":", 1)[0].lower() in ("sip", "sips"):
+        rest = rest.split(":", 1)[1]
+    return rest.split(";", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1].strip("<> ")
+
+
 def signalling_peers(uri: str, transport: str) -> list[TrustedPeer]:
     """The registrar's or proxy's addresses: over UDP with its port, over TCP/TLS any port.
 
     A PBX answers UDP from its listening port; over TCP/TLS it may open a connection of its
     own from any port, so there only the address counts.
     """
-    rest = uri.strip()
-    if ":" in rest and rest.split(":", 1)[0].lower() in ("sip", "sips"):
-        rest = rest.split(":", 1)[1]
-    rest = rest.split(";", 1)[0].split("?", 1)[0].rsplit("@", 1)[-1].strip("<> ")
+    rest = uri_hostport(uri)
     lowered = uri.lower()
     if ";transport=" in lowered:
         transport = lowered.split(";transport=", 1)[1].split(";", 1)[0].strip("> ")

@@ -10,6 +10,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -21,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 
 class CallBar(QWidget):
-    """State · number · timer · Answer Hang up Hold Transfer DTMF Mute · waiting calls."""
+    """State · number · timer · Answer Reject Hang up Hold Transfer DTMF Mute · waiting calls."""
 
     def __init__(self, intake: IntakeViewModel, parent: QWidget | None = None) -> None:
         """A bar showing ``intake``'s live calls and forwarding its buttons to it."""
@@ -44,6 +46,8 @@ class CallBar(QWidget):
         self.waiting_label.setStyleSheet("color: #b3261e; font-weight: bold;")
 
         self.answer_button = self._button(self.tr("Answer"), Key.ANSWER, intake.answer)
+        # A caller waiting while the operator talks can be turned away (busy) without a word.
+        self.reject_button = self._button(self.tr("Reject"), Key.REJECT_CALL, intake.reject)
         self.hangup_button = self._button(self.tr("Hang up"), Key.HANG_UP, intake.hangup)
         self.hold_button = self._button(self.tr("Hold"), Key.HOLD, intake.toggle_hold)
         self.transfer_button = self._button(self.tr("Transfer"), Key.TRANSFER, self.ask_transfer)
@@ -61,22 +65,32 @@ class CallBar(QWidget):
             self.tr("Call the courier"), Key.CALL_COURIER, intake.call_courier
         )
 
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 4, 6, 4)
+        # The courier (with its buttons) and the waiting callers get a second row, shown only
+        # when there is something to say: in one row with the call buttons, a long waiting
+        # caller's name made the window wider than a 1366-pixel screen, Answer/Reject off it.
+        self.waiting_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        rows = QVBoxLayout(self)
+        rows.setContentsMargins(6, 4, 6, 4)
+        rows.setSpacing(2)
+        layout = QHBoxLayout()
+        second = QHBoxLayout()
+        rows.addLayout(layout)
+        rows.addLayout(second)
+        second.addWidget(self.courier_label)
+        second.addWidget(self.forward_button)
+        second.addWidget(self.call_courier_button)
+        second.addWidget(self.waiting_label, 1)
         for widget in (self.state_label, self.number_label, self.timer_label):
             layout.addWidget(widget)
         layout.addStretch(1)
-        layout.addWidget(self.courier_label)
-        layout.addWidget(self.waiting_label)
         for button in (
             self.answer_button,
+            self.reject_button,
             self.hangup_button,
             self.hold_button,
             self.transfer_button,
             self.dtmf_button,
             self.mute_button,
-            self.forward_button,
-            self.call_courier_button,
         ):
             layout.addWidget(button)
 
@@ -99,6 +113,8 @@ class CallBar(QWidget):
         self.state_label.setText(view.state)
         self.number_label.setText(view.number)
         self.waiting_label.setText(view.waiting)
+        self.waiting_label.setToolTip(view.waiting)  # the whole text when the row clips it
+        self.waiting_label.setVisible(bool(view.waiting))
         if view.current is None:
             self.timer_label.setText("")
             self._ticker.stop()
@@ -106,6 +122,7 @@ class CallBar(QWidget):
             self._tick()
             self._ticker.start()
         self.answer_button.setEnabled(view.answer_enabled)
+        self.reject_button.setEnabled(view.answer_enabled)
         self.hangup_button.setEnabled(view.hangup_enabled)
         for button in (self.hold_button, self.transfer_button, self.dtmf_button, self.mute_button):
             button.setEnabled(view.talking_enabled)

@@ -227,6 +227,10 @@
         <translation>Ответить</translation>
     </message>
     <message>
+        <source>Reject</source>
+        <translation>Отклонить</translation>
+    </message>
+    <message>
         <source>Hang up</source>
         <translation>Положить трубку</translation>
     </message>

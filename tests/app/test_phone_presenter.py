@@ -74,3 +74,10 @@ def test_describe_registration() -> None:
     assert describe_registration(failed) == ("Registration failed (403 Forbidden)", False)
     registering = RegistrationChanged("desk", RegState.REGISTERING, 0, "", 0)
     assert describe_registration(registering) == ("Registering…", False)
+    refused = RegistrationChanged(
+        "desk", RegState.FAILED, 503, "The PBX's certificate is not trusted: …", 0, True
+    )
+    assert describe_registration(refused) == (
+        "Registration failed (The PBX's certificate is not trusted: …)",
+        False,
+    )

@@ -7,7 +7,7 @@ import os
 import socket
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,9 +18,11 @@ from app.selfcheck import print_report
 from app.settings import AppSettings, SecretStore, SipSettings
 from app.workspace import open_database
 from devtools.kamailio import KamailioRegistrar
+from devtools.test_ca import KeyPair, TestCA
 from tests.app.test_settings import MemoryKeyring
 from tests.courier_sync.conftest import SyncService, issue_site_key, sqlite_service_db
 from tests.telephony.conftest_peers import OPERATOR, OPERATOR_PASSWORD, kamailio  # noqa: F401
+from tests.telephony.test_sip_tls import ca, tls_pbx  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -175,3 +177,33 @@ def test_the_command_line_prints_the_report_naming_each_values_source(tmp_path: 
     assert f"machine-wide: {machine}" in result.stdout
     checks = result.stdout[result.stdout.index("Checks:") :]
     assert "display" in checks  # offscreen here; a broken X11 is named (test_display_check)
+
+
+@pytest.mark.expect_log("telephony.pjsip", "SIP registration failed")
+@pytest.mark.expect_log("telephony.calls", "refused the PBX")
+@pytest.mark.expect_log("telephony.pjsip", "Invalid operation")
+def test_a_pbx_certificate_for_another_host_is_named_in_the_check(
+    pc: AppSettings,
+    secrets: SecretStore,
+    ca: TestCA,  # noqa: F811 - the fixture imported above
+    tls_pbx: Callable[[KeyPair], KamailioRegistrar],  # noqa: F811
+) -> None:
+    pbx = tls_pbx(ca.issue("pbx", "pbx.example.org"))
+    where = f"localhost:{pbx.tls_port}"
+    line = replace(
+        pc,
+        sip=SipSettings(
+            registrar=where,
+            domain=where,
+            user=OPERATOR,
+            transport="tls",
+            tls_ca_file=str(ca.ca_file),
+        ),
+    )
+    secrets.save(replace(line, sip=replace(line.sip, password=OPERATOR_PASSWORD)))
+    code, lines = report(line, secrets)
+    assert code == 1 and lines["sip"].startswith("FAIL")
+    assert (
+        "The PBX's certificate does not match host localhost (it is for pbx.example.org)."
+        in lines["sip"]
+    )

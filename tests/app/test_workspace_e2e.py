@@ -41,7 +41,7 @@ from tests.app.conftest import (
     Desk,
     desk_identity,
 )
-from tests.app.keys import CTRL, Keyboard
+from tests.app.keys import CTRL, SHIFT, Keyboard
 
 TIMEOUT_MS = 15_000
 
@@ -361,3 +361,46 @@ def test_an_operator_pressing_merge_is_told_why_and_nothing_is_merged(
     with sessions() as s:
         duplicate = s.get(Client, desk.duplicate_id)
         assert duplicate is not None and duplicate.merged_into_id is None
+
+
+def test_call_waiting_with_two_real_callers_answer_switch_back_and_reject(
+    qtbot: QtBot, window: MainWindow, desk: Desk, call_in: Caller
+) -> None:
+    bar, panel, intake = window.call_bar, window.caller_panel, window.intake
+    keys = Keyboard(qtbot, window)
+    ring(qtbot, window, call_in, PERSON_PHONE)
+    first = intake.focus_id
+    keys.press(Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: bar.state_label.text() == "On the line", timeout=TIMEOUT_MS)
+
+    # A second caller while talking: the bar names the number and the looked-up client;
+    # the caller panel stays with the first caller.
+    ring(qtbot, window, call_in, COMPANY_PHONE)
+    qtbot.waitUntil(lambda: 'ООО "Ромашка"' in bar.waiting_label.text(), timeout=TIMEOUT_MS)
+    assert bar.waiting_label.text().startswith("Waiting: +7 495 123-45-67 (unverified)")
+    assert bar.answer_button.isEnabled() and bar.reject_button.isEnabled()
+    assert panel.selected_ids() == (desk.world.person_id, None)
+
+    keys.press(Qt.Key.Key_F2)  # take the waiting call: the first goes on hold
+    qtbot.waitUntil(lambda: intake.calls[first].held, timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: answered(window) and intake.focus_id != first, timeout=TIMEOUT_MS)
+    assert panel.selected_ids() == (desk.world.company_id, None)
+    assert bar.number_label.text() == "+7 495 123-45-67 (unverified)"
+
+    keys.press(Qt.Key.Key_F4)  # the second call ends: back to the first caller's panel
+    qtbot.waitUntil(lambda: intake.focus_id == first, timeout=TIMEOUT_MS)
+    assert panel.selected_ids() == (desk.world.person_id, None)
+    assert bar.state_label.text() == "On hold" and bar.waiting_label.text() == ""
+    keys.press(Qt.Key.Key_F6)  # resume
+    qtbot.waitUntil(lambda: bar.state_label.text() == "On the line", timeout=TIMEOUT_MS)
+
+    # A third caller is turned away (busy) from the keyboard; the first call goes on.
+    rejected = ring(qtbot, window, call_in, UNKNOWN_PHONE)
+    qtbot.waitUntil(lambda: bar.waiting_label.text() != "", timeout=TIMEOUT_MS)
+    keys.press(Qt.Key.Key_F4, SHIFT)
+    qtbot.waitUntil(lambda: bar.waiting_label.text() == "", timeout=TIMEOUT_MS)
+    rejected.wait_state("ended", code=486)  # Busy Here
+    assert bar.state_label.text() == "On the line" and intake.focus_id == first
+    assert panel.selected_ids() == (desk.world.person_id, None)
+    with qtbot.waitSignal(intake.call_finished, timeout=TIMEOUT_MS):
+        keys.press(Qt.Key.Key_F4)
