@@ -45,6 +45,19 @@ def pg_cluster() -> Iterator[ThrowawayPostgres | str]:
     cluster.stop()
 
 
+@pytest.fixture
+def own_cluster() -> Iterator[ThrowawayPostgres]:
+    """A PostgreSQL cluster of this test alone: it is stopped and started again."""
+    try:
+        cluster = ThrowawayPostgres()
+        cluster.start()
+    except (PostgresUnavailable, OSError, Exception) as exc:
+        missing_component(f"PostgreSQL is not available: {exc}")
+        return
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SQLite file migrated once, copied for each test (migrations are tested on it too)."""
