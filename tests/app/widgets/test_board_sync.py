@@ -202,6 +202,10 @@ def test_a_couriers_failed_on_the_phone_is_in_desk_b_failed_queue_within_a_secon
     assert line.startswith(f"№{order_id} ") and "Нет дома" in line
     assert "client proposes завтра утром" in line
     assert b.window.queue_titles[0].text() == "Failed: to reschedule (1)"
+    # The courier's progress counts it, with the time of the phone's last action.
+    progress = b.column(world.courier_a).progress.text()
+    assert progress.startswith("done 0 · failed 1 · left 0, 0 ₽ of "), progress
+    assert ", last " in progress, progress
 
 
 def test_two_leads_move_one_delivery_at_once_one_wins_the_other_sees_why_and_the_state(
