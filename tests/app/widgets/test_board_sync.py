@@ -202,6 +202,8 @@ def test_a_couriers_failed_on_the_phone_is_in_desk_b_failed_queue_within_a_secon
     assert line.startswith(f"№{order_id} ") and "Нет дома" in line
     assert "client proposes завтра утром" in line
     assert b.window.queue_titles[0].text() == "Failed: to reschedule (1)"
+    card = b.column(world.courier_a).cards.item(0).text()
+    assert "failed: Нет дома · client proposes завтра утром" in card, card
     # The courier's progress counts it, with the time of the phone's last action.
     progress = b.column(world.courier_a).progress.text()
     assert progress.startswith("done 0 · failed 1 · left 0, 0 ₽ of "), progress
