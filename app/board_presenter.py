@@ -12,11 +12,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
-from app.domain_text import translate_error
+from app.domain_text import translate_error, translate_text
 from app.formatting import format_date, format_money, format_time
 from dispatcher.board import BoardDay, BoardTask, CourierColumn, Problem, ProblemKind
 from dispatcher.courier_events import split_failure_text
-from dispatcher.errors import DomainError
+from dispatcher.errors import DomainError, DomainText
 from dispatcher.orders import Slot
 
 # The queues in the order they stand above the columns: what needs a decision first.
@@ -210,8 +210,10 @@ def problem_row(problem: Problem) -> ProblemRow:
     return ProblemRow(problem.kind, problem.order_id, " · ".join(parts))
 
 
-def _reason_parts(reason: str, proposed: str) -> list[str]:
+def _reason_parts(reason: str | DomainText, proposed: str) -> list[str]:
     """The courier's reason and the time the client proposed, as the lead reads them."""
+    if isinstance(reason, DomainText):
+        reason = translate_text(reason)  # why the courier is unavailable, in the lead's words
     parts = [reason] if reason else []
     if proposed:
         parts.append(
