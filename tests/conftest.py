@@ -28,6 +28,18 @@ def missing_component(message: str) -> None:
     pytest.skip(message)
 
 
+def _throwaway_cluster() -> Iterator[ThrowawayPostgres]:
+    """A started throwaway cluster, stopped after use (skipped or failed if none can start)."""
+    try:
+        cluster = ThrowawayPostgres()
+        cluster.start()
+    except (PostgresUnavailable, OSError, Exception) as exc:
+        missing_component(f"PostgreSQL is not available: {exc}")
+        return
+    yield cluster
+    cluster.stop()
+
+
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[ThrowawayPostgres | str]:
     """A real PostgreSQL server for the session: DISPATCH_TEST_PG_URL or a throwaway cluster."""
@@ -35,27 +47,13 @@ def pg_cluster() -> Iterator[ThrowawayPostgres | str]:
     if given:
         yield given
         return
-    try:
-        cluster = ThrowawayPostgres()
-        cluster.start()
-    except (PostgresUnavailable, OSError, Exception) as exc:
-        missing_component(f"PostgreSQL is not available: {exc}")
-        return
-    yield cluster
-    cluster.stop()
+    yield from _throwaway_cluster()
 
 
 @pytest.fixture
 def own_cluster() -> Iterator[ThrowawayPostgres]:
     """A PostgreSQL cluster of this test alone: it is stopped and started again."""
-    try:
-        cluster = ThrowawayPostgres()
-        cluster.start()
-    except (PostgresUnavailable, OSError, Exception) as exc:
-        missing_component(f"PostgreSQL is not available: {exc}")
-        return
-    yield cluster
-    cluster.stop()
+    yield from _throwaway_cluster()
 
 
 @pytest.fixture(scope="session")

@@ -124,6 +124,18 @@ def task_uid(sessions: sessionmaker[Session], order_id: int) -> str:
         return str(order_details(s, order_id)["task"]["uid"])
 
 
+def sent_to_courier_a(
+    qtbot: QtBot, desks: tuple[BoardDesk, BoardDesk], phone: CourierPage, world: World
+) -> tuple[int, str]:
+    """Desk A sends an order to courier A: on B's board and on A's phone; (order, task uid)."""
+    a, b = desks
+    order_id = send_order(a.sessions, world, world.courier_a)
+    uid = task_uid(a.sessions, order_id)
+    qtbot.waitUntil(lambda: b.courier_of(order_id) == world.courier_a, timeout=1_000)
+    phone.active(uid).wait_for()  # the relay sent it to the phone
+    return order_id, uid
+
+
 def test_a_drag_on_desk_b_moves_the_task_from_one_couriers_phone_to_the_others(
     qtbot: QtBot,
     desks: tuple[BoardDesk, BoardDesk],
@@ -131,10 +143,7 @@ def test_a_drag_on_desk_b_moves_the_task_from_one_couriers_phone_to_the_others(
     world: World,
 ) -> None:
     a, b = desks
-    order_id = send_order(a.sessions, world, world.courier_a)
-    old_uid = task_uid(a.sessions, order_id)
-    qtbot.waitUntil(lambda: b.courier_of(order_id) == world.courier_a, timeout=1_000)
-    phones[world.courier_a].active(old_uid).wait_for()  # the relay sent it to Petrov's phone
+    order_id, old_uid = sent_to_courier_a(qtbot, desks, phones[world.courier_a], world)
 
     column_a, column_b = b.column(world.courier_a), b.column(world.courier_b)
     drag(column_a.cards, column_a.cards.item(0), column_b.cards, BELOW_THE_CARDS)
@@ -165,11 +174,8 @@ def test_a_couriers_failed_on_the_phone_is_in_desk_b_failed_queue_within_a_secon
     world: World,
 ) -> None:
     a, b = desks
-    order_id = send_order(a.sessions, world, world.courier_a)
-    uid = task_uid(a.sessions, order_id)
     phone = phones[world.courier_a]
-    phone.active(uid).wait_for()
-    qtbot.waitUntil(lambda: b.courier_of(order_id) == world.courier_a, timeout=1_000)
+    order_id, uid = sent_to_courier_a(qtbot, desks, phone, world)
 
     shown_at: list[float] = []
 

@@ -1,4 +1,4 @@
-"""`python -m devtools.board_shots [DIR] --lang ru|en`: the shift lead's board as PNG files.
+"""`python -m app.board_shots [DIR] --lang ru|en`: the shift lead's board as PNG files.
 
 Seeds a demo database (the same day whatever the language), opens the real board window as
 a shift lead on today and grabs it: ``board.png``, a normal day; then two couriers report
@@ -37,7 +37,7 @@ def _wait(app: Any, done: Callable[[], bool], timeout: float = 30.0) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the two pictures; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m devtools.board_shots")
+    parser = argparse.ArgumentParser(prog="python -m app.board_shots")
     parser.add_argument("out", nargs="?", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--lang", default="ru", choices=("ru", "en"))
     parser.add_argument("--clients", type=int, default=3000)
