@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
-from app.domain_text import translate_error
+from app.domain_text import translate_error, translate_text
 from app.formatting import format_date, format_money, format_time
 from dispatcher.board import BoardDay, BoardTask, CourierColumn, Problem, ProblemKind
-from dispatcher.errors import DomainError
+from dispatcher.courier_events import split_failure_text
+from dispatcher.errors import DomainError, DomainText
 from dispatcher.orders import Slot
 
 # The queues in the order they stand above the columns: what needs a decision first.
@@ -129,7 +130,8 @@ def card(task: BoardTask) -> CardView:
     """The card of one delivery: slot and client, address, items and money, status."""
     status = status_text(task.status)
     if task.status == "failed" and task.failure_reason:
-        status = f"{status}: {task.failure_reason}"
+        # The task keeps the phone's text: the client's proposed time said as on the queue line.
+        status = f"{status}: {' · '.join(_reason_parts(*split_failure_text(task.failure_reason)))}"
     third = f"{task.items} · {money(task.amount_kop)}" if task.items else money(task.amount_kop)
     lines = [
         f"{window_text(task.window_start, task.window_end)}  {task.client_name}  №{task.order_id}",
@@ -204,15 +206,20 @@ def problem_row(problem: Problem) -> ProblemRow:
         parts.append(f"{problem.courier_name}, {slot}" if problem.courier_name else slot)
     elif problem.courier_name:
         parts.append(problem.courier_name)
-    if problem.reason:
-        parts.append(problem.reason)
-    if problem.proposed:
-        parts.append(
-            QCoreApplication.translate("Board", "client proposes %1").replace(
-                "%1", problem.proposed
-            )
-        )
+    parts += _reason_parts(problem.reason, problem.proposed)
     return ProblemRow(problem.kind, problem.order_id, " · ".join(parts))
+
+
+def _reason_parts(reason: str | DomainText, proposed: str) -> list[str]:
+    """The courier's reason and the time the client proposed, as the lead reads them."""
+    if isinstance(reason, DomainText):
+        reason = translate_text(reason)  # why the courier is unavailable, in the lead's words
+    parts = [reason] if reason else []
+    if proposed:
+        parts.append(
+            QCoreApplication.translate("Board", "client proposes %1").replace("%1", proposed)
+        )
+    return parts
 
 
 def queues(board: BoardDay) -> tuple[QueueView, ...]:

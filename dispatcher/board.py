@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, aliased
 
 from dispatcher.changes import change_stamp
 from dispatcher.couriers import Availability, Schedule, check_slot, works_on
+from dispatcher.errors import DomainText
 from dispatcher.models import (
     ACTIVE_TASK_STATUSES,
     Client,
@@ -136,7 +137,7 @@ class Problem:
     day: dt.date | None
     window_start: dt.time | None
     window_end: dt.time | None
-    reason: str  # the courier's failure reason, or why the courier is unavailable
+    reason: str | DomainText  # the courier's failure reason, or why the courier is unavailable
     proposed: str  # the time the client proposed (from the courier's note), "" if none
     since: dt.datetime | None  # when it became a problem
 
@@ -404,7 +405,8 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
             check = checks[key] = (
                 found.status is Availability.OUTSIDE_HOURS,
                 found.refused,
-                str(found) if found.refused else "",
+                # Kept as DomainText: the desk says it in the lead's language.
+                (found.reason or "") if found.refused else "",
             )
         status = _STATUS_VALUES[status]  # the plain value: no enum lookups per row
         items_text, bottle_count = _items(items, bottles)

@@ -97,6 +97,14 @@ def failure_text(reason: str | None, proposed_time: str | None) -> str:
     return f"{text} (courier proposes: {proposed})" if proposed else text
 
 
+def split_failure_text(text: str | None) -> tuple[str, str]:
+    """(the courier's reason, the time proposed) back from a `failure_text` ("" if none)."""
+    reason, marker, proposed = (text or "").partition(" (courier proposes: ")
+    if not marker or not proposed.endswith(")"):
+        return text or "", ""
+    return reason, proposed[:-1]
+
+
 def _live(session: Session, task: CourierTask) -> Order | None:
     order = task.order
     if order.state is not OrderState.DELIVERY:

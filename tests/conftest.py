@@ -28,13 +28,8 @@ def missing_component(message: str) -> None:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[ThrowawayPostgres | str]:
-    """A real PostgreSQL server for the session: DISPATCH_TEST_PG_URL or a throwaway cluster."""
-    given = os.environ.get(PG_URL_ENV)
-    if given:
-        yield given
-        return
+def _throwaway_cluster() -> Iterator[ThrowawayPostgres]:
+    """A started throwaway cluster, stopped after use (skipped or failed if none can start)."""
     try:
         cluster = ThrowawayPostgres()
         cluster.start()
@@ -43,6 +38,22 @@ def pg_cluster() -> Iterator[ThrowawayPostgres | str]:
         return
     yield cluster
     cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[ThrowawayPostgres | str]:
+    """A real PostgreSQL server for the session: DISPATCH_TEST_PG_URL or a throwaway cluster."""
+    given = os.environ.get(PG_URL_ENV)
+    if given:
+        yield given
+        return
+    yield from _throwaway_cluster()
+
+
+@pytest.fixture
+def own_cluster() -> Iterator[ThrowawayPostgres]:
+    """A PostgreSQL cluster of this test alone: it is stopped and started again."""
+    yield from _throwaway_cluster()
 
 
 @pytest.fixture(scope="session")

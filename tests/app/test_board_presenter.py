@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication
 from app.board_presenter import card, column, parse_window, problem_row, queues
 from app.i18n import install_translator
 from dispatcher.board import BoardDay, BoardTask, CourierColumn, Problem, ProblemKind
+from dispatcher.errors import DomainText
 
 DAY = dt.date(2026, 3, 2)
 LAST = dt.datetime(2026, 3, 2, 11, 32, tzinfo=dt.UTC)  # 14:32 in Moscow
@@ -165,3 +166,6 @@ def test_in_russian(russian: None) -> None:
         "доставлено 5 · не доставлено 1 · осталось 8, 3 500 ₽ из 7 000 ₽, последнее 14:32"
     )
     assert queues(BoardDay(DAY, (), (), 0))[0].title == "Не доставлены: перенести (0)"
+    gone = DomainText("{name} is deactivated and takes no deliveries.", {"name": "Петров Пётр"})
+    row = problem_row(problem(ProblemKind.COURIER_UNAVAILABLE, reason=gone, proposed=""))
+    assert row.text.endswith(" · Петров Пётр отключён и не принимает доставки."), row.text

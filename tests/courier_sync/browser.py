@@ -120,6 +120,32 @@ def make_task(courier_id: int, order_id: int, **overrides: Any) -> dict[str, Any
 
 
 # --------------------------------------------------------------------------- the page
+class CourierPage:
+    """A courier's phone in its own browser profile, signed in and showing tomorrow's route
+    (in Moscow, as the desk's "tomorrow", whatever zone the test machine has)."""
+
+    def __init__(self, chromium: Any, base_url: str, token: str) -> None:
+        self.context = chromium.new_context(**PHONE, timezone_id="Europe/Moscow")
+        self.context.set_default_timeout(15_000)
+        self.page = self.context.new_page()
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        self.page.goto(f"{base_url}/courier/")
+        self.page.fill("#token-input", token)
+        self.page.get_by_role("button", name="Войти").click()
+        self.page.wait_for_selector("#tasks-screen:not([hidden])")
+        self.page.click("#next-day")
+
+    def active(self, task_uid: str) -> Any:
+        """The task's card while it is new (not yet done, failed or cancelled)."""
+        return self.page.locator(f'article.task[data-status="new"][data-task-id="{task_uid}"]')
+
+    def close(self) -> None:
+        """Close the profile; the page must not have raised JavaScript errors."""
+        self.context.close()
+        assert self.errors == [], "the page raised JavaScript errors"
+
+
 def screenshot(page: Any, name: str) -> Path:
     """A phone-size screenshot, courier-<name>.png (docs/screenshots/ under make screenshots)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -184,6 +184,23 @@ def service(make_service: Callable[..., SyncService]) -> SyncService:
     return make_service("sqlite")
 
 
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """The system Chromium under Playwright, one per test module (starting it takes a while)."""
+    from tests.conftest import missing_component
+    from tests.courier_sync.browser import chromium_problem, launch_chromium
+
+    problem = chromium_problem()
+    if problem:
+        missing_component(problem)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
 @dataclass
 class Phone:
     """A courier's phone: the courier API with one device token."""

@@ -17,8 +17,7 @@ from dispatcher.models import Order
 from dispatcher.operations import orders as order_ops
 from dispatcher.orders import LineInput
 from dispatcher.users import Actor, UserRole
-from tests.conftest import missing_component
-from tests.courier_sync.browser import PHONE, chromium_problem, launch_chromium, screenshot
+from tests.courier_sync.browser import CourierPage, screenshot
 from tests.courier_sync.conftest import OPERATOR, SyncWorld, deliver
 
 pytestmark = pytest.mark.timeout(120)
@@ -26,36 +25,12 @@ pytestmark = pytest.mark.timeout(120)
 DESK = Actor(OPERATOR, "Операторова Ольга", UserRole.OPERATOR)
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    problem = chromium_problem()
-    if problem:
-        missing_component(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
 def page(chromium: Any, sync_world: SyncWorld) -> Iterator[Any]:
     """Courier A's phone, signed in and showing tomorrow's route."""
-    # The phone's "tomorrow" is the desk's: both in Moscow, whatever zone the test machine has.
-    context = chromium.new_context(**PHONE, timezone_id="Europe/Moscow")
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(f"{sync_world.service.url}/courier/")
-    page.fill("#token-input", sync_world.phone_a.token)
-    page.get_by_role("button", name="Войти").click()
-    page.wait_for_selector("#tasks-screen:not([hidden])")
-    page.click("#next-day")
-    yield page
-    context.close()
-    assert errors == [], "the page raised JavaScript errors"
+    phone = CourierPage(chromium, sync_world.service.url, sync_world.phone_a.token)
+    yield phone.page
+    phone.close()
 
 
 def _task_uid(s: Session, order_id: int) -> str:

@@ -14,13 +14,10 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import missing_component
 from tests.courier_sync.browser import (
     PHONE,
     card,
-    chromium_problem,
     feed,
-    launch_chromium,
     make_task,
     outbox_of,
     screenshot,
@@ -39,19 +36,6 @@ pytestmark = pytest.mark.timeout(120)
 
 _couriers = count(501)
 _orders = count(9001)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    problem = chromium_problem()
-    if problem:
-        missing_component(problem)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")

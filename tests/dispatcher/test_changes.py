@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from devtools.postgres import PostgresUnavailable, ThrowawayPostgres
+from devtools.postgres import ThrowawayPostgres
 from dispatcher import orders
 from dispatcher.changes import ChangeListener, StampPoller, change_stamp
 from dispatcher.courier_events import IncomingEvent, apply_event
@@ -18,7 +17,6 @@ from dispatcher.db import make_engine, session_factory, unit_of_work
 from dispatcher.migrate import upgrade
 from dispatcher.models import CourierTask
 from dispatcher.orders import LineInput, Slot
-from tests.conftest import missing_component
 from tests.dispatcher.conftest import OPERATOR, World
 from tests.helpers.wait import wait_until
 
@@ -63,19 +61,6 @@ def test_the_poller_calls_back_when_another_connection_changes_an_order(
         wait_until(lambda: heard, what="the poller to hear the change")
     finally:
         poller.stop()
-
-
-@pytest.fixture
-def own_cluster() -> Iterator[ThrowawayPostgres]:
-    """A PostgreSQL cluster of this test alone: it is stopped and started again."""
-    try:
-        cluster = ThrowawayPostgres()
-        cluster.start()
-    except (PostgresUnavailable, OSError, Exception) as exc:
-        missing_component(f"PostgreSQL is not available: {exc}")
-        return
-    yield cluster
-    cluster.stop()
 
 
 @pytest.mark.expect_log("dispatcher.changes", "change listener")

@@ -13,8 +13,7 @@ from typing import Any, TypeVar
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
-from PySide6.QtWidgets import QApplication, QListWidgetItem
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
@@ -36,6 +35,7 @@ from dispatcher.orders import LineInput, Slot
 from dispatcher.users import Actor
 from tests.app.fake_phone import FakePhone
 from tests.app.keys import CTRL, Keyboard
+from tests.app.widgets.board_desks import drag
 from tests.dispatcher.conftest import World
 
 LEAD = Actor("lead", "Старший смены", UserRole.LEAD)
@@ -127,21 +127,6 @@ def modal(qtbot: QtBot, kind: type[T]) -> T:
     assert isinstance(dialog, kind)
     qtbot.waitUntil(lambda: dialog.isAncestorOf(QApplication.focusWidget()))
     return dialog
-
-
-def drag(source: ItemList, item: QListWidgetItem, target: ItemList, on: QPoint) -> None:
-    """Drag ``item`` from ``source`` and drop it on ``target`` at ``on`` (its viewport)."""
-    data = source.mimeData([item])
-    action = Qt.DropAction.CopyAction
-    buttons, mods = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
-    viewport = target.viewport()
-    enter = QDragEnterEvent(on, action, data, buttons, mods)
-    QApplication.sendEvent(viewport, enter)
-    assert enter.isAccepted()
-    QApplication.sendEvent(viewport, QDragMoveEvent(on, action, data, buttons, mods))
-    drop = QDropEvent(on.toPointF(), action, data, buttons, mods)
-    QApplication.sendEvent(viewport, drop)
-    assert drop.isAccepted()
 
 
 def test_the_board_shows_the_couriers_and_the_problems_first(
