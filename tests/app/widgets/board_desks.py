@@ -29,6 +29,9 @@ from dispatcher.users import Actor
 from tests.conftest import BACKENDS, _fresh_pg
 
 TIMEOUT_MS = 5_000
+# "Within a second" is bench/board's change_to_board_p99_ms, measured on a quiet machine; a
+# test on a CI box shared with PostgreSQL and Chromium waits a little longer before failing.
+LIVE_MS = 3_000
 
 
 @pytest.fixture(params=BACKENDS)

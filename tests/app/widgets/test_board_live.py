@@ -16,7 +16,13 @@ from dispatcher.models import UserRole
 from dispatcher.operations.orders import NewOrder, take_order
 from dispatcher.orders import LineInput, Slot
 from dispatcher.users import Actor
-from tests.app.widgets.board_desks import BoardDesk, card_ids, db_url, open_desk  # noqa: F401  (the fixtures)
+from tests.app.widgets.board_desks import (  # noqa: F401  (the fixtures)
+    LIVE_MS,
+    BoardDesk,
+    card_ids,
+    db_url,
+    open_desk,
+)
 from tests.dispatcher.conftest import World
 
 LEAD = Actor("lead", "Старший смены", UserRole.LEAD)
@@ -46,4 +52,4 @@ def test_an_order_sent_on_desk_a_appears_on_desk_b_board(
     def shown() -> bool:
         return any(sent.id in card_ids(c.cards) for c in desk_b.window.columns)
 
-    qtbot.waitUntil(shown, timeout=1_000)  # within a second, nothing pressed
+    qtbot.waitUntil(shown, timeout=LIVE_MS)  # nothing pressed

@@ -21,6 +21,7 @@ from dispatcher.operations.orders import NewOrder, take_order
 from dispatcher.orders import LineInput, Slot
 from dispatcher.users import Actor
 from tests.app.widgets.board_desks import (
+    LIVE_MS,
     BoardDesk,
     open_desk,  # noqa: F401  (the fixture)
 )
@@ -64,16 +65,16 @@ def test_the_board_shows_changes_again_after_the_database_restarts(
     heard: list[int] = []
     desk.watch.changed.connect(heard.append)
     first = send(sessions, world, 8)
-    qtbot.waitUntil(lambda: desk.courier_of(first) == world.courier_a, timeout=1_000)
+    qtbot.waitUntil(lambda: desk.courier_of(first) == world.courier_a, timeout=LIVE_MS)
 
     own_cluster.pause()  # every connection is cut, the listener's too
     own_cluster.resume()
     # Made at once, most likely before the listener is back: only the refresh shows it.
     meanwhile = send(sessions, world, 10)
     qtbot.waitUntil(lambda: -1 in heard, timeout=15_000)  # reconnected: "read everything"
-    qtbot.waitUntil(lambda: desk.courier_of(meanwhile) == world.courier_a, timeout=1_000)
+    qtbot.waitUntil(lambda: desk.courier_of(meanwhile) == world.courier_a, timeout=LIVE_MS)
     assert desk.window.message.text() == ""  # no error on the board
 
     later = send(sessions, world, 12)  # heard through the new LISTEN
-    qtbot.waitUntil(lambda: desk.courier_of(later) == world.courier_a, timeout=1_000)
+    qtbot.waitUntil(lambda: desk.courier_of(later) == world.courier_a, timeout=LIVE_MS)
     assert heard.count(-1) == 1

@@ -28,6 +28,7 @@ from dispatcher.operations.orders import NewOrder, order_details, take_order
 from dispatcher.orders import LineInput, Slot
 from dispatcher.users import Actor
 from tests.app.widgets.board_desks import (
+    LIVE_MS,
     TIMEOUT_MS,
     BoardDesk,
     card_ids,
@@ -131,7 +132,7 @@ def sent_to_courier_a(
     a, b = desks
     order_id = send_order(a.sessions, world, world.courier_a)
     uid = task_uid(a.sessions, order_id)
-    qtbot.waitUntil(lambda: b.courier_of(order_id) == world.courier_a, timeout=1_000)
+    qtbot.waitUntil(lambda: b.courier_of(order_id) == world.courier_a, timeout=LIVE_MS)
     phone.active(uid).wait_for()  # the relay sent it to the phone
     return order_id, uid
 
@@ -151,7 +152,7 @@ def test_a_drag_on_desk_b_moves_the_task_from_one_couriers_phone_to_the_others(
     qtbot.waitUntil(lambda: order_id in card_ids(column_b.cards), timeout=TIMEOUT_MS)
     assert b.window.message.text() == f"Order №{order_id} moved."
     # Desk A's board follows without a key pressed.
-    qtbot.waitUntil(lambda: a.courier_of(order_id) == world.courier_b, timeout=1_000)
+    qtbot.waitUntil(lambda: a.courier_of(order_id) == world.courier_b, timeout=LIVE_MS)
     new_uid = task_uid(a.sessions, order_id)
     assert new_uid != old_uid
     # The old courier's phone loses the task (with a notice), the new courier's gains it.
@@ -167,7 +168,7 @@ def test_a_drag_on_desk_b_moves_the_task_from_one_couriers_phone_to_the_others(
         assert order is not None and order.events[-1].actor == LEAD_B.login
 
 
-def test_a_couriers_failed_on_the_phone_is_in_desk_b_failed_queue_within_a_second(
+def test_a_couriers_failed_on_the_phone_reaches_desk_b_failed_queue_unasked(
     qtbot: QtBot,
     desks: tuple[BoardDesk, BoardDesk],
     phones: dict[int, CourierPage],
@@ -202,8 +203,10 @@ def test_a_couriers_failed_on_the_phone_is_in_desk_b_failed_queue_within_a_secon
     )
     print(f"relay→board {shown_at[0] - received:.3f} s, press→board {shown_at[0] - pressed:.3f} s")
     # From the relay receiving the courier's event to B's failed queue showing it.
-    assert shown_at[0] - received <= 1.0, shown_at[0] - received
-    assert shown_at[0] - pressed <= 2.0, shown_at[0] - pressed  # end to end, with the phone
+    assert shown_at[0] - received <= LIVE_MS / 1000, shown_at[0] - received
+    assert shown_at[0] - pressed <= 2 * LIVE_MS / 1000, (
+        shown_at[0] - pressed
+    )  # end to end, with the phone
     line = b.window.queues[0].item(0).text()
     assert line.startswith(f"№{order_id} ") and "Нет дома" in line
     assert "client proposes завтра утром" in line
@@ -227,8 +230,8 @@ def test_two_leads_move_one_delivery_at_once_one_wins_the_other_sees_why_and_the
         courier_c = add_courier(s, "Кузнецов Кирилл", "+7 903 777-88-99").id
     order_id = send_order(a.sessions, world, world.courier_a)
     for desk in desks:
-        qtbot.waitUntil(lambda d=desk: d.courier_of(order_id) == world.courier_a, timeout=1_000)
-        qtbot.waitUntil(lambda d=desk: _has(d, courier_c), timeout=1_000)
+        qtbot.waitUntil(lambda d=desk: d.courier_of(order_id) == world.courier_a, timeout=LIVE_MS)
+        qtbot.waitUntil(lambda d=desk: _has(d, courier_c), timeout=LIVE_MS)
 
     # Both leads drop the card in the same GUI turn, before either move reaches the database
     # (each desk's worker runs its move on its own connection): A → Sidorov, B → Kuznetsov.
@@ -255,7 +258,7 @@ def test_two_leads_move_one_delivery_at_once_one_wins_the_other_sees_why_and_the
     assert loser.window.message.styleSheet() != ""  # said as an error
     # Both boards show the current state: the order with the winner's courier.
     for desk in desks:
-        qtbot.waitUntil(lambda d=desk: d.courier_of(order_id) == winner_courier, timeout=1_000)
+        qtbot.waitUntil(lambda d=desk: d.courier_of(order_id) == winner_courier, timeout=LIVE_MS)
         assert order_id in card_ids(desk.column(winner_courier).cards)
         assert order_id not in card_ids(desk.column(world.courier_a).cards)
 
