@@ -30,6 +30,7 @@ from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
 from app.change_watcher import CardRefresher, ChangeWatcher
 from app.client_card import card_editors
+from app.complaints import ComplaintFormViewModel, ComplaintsViewModel
 from app.couriers import CouriersViewModel
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
@@ -46,6 +47,7 @@ from app.versions import database_versions
 from app.warm_up import WarmUp
 from app.widgets.about_dialog import AboutDialog
 from app.widgets.catalogue_window import open_catalogue
+from app.widgets.complaints_window import ComplaintsDesk
 from app.widgets.main_window import MainWindow
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
@@ -226,6 +228,12 @@ class Workspace:
         self.window.board_vm = BoardViewModel(  # the board follows every desk and phone too
             self.worker, identity, self.intake.place_call, watcher=self.changes.changed
         )
+        self.window.complaints = ComplaintsDesk(  # the form on Ctrl+K, the lead's escalation
+            self.window,
+            ComplaintFormViewModel(self.worker, identity),
+            ComplaintsViewModel(self.worker, identity),
+        )
+        self.window.complaints.vm.start()
         self.changes.start()
         self.call_log.refresh()
         title = self.window.windowTitle()
