@@ -116,3 +116,27 @@ def test_an_overdue_complaint_escalates_to_the_signed_in_lead(
     assert listed.badge.text() == "Complaints: 1 overdue"
     with sessions() as s:
         assert s.get(Complaint, late.id).status is ComplaintStatus.REGISTERED  # type: ignore[union-attr]
+
+
+def test_the_client_card_shows_the_complaint_history(
+    qtbot: QtBot, worker: Any, desk: Desk, sessions: sessionmaker[Session]
+) -> None:
+    from app.client_card import ClientCardViewModel
+    from app.widgets.client_card_dialog import ClientCardDialog
+
+    with unit_of_work(sessions) as s:
+        done = ops.register_complaint(
+            s, desk.world.person_id, "Опоздание курьера", "Опоздал на 3 часа", actor=LEAD
+        )
+        ops.resolve_complaint(s, done.id, "Скидка 10%", False, actor=LEAD)
+        still = ops.register_complaint(
+            s, desk.world.person_id, "Качество воды", "Мутная вода", actor=LEAD
+        )
+    vm = ClientCardViewModel(worker, desk_identity())
+    dialog = ClientCardDialog(vm)
+    qtbot.addWidget(dialog)
+    vm.open(desk.world.person_id)
+    qtbot.waitUntil(lambda: dialog.complaints.count() == 2, timeout=TIMEOUT_MS)
+    newest, oldest = dialog.complaints.item(0).text(), dialog.complaints.item(1).text()
+    assert f"№{still.id}" in newest and "Registered" in newest and "Мутная вода" in newest
+    assert "Resolved, not satisfied" in oldest and "→ Скидка 10%" in oldest
