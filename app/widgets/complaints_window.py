@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
@@ -30,9 +30,6 @@ from app.complaints import (
 )
 from app.complaints_presenter import badge_text, cells, escalation_message, headers
 from app.widgets.complaint_form import ComplaintForm
-
-if TYPE_CHECKING:
-    from app.widgets.main_window import MainWindow
 
 WARNING_FOREGROUND = QColor("#b3261e")  # as the caller panel marks what must be read first
 
@@ -115,9 +112,9 @@ class ComplaintsDesk(QObject):
     """
 
     def __init__(
-        self, window: MainWindow, form_vm: ComplaintFormViewModel, vm: ComplaintsViewModel
+        self, window: Any, form_vm: ComplaintFormViewModel, vm: ComplaintsViewModel
     ) -> None:
-        """Wire ``window`` to the complaint form's and the list's view models."""
+        """Wire ``window`` (the MainWindow, which imports this module) to the view models."""
         super().__init__(window)
         self.window, self.form_vm, self.vm = window, form_vm, vm
         self.form: ComplaintForm | None = None

@@ -434,6 +434,10 @@
         <translation>Заказов ещё не было</translation>
     </message>
     <message>
+        <source>Open complaint: %1</source>
+        <translation>Открытая претензия: %1</translation>
+    </message>
+    <message>
         <source>Note: %1</source>
         <translation>Заметка: %1</translation>
     </message>
@@ -924,6 +928,10 @@
         <translation>Изменений пока не было</translation>
     </message>
     <message>
+        <source>No complaints</source>
+        <translation>Претензий нет</translation>
+    </message>
+    <message>
         <source>This number is also on %1: a possible duplicate.</source>
         <translation>Этот номер есть и у %1: возможно, это дубль.</translation>
     </message>
@@ -1047,6 +1055,10 @@
         <translation>&amp;История изменений</translation>
     </message>
     <message>
+        <source>Co&amp;mplaints</source>
+        <translation>&amp;Претензии</translation>
+    </message>
+    <message>
         <source>the client</source>
         <translation>клиенту</translation>
     </message>
@@ -1057,6 +1069,190 @@
     <message>
         <source>New address</source>
         <translation>Новый адрес</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintForm</name>
+    <message>
+        <source>Register a complaint</source>
+        <translation>Регистрация претензии</translation>
+    </message>
+    <message>
+        <source>What happened, in the client&apos;s words</source>
+        <translation>Что случилось, словами клиента</translation>
+    </message>
+    <message>
+        <source>e.g. Logistics (optional)</source>
+        <translation>например, Логистика (необязательно)</translation>
+    </message>
+    <message>
+        <source>&amp;Reason</source>
+        <translation>&amp;Причина</translation>
+    </message>
+    <message>
+        <source>&amp;Description</source>
+        <translation>&amp;Описание</translation>
+    </message>
+    <message>
+        <source>Client &amp;asks for</source>
+        <translation>Клиент &amp;просит</translation>
+    </message>
+    <message>
+        <source>&amp;Priority</source>
+        <translation>П&amp;риоритет</translation>
+    </message>
+    <message>
+        <source>&amp;Guilty department</source>
+        <translation>&amp;Виновное подразделение</translation>
+    </message>
+    <message>
+        <source>Register (Ctrl+Return)</source>
+        <translation>Зарегистрировать (Ctrl+Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>Complaints</name>
+    <message>
+        <source>Not named</source>
+        <translation>Не указано</translation>
+    </message>
+    <message>
+        <source>Redelivery</source>
+        <translation>Повторная доставка</translation>
+    </message>
+    <message>
+        <source>Replacement</source>
+        <translation>Замена</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат денег</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Обычный</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Высокий</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Низкий</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Зарегистрирована</translation>
+    </message>
+    <message>
+        <source>In work</source>
+        <translation>В работе</translation>
+    </message>
+    <message>
+        <source>Resolved, satisfied</source>
+        <translation>Решена, удовлетворена</translation>
+    </message>
+    <message>
+        <source>Resolved, not satisfied</source>
+        <translation>Решена, не удовлетворена</translation>
+    </message>
+    <message>
+        <source>Complaint of %1</source>
+        <translation>Претензия: %1</translation>
+    </message>
+    <message>
+        <source>Complaint of %1 about order №%2</source>
+        <translation>Претензия: %1, по заказу №%2</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Описание</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>Ответственный</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>%1 просрочена</translation>
+    </message>
+    <message>
+        <source>Complaints: %1 overdue</source>
+        <translation>Претензии: просрочено %1</translation>
+    </message>
+    <message>
+        <source>№%1 %2: %3 — overdue</source>
+        <translation>№%1 %2: %3 — просрочена</translation>
+    </message>
+    <message>
+        <source>№%1 %2: the %3 thread is overdue</source>
+        <translation>№%1 %2: просрочено обсуждение «%3»</translation>
+    </message>
+    <message>
+        <source>№%1 %2: not satisfied, review it</source>
+        <translation>№%1 %2: не удовлетворена, разберите</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsDesk</name>
+    <message>
+        <source>Pick the client first: the complaint is theirs.</source>
+        <translation>Сначала выберите клиента: претензия — его.</translation>
+    </message>
+    <message>
+        <source>Complaint №%1 registered.</source>
+        <translation>Претензия №%1 зарегистрирована.</translation>
+    </message>
+    <message>
+        <source>Complaints overdue</source>
+        <translation>Просроченные претензии</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsWindow</name>
+    <message>
+        <source>Complaints</source>
+        <translation>Претензии</translation>
+    </message>
+    <message>
+        <source>Search: client, words of the text, reason</source>
+        <translation>Поиск: клиент, слова текста, причина</translation>
+    </message>
+    <message>
+        <source>Ctrl+Return: resolve the selected complaint</source>
+        <translation>Ctrl+Enter: решить выбранную претензию</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Решить</translation>
+    </message>
+    <message>
+        <source>Result:</source>
+        <translation>Результат:</translation>
+    </message>
+    <message>
+        <source>Is the client satisfied?</source>
+        <translation>Клиент удовлетворён?</translation>
     </message>
 </context>
 <context>
@@ -1425,6 +1621,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>Reports…</source>
         <translation>Отчёты…</translation>
+    </message>
+    <message>
+        <source>Register a complaint…</source>
+        <translation>Зарегистрировать претензию…</translation>
+    </message>
+    <message>
+        <source>Complaints…</source>
+        <translation>Претензии…</translation>
     </message>
     <message>
         <source>&amp;Demo</source>
@@ -2075,6 +2279,10 @@ Please pass it to your administrator.</source>
         <translation>Бутыли (залоговый остаток)</translation>
     </message>
     <message>
+        <source>Complaints</source>
+        <translation>Претензии</translation>
+    </message>
+    <message>
         <source>All clients</source>
         <translation>Все клиенты</translation>
     </message>
@@ -2125,6 +2333,18 @@ Please pass it to your administrator.</source>
     <message>
         <source>deposit</source>
         <translation>залог</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>причина</translation>
+    </message>
+    <message>
+        <source>department</source>
+        <translation>подразделение</translation>
+    </message>
+    <message>
+        <source>guilty person</source>
+        <translation>виновный</translation>
     </message>
     <message>
         <source>Total</source>
@@ -2671,6 +2891,30 @@ and then starts Dispatch Desk again.</source>
         <translation>ЮЛ, сумма</translation>
     </message>
     <message>
+        <source>Complaint #{complaint_id} does not exist.</source>
+        <translation>Претензии №{complaint_id} нет.</translation>
+    </message>
+    <message>
+        <source>Complaint #{complaint_id} is already resolved; a shift lead can reopen it.</source>
+        <translation>Претензия №{complaint_id} уже решена; открыть её снова может старший смены.</translation>
+    </message>
+    <message>
+        <source>Complaint #{complaint_id} is not resolved.</source>
+        <translation>Претензия №{complaint_id} не решена.</translation>
+    </message>
+    <message>
+        <source>Complaint #{complaint_id} waits for no review.</source>
+        <translation>Претензия №{complaint_id} не ждёт разбора.</translation>
+    </message>
+    <message>
+        <source>Complaint reason #{reason_id} does not exist.</source>
+        <translation>Причины претензии №{reason_id} нет.</translation>
+    </message>
+    <message>
+        <source>Complaints</source>
+        <translation>Претензии</translation>
+    </message>
+    <message>
         <source>Contact #{contact_id} is not a contact of {client}.</source>
         <translation>Контактное лицо №{contact_id} не относится к клиенту {client}.</translation>
     </message>
@@ -2739,6 +2983,14 @@ and then starts Dispatch Desk again.</source>
         <translation>пятница</translation>
     </message>
     <message>
+        <source>Grouped by</source>
+        <translation>Разрез</translation>
+    </message>
+    <message>
+        <source>Hours to resolve (average)</source>
+        <translation>Часов до решения (в среднем)</translation>
+    </message>
+    <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
     </message>
@@ -2757,6 +3009,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Monday</source>
         <translation>понедельник</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
     </message>
     <message>
         <source>Not a phone number: area code is missing</source>
@@ -2801,6 +3057,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Not a phone number: wrong number of digits for this country</source>
         <translation>Не номер телефона: неверное число цифр для этой страны</translation>
+    </message>
+    <message>
+        <source>Not satisfied</source>
+        <translation>Не удовлетворено</translation>
     </message>
     <message>
         <source>Only a company has an INN on its card.</source>
@@ -2899,6 +3159,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Принято заказов</translation>
     </message>
     <message>
+        <source>Overdue</source>
+        <translation>Просрочено</translation>
+    </message>
+    <message>
+        <source>Overdue, %</source>
+        <translation>Просрочено, %</translation>
+    </message>
+    <message>
         <source>Payment method {value!r} is not cash or invoice.</source>
         <translation>Способ оплаты «{value}» — не наличные и не счёт.</translation>
     </message>
@@ -2925,6 +3193,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Phone {raw!r}: {problem}</source>
         <translation>Телефон «{raw}»: {problem}</translation>
+    </message>
+    <message>
+        <source>Priority is low, normal or high; the remedy none, redelivery, replacement or refund.</source>
+        <translation>Приоритет: low, normal или high; требование: none, redelivery, replacement или refund.</translation>
     </message>
     <message>
         <source>Product</source>
@@ -2957,6 +3229,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Rejected, %</source>
         <translation>Отказ, %</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Решено</translation>
     </message>
     <message>
         <source>Saturday</source>
@@ -3035,6 +3311,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Имя клиента</translation>
     </message>
     <message>
+        <source>The deadline {date:%d.%m.%Y} is in the past.</source>
+        <translation>Срок {date:%d.%m.%Y} уже прошёл.</translation>
+    </message>
+    <message>
+        <source>The department {department!r} already has a thread on this complaint.</source>
+        <translation>У подразделения {department!r} уже есть обсуждение этой претензии.</translation>
+    </message>
+    <message>
         <source>The number of months without orders must be between 1 and 120, not {months}.</source>
         <translation>Число месяцев без заказов должно быть от 1 до 120, а не {months}.</translation>
     </message>
@@ -3043,8 +3327,24 @@ and then starts Dispatch Desk again.</source>
         <translation>Период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y}).</translation>
     </message>
     <message>
+        <source>The standard time of a complaint reason is 1 to {limit} hours, not {hours}.</source>
+        <translation>Нормативный срок причины — от 1 до {limit} часов, а не {hours}.</translation>
+    </message>
+    <message>
+        <source>There is no active user {login!r} to be responsible.</source>
+        <translation>Нет действующего пользователя {login!r}, чтобы назначить ответственным.</translation>
+    </message>
+    <message>
+        <source>There is no complaint reason {reason!r}; the reasons are: {names}.</source>
+        <translation>Нет причины претензии {reason!r}; причины: {names}.</translation>
+    </message>
+    <message>
         <source>There is no report {name!r}; the reports are {names}.</source>
         <translation>Отчёта {name!r} нет; есть отчёты: {names}.</translation>
+    </message>
+    <message>
+        <source>Thread #{thread_id} does not exist.</source>
+        <translation>Обсуждения №{thread_id} нет.</translation>
     </message>
     <message>
         <source>To collect</source>
@@ -3063,28 +3363,80 @@ and then starts Dispatch Desk again.</source>
         <translation>Обычно брал</translation>
     </message>
     <message>
+        <source>You cannot be both the guilty person and the responsible of a complaint you register: name another responsible, or ask a shift lead to confirm.</source>
+        <translation>Нельзя быть одновременно виновным и ответственным по претензии, которую вы регистрируете: назначьте другого ответственного или попросите подтверждения старшего смены.</translation>
+    </message>
+    <message>
+        <source>change the complaint reasons</source>
+        <translation>менять причины претензий</translation>
+    </message>
+    <message>
+        <source>complaint description</source>
+        <translation>описание претензии</translation>
+    </message>
+    <message>
+        <source>complaint reason</source>
+        <translation>причина претензии</translation>
+    </message>
+    <message>
+        <source>department</source>
+        <translation>подразделение</translation>
+    </message>
+    <message>
         <source>deposit</source>
         <translation>залог</translation>
+    </message>
+    <message>
+        <source>give a complaint to another user</source>
+        <translation>передавать претензию другому пользователю</translation>
     </message>
     <message>
         <source>goods</source>
         <translation>товар</translation>
     </message>
     <message>
+        <source>guilty person</source>
+        <translation>виновный</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>сообщение</translation>
+    </message>
+    <message>
         <source>move deliveries</source>
         <translation>переносить доставки</translation>
+    </message>
+    <message>
+        <source>reopen a complaint</source>
+        <translation>открывать претензию снова</translation>
     </message>
     <message>
         <source>reschedule deliveries</source>
         <translation>назначать новое время сорванным доставкам</translation>
     </message>
     <message>
+        <source>result of the complaint</source>
+        <translation>результат по претензии</translation>
+    </message>
+    <message>
+        <source>review a complaint</source>
+        <translation>разбирать претензию</translation>
+    </message>
+    <message>
         <source>see reports</source>
         <translation>смотреть отчёты</translation>
     </message>
     <message>
+        <source>see the complaints escalated to the lead</source>
+        <translation>видеть претензии, переданные старшему смены</translation>
+    </message>
+    <message>
         <source>service</source>
         <translation>услуга</translation>
+    </message>
+    <message>
+        <source>{login!r} cannot confirm this complaint: only another, active shift lead or admin can.</source>
+        <translation>{login!r} не может подтвердить эту претензию: подтверждает другой действующий старший смены или администратор.</translation>
     </message>
     <message>
         <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>
@@ -3660,6 +4012,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Board: today</source>
         <translation>Доска: сегодня</translation>
+    </message>
+    <message>
+        <source>Register a complaint of the client on the call</source>
+        <translation>Зарегистрировать претензию клиента на линии</translation>
+    </message>
+    <message>
+        <source>Complaints: overdue first (shift lead)</source>
+        <translation>Претензии: сначала просроченные (старший смены)</translation>
     </message>
 </context>
 </TS>
