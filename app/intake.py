@@ -68,6 +68,8 @@ class LiveCall:
     # A call the operator placed for their own sake (the courier, during a client's call):
     # the caller panel stays on the client.
     quiet: bool = False
+    # False when the number is the caller's own From (the sender may not assert identities).
+    verified: bool = True
     # Writes that arrived before the call's Interaction existed, replayed once it does.
     pending: list[Any] = field(default_factory=list)
 
@@ -208,6 +210,7 @@ class IntakeViewModel(QObject):
             direction=Direction.IN,
             received_ns=event.received_ns,
             state=CallState.RINGING,
+            verified=caller.verified,
         )
         others = [c for c in self.calls.values() if not c.ended]
         call.waiting = bool(others)

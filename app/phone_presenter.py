@@ -41,13 +41,12 @@ class CallBarView:
 def present_call_bar(calls: Sequence[LiveCall]) -> CallBarView:
     """The bar for ``calls`` (the focused one first, as the intake lists them)."""
     current = calls[0] if calls and not calls[0].waiting else None
-    waiting = [call.label for call in calls if call.waiting]
+    waiting = [_caller_text(call) for call in calls if call.waiting]
     talking = current is not None and current.state in (CallState.ANSWERED, CallState.HELD)
     if current is None:
         state, number = QCoreApplication.translate("CallBar", "No call"), ""
     else:
-        name = f" — {current.display_name}" if current.display_name else ""
-        state, number = call_state_text(current.state), current.label + name
+        state, number = call_state_text(current.state), _caller_text(current, client=False)
     held = current is not None and current.held
     muted = current is not None and current.muted
     return CallBarView(
@@ -74,6 +73,24 @@ def present_call_bar(calls: Sequence[LiveCall]) -> CallBarView:
         ),
         **_courier(current),
     )
+
+
+def _caller_text(call: LiveCall, *, client: bool = True) -> str:
+    """Number, name and looked-up client of a call: "+7 916 … — Иван — ООО Ромашка".
+
+    The focused call's client is in the caller panel; a waiting call names it here.
+    """
+    parts = [call.label]
+    if not call.verified:
+        parts[0] += " " + QCoreApplication.translate("CallBar", "(unverified)")
+    if call.display_name:
+        parts.append(call.display_name)
+    clients = [m.client.name for m in call.lookup.matches] if client and call.lookup else []
+    if client and call.client_id is not None and call.lookup is not None:
+        clients = [m.client.name for m in call.lookup.matches if m.client.id == call.client_id]
+    if clients and clients[0] not in parts:
+        parts.append(clients[0])
+    return " — ".join(parts)
 
 
 def _courier(call: LiveCall | None) -> dict[str, str]:

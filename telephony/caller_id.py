@@ -14,6 +14,7 @@ It is the only parse of a call's number: dispatcher reads these two forms as the
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections.abc import Mapping, Sequence
@@ -45,6 +46,9 @@ class CallerId:
     display_name: str | None
     withheld: bool
     source: CallerSource
+    # False when the number came from From only because the sender's asserted identity was
+    # not believed (RFC 3325: only a trusted PBX may assert who is calling).
+    verified: bool = True
 
     @property
     def unknown(self) -> bool:
@@ -127,10 +131,21 @@ def parse_headers(message: str | bytes) -> dict[str, list[str]]:
         return {}
 
 
-def identify(headers: Mapping[str, Sequence[str]], region: str = "RU") -> CallerId:
-    """Caller from P-Asserted-Identity, then Remote-Party-ID, then From; never raises."""
+def identify(
+    headers: Mapping[str, Sequence[str]], region: str = "RU", *, trust_asserted: bool = True
+) -> CallerId:
+    """Caller from P-Asserted-Identity, then Remote-Party-ID, then From; never raises.
+
+    ``trust_asserted=False`` (an untrusted sender): the asserted headers are ignored and the
+    caller from From is marked unverified.
+    """
     try:
-        return _identify(_canonical_view(headers), region)
+        view = _canonical_view(headers)
+        if trust_asserted:
+            return _identify(view, region)
+        view.pop("p-asserted-identity", None)
+        view.pop("remote-party-id", None)
+        return dataclasses.replace(_identify(view, region), verified=False)
     except Exception:
         logger.exception("Caller identification failed")
         return UNKNOWN_CALLER

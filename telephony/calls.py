@@ -26,6 +26,7 @@ from telephony.events import (
     RegistrationChanged,
     RegState,
 )
+from telephony.trust import Verdict, split_host_port
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ class CallHost(Protocol):
 
     region: str
     auto_answer: bool
+    max_ringing_per_source: int
 
     def emit(self, event: Event) -> None:
         """Queue an event for the listener."""
@@ -63,8 +65,14 @@ class CallHost(Protocol):
     def connect_audio(self, call: EngineCall) -> None:
         """Connect the call's audio to the sound devices (capture only when not muted)."""
 
-    def hangup_later(self, call_id: int) -> None:
-        """Hang up the call after the current callback returns, if still up."""
+    def hangup_later(self, call_id: int, code: int = 0) -> None:
+        """Hang up the call after the current callback returns (with ``code`` if it rings)."""
+
+    def judge(self, source: str) -> Verdict:
+        """Whether an INVITE from ``source`` ("ip:port") may ring and its PAI is believed."""
+
+    def ringing_from(self, source_ip: str) -> int:
+        """Incoming calls from ``source_ip`` that ring (not answered, not ended) now."""
 
 
 def uri_user(value: str) -> str:
@@ -182,10 +190,41 @@ class EngineAccount(pj.Account):
 
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
-        """A new INVITE: report it, then ring (180) or, with auto-answer, answer (200)."""
+        """A new INVITE: refuse a stranger, else report it and ring (180) or answer (200)."""
         received_ns = time.time_ns()
         call = EngineCall(self, "in", prm.callId)
         call_id = self.host.register_call(call)
+        source = str(prm.rdata.srcAddress)
+        call.source_ip = _host_of(source)
+        verdict = self.host.judge(source)
+        if not verdict.accept:
+            logger.warning(
+                "Refused an INVITE from %s (403): not the registrar, proxy or a trusted host",
+                source,
+            )
+            call.refuse(pj.PJSIP_SC_FORBIDDEN)
+            return
+        if (
+            not verdict.from_signalling_peer
+            and self.host.ringing_from(call.source_ip) > self.host.max_ringing_per_source
+        ):
+            logger.warning(
+                "Refused an INVITE from %s (486): %d calls from it already ring",
+                source,
+                self.host.max_ringing_per_source,
+            )
+            call.refuse(pj.PJSIP_SC_BUSY_HERE)
+            return
+        self._ring(call, call_id, prm, verdict, received_ns)
+
+    def _ring(
+        self,
+        call: EngineCall,
+        call_id: int,
+        prm: pj.OnIncomingCallParam,
+        verdict: Verdict,
+        received_ns: int,
+    ) -> None:
         try:
             message = str(prm.rdata.wholeMsg)
             headers = parse_headers(message)
@@ -196,7 +235,7 @@ class EngineAccount(pj.Account):
         self.host.emit(
             IncomingCall(
                 call_id=call_id,
-                caller=identify(headers, self.host.region),
+                caller=identify(headers, self.host.region, trust_asserted=verdict.asserted_trusted),
                 called=called,
                 line=self.config.id,
                 headers=headers,
@@ -206,6 +245,13 @@ class EngineAccount(pj.Account):
         op = pj.CallOpParam(True)
         op.statusCode = pj.PJSIP_SC_OK if self.host.auto_answer else pj.PJSIP_SC_RINGING
         call.answer(op)
+
+
+def _host_of(source: str) -> str:
+    try:
+        return split_host_port(source)[0]
+    except ValueError:
+        return source
 
 
 _UAS_STATES = {
@@ -235,6 +281,9 @@ class EngineCall(pj.Call):
         self.answered_ns: int | None = None
         self.ended_ns: int | None = None
         self._media_hold: CallState | None = None
+        self.source_ip = ""
+        # Refused before the listener heard of it: its end is not reported either.
+        self.silent = False
 
     # --- callbacks ---------------------------------------------------------------------------
 
@@ -315,19 +364,39 @@ class EngineCall(pj.Call):
 
     # --- helpers -----------------------------------------------------------------------------
 
-    def hangup_quietly(self) -> None:
-        """Hang up unless already gone (used after a transfer and at shutdown)."""
+    def hangup_quietly(self, code: int = 0) -> None:
+        """Hang up unless already gone (after a transfer, a refusal and at shutdown)."""
         if self.ended or not self.isActive():
             return
+        op = pj.CallOpParam(True)
+        if code:
+            op.statusCode = code
         try:
-            self.hangup(pj.CallOpParam(True))
+            self.hangup(op)
         except pj.Error as exc:
             logger.info("Call %d: hangup: %s", self.engine_id, exc.reason)
+
+    def refuse(self, code: int) -> None:
+        """Answer a new incoming call with a final error (403, 486) without reporting it."""
+        self.silent = True
+        # Not now: a final answer from inside onIncomingCall, while pjsua still sets up the
+        # call's media, frees the INVITE's rdata twice (a pjsip assertion aborts the process).
+        self.host.hangup_later(self.engine_id, code)
+
+    @property
+    def ringing(self) -> bool:
+        """True for an incoming call that rings: not answered, not ended, not refused."""
+        return (
+            self.direction == "in"
+            and self.answered_ns is None
+            and not self.ended
+            and not self.silent
+        )
 
     def _report(self, state: CallState, info: pj.CallInfo) -> None:
         if state is self.state and state is not CallState.ENDED:
             return
-        if self.ended:
+        if self.ended or self.silent:
             return
         self.state = state
         self.host.emit(

@@ -22,7 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from telephony.config import AccountConfig, EngineConfig, load_accounts
+from telephony.config import (
+    DEFAULT_RING_TIMEOUT_S,
+    AccountConfig,
+    EngineConfig,
+    load_accounts,
+)
 from telephony.errors import TelephonyError
 from telephony.events import CallState, CallStateChanged, Event, event_to_dict
 
@@ -123,6 +128,8 @@ def _listen(args: argparse.Namespace, out: JsonLines) -> int:
         auto_answer=args.auto_answer,
         sip_trace_path=args.trace,
         log_level=args.log_level,
+        trusted_hosts=tuple(args.trusted),
+        ring_timeout_s=args.ring_timeout,
     )
     stop = threading.Event()
     _stop_on_signals(stop)
@@ -347,6 +354,20 @@ def build_parser() -> argparse.ArgumentParser:
     listen.add_argument("--auto-answer", action="store_true", help="answer calls at once")
     listen.add_argument("--account", metavar="CONFIG.toml", help="SIP account(s) to register")
     listen.add_argument("--user", default="operator", help="user of the local account")
+    listen.add_argument(
+        "--trusted",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="a host, HOST:PORT or network that may ring the line and assert caller ids",
+    )
+    listen.add_argument(
+        "--ring-timeout",
+        type=float,
+        default=DEFAULT_RING_TIMEOUT_S,
+        metavar="S",
+        help="end an unanswered call after S seconds (default 120)",
+    )
     common(listen)
 
     dial = sub.add_parser("dial", help="place a call, print events")

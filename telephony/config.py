@@ -15,6 +15,13 @@ from telephony.errors import ConfigError
 logger = logging.getLogger(__name__)
 
 TRANSPORTS = ("udp", "tcp", "tls")
+SRTP_MODES = ("off", "optional", "mandatory")
+# An unanswered incoming call ends after this long (logged as missed): a call that never
+# ends must not hold a line for the rest of the day.
+DEFAULT_RING_TIMEOUT_S = 120.0
+# Calls ringing at once from one sender (not the registrar): a flood from one host must
+# leave lines free for the PBX's real calls (of sip_stack.MAX_CALLS = 4).
+DEFAULT_MAX_RINGING_PER_SOURCE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,7 @@ class AccountConfig:
     first_retry_interval_s: int = 2
     keepalive_s: int = 15
     display_name: str = ""
+    srtp: str = "off"  # off | optional | mandatory (SDES keys; use with TLS)
 
     def __post_init__(self) -> None:
         """Reject values pjsua2 would fail on later with a less readable message."""
@@ -46,6 +54,11 @@ class AccountConfig:
             raise ConfigError(
                 f"SIP account {self.id!r}: transport must be one of {', '.join(TRANSPORTS)}, "
                 f"not {self.transport!r}."
+            )
+        if self.srtp not in SRTP_MODES:
+            raise ConfigError(
+                f"SIP account {self.id!r}: srtp must be one of {', '.join(SRTP_MODES)}, "
+                f"not {self.srtp!r}."
             )
         for name in ("reg_expires_s", "retry_interval_s", "first_retry_interval_s"):
             if getattr(self, name) < 0:
@@ -75,6 +88,13 @@ class EngineConfig:
     user_agent: str = "DispatchDesk"
     region: str = "RU"
     log_level: int = 1  # pjsip console log level
+    # Hosts ("pbx.lan", "10.0.0.5:5060") and networks ("10.0.0.0/24") besides the registrar
+    # and proxy that may ring a registered line and whose P-Asserted-Identity is believed.
+    trusted_hosts: tuple[str, ...] = ()
+    ring_timeout_s: float = DEFAULT_RING_TIMEOUT_S
+    max_ringing_per_source: int = DEFAULT_MAX_RINGING_PER_SOURCE
+    # CA certificates (PEM) the PBX's TLS certificate must chain to; None = the system store.
+    tls_ca_file: str | None = None
 
     def __post_init__(self) -> None:
         """Reject an engine without accounts or with duplicate account ids."""
@@ -85,6 +105,15 @@ class EngineConfig:
             raise ConfigError(f"SIP account ids must be unique, got {ids}.")
         if not 0 <= self.udp_port <= 65535:
             raise ConfigError(f"SIP port {self.udp_port} is out of range 0-65535.")
+        if not self.ring_timeout_s > 0:
+            raise ConfigError(f"The ring timeout must be positive, not {self.ring_timeout_s}.")
+        if self.max_ringing_per_source < 1:
+            raise ConfigError("At least one call per sender must be allowed to ring.")
+
+    @property
+    def registers(self) -> bool:
+        """True when some account registers at a PBX (then only the PBX may ring the desk)."""
+        return any(account.registers for account in self.accounts)
 
 
 def account_from_mapping(data: Mapping[str, Any], *, where: str = "account") -> AccountConfig:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import re
 from pathlib import Path
 
 import pjsua2 as pj
@@ -27,6 +28,18 @@ def _python_level(pj_level: int) -> int:
     if pj_level == 3:
         return logging.INFO
     return logging.DEBUG
+
+
+# Credential headers: a digest response with its nonce lets a dictionary find the password.
+_CREDENTIALS = re.compile(
+    r"^((?:proxy-)?authorization[ \t]*:[ \t]*)(\S+)[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+def mask_credentials(text: str) -> str:
+    """``text`` with every Authorization/Proxy-Authorization value replaced by its scheme."""
+    return _CREDENTIALS.sub(lambda m: f"{m.group(1)}{m.group(2)} <masked>", text)
 
 
 def _is_sip_message(text: str) -> bool:
@@ -76,7 +89,7 @@ class SipLogBridge(pj.LogWriter):
             text = entry.msg
             level = entry.level
             if self._trace is not None and level == SIP_MESSAGE_LEVEL and _is_sip_message(text):
-                self._trace.info(text.rstrip())
+                self._trace.info(mask_credentials(text.rstrip()))
                 return
             if level <= self._console_level:
                 pjsip_logger.log(_python_level(level), "%s", text.rstrip())

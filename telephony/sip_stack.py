@@ -30,11 +30,15 @@ from telephony.config import AccountConfig, EngineConfig
 from telephony.errors import CallGoneError, TelephonyError, without_frames
 from telephony.events import Event, RegState
 from telephony.sip_log import SipLogBridge
+from telephony.trust import SenderTrust, Verdict, parse_trusted, signalling_peers
 
 logger = logging.getLogger(__name__)
 
-# Simultaneous calls; pjsua answers 486 to INVITEs beyond it before creating any media.
-MAX_CALLS = 8
+# Simultaneous calls; pjsua answers 486 to INVITEs beyond it before creating any media. The
+# pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4 and silently caps UaConfig.maxCalls
+# there (measured: 8 or 33 still accept 4, 3 accepts 3), so 4 is what the phone really has;
+# tests/telephony/test_sip_flood.py checks that this number rings at once.
+MAX_CALLS = 4
 # Every call holds an RTP and an RTCP socket in pjmedia's ioqueue, which has 64 slots in this
 # build, and a closed socket's slot comes back only 500 ms later. A fast burst of short calls
 # (or an INVITE/CANCEL flood) would exhaust it and trip a pjlib assertion that aborts the
@@ -128,6 +132,21 @@ def _stdout_to_stderr() -> Iterator[None]:
         os.close(saved)
 
 
+def _system_ca_file() -> str:
+    """The system's CA bundle (PEM), as OpenSSL finds it."""
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    return paths.cafile or paths.openssl_cafile or "/etc/ssl/certs/ca-certificates.crt"
+
+
+_SRTP = {
+    "off": pj.PJMEDIA_SRTP_DISABLED,
+    "optional": pj.PJMEDIA_SRTP_OPTIONAL,
+    "mandatory": pj.PJMEDIA_SRTP_MANDATORY,
+}
+
+
 def _is_os_error(exc: pj.Error, code: int) -> bool:
     return int(exc.status) == _PJ_ERRNO_START_SYS + code
 
@@ -140,6 +159,8 @@ class SipStack:
         self.config = config
         self.region = config.region
         self.auto_answer = config.auto_answer
+        self.max_ringing_per_source = config.max_ringing_per_source
+        self.trust = SenderTrust((), (), enforce=config.registers)
         self._emit = emit
         self._ep: pj.Endpoint | None = None
         self._log: SipLogBridge | None = None
@@ -192,15 +213,44 @@ class SipStack:
         """
         self._deferred.append(action)
 
-    def hangup_later(self, call_id: int) -> None:
+    def hangup_later(self, call_id: int, code: int = 0) -> None:
         """Hang up a call after the current callback, if it is still up by then."""
 
         def action() -> None:
             call = self._calls.get(call_id)
             if call is not None:
-                call.hangup_quietly()
+                call.hangup_quietly(code)
 
         self.defer(action)
+
+    def judge(self, source: str) -> Verdict:
+        """Whether an INVITE from ``source`` may ring and its asserted caller id is believed."""
+        return self.trust.judge(source)
+
+    def ringing_from(self, source_ip: str) -> int:
+        """Incoming calls from ``source_ip`` ringing now."""
+        return sum(
+            1 for call in self._calls.values() if call.ringing and call.source_ip == source_ip
+        )
+
+    def _end_long_ringing(self) -> None:
+        # A call nobody answers (or an INVITE that never ends) frees its line after the ring
+        # timeout; the listener sees it end unanswered, i.e. missed.
+        horizon = time.time_ns() - int(self.config.ring_timeout_s * 1e9)
+        for call_id in [c for c, call in self._calls.items() if call.ringing]:
+            call = self._calls[call_id]
+            if call.created_ns < horizon and call.isActive():
+                logger.info(
+                    "Call %d rang %g s unanswered: ended as missed",
+                    call_id,
+                    self.config.ring_timeout_s,
+                )
+                op = pj.CallOpParam(True)
+                op.statusCode = pj.PJSIP_SC_TEMPORARILY_UNAVAILABLE
+                try:
+                    call.hangup(op)
+                except pj.Error as exc:
+                    logger.info("Call %d: ending after the ring timeout: %s", call_id, exc.reason)
 
     def connect_audio(self, call: EngineCall) -> None:
         """Call audio to the playback device; the capture device to the call unless muted."""
@@ -263,6 +313,7 @@ class SipStack:
         self._ep.libInit(ep_config)
 
         self._create_transports()
+        self.trust = self._build_trust()
 
         self._setup_audio()
         self._ep.libStart()
@@ -274,6 +325,15 @@ class SipStack:
             self.bound_port,
             f", TCP {self.tcp_port}" if self.tcp_port else "",
         )
+
+    def _build_trust(self) -> SenderTrust:
+        signalling = []
+        for account in self.config.accounts:
+            for uri in (account.registrar, account.proxy):
+                if uri:
+                    signalling += signalling_peers(uri, account.transport)
+        trusted = [peer for entry in self.config.trusted_hosts for peer in parse_trusted(entry)]
+        return SenderTrust(signalling, trusted, enforce=self.config.registers)
 
     def _create_transports(self) -> None:
         assert self._ep is not None
@@ -302,6 +362,11 @@ class SipStack:
         assert self._ep is not None
         transport = pj.TransportConfig()
         transport.port = port
+        if kind == pj.PJSIP_TRANSPORT_TLS:
+            # The PBX must prove who it is: a certificate chaining to the admin's CA file or
+            # the system store, for the host name dialled.
+            transport.tlsConfig.verifyServer = True
+            transport.tlsConfig.CaListFile = self.config.tls_ca_file or _system_ca_file()
         if self.config.listen_host not in ("", "0.0.0.0"):
             transport.boundAddress = self.config.listen_host
         try:
@@ -389,6 +454,9 @@ class SipStack:
         if self.config.listen_host not in ("", "0.0.0.0"):
             config.mediaConfig.transportConfig.boundAddress = self.config.listen_host
         config.mediaConfig.transportConfig.port = 0
+        config.mediaConfig.srtpUse = _SRTP[account.srtp]
+        # SDES keys travel in the SDP: require a TLS hop for them when SRTP is mandatory.
+        config.mediaConfig.srtpSecureSignaling = 1 if account.srtp == "mandatory" else 0
         engine_account = EngineAccount(self, account)
         try:
             engine_account.create(config, not self._accounts)
@@ -434,6 +502,7 @@ class SipStack:
             for account_id in list(self._accounts):
                 self._accounts[account_id].supervise(now, REGISTER_OVERDUE_S)
             self._drop_stillborn_calls()
+            self._end_long_ringing()
         dying, self._dying = self._dying, []
         if any(ref() is not None for ref in dying):
             # Something still holds such an object: disown it now, so that its destructor

@@ -24,6 +24,7 @@ from app.settings.model import (
     DEFAULT_LISTEN_HOST,
     DEFAULT_LISTEN_PORT,
     LANGUAGES,
+    SRTP_MODES,
     TRANSPORTS,
     AppSettings,
     SettingsError,
@@ -66,12 +67,21 @@ _SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "transport": (str,),
         "listen": (str,),
         "auto_answer": (bool,),
+        "trusted_hosts": (list,),
+        "ring_timeout": (int,),
+        "srtp": (str,),
+        "tls_ca_file": (str,),
     },
     "audio": {"capture_device": (int, str), "playback_device": (int, str), "null_audio": (bool,)},
     "logging": {"sip_trace": (bool,)},
 }
 SECTIONS = tuple(_SCHEMA)
-_TYPE_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
+_TYPE_NAMES = {
+    str: "a string",
+    int: "a whole number",
+    bool: "true or false",
+    list: "a list of strings",
+}
 
 
 def _check_shape(data: Mapping[str, Any], where: Path) -> None:
@@ -142,6 +152,13 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
         except SettingsError as exc:
             raise SettingsError(f"{where}: sip.listen: {exc}") from None
 
+    trusted = sip.get("trusted_hosts", [])
+    if not all(isinstance(entry, str) and entry.strip() for entry in trusted):
+        raise SettingsError(f"{where}: sip.trusted_hosts must list host names or networks.")
+    ring_timeout = sip.get("ring_timeout", 120)
+    if ring_timeout <= 0:
+        raise SettingsError(f"{where}: sip.ring_timeout must be a positive number of seconds.")
+
     region = phones.get("default_region", "RU").strip().upper() or "RU"
     if len(region) != 2 or not region.isalpha():
         raise SettingsError(
@@ -161,6 +178,10 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
             user=sip.get("user", "").strip(),
             auth_user=sip.get("auth_user", "").strip(),
             transport=_choice(sip.get("transport", "udp"), TRANSPORTS, "sip.transport", where),
+            trusted_hosts=tuple(entry.strip() for entry in trusted),
+            ring_timeout_s=ring_timeout,
+            srtp=_choice(sip.get("srtp", "off"), SRTP_MODES, "sip.srtp", where),
+            tls_ca_file=sip.get("tls_ca_file", "").strip(),
         ),
         sip_listen_host=listen_host,
         sip_listen_port=listen_port,
@@ -221,6 +242,10 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
         "transport": settings.sip.transport,
         "listen": f"{settings.sip_listen_host}:{settings.sip_listen_port}",
         "auto_answer": settings.auto_answer,
+        "trusted_hosts": list(settings.sip.trusted_hosts),
+        "ring_timeout": settings.sip.ring_timeout_s,
+        "srtp": settings.sip.srtp,
+        "tls_ca_file": settings.sip.tls_ca_file,
     }
     audio: dict[str, Any] = {"null_audio": settings.null_audio}
     # TOML has no null: "default" reads better for an admin than a missing key.

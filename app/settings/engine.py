@@ -37,7 +37,16 @@ def to_engine_config(settings: AppSettings) -> EngineConfig:
     registrar = registrar_uri(sip.registrar)
     if registrar:
         domain = sip.domain or host_of(registrar)
-    else:
+    listen_host = settings.sip_listen_host
+    if (
+        not registrar
+        and listen_host == DEFAULT_LISTEN_HOST
+        and "sip.listen" not in dict(settings.sources)
+    ):
+        # A line without a PBX takes calls from anyone who reaches it: by default only
+        # programs on this computer (the demo) can.
+        listen_host = "127.0.0.1"
+    if not registrar:
         # A local account: calls go straight to this PC's address.
         domain = sip.domain or (
             "127.0.0.1"
@@ -54,9 +63,10 @@ def to_engine_config(settings: AppSettings) -> EngineConfig:
             auth_user=sip.auth_user or None,
             transport=sip.transport,
             display_name=settings.operator,
+            srtp=sip.srtp,
         )
         return EngineConfig(
-            listen_host=settings.sip_listen_host,
+            listen_host=listen_host,
             udp_port=settings.sip_listen_port,
             enable_tcp=sip.transport == "tcp" or not registrar,
             tls=sip.transport == "tls",
@@ -67,6 +77,9 @@ def to_engine_config(settings: AppSettings) -> EngineConfig:
             auto_answer=settings.auto_answer,
             sip_trace_path=str(sip_trace_path(settings)) if settings.sip_trace else None,
             region=settings.region,
+            trusted_hosts=sip.trusted_hosts,
+            ring_timeout_s=float(sip.ring_timeout_s),
+            tls_ca_file=sip.tls_ca_file or None,
         )
     except ConfigError as exc:
         raise SettingsError(str(exc)) from None

@@ -17,6 +17,7 @@ DB_FILE = "dispatch.sqlite3"
 DATA_DIR_ENV = "DISPATCH_DATA_DIR"
 LANGUAGES = ("ru", "en")
 TRANSPORTS = ("udp", "tcp", "tls")
+SRTP_MODES = ("off", "optional", "mandatory")
 DB_SCHEMES = ("sqlite", "postgresql")
 DEFAULT_LISTEN_HOST = "0.0.0.0"
 DEFAULT_LISTEN_PORT = 5060
@@ -36,6 +37,11 @@ class SipSettings:
     auth_user: str = ""  # defaults to user
     password: str = field(default="", repr=False)  # never written to the file
     transport: str = "udp"
+    # Hosts/networks besides the registrar that may ring the line and assert caller ids.
+    trusted_hosts: tuple[str, ...] = ()
+    ring_timeout_s: int = 120  # an unanswered call ends (as missed) after this long
+    srtp: str = "off"  # off | optional | mandatory
+    tls_ca_file: str = ""  # CA file for the PBX's TLS certificate; "" = the system store
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,7 @@ from app.board_presenter import (  # the board data, via its presenter
 from app.shortcuts import Key, sequence
 from app.widgets.board_dialogs import ReassignDialog, RescheduleDialog
 from app.widgets.form_parts import ERROR_STYLE, STATUS_STYLE
+from app.widgets.plain_text import plain_tooltip
 
 logger = logging.getLogger(__name__)
 
@@ -199,13 +200,17 @@ class CourierColumnWidget(QFrame):
         self.courier_id = 0
         self.view: ColumnView | None = None  # what fill() shows: an equal view is not redrawn
         self.name = QLabel()
+        self.name.setTextFormat(Qt.TextFormat.PlainText)
         self.name.setStyleSheet("font-weight: bold; font-size: 11pt;")
         self.marks = QLabel()
+        self.marks.setTextFormat(Qt.TextFormat.PlainText)
         self.marks.setStyleSheet(f"color: {WARNING_COLOUR}; font-weight: bold;")
         self.load = QProgressBar()
         self.load.setTextVisible(True)
         self.windows = QLabel()
+        self.windows.setTextFormat(Qt.TextFormat.PlainText)
         self.progress = QLabel()
+        self.progress.setTextFormat(Qt.TextFormat.PlainText)
         for label in (self.name, self.marks, self.windows, self.progress):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
@@ -223,7 +228,7 @@ class CourierColumnWidget(QFrame):
         self.view = view
         self.courier_id = view.courier_id
         self.name.setText(view.name)
-        self.name.setToolTip(view.phone)
+        self.name.setToolTip(plain_tooltip(view.phone))
         self.marks.setText(view.marks)
         self.marks.setVisible(bool(view.marks))
         self.load.setRange(0, view.load_maximum)
@@ -262,6 +267,7 @@ class BoardWindow(QMainWindow):
         # Keys change the day (Alt+Left/Right): Tab and the arrows stay among the lists.
         self.date.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.day_caption = QLabel()
+        self.day_caption.setTextFormat(Qt.TextFormat.PlainText)
         self.today_button = QPushButton(self.tr("Today"))
         self.today_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.message = QLabel()

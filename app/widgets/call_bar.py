@@ -30,12 +30,16 @@ class CallBar(QWidget):
         self.view: CallBarView = present_call_bar([])
 
         self.state_label = QLabel(self.tr("No call"))
+        self.state_label.setTextFormat(Qt.TextFormat.PlainText)
         self.state_label.setObjectName("callState")
         self.number_label = QLabel("")
+        self.number_label.setTextFormat(Qt.TextFormat.PlainText)
         self.number_label.setObjectName("callNumber")
         self.number_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.timer_label = QLabel("")
+        self.timer_label.setTextFormat(Qt.TextFormat.PlainText)
         self.waiting_label = QLabel("")
+        self.waiting_label.setTextFormat(Qt.TextFormat.PlainText)
         self.waiting_label.setObjectName("callWaiting")
         self.waiting_label.setStyleSheet("color: #b3261e; font-weight: bold;")
 

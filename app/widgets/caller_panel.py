@@ -46,6 +46,7 @@ from app.client_card import AttachCallerViewModel, ClientCardViewModel
 from app.intake import IntakeViewModel
 from app.shortcuts import Key, sequence
 from app.widgets.client_card_dialog import AttachCallerDialog, ClientCardDialog
+from app.widgets.plain_text import plain_tooltip
 
 logger = logging.getLogger(__name__)
 
@@ -96,9 +97,11 @@ class CallerPanel(QWidget):
         self.details = MatchDetails()
 
         self.status_label = QLabel(self.view.status)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setObjectName("lookupStatus")
         self.status_label.setWordWrap(True)
         self.notes_label = QLabel("")
+        self.notes_label.setTextFormat(Qt.TextFormat.PlainText)
         self.notes_label.setObjectName("clientNotes")
         self.notes_label.setWordWrap(True)
         self.notes_label.setStyleSheet(f"color: {WARNING_FOREGROUND.name()}; font-weight: bold;")
@@ -141,6 +144,7 @@ class CallerPanel(QWidget):
         self.deliveries.horizontalHeader().setStretchLastSection(True)
 
         self.last_order_label = QLabel("")
+        self.last_order_label.setTextFormat(Qt.TextFormat.PlainText)
         self.last_order_label.setObjectName("lastOrder")
         self.last_order_label.setWordWrap(True)
 
@@ -232,11 +236,11 @@ class CallerPanel(QWidget):
     def _add_row(self, row: MatchRow) -> None:
         item = QTreeWidgetItem(list(row.cells))
         item.setData(0, ROLE_IDS, (row.client_id, row.contact_id))
-        item.setToolTip(0, row.name)
+        item.setToolTip(0, plain_tooltip(row.name))
         if row.duplicate:
             for column in range(4):
                 item.setBackground(column, QBrush(DUPLICATE_BACKGROUND))
-            item.setToolTip(3, row.badge_tooltip)
+            item.setToolTip(3, plain_tooltip(row.badge_tooltip))
         self.matches.addTopLevelItem(item)
 
     def _select_first(self, focus: bool = True) -> None:
@@ -280,7 +284,7 @@ class CallerPanel(QWidget):
                 if delivery.flagged:
                     item.setBackground(QBrush(WARNING_BACKGROUND))
                     item.setForeground(QBrush(WARNING_FOREGROUND))
-                    item.setToolTip(delivery.tooltip)
+                    item.setToolTip(plain_tooltip(delivery.tooltip))
                 self.deliveries.setItem(row, column, item)
         self.last_order_label.setText(details.last_order)
         self.notes_label.setText(details.notes)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -29,6 +30,7 @@ class CancelDialog(QDialog):
         self.reason.selectAll()  # typing replaces the usual reason; Return keeps it
         self.reason.returnPressed.connect(self.accept)
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.hide()
         buttons = QDialogButtonBox(

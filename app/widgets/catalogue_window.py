@@ -84,6 +84,7 @@ class CatalogueWindow(QWidget):
         self.tabs.addTab(self._contracts_tab(), self.tr("&Contract prices"))
         self.tabs.addTab(self._reasons_tab(), self.tr("&Reject reasons"))
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setObjectName("catalogueMessage")
         layout = QVBoxLayout(self)
@@ -161,6 +162,7 @@ class CatalogueWindow(QWidget):
         self.companies = QListWidget()
         self.companies.currentItemChanged.connect(self._on_companies_current_changed)
         self.contract_title = QLabel(contract_title(None))
+        self.contract_title.setTextFormat(Qt.TextFormat.PlainText)
         self.contract_prices = _table(
             [self.tr("Product"), self.tr("Contract price"), self.tr("From"), self.tr("Until")]
         )

@@ -83,8 +83,10 @@ class ClientCardDialog(QDialog):
         self.editing_address_id: int | None = None
 
         self.title = QLabel()
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
         self.title.setObjectName("cardTitle")
         self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setStyleSheet(BANNER_STYLE)
         self.notice.setWordWrap(True)
 
@@ -111,6 +113,7 @@ class ClientCardDialog(QDialog):
         self.entrance, self.floor, self.flat, self.intercom = (QLineEdit() for _ in range(4))
         self.courier_notes = QLineEdit()
         self.address_mode = QLabel()
+        self.address_mode.setTextFormat(Qt.TextFormat.PlainText)
         self.new_address_button = QPushButton(self.tr("&New address"))
         self.save_address_button = QPushButton(self.tr("Save address"))
         self.address_message = FieldMessage(self.address_text)
@@ -416,10 +419,12 @@ class AttachCallerDialog(QDialog):
         self.setWindowTitle(self.tr("Attach to a client"))
         self.resize(520, 420)
         self.prompt = QLabel(present.attach_prompt(number))
+        self.prompt.setTextFormat(Qt.TextFormat.PlainText)
         self.prompt.setWordWrap(True)
         self.search = _SearchLine()
         self.results = _KeyList()
         self.question = QLabel()
+        self.question.setTextFormat(Qt.TextFormat.PlainText)
         self.question.setStyleSheet(BANNER_STYLE)
         self.question.setWordWrap(True)
         self.question.hide()

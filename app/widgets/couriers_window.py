@@ -102,10 +102,12 @@ class CouriersWindow(QDialog):
         self.issue_button = QPushButton(self.tr("Issue phone sign-in (Ctrl+P)"))
         self.revoke_button = QPushButton(self.tr("Revoke sign-in"))
         self.code_label = QLabel()
+        self.code_label.setTextFormat(Qt.TextFormat.PlainText)
         self.code_label.setObjectName("pairingCode")
         self.code_label.setStyleSheet("font-size: 24pt; font-weight: bold;")
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.expiry_label = QLabel()
+        self.expiry_label.setTextFormat(Qt.TextFormat.PlainText)
         self.qr_label = QLabel()
         self.qr_label.setMinimumSize(240, 240)
         self.qr_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -123,6 +125,7 @@ class CouriersWindow(QDialog):
         device_box.setLayout(device)
 
         self.message = QLabel()
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         self.message.setWordWrap(True)
         self.message.setObjectName("couriersMessage")
 

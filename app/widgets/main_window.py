@@ -42,6 +42,7 @@ from app.widgets.complaints_window import ComplaintsDesk
 from app.widgets.couriers_window import CouriersWindow
 from app.widgets.new_client_form import NewClientForm
 from app.widgets.order_panel import OrderPanel
+from app.widgets.plain_text import plain_tooltip
 from app.widgets.relay_status import RelayStatusLabel
 from app.widgets.reports_window import ReportsWindow
 from app.widgets.shortcut_map import ShortcutMapDialog
@@ -106,9 +107,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.sip_label = QLabel(self.tr("SIP: starting…"))
+        self.sip_label.setTextFormat(Qt.TextFormat.PlainText)
         self.sip_label.setObjectName("sipStatus")
         self.relay_label = RelayStatusLabel()
         self.session_label = QLabel()  # who is signed in: "Иванова Мария (старший смены)"
+        self.session_label.setTextFormat(Qt.TextFormat.PlainText)
         self.session_label.setObjectName("sessionStatus")
         self.statusBar().addPermanentWidget(self.session_label)
         self.statusBar().addPermanentWidget(self.sip_label)
@@ -366,7 +369,7 @@ class MainWindow(QMainWindow):
         self.sip_label.setText(text)
         colour = OK_COLOUR if ok else BAD_COLOUR
         self.sip_label.setStyleSheet(f"color: {colour};")
-        self.sip_label.setToolTip(text)
+        self.sip_label.setToolTip(plain_tooltip(text))
 
     def set_session(self, text: str) -> None:
         """Show who is signed in at this desk."""

@@ -95,6 +95,7 @@ class NewClientForm(QWidget):
         self.vm = vm
 
         self.restored_banner = QLabel()
+        self.restored_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.restored_banner.setStyleSheet(BANNER_STYLE)
         self.restored_banner.setWordWrap(True)
         self.discard_button = QPushButton(self.tr("Discard it"))
@@ -106,6 +107,7 @@ class NewClientForm(QWidget):
         self.inn = QLineEdit()
         self.inn.setPlaceholderText(self.tr("10 or 12 digits"))
         self.inn_label = QLabel(self.tr("&INN"))
+        self.inn_label.setTextFormat(Qt.TextFormat.PlainText)
         self.inn_label.setBuddy(self.inn)
         self.phones = QLineEdit()
         self.phones.setPlaceholderText(self.tr("Any form; several numbers separated by ; or ,"))
@@ -117,12 +119,15 @@ class NewClientForm(QWidget):
         self.more_addresses = QPushButton(self.tr("Another address"))
 
         self.warnings_title = QLabel(self.tr("Looks like an existing client (Return to use it):"))
+        self.warnings_title.setTextFormat(Qt.TextFormat.PlainText)
         self.warnings_title.setStyleSheet("color: #8a1c1c; font-weight: bold;")
         self.warnings = QListWidget()
         self.warnings.setStyleSheet(WARNING_STYLE)
         self.warnings.setMaximumHeight(110)
         self.missing_label = QLabel()
+        self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         save_key = QKeySequence(sequence(Key.SEND_TO_DELIVERY)).toString(

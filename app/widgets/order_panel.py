@@ -82,17 +82,21 @@ class OrderPanel(QWidget):
 
         # -- an order whose send failed before a restart, back on screen
         self.restored_banner = QLabel()
+        self.restored_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.restored_banner.setStyleSheet(BANNER_STYLE)
         self.restored_banner.setWordWrap(True)
         self.discard_button = QPushButton(self.tr("Discard it"))
 
         # -- who and what
         self.client_label = QLabel()
+        self.client_label.setTextFormat(Qt.TextFormat.PlainText)
         self.client_label.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.mode_banner = QLabel()
+        self.mode_banner.setTextFormat(Qt.TextFormat.PlainText)
         self.mode_banner.setStyleSheet(BANNER_STYLE)
         self.mode_banner.setWordWrap(True)
         self.last_order_label = QLabel()
+        self.last_order_label.setTextFormat(Qt.TextFormat.PlainText)
         self.last_order_label.setWordWrap(True)
 
         # -- where
@@ -121,6 +125,7 @@ class OrderPanel(QWidget):
         self.lines_table.verticalHeader().hide()
         self.lines_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.total_label = QLabel()
+        self.total_label.setTextFormat(Qt.TextFormat.PlainText)
         self.total_label.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.total_label.setStyleSheet("font-weight: bold;")
         self.lines_message = FieldMessage(self.lines_table)
@@ -128,6 +133,7 @@ class OrderPanel(QWidget):
         # -- who delivers and when
         self.courier = QComboBox()
         self.suggestion_label = QLabel()
+        self.suggestion_label.setTextFormat(Qt.TextFormat.PlainText)
         self.suggestion_label.setWordWrap(True)
         self.date = QDateEdit()
         self.date.setDisplayFormat("dd.MM.yyyy")
@@ -148,11 +154,14 @@ class OrderPanel(QWidget):
         self.cancel_button = QPushButton(with_key(self.tr("Cancel order…"), Key.CANCEL_ORDER))
         self.send_button = QPushButton(with_key(self.tr("Send to delivery"), Key.SEND_TO_DELIVERY))
         self.missing_label = QLabel()
+        self.missing_label.setTextFormat(Qt.TextFormat.PlainText)
         self.missing_label.setWordWrap(True)
         self.error_label = QLabel()
+        self.error_label.setTextFormat(Qt.TextFormat.PlainText)
         self.error_label.setStyleSheet(ERROR_STYLE)
         self.error_label.setWordWrap(True)
         self.status_label = QLabel()
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
         self.status_label.setStyleSheet(STATUS_STYLE)
         self.status_label.setWordWrap(True)
 

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from app.formatting import format_datetime
 from app.gui_thread import GuiThreadRelay
+from app.widgets.plain_text import plain_tooltip
 from courier_sync.client.status import RelayStatus
 
 OK_COLOUR = "#1b7f3b"
@@ -77,7 +78,7 @@ class RelayStatusLabel(QLabel):
 
     def _paint(self, text: str, colour: str, tooltip: str) -> None:
         self.setText(text)
-        self.setToolTip(tooltip)
+        self.setToolTip(plain_tooltip(tooltip))
         self.setStyleSheet(f"color: {colour};")
         self.setProperty("colour", colour)
 

@@ -267,6 +267,10 @@
         <translation>Микрофон вкл.</translation>
     </message>
     <message>
+        <source>(unverified)</source>
+        <translation>(номер не подтверждён)</translation>
+    </message>
+    <message>
         <source>Courier of №%1: %2, %3</source>
         <translation>Экспедитор №%1: %2, %3</translation>
     </message>

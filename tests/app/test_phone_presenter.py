@@ -54,7 +54,7 @@ def test_a_second_caller_waits_and_can_be_answered() -> None:
     talking = replace(RINGING, state=CallState.ANSWERED, answered_at=100.0)
     second = replace(RINGING, call_id=2, label="+7 495 123-45-67", waiting=True)
     view = present_call_bar([talking, second])
-    assert view.waiting == "Waiting: +7 495 123-45-67"
+    assert view.waiting == "Waiting: +7 495 123-45-67 — Мария"  # the waiting caller's name
     assert view.answer_enabled and view.current is talking
     only_waiting = present_call_bar([second])
     assert only_waiting.current is None and only_waiting.state == "No call"

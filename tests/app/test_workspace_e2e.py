@@ -125,7 +125,11 @@ def test_known_caller_pops_and_repeats_the_last_order_in_five_keys(
     assert window.intake.last_pop is not None and window.intake.last_pop.ms > 0
 
     bar = window.call_bar
-    assert (bar.state_label.text(), bar.number_label.text()) == ("Ringing", "+7 916 123-45-67")
+    # The caller rang the desk's line directly, not through a trusted PBX: From is unverified.
+    assert (bar.state_label.text(), bar.number_label.text()) == (
+        "Ringing",
+        "+7 916 123-45-67 (unverified)",
+    )
     assert bar.answer_button.isEnabled() and not bar.hold_button.isEnabled()
 
     keys = Keyboard(qtbot, window)

@@ -119,7 +119,12 @@ def sip_engine(pj: ModuleType, engine_log: EventLog) -> Iterator[Any]:
     from telephony.config import EngineConfig
     from telephony.engine import SipEngine
 
-    engine = SipEngine(EngineConfig(udp_port=0, null_audio=True), engine_log)
+    # Peers on this computer play the PBX here: their P-Asserted-Identity is believed.
+    # Tests ring several calls from one host: the per-sender limit is the phone's own.
+    config = EngineConfig(
+        udp_port=0, null_audio=True, trusted_hosts=("127.0.0.1",), max_ringing_per_source=4
+    )
+    engine = SipEngine(config, engine_log)
     engine.start()
     yield engine
     engine.stop()

@@ -29,7 +29,9 @@ from tests.helpers.wait import wait_until  # noqa: E402
 def fresh_engine() -> Iterator[tuple[SipEngine, EventLog]]:
     """An engine of its own for one test (tests here also start engines of their own)."""
     log = EventLog()
-    engine = SipEngine(EngineConfig(udp_port=0, null_audio=True), log)
+    # Every hostile INVITE here comes from one socket: let as many ring as the phone can.
+    config = EngineConfig(udp_port=0, null_audio=True, max_ringing_per_source=4)
+    engine = SipEngine(config, log)
     engine.start()
     yield engine, log
     engine.stop()
