@@ -30,6 +30,7 @@ from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
 from app.change_watcher import CardRefresher, ChangeWatcher
 from app.client_card import card_editors
+from app.complaint_line import ComplaintLine
 from app.complaints import ComplaintFormViewModel, ComplaintsViewModel
 from app.couriers import CouriersViewModel
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
@@ -168,7 +169,13 @@ class Workspace:
         self.engine, self.sip_error = self._start_sip()
         self.phone = PhoneLine(self.engine)
         region = settings.region
-        self.intake = IntakeViewModel(self.worker, self.phone, identity=identity, region=region)
+        self.intake = IntakeViewModel(
+            self.worker,
+            self.phone,
+            identity=identity,
+            region=region,
+            complaint_line=ComplaintLine.from_settings(settings.sip),
+        )
         self.bridge.incoming_call.connect(self.intake.on_incoming_call)
         self.bridge.call_state_changed.connect(self.intake.on_call_state_changed)
         self.call_log = CallLog(
@@ -371,6 +378,7 @@ class Workspace:
             self.settings = replace(self.settings, db_url=old.db_url)
             postponed.append("database")
         if "sip" in parts:
+            self.intake.complaint_line = ComplaintLine.from_settings(settings.sip)
             if any(not call.ended for call in self.intake.calls.values()):
                 # Never cut the operator's call: the new line comes up when the calls end.
                 self._sip_pending = True

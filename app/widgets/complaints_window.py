@@ -131,6 +131,8 @@ class ComplaintsDesk(QObject):
         vm.escalation_changed.connect(self._on_vm_escalation_changed)
         vm.escalated.connect(self._on_vm_escalated)
         vm.error.connect(window.show_error)
+        # A call to the complaint line opens the form for the caller at the answer.
+        window.intake.complaint_form_requested.connect(self._on_intake_complaint_form_requested)
 
     def open_form(self) -> None:
         """The form for the client (and order) of the order panel or the call."""
@@ -150,6 +152,10 @@ class ComplaintsDesk(QObject):
             )
             return
         self.form_vm.open_for(prefill)
+
+    def _on_intake_complaint_form_requested(self, _call: object) -> None:
+        if self.form is None:  # one form at a time: what is typed in an open one stays
+            self.open_form()
 
     def _on_form_vm_form_requested(self, prefill: ComplaintPrefill) -> None:
         self.form = ComplaintForm(self.form_vm, prefill, self.window)
