@@ -1,3 +1,4 @@
+# Long (over 500 lines): a complaint's whole life shares the validation and audit helpers.
 """Complaints (претензии) as people handle them: register, take into work, draw departments in,
 discuss, resolve, reopen, review; and the lead-maintained list of reasons.
 
@@ -287,6 +288,34 @@ def _linked_orders(session: Session, client_id: int, order_ids: Sequence[int]) -
             )
         found.append(order)
     return found
+
+
+COURIER_REASON = "Жалоба курьеру при доставке"  # the starting list's reason for couriers' notes
+
+
+def courier_complaint_reason(session: Session) -> int | None:
+    """The reason of a courier's complaint note: COURIER_REASON, else the first active one."""
+    active = select(ComplaintReason.id).where(ComplaintReason.active.is_(True))
+    named = session.scalar(active.where(ComplaintReason.name == COURIER_REASON))
+    return named if named is not None else session.scalar(active.order_by(ComplaintReason.id))
+
+
+def register_courier_complaint(
+    session: Session,
+    order_id: int,
+    note: str,
+    reason_id: int,
+    *,
+    actor: Actor,
+    now: dt.datetime | None = None,
+) -> ComplaintRow:
+    """A complaint the client told the courier (a failed delivery's note), on that order."""
+    order = session.get(Order, order_id)
+    if order is None:
+        raise NotFoundError.of("Order #{order_id} does not exist.", order_id=order_id)
+    return register_complaint(
+        session, order.client_id, reason_id, note, actor=actor, order_ids=[order.id], now=now
+    )
 
 
 def register_complaint(
