@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
@@ -13,6 +14,8 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QPushButton,
     QSystemTrayIcon,
@@ -22,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.complaint_details import ComplaintDetailsViewModel, ComplaintReasonsViewModel
+from app.complaint_details_presenter import waiting_rows
 from app.complaints import (
     ComplaintFormViewModel,
     ComplaintPrefill,
@@ -29,6 +34,7 @@ from app.complaints import (
     call_prefill,
 )
 from app.complaints_presenter import badge_text, cells, escalation_message, headers
+from app.widgets.complaint_details import ComplaintDetailsWindow, ComplaintReasonsWindow
 from app.widgets.complaint_form import ComplaintForm
 
 WARNING_FOREGROUND = QColor("#b3261e")  # as the caller panel marks what must be read first
@@ -37,10 +43,19 @@ WARNING_FOREGROUND = QColor("#b3261e")  # as the caller panel marks what must be
 class ComplaintsWindow(QWidget):
     """A list to work through: type to search, Ctrl+Return resolves the selected one."""
 
-    def __init__(self, vm: ComplaintsViewModel, parent: QWidget | None = None) -> None:
-        """The window over ``vm``; it lists the open complaints at once."""
+    def __init__(
+        self,
+        vm: ComplaintsViewModel,
+        parent: QWidget | None = None,
+        open_details: Callable[[int], None] | None = None,
+    ) -> None:
+        """The window over ``vm``; it lists the open complaints at once.
+
+        ``open_details(complaint_id)`` opens one complaint (Return on a row of either list).
+        """
         super().__init__(parent, Qt.WindowType.Window)
         self.vm = vm
+        self.open_details = open_details
         self.setWindowTitle(self.tr("Complaints"))
         self.resize(1000, 520)
         self.badge = QLabel("")
@@ -60,9 +75,20 @@ class ComplaintsWindow(QWidget):
         top.addWidget(self.badge)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(QLabel(self.tr("Ctrl+Return: resolve the selected complaint")))
+        layout.addWidget(self.table, 2)
+        # Overdue departments' threads and "not satisfied" results waiting for the lead.
+        self.waiting = QListWidget()
+        self.waiting.setObjectName("complaintsWaiting")
+        layout.addWidget(QLabel(self.tr("Waiting for the lead: threads past their date, reviews")))
+        layout.addWidget(self.waiting, 1)
+        layout.addWidget(
+            QLabel(self.tr("Return: open the complaint · Ctrl+Return: resolve the selected one"))
+        )
         QShortcut(QKeySequence("Ctrl+Return"), self, self.resolve_selected)
+        for view, opened in ((self.table, self._table_id), (self.waiting, self._waiting_id)):
+            shortcut = QShortcut(QKeySequence(Qt.Key.Key_Return), view)
+            shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
+            shortcut.activated.connect(lambda opened=opened: self._open(opened()))
         vm.listed.connect(self._on_vm_listed)
         vm.escalation_changed.connect(self._on_vm_escalation_changed)
         self._on_vm_escalation_changed(vm.escalation)
@@ -85,6 +111,24 @@ class ComplaintsWindow(QWidget):
         text = badge_text(escalation)  # type: ignore[arg-type]
         self.badge.setText(text)
         self.badge.setVisible(bool(text))
+        self.waiting.clear()
+        for complaint_id, line in waiting_rows(escalation):  # type: ignore[arg-type]
+            item = QListWidgetItem(line)
+            item.setData(Qt.ItemDataRole.UserRole, complaint_id)
+            item.setForeground(WARNING_FOREGROUND)
+            self.waiting.addItem(item)
+
+    def _table_id(self) -> int | None:
+        item = self.table.item(self.table.currentRow(), 0)
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _waiting_id(self) -> int | None:
+        item = self.waiting.currentItem()
+        return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def _open(self, complaint_id: int | None) -> None:
+        if complaint_id is not None and self.open_details is not None:
+            self.open_details(complaint_id)
 
     def resolve_selected(self) -> None:
         """Ask for the result and whether the client is satisfied, then resolve."""
@@ -119,6 +163,8 @@ class ComplaintsDesk(QObject):
         self.window, self.form_vm, self.vm = window, form_vm, vm
         self.form: ComplaintForm | None = None
         self.list_window: ComplaintsWindow | None = None
+        self.details: ComplaintDetailsWindow | None = None
+        self.reasons: ComplaintReasonsWindow | None = None
         self.badge = QPushButton("")
         self.badge.setObjectName("complaintsBadge")
         self.badge.setFlat(True)
@@ -178,7 +224,7 @@ class ComplaintsDesk(QObject):
     def open_list(self) -> None:
         """The Complaints window, listed anew."""
         if self.list_window is None:
-            self.list_window = ComplaintsWindow(self.vm, self.window)
+            self.list_window = ComplaintsWindow(self.vm, self.window, self.open_details)
         else:
             self.vm.refresh()
         self.list_window.show()
@@ -189,6 +235,24 @@ class ComplaintsDesk(QObject):
         text = badge_text(escalation)  # type: ignore[arg-type]
         self.badge.setText(text)
         self.badge.setVisible(bool(text))
+
+    def open_details(self, complaint_id: int) -> None:
+        """One complaint's window: its departments' threads, reopen and review."""
+        vm = ComplaintDetailsViewModel(self.vm.worker, self.vm.identity, complaint_id)
+        vm.changed.connect(lambda: (self.vm.refresh(), self.vm.check()))
+        parent = self.list_window if self.list_window is not None else self.window
+        self.details = ComplaintDetailsWindow(vm, parent)
+        self.details.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.details.destroyed.connect(lambda: setattr(self, "details", None))
+        self.details.open()
+
+    def open_reasons(self) -> None:
+        """References → Complaint reasons (the lead's list)."""
+        vm = ComplaintReasonsViewModel(self.vm.worker, self.vm.identity)
+        self.reasons = ComplaintReasonsWindow(vm, self.window)
+        self.reasons.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.reasons.destroyed.connect(lambda: setattr(self, "reasons", None))
+        self.reasons.open()
 
     def _on_vm_escalated(self, escalation: object) -> None:
         tray = self.window.tray

@@ -230,6 +230,10 @@ class MainWindow(QMainWindow):
         references = bar.addMenu(self.tr("&References"))
         self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
         self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
+        self._action(  # the lead's list: the operation refuses anyone else
+            references, None, self.tr("Complaint reasons…"), self.open_complaint_reasons,
+            panel=False,
+        )  # fmt: skip
         shift = bar.addMenu(self.tr("&Shift"))
         self._action(shift, Key.BOARD, self.tr("Board…"), self.open_board, panel=False)
         self._action(shift, Key.REPORTS, self.tr("Reports…"), self.open_reports, panel=False)
@@ -446,6 +450,11 @@ class MainWindow(QMainWindow):
         """Ctrl+K: the complaint form for the client (and order) of the call or panel."""
         if self.complaints is not None:
             self.complaints.open_form()
+
+    def open_complaint_reasons(self) -> None:
+        """References → Complaint reasons (shift leads)."""
+        if self.complaints is not None:
+            self.complaints.open_reasons()
 
     def open_complaints(self) -> None:
         """Shift → Complaints (Ctrl+Shift+K): overdue first."""
