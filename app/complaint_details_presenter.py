@@ -12,10 +12,6 @@ from dispatcher.complaints import Escalation
 from dispatcher.operations.complaints import ComplaintDetails, ReasonRow, ThreadRow
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ComplaintDetails", text)
-
-
 @dataclass(frozen=True, slots=True)
 class DetailsView:
     """The complaint window's texts and which actions it offers."""
@@ -30,9 +26,10 @@ class DetailsView:
 def present_details(details: ComplaintDetails, lead: bool) -> DetailsView:
     """The heading, the text and the enabled actions for ``details``."""
     row = details.complaint
-    heading = f"№{row.id} {row.client_name} — {row.reason} · {status_text(row)} · " + _tr(
-        "deadline %1"
-    ).replace("%1", deadline_text(row))
+    deadline = QCoreApplication.translate("ComplaintDetails", "deadline %1")
+    heading = f"№{row.id} {row.client_name} — {row.reason} · {status_text(row)} · " + (
+        deadline.replace("%1", deadline_text(row))
+    )
     text = row.description + (f"\n→ {row.result}" if row.result else "")
     return DetailsView(
         heading=heading,
@@ -45,9 +42,15 @@ def present_details(details: ComplaintDetails, lead: bool) -> DetailsView:
 
 def thread_text(thread: ThreadRow) -> str:
     """One department's thread in the list: "⚠ Логистика — by 12.12.2026 · open (2)"."""
-    state = _tr("open") if thread.open else _tr("closed")
+    state = (
+        QCoreApplication.translate("ComplaintDetails", "open")
+        if thread.open
+        else QCoreApplication.translate("ComplaintDetails", "closed")
+    )
     text = (
-        _tr("%1 — by %2").replace("%1", thread.department).replace("%2", format_date(thread.due))
+        QCoreApplication.translate("ComplaintDetails", "%1 — by %2")
+        .replace("%1", thread.department)
+        .replace("%2", format_date(thread.due))
         + f" · {state} ({len(thread.messages)})"
     )
     return "⚠ " + text if thread.overdue else text
@@ -65,7 +68,7 @@ def waiting_rows(escalation: Escalation) -> list[tuple[int, str]]:
     rows = [
         (
             t.complaint_id,
-            _tr("№%1 %2: the %3 thread was due %4")
+            QCoreApplication.translate("ComplaintDetails", "№%1 %2: the %3 thread was due %4")
             .replace("%1", str(t.complaint_id))
             .replace("%2", t.client_name)
             .replace("%3", t.department)
@@ -76,7 +79,7 @@ def waiting_rows(escalation: Escalation) -> list[tuple[int, str]]:
     rows += [
         (
             c.id,
-            _tr("№%1 %2: not satisfied (%3), review it")
+            QCoreApplication.translate("ComplaintDetails", "№%1 %2: not satisfied (%3), review it")
             .replace("%1", str(c.id))
             .replace("%2", c.client_name)
             .replace("%3", c.result),
@@ -88,5 +91,11 @@ def waiting_rows(escalation: Escalation) -> list[tuple[int, str]]:
 
 def reason_text(reason: ReasonRow) -> str:
     """A reason in the editor: name, standard time, whether it is still offered."""
-    text = f"{reason.name} — " + _tr("%1 h").replace("%1", str(reason.hours))
-    return text if reason.active else text + " · " + _tr("no longer offered")
+    text = f"{reason.name} — " + QCoreApplication.translate("ComplaintDetails", "%1 h").replace(
+        "%1", str(reason.hours)
+    )
+    return (
+        text
+        if reason.active
+        else text + " · " + QCoreApplication.translate("ComplaintDetails", "no longer offered")
+    )

@@ -271,6 +271,10 @@
         <translation>(номер не подтверждён)</translation>
     </message>
     <message>
+        <source>[complaint line]</source>
+        <translation>[линия жалоб]</translation>
+    </message>
+    <message>
         <source>Courier of №%1: %2, %3</source>
         <translation>Экспедитор №%1: %2, %3</translation>
     </message>
@@ -1076,6 +1080,76 @@
     </message>
 </context>
 <context>
+    <name>ComplaintDetails</name>
+    <message>
+        <source>deadline %1</source>
+        <translation>срок %1</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>открыто</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыто</translation>
+    </message>
+    <message>
+        <source>%1 — by %2</source>
+        <translation>%1 — до %2</translation>
+    </message>
+    <message>
+        <source>№%1 %2: the %3 thread was due %4</source>
+        <translation>№%1 %2: обсуждение «%3» просрочено (срок %4)</translation>
+    </message>
+    <message>
+        <source>№%1 %2: not satisfied (%3), review it</source>
+        <translation>№%1 %2: клиент не удовлетворён (%3), разберите</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 ч</translation>
+    </message>
+    <message>
+        <source>no longer offered</source>
+        <translation>больше не предлагается</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDetailsWindow</name>
+    <message>
+        <source>Complaint №%1</source>
+        <translation>Претензия №%1</translation>
+    </message>
+    <message>
+        <source>Message to the selected department (Return)</source>
+        <translation>Сообщение выбранному подразделению (Enter)</translation>
+    </message>
+    <message>
+        <source>Department, e.g. Logistics</source>
+        <translation>Подразделение, например Логистика</translation>
+    </message>
+    <message>
+        <source>Draw in (Ctrl+D, Return)</source>
+        <translation>Подключить (Ctrl+D, Enter)</translation>
+    </message>
+    <message>
+        <source>Why it is reopened / what the review found</source>
+        <translation>Почему открыта снова / итог разбора</translation>
+    </message>
+    <message>
+        <source>Reopen (Ctrl+R)</source>
+        <translation>Открыть снова (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Reviewed (Ctrl+Shift+R)</source>
+        <translation>Разобрано (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <source>Departments (Ctrl+L closes the selected thread)</source>
+        <translation>Подразделения (Ctrl+L закрывает выбранное обсуждение)</translation>
+    </message>
+</context>
+<context>
     <name>ComplaintForm</name>
     <message>
         <source>Register a complaint</source>
@@ -1112,6 +1186,25 @@
     <message>
         <source>Register (Ctrl+Return)</source>
         <translation>Зарегистрировать (Ctrl+Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintReasonsWindow</name>
+    <message>
+        <source>Complaint reasons</source>
+        <translation>Причины претензий</translation>
+    </message>
+    <message>
+        <source>New reason (Return adds)</source>
+        <translation>Новая причина (Enter добавляет)</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>Delete: stop offering the selected reason</source>
+        <translation>Delete: больше не предлагать выбранную причину</translation>
     </message>
 </context>
 <context>
@@ -1243,8 +1336,12 @@
         <translation>Поиск: клиент, слова текста, причина</translation>
     </message>
     <message>
-        <source>Ctrl+Return: resolve the selected complaint</source>
-        <translation>Ctrl+Enter: решить выбранную претензию</translation>
+        <source>Waiting for the lead: threads past their date, reviews</source>
+        <translation>Ждут старшего смены: просроченные обсуждения, разборы</translation>
+    </message>
+    <message>
+        <source>Return: open the complaint · Ctrl+Return: resolve the selected one</source>
+        <translation>Enter: открыть претензию · Ctrl+Enter: закрыть выбранную</translation>
     </message>
     <message>
         <source>Resolve</source>
@@ -1613,6 +1710,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>Couriers…</source>
         <translation>Экспедиторы…</translation>
+    </message>
+    <message>
+        <source>Complaint reasons…</source>
+        <translation>Причины претензий…</translation>
     </message>
     <message>
         <source>&amp;Shift</source>
