@@ -81,6 +81,7 @@ class ComplaintDetailsWindow(QDialog):
         departments.addWidget(self.due)
         departments.addWidget(self.add_button)
         lead = QHBoxLayout()
+        lead.setContentsMargins(0, 0, 0, 0)  # aligned with the rows above
         lead.addWidget(self.note, 1)
         lead.addWidget(self.reopen_button)
         lead.addWidget(self.review_button)

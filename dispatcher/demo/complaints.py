@@ -48,9 +48,10 @@ def seed_demo_complaints(session: Session, lead: Actor, now: dt.datetime | None 
             )
         )
     if len(rows) >= 2:
-        ops.add_department(
+        thread = ops.add_department(
             session, rows[1].id, "Производство", (now + dt.timedelta(days=2)).date(), actor=lead
         )
+        ops.post_message(session, thread.id, "Проверьте партию от 5-го числа", actor=lead)
     if len(rows) >= 3:
         ops.resolve_complaint(
             session, rows[2].id, "Извинились, скидка 10% на заказ", False, actor=lead, now=now
