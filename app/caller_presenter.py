@@ -316,8 +316,21 @@ def _details(match: Match) -> MatchDetails:
         addresses=tuple(_address(address) for address in match.addresses),
         deliveries=tuple(_delivery(order) for order in orders),
         last_order=last_text,
-        notes=notes_text(match.notes),
+        notes="\n".join(
+            text
+            for text in (complaints_text(match.open_complaints), notes_text(match.notes))
+            if text
+        ),
     )
+
+
+def complaints_text(open_complaints: tuple[str, ...]) -> str:
+    """The flag of a client's open complaints, read before talking ("" when none)."""
+    if not open_complaints:
+        return ""
+    return f"{WARNING_MARK} " + QCoreApplication.translate(
+        "CallerPanel", "Open complaint: %1"
+    ).replace("%1", "; ".join(open_complaints))
 
 
 def notes_text(notes: str) -> str:

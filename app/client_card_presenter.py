@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
+from app.complaints_presenter import history_line
 from app.formatting import format_datetime
 from dispatcher.lookup import ClientSummary
 from dispatcher.models import ClientKind, PaymentTerms
@@ -132,6 +133,15 @@ def history_rows(card: ClientCardDetails | None) -> list[str]:
         + (f": {h.detail}" if h.detail else "")
         for h in card.history
     ]
+
+
+def complaint_rows(card: ClientCardDetails | None) -> list[str]:
+    """The client's complaints, newest first, open and overdue ones marked."""
+    if card is None:
+        return []
+    if not card.complaints:
+        return [QCoreApplication.translate("ClientCard", "No complaints")]
+    return [history_line(row) for row in card.complaints]
 
 
 def duplicates_notice(also_on: Sequence[ClientSummary]) -> str:

@@ -72,6 +72,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Collected"),
     QT_TRANSLATE_NOOP("dispatcher", "Companies, qty"),
     QT_TRANSLATE_NOOP("dispatcher", "Companies, sum"),
+    QT_TRANSLATE_NOOP("dispatcher", "Complaint #{complaint_id} does not exist."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Complaint #{complaint_id} is already resolved; a shift lead can reopen it."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Complaint #{complaint_id} is not resolved."),
+    QT_TRANSLATE_NOOP("dispatcher", "Complaint #{complaint_id} waits for no review."),
+    QT_TRANSLATE_NOOP("dispatcher", "Complaint reason #{reason_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Complaints"),
     QT_TRANSLATE_NOOP("dispatcher", "Contact #{contact_id} is not a contact of {client}."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Contact #{contact_id} is not a person of client #{client_id}."
@@ -91,6 +99,8 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Failed and rescheduled"),
     QT_TRANSLATE_NOOP("dispatcher", "Failed and rescheduled, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Friday"),
+    QT_TRANSLATE_NOOP("dispatcher", "Grouped by"),
+    QT_TRANSLATE_NOOP("dispatcher", "Hours to resolve (average)"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
     ),
@@ -101,6 +111,7 @@ TEMPLATES: tuple[str, ...] = (
         "Login {login!r} is not valid: use {low} to {high} letters, digits, dots, dashes or underscores.",
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Monday"),
+    QT_TRANSLATE_NOOP("dispatcher", "Name"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: area code is missing"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: could not be read"),
     QT_TRANSLATE_NOOP(
@@ -114,6 +125,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: too many digits"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: unknown country code"),
     QT_TRANSLATE_NOOP("dispatcher", "Not a phone number: wrong number of digits for this country"),
+    QT_TRANSLATE_NOOP("dispatcher", "Not satisfied"),
     QT_TRANSLATE_NOOP("dispatcher", "Only a company has an INN on its card."),
     QT_TRANSLATE_NOOP("dispatcher", "Operator"),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} already has a task on a courier's phone."),
@@ -166,6 +178,8 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Orders"),
     QT_TRANSLATE_NOOP("dispatcher", "Orders taken"),
+    QT_TRANSLATE_NOOP("dispatcher", "Overdue"),
+    QT_TRANSLATE_NOOP("dispatcher", "Overdue, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Payment method {value!r} is not cash or invoice."),
     QT_TRANSLATE_NOOP("dispatcher", "Payment terms are cash or invoice, not {terms!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "Persons, qty"),
@@ -175,6 +189,10 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "Priority is low, normal or high; the remedy none, redelivery, replacement or refund.",
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "Product"),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity"),
     QT_TRANSLATE_NOOP("dispatcher", "Quantity of {code!r} must be at least 1."),
@@ -183,6 +201,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Reject reason #{reason_id} is not in the list of reasons."),
     QT_TRANSLATE_NOOP("dispatcher", "Rejected"),
     QT_TRANSLATE_NOOP("dispatcher", "Rejected, %"),
+    QT_TRANSLATE_NOOP("dispatcher", "Resolved"),
     QT_TRANSLATE_NOOP("dispatcher", "Saturday"),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the order is cancelled, e.g. the client's request."),
@@ -240,8 +259,12 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The courier's name is longer than {limit} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The current password is wrong."),
+    QT_TRANSLATE_NOOP("dispatcher", "The deadline {date:%d.%m.%Y} is in the past."),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address"),
     QT_TRANSLATE_NOOP("dispatcher", "The delivery address is empty."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "The department {department!r} already has a thread on this complaint."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "The entrance"),
     QT_TRANSLATE_NOOP("dispatcher", "The flat"),
     QT_TRANSLATE_NOOP("dispatcher", "The floor"),
@@ -272,14 +295,22 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The reason"),
     QT_TRANSLATE_NOOP("dispatcher", "The reject reason {name!r} already exists."),
     QT_TRANSLATE_NOOP(
+        "dispatcher", "The standard time of a complaint reason is 1 to {limit} hours, not {hours}."
+    ),
+    QT_TRANSLATE_NOOP(
         "dispatcher", "The time window {start:%H:%M}-{end:%H:%M} ends before it starts."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The {what} cannot be empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The {what} is too long: at most {count} characters."),
+    QT_TRANSLATE_NOOP("dispatcher", "There is no active user {login!r} to be responsible."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "There is no complaint reason {reason!r}; the reasons are: {names}."
+    ),
     QT_TRANSLATE_NOOP("dispatcher", "There is no product with code {code!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no report {name!r}; the reports are {names}."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no user with login {login!r}."),
     QT_TRANSLATE_NOOP("dispatcher", "This address is already retired."),
+    QT_TRANSLATE_NOOP("dispatcher", "Thread #{thread_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Thursday"),
     QT_TRANSLATE_NOOP(
         "dispatcher", "Time window {text!r} is not in the form HH:MM-HH:MM, e.g. 10:00-14:00."
@@ -303,6 +334,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Wrong login or password."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
+        "You cannot be both the guilty person and the responsible of a complaint you register: name another responsible, or ask a shift lead to confirm.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
         "You may not {action}: only a shift lead or an admin may do that. You are signed in as {role}.",
     ),
     QT_TRANSLATE_NOOP(
@@ -319,22 +354,29 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "cancelled"),
     QT_TRANSLATE_NOOP("dispatcher", "change prices"),
     QT_TRANSLATE_NOOP("dispatcher", "change the catalogue"),
+    QT_TRANSLATE_NOOP("dispatcher", "change the complaint reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "change the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "closed"),
+    QT_TRANSLATE_NOOP("dispatcher", "complaint description"),
+    QT_TRANSLATE_NOOP("dispatcher", "complaint reason"),
     QT_TRANSLATE_NOOP("dispatcher", "deactivate couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order"),
     QT_TRANSLATE_NOOP("dispatcher", "delivered this client's last order on {day:%d.%m}"),
+    QT_TRANSLATE_NOOP("dispatcher", "department"),
     QT_TRANSLATE_NOOP("dispatcher", "deposit"),
     QT_TRANSLATE_NOOP("dispatcher", "disable users"),
     QT_TRANSLATE_NOOP("dispatcher", "edit couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "edit the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "enable users"),
+    QT_TRANSLATE_NOOP("dispatcher", "give a complaint to another user"),
     QT_TRANSLATE_NOOP("dispatcher", "goods"),
+    QT_TRANSLATE_NOOP("dispatcher", "guilty person"),
     QT_TRANSLATE_NOOP("dispatcher", "has the fewest deliveries on {day:%d.%m} ({n})"),
     QT_TRANSLATE_NOOP("dispatcher", "has {n} deliveries nearby on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "has {n} delivery nearby on {day:%d.%m}"),
     QT_TRANSLATE_NOOP("dispatcher", "list users"),
     QT_TRANSLATE_NOOP("dispatcher", "merge clients"),
+    QT_TRANSLATE_NOOP("dispatcher", "message"),
     QT_TRANSLATE_NOOP("dispatcher", "move deliveries"),
     QT_TRANSLATE_NOOP("dispatcher", "not usable"),
     QT_TRANSLATE_NOOP("dispatcher", "operator"),
@@ -343,8 +385,12 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "product name"),
     QT_TRANSLATE_NOOP("dispatcher", "reject reason"),
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
+    QT_TRANSLATE_NOOP("dispatcher", "reopen a complaint"),
     QT_TRANSLATE_NOOP("dispatcher", "reschedule deliveries"),
+    QT_TRANSLATE_NOOP("dispatcher", "result of the complaint"),
+    QT_TRANSLATE_NOOP("dispatcher", "review a complaint"),
     QT_TRANSLATE_NOOP("dispatcher", "see reports"),
+    QT_TRANSLATE_NOOP("dispatcher", "see the complaints escalated to the lead"),
     QT_TRANSLATE_NOOP("dispatcher", "service"),
     QT_TRANSLATE_NOOP("dispatcher", "set other users' passwords"),
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
@@ -363,6 +409,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{kind!r} is not a kind of product: goods, service or deposit."
+    ),
+    QT_TRANSLATE_NOOP(
+        "dispatcher",
+        "{login!r} cannot confirm this complaint: only another, active shift lead or admin can.",
     ),
     QT_TRANSLATE_NOOP("dispatcher", "{login!r} is the last active admin: add another admin first."),
     QT_TRANSLATE_NOOP("dispatcher", "{name} does not work on {weekday} ({day:%d.%m})."),

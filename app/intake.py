@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from app.app_logging import log_screen_pop
 from app.bridge import PhoneLine
+from app.complaint_line import ComplaintLine
 from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher import interactions
@@ -70,6 +71,9 @@ class LiveCall:
     quiet: bool = False
     # False when the number is the caller's own From (the sender may not assert identities).
     verified: bool = True
+    # A call to the complaint line (number or IVR choice): the form opens at the answer, once.
+    complaint: bool = False
+    complaint_form_asked: bool = False
     # Writes that arrived before the call's Interaction existed, replayed once it does.
     pending: list[Any] = field(default_factory=list)
 
@@ -135,6 +139,8 @@ class IntakeViewModel(QObject):
         new_client_requested(str): unknown number: open the new-client form with it.
         client_confirmed(int, object): the operator confirmed client (and contact id or None).
         call_finished(LiveCall): a call ended and its Interaction was written.
+        complaint_form_requested(LiveCall): a complaint-line call of a found caller was
+            answered: open the complaint form for them.
         error(str): something the operator should read.
     """
 
@@ -148,6 +154,7 @@ class IntakeViewModel(QObject):
     client_confirmed = Signal(int, object)
     call_logged = Signal(int, int)  # call id, interaction id: the call's log row exists
     call_finished = Signal(object)
+    complaint_form_requested = Signal(object)
     error = Signal(str)
 
     def __init__(
@@ -157,6 +164,7 @@ class IntakeViewModel(QObject):
         *,
         identity: Identity,
         region: str = "RU",
+        complaint_line: ComplaintLine | None = None,
         parent: QObject | None = None,
     ) -> None:
         """Intake on ``worker`` (DB) and ``phone`` (SIP commands) for the signed-in ``identity``."""
@@ -165,6 +173,7 @@ class IntakeViewModel(QObject):
         self.phone = phone
         self.identity = identity
         self.region = region
+        self.complaint_line = complaint_line or ComplaintLine()
         self.calls: dict[int, LiveCall] = {}
         # Calls that ended before their log row was written: kept until it is, so that the
         # end (and the answer) still reach the call log and a missed call its callback list.
@@ -211,6 +220,7 @@ class IntakeViewModel(QObject):
             received_ns=event.received_ns,
             state=CallState.RINGING,
             verified=caller.verified,
+            complaint=self.complaint_line.matches(event.called, event.headers),
         )
         others = [c for c in self.calls.values() if not c.ended]
         call.waiting = bool(others)
@@ -329,10 +339,27 @@ class IntakeViewModel(QObject):
                 self.lookup_ready.emit(result)  # whom we are calling back
         elif call.call_id == self.focus_id:
             self._show(call)
+            self._ask_complaint_form(call)  # answered before the lookup (auto-answer)
         else:
             self._log_pop(call, "waiting")
         self._changed()
         self._log_call(call)
+
+    def _ask_complaint_form(self, call: LiveCall) -> None:
+        """A complaint-line call, answered, of a caller we found: the form, once per call.
+
+        At the answer, not at the ring: the form takes the keys, and F2 must still answer.
+        """
+        if (
+            call.complaint
+            and not call.complaint_form_asked
+            and call.answered_at is not None
+            and call.call_id == self.focus_id
+            and call.lookup is not None
+            and call.lookup.matches
+        ):
+            call.complaint_form_asked = True
+            self.complaint_form_requested.emit(call)
 
     def _on_logged(self, call_id: int, interaction_id: int) -> None:
         call = self.calls.get(call_id) or self._unlogged.pop(call_id, None)
@@ -389,6 +416,8 @@ class IntakeViewModel(QObject):
                 call.answered_at = time.monotonic()
                 call.waiting = False
                 self._write(call, self._answered_write(call, _now()))
+                if call.looked_up:
+                    self._ask_complaint_form(call)
         elif event.state is CallState.HELD:
             call.held = True
         elif event.state is CallState.ENDED:

@@ -83,6 +83,8 @@ def _caller_text(call: LiveCall, *, client: bool = True) -> str:
     parts = [call.label]
     if not call.verified:
         parts[0] += " " + QCoreApplication.translate("CallBar", "(unverified)")
+    if call.complaint:  # the complaint number or the IVR's complaint choice
+        parts[0] += " " + QCoreApplication.translate("CallBar", "[complaint line]")
     if call.display_name:
         parts.append(call.display_name)
     clients = [m.client.name for m in call.lookup.matches] if client and call.lookup else []

@@ -30,6 +30,7 @@ def report_choices() -> tuple[tuple[str, str], ...]:
         ("lost-clients", QCoreApplication.translate("Reports", "Lost clients")),
         ("cash", QCoreApplication.translate("Reports", "Cash to hand in")),
         ("bottles", QCoreApplication.translate("Reports", "Bottles (deposit balance)")),
+        ("complaints", QCoreApplication.translate("Reports", "Complaints")),
     )
 
 
@@ -41,6 +42,7 @@ _FILTERS: dict[str, frozenset[str]] = {
     "lost-clients": frozenset({"client_kind", "months"}),
     "cash": frozenset({"courier"}),
     "bottles": frozenset({"client_kind"}),
+    "complaints": frozenset(),
 }
 
 
@@ -108,6 +110,9 @@ def _value_label(code: str) -> str | None:
         "goods": QCoreApplication.translate("Reports", "goods"),
         "service": QCoreApplication.translate("Reports", "service"),
         "deposit": QCoreApplication.translate("Reports", "deposit"),
+        "reason": QCoreApplication.translate("Reports", "reason"),
+        "department": QCoreApplication.translate("Reports", "department"),
+        "guilty": QCoreApplication.translate("Reports", "guilty person"),
     }
     return labels.get(code)
 

@@ -30,6 +30,8 @@ from app.calls_model import CallLog
 from app.catalogue import CatalogueViewModel
 from app.change_watcher import CardRefresher, ChangeWatcher
 from app.client_card import card_editors
+from app.complaint_line import ComplaintLine
+from app.complaints import ComplaintFormViewModel, ComplaintsViewModel
 from app.couriers import CouriersViewModel
 from app.demo import DEMO_SIP_PORT, DemoCaller, seed_demo_if_empty
 from app.desk_session import DeskSession
@@ -46,6 +48,7 @@ from app.versions import database_versions
 from app.warm_up import WarmUp
 from app.widgets.about_dialog import AboutDialog
 from app.widgets.catalogue_window import open_catalogue
+from app.widgets.complaints_window import ComplaintsDesk
 from app.widgets.main_window import MainWindow
 from app.widgets.settings_dialog import AudioDevice, SettingsDialog
 from app.worker import DbWorker
@@ -166,7 +169,13 @@ class Workspace:
         self.engine, self.sip_error = self._start_sip()
         self.phone = PhoneLine(self.engine)
         region = settings.region
-        self.intake = IntakeViewModel(self.worker, self.phone, identity=identity, region=region)
+        self.intake = IntakeViewModel(
+            self.worker,
+            self.phone,
+            identity=identity,
+            region=region,
+            complaint_line=ComplaintLine.from_settings(settings.sip),
+        )
         self.bridge.incoming_call.connect(self.intake.on_incoming_call)
         self.bridge.call_state_changed.connect(self.intake.on_call_state_changed)
         self.call_log = CallLog(
@@ -226,6 +235,12 @@ class Workspace:
         self.window.board_vm = BoardViewModel(  # the board follows every desk and phone too
             self.worker, identity, self.intake.place_call, watcher=self.changes.changed
         )
+        self.window.complaints = ComplaintsDesk(  # the form on Ctrl+K, the lead's escalation
+            self.window,
+            ComplaintFormViewModel(self.worker, identity),
+            ComplaintsViewModel(self.worker, identity),
+        )
+        self.window.complaints.vm.start()
         self.changes.start()
         self.call_log.refresh()
         title = self.window.windowTitle()
@@ -375,6 +390,7 @@ class Workspace:
             self.settings = replace(self.settings, db_url=old.db_url)
             postponed.append("database")
         if "sip" in parts:
+            self.intake.complaint_line = ComplaintLine.from_settings(settings.sip)
             if any(not call.ended for call in self.intake.calls.values()):
                 # Never cut the operator's call: the new line comes up when the calls end.
                 self._sip_pending = True

@@ -202,6 +202,7 @@ class TaskEvent(Strict):
     bottles_returned: int | None = Field(default=None, ge=0, le=10_000)
     reason: Text500 | None = None
     proposed_time: Text100 | None = None
+    complaint: Text500 | None = None  # what the client complained of (a failed delivery)
 
     @model_validator(mode="after")
     def _fields_of_kind(self) -> TaskEvent:
@@ -210,8 +211,8 @@ class TaskEvent(Strict):
         if self.kind == "failed":
             if not (self.reason or "").strip():
                 raise ValueError("a failed delivery needs a non-empty reason")
-        elif self.reason or self.proposed_time:
-            raise ValueError("reason and proposed_time belong to a failed delivery only")
+        elif self.reason or self.proposed_time or self.complaint:
+            raise ValueError("reason, proposed_time and complaint belong to a failed delivery only")
         if self.kind != "done" and (
             self.collected_kop is not None or self.bottles_returned is not None
         ):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dispatcher import orders
 from dispatcher.errors import DomainError
 from dispatcher.models import (
+    Courier,
     CourierEvent,
     CourierTask,
     Order,
@@ -29,8 +30,11 @@ from dispatcher.models import (
     OrderState,
     RelayState,
     TaskStatus,
+    UserRole,
     utcnow,
 )
+from dispatcher.operations import complaints
+from dispatcher.users import Actor
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +61,7 @@ class IncomingEvent:
     bottles_returned: int | None = None
     reason: str | None = None
     proposed_time: str | None = None
+    complaint: str | None = None  # what the client complained of to the courier (failed only)
     payload: dict[str, Any] = field(default_factory=dict)
 
 
@@ -88,6 +93,13 @@ def save_feed_cursor(session: Session, cursor: int) -> None:
         session.add(RelayState(name=FEED_CURSOR, value=str(cursor)))
     elif int(row.value) < cursor:
         row.value = str(cursor)
+
+
+def _courier_actor(session: Session, task: CourierTask) -> Actor:
+    """The courier as the registrar of a complaint: "courier:<name>"."""
+    courier = session.get(Courier, task.courier_id)
+    name = courier.name if courier is not None else f"#{task.courier_id}"
+    return Actor(f"courier:{name}"[:64], name, UserRole.OPERATOR)
 
 
 def failure_text(reason: str | None, proposed_time: str | None) -> str:
@@ -144,13 +156,19 @@ def _apply(session: Session, event: IncomingEvent, task: CourierTask) -> tuple[s
             notify_courier=False,
         )
     elif event.kind == "failed":
-        orders.fail(
-            session,
-            order.id,
-            reason=failure_text(event.reason, event.proposed_time),
-            actor=who,
-            notify_courier=False,
-        )
+        note = (event.complaint or "").strip()
+        reason_id = complaints.courier_complaint_reason(session) if note else None
+        failure = failure_text(event.reason, event.proposed_time)
+        if note and reason_id is None:  # no reason to file it under: keep the words at least
+            logger.warning("courier complaint on order %d: no active complaint reason", order.id)
+            failure += f"; client complains: {note}"
+        orders.fail(session, order.id, reason=failure, actor=who, notify_courier=False)
+        if reason_id is not None:
+            # The same transaction as the failure: both are applied, or neither.
+            courier = _courier_actor(session, task)
+            complaints.register_courier_complaint(
+                session, order.id, note, reason_id, actor=courier, now=event.at
+            )
     else:
         return REFUSED, f"unknown event kind {event.kind!r}"
     return APPLIED, ""

@@ -116,6 +116,8 @@ class Match:
     last_order: OrderSummary | None
     merged_from: int | None = None
     notes: str = ""  # the client's notes for the operator ("не звонить после 21:00")
+    # The client's complaints not resolved yet, as "reason (#id)": flagged at the pop.
+    open_complaints: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

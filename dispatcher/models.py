@@ -12,6 +12,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Column,
     Date,
     Enum,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     Time,
     UniqueConstraint,
@@ -578,3 +580,158 @@ class ChangeStamp(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# ---- complaints (претензии / рекламации), migration 0012 -------------------------------
+
+
+class ComplaintStatus(enum.StrEnum):
+    """Where a complaint is: registered, being worked on, or resolved."""
+
+    REGISTERED = "registered"
+    IN_WORK = "in_work"
+    RESOLVED = "resolved"
+
+
+OPEN_COMPLAINT_STATUSES = (ComplaintStatus.REGISTERED, ComplaintStatus.IN_WORK)
+
+
+class ComplaintPriority(enum.StrEnum):
+    """How urgent a complaint is."""
+
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+
+
+class ComplaintRemedy(enum.StrEnum):
+    """What the client asks for: nothing named, a redelivery, a replacement or a refund."""
+
+    NONE = "none"
+    REDELIVERY = "redelivery"
+    REPLACEMENT = "replacement"
+    REFUND = "refund"
+
+
+class ComplaintReason(Base):
+    """An entry of the lead-maintained list of complaint reasons, with its standard time."""
+
+    __tablename__ = "complaint_reasons"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # The standard time to resolve: a complaint's deadline is registration + this.
+    hours: Mapped[int] = mapped_column(Integer, default=72)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+complaint_orders = Table(
+    "complaint_orders",
+    Base.metadata,
+    Column("complaint_id", ForeignKey("complaints.id"), primary_key=True),
+    Column("order_id", ForeignKey("orders.id"), primary_key=True, index=True),
+)
+
+
+class Complaint(Base):
+    """A client's claim (Претензия): reason, guilty, responsible, deadline, status, result."""
+
+    __tablename__ = "complaints"
+    __table_args__ = (
+        Index("ix_complaints_client_id_id", "client_id", "id"),
+        # Escalation reads only the open complaints past their deadline, from the index.
+        Index("ix_complaints_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    reason_id: Mapped[int] = mapped_column(ForeignKey("complaint_reasons.id"))
+    description: Mapped[str] = mapped_column(Text)
+    guilty_department: Mapped[str] = mapped_column(String(100), default="")
+    # A user's login when the guilty one is a user (the rule against oneself compares it).
+    guilty_person: Mapped[str] = mapped_column(String(200), default="")
+    responsible: Mapped[str] = mapped_column(String(64), default="")
+    priority: Mapped[ComplaintPriority] = mapped_column(
+        _enum(ComplaintPriority), default=ComplaintPriority.NORMAL
+    )
+    remedy: Mapped[ComplaintRemedy] = mapped_column(
+        _enum(ComplaintRemedy), default=ComplaintRemedy.NONE
+    )
+    deadline: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    status: Mapped[ComplaintStatus] = mapped_column(
+        _enum(ComplaintStatus), default=ComplaintStatus.REGISTERED
+    )
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[str] = mapped_column(Text, default="")
+    registered_by: Mapped[str] = mapped_column(String(64))
+    registered_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The lead who allowed the registrar to be both guilty and responsible.
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
+    # A resolved complaint the client was not satisfied with waits for a lead's review.
+    review_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
+    # The call it was registered in, when it was (no FK, as Order.source_interaction_id).
+    source_interaction_id: Mapped[int | None] = mapped_column(Integer)
+
+    client: Mapped[Client] = relationship()
+    reason: Mapped[ComplaintReason] = relationship()
+    orders: Mapped[list[Order]] = relationship(secondary=complaint_orders, order_by="Order.id")
+    events: Mapped[list[ComplaintEvent]] = relationship(order_by="ComplaintEvent.id")
+    threads: Mapped[list[ComplaintThread]] = relationship(order_by="ComplaintThread.id")
+
+
+class ComplaintEvent(Base):
+    """The audit trail of a complaint: who did what, when."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+
+class ComplaintThread(Base):
+    """One department's discussion of a complaint, with its own planned date and status."""
+
+    __tablename__ = "complaint_threads"
+    __table_args__ = (
+        UniqueConstraint("complaint_id", "department", name="uq_complaint_threads_department"),
+        Index("ix_complaint_threads_open_due", "open", "due"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
+    department: Mapped[str] = mapped_column(String(100))
+    due: Mapped[dt.date] = mapped_column(Date)
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    messages: Mapped[list[ComplaintMessage]] = relationship(order_by="ComplaintMessage.id")
+
+
+class ComplaintMessage(Base):
+    """One message of a department's thread."""
+
+    __tablename__ = "complaint_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(ForeignKey("complaint_threads.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    author: Mapped[str] = mapped_column(String(100))
+    text: Mapped[str] = mapped_column(Text)
+
+
+class ComplaintTerm(Base):
+    """One normalised word of a complaint's client name, description or reason (search)."""
+
+    __tablename__ = "complaint_terms"
+    __table_args__ = (
+        Index("ix_complaint_terms_complaint_id_term", "complaint_id", "term"),
+        {"sqlite_with_rowid": False},
+    )
+
+    term: Mapped[str] = mapped_column(SEARCH_TERM, primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)

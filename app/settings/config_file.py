@@ -71,6 +71,9 @@ _SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
         "ring_timeout": (int,),
         "srtp": (str,),
         "tls_ca_file": (str,),
+        "complaint_numbers": (list,),
+        "ivr_header": (str,),
+        "complaint_ivr_values": (list,),
     },
     "audio": {"capture_device": (int, str), "playback_device": (int, str), "null_audio": (bool,)},
     "logging": {"sip_trace": (bool,)},
@@ -155,6 +158,9 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
     trusted = sip.get("trusted_hosts", [])
     if not all(isinstance(entry, str) and entry.strip() for entry in trusted):
         raise SettingsError(f"{where}: sip.trusted_hosts must list host names or networks.")
+    for key in ("complaint_numbers", "complaint_ivr_values"):
+        if not all(isinstance(entry, str) and entry.strip() for entry in sip.get(key, [])):
+            raise SettingsError(f"{where}: sip.{key} must list non-empty strings.")
     ring_timeout = sip.get("ring_timeout", 120)
     if ring_timeout <= 0:
         raise SettingsError(f"{where}: sip.ring_timeout must be a positive number of seconds.")
@@ -183,6 +189,9 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
             ring_timeout_s=ring_timeout,
             srtp=_choice(sip.get("srtp", "off"), SRTP_MODES, "sip.srtp", where),
             tls_ca_file=sip.get("tls_ca_file", "").strip(),
+            complaint_numbers=tuple(e.strip() for e in sip.get("complaint_numbers", [])),
+            ivr_header=sip.get("ivr_header", "").strip(),
+            complaint_ivr_values=tuple(e.strip() for e in sip.get("complaint_ivr_values", [])),
         ),
         sip_listen_host=listen_host,
         sip_listen_port=listen_port,
@@ -247,6 +256,9 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
         "ring_timeout": settings.sip.ring_timeout_s,
         "srtp": settings.sip.srtp,
         "tls_ca_file": settings.sip.tls_ca_file,
+        "complaint_numbers": list(settings.sip.complaint_numbers),
+        "ivr_header": settings.sip.ivr_header,
+        "complaint_ivr_values": list(settings.sip.complaint_ivr_values),
     }
     audio: dict[str, Any] = {"null_audio": settings.null_audio}
     # TOML has no null: "default" reads better for an admin than a missing key.

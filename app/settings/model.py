@@ -42,6 +42,12 @@ class SipSettings:
     ring_timeout_s: int = 120  # an unanswered call ends (as missed) after this long
     srtp: str = "off"  # off | optional | mandatory
     tls_ca_file: str = ""  # CA file for the PBX's TLS certificate; "" = the system store
+    # The complaint line: calls to these called numbers (the INVITE's To / Request-URI user),
+    # or whose ivr_header holds one of complaint_ivr_values (the PBX's menu choice), are
+    # complaints; the desk opens the complaint form for the caller.
+    complaint_numbers: tuple[str, ...] = ()
+    ivr_header: str = ""
+    complaint_ivr_values: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,6 +182,9 @@ class ClientCardDialog(QDialog):
         self.history = QListWidget()
         self.history.setObjectName("cardHistory")
         self.history.setWordWrap(True)  # "who: what: detail" lines are long
+        self.complaints = QListWidget()
+        self.complaints.setObjectName("cardComplaints")
+        self.complaints.setWordWrap(True)
         self.close_button = QPushButton(self.tr("Close (Esc)"))
         self.close_button.setAutoDefault(False)
 
@@ -193,6 +196,8 @@ class ClientCardDialog(QDialog):
         right.addWidget(self.contacts_box)
         right.addWidget(buddy(self.tr("&History"), self.history))
         right.addWidget(self.history)
+        right.addWidget(buddy(self.tr("Co&mplaints"), self.complaints))
+        right.addWidget(self.complaints)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
@@ -255,6 +260,8 @@ class ClientCardDialog(QDialog):
         _fill(self.contacts, present.contact_rows(card))
         self.history.clear()
         self.history.addItems(present.history_rows(card))
+        self.complaints.clear()
+        self.complaints.addItems(present.complaint_rows(card))
         owners = [(self.tr("the client"), None)]
         if card is not None:
             owners += [(c.name, c.id) for c in card.contacts]

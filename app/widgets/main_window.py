@@ -38,6 +38,7 @@ from app.widgets.board_window import BoardWindow
 from app.widgets.call_bar import CallBar
 from app.widgets.caller_panel import CallerPanel
 from app.widgets.calls_list import CallsList
+from app.widgets.complaints_window import ComplaintsDesk
 from app.widgets.couriers_window import CouriersWindow
 from app.widgets.new_client_form import NewClientForm
 from app.widgets.order_panel import OrderPanel
@@ -229,9 +230,20 @@ class MainWindow(QMainWindow):
         references = bar.addMenu(self.tr("&References"))
         self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
         self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
+        self._action(  # the lead's list: the operation refuses anyone else
+            references, None, self.tr("Complaint reasons…"), self.open_complaint_reasons,
+            panel=False,
+        )  # fmt: skip
         shift = bar.addMenu(self.tr("&Shift"))
         self._action(shift, Key.BOARD, self.tr("Board…"), self.open_board, panel=False)
         self._action(shift, Key.REPORTS, self.tr("Reports…"), self.open_reports, panel=False)
+        self._action(
+            call, Key.COMPLAINT, self.tr("Register a complaint…"), self.open_complaint_form,
+            panel=False,
+        )  # fmt: skip
+        self._action(
+            shift, Key.COMPLAINTS, self.tr("Complaints…"), self.open_complaints, panel=False
+        )
 
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
@@ -431,6 +443,23 @@ class MainWindow(QMainWindow):
             window = ReportsWindow(self.reports_vm, self)
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             window.show()
+
+    complaints: ComplaintsDesk | None = None  # set by the workspace
+
+    def open_complaint_form(self) -> None:
+        """Ctrl+K: the complaint form for the client (and order) of the call or panel."""
+        if self.complaints is not None:
+            self.complaints.open_form()
+
+    def open_complaint_reasons(self) -> None:
+        """References → Complaint reasons (shift leads)."""
+        if self.complaints is not None:
+            self.complaints.open_reasons()
+
+    def open_complaints(self) -> None:
+        """Shift → Complaints (Ctrl+Shift+K): overdue first."""
+        if self.complaints is not None:
+            self.complaints.open_list()
 
     def show_about(self) -> None:
         """Help → About."""

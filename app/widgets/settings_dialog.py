@@ -34,7 +34,6 @@ from app.settings import (
     AppSettings,
     SecretStore,
     SettingsError,
-    SipSettings,
     check_db_url,
     parse_listen,
     save_settings,
@@ -381,7 +380,9 @@ class SettingsDialog(QDialog):
             self.settings,
             operator=self.operator_edit.text().strip(),
             language=str(self.language_combo.currentData()),
-            sip=SipSettings(
+            # What the dialog does not show (trusted hosts, the complaint line...) is kept.
+            sip=replace(
+                self.settings.sip,
                 registrar=registrar,
                 domain=self.domain_edit.text().strip(),
                 user=user,

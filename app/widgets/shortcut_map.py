@@ -62,6 +62,8 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Board: the day before"),
     QT_TRANSLATE_NOOP("shortcuts", "Board: the day after"),
     QT_TRANSLATE_NOOP("shortcuts", "Board: today"),
+    QT_TRANSLATE_NOOP("shortcuts", "Register a complaint of the client on the call"),
+    QT_TRANSLATE_NOOP("shortcuts", "Complaints: overdue first (shift lead)"),
 )
 
 

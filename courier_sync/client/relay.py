@@ -103,6 +103,7 @@ def _incoming(entry: FeedEvent) -> courier_events.IncomingEvent:
         bottles_returned=event.bottles_returned,
         reason=event.reason,
         proposed_time=event.proposed_time,
+        complaint=event.complaint,
         payload=event.model_dump(mode="json"),
     )
 

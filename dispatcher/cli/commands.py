@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dispatcher.cli.base import Command, Parser, accept_globals_anywhere, run
 from dispatcher.cli.catalog import PRODUCT
 from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
+from dispatcher.cli.complaints import COMPLAINT
 from dispatcher.cli.couriers import COURIER
 from dispatcher.cli.db import DB
 from dispatcher.cli.orders import ORDER, REASON
@@ -35,6 +36,7 @@ COMMANDS: tuple[Command, ...] = (
     DEMO,
     OUTBOX,
     REPORT,
+    COMPLAINT,
 )
 
 

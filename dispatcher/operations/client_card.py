@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from dispatcher import clients
 from dispatcher.clients import AddressInput
+from dispatcher.complaints import ComplaintRow, client_complaints
 from dispatcher.errors import NotFoundError, ValidationError
 from dispatcher.lookup import ClientSummary
 from dispatcher.models import (
@@ -110,6 +111,8 @@ class ClientCardDetails:
     addresses: tuple[AddressEntry, ...]
     contacts: tuple[ContactEntry, ...]
     history: tuple[HistoryEntry, ...]
+    # The client's complaints, newest first: the full story before talking to them.
+    complaints: tuple[ComplaintRow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,6 +202,7 @@ def card_details(session: Session, client_id: int) -> ClientCardDetails:
         ),
         contacts=tuple(ContactEntry(c.id, c.name, c.role) for c in contacts),
         history=tuple(HistoryEntry(e.at, e.actor, e.action, e.detail) for e in events),
+        complaints=tuple(client_complaints(session, client.id)),
     )
 
 

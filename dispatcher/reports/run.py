@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 # modules through it would make an import circle.
 import dispatcher.reports.bottles as bottles
 import dispatcher.reports.cash as cash
+import dispatcher.reports.complaints as complaints
 import dispatcher.reports.delivered as delivered
 import dispatcher.reports.lost_clients as lost_clients
 import dispatcher.reports.orders as orders
@@ -34,6 +35,7 @@ BUILDERS: dict[str, Callable[[Session, ReportParams], Report]] = {
     lost_clients.NAME: lost_clients.build,
     cash.NAME: cash.build,
     bottles.NAME: bottles.build,
+    complaints.NAME: complaints.build,
 }
 # In the order the seed lists them, then the two the day needs.
 REPORT_NAMES: tuple[str, ...] = tuple(BUILDERS)

@@ -275,6 +275,10 @@
         <translation>(номер не подтверждён)</translation>
     </message>
     <message>
+        <source>[complaint line]</source>
+        <translation>[линия жалоб]</translation>
+    </message>
+    <message>
         <source>Courier of №%1: %2, %3</source>
         <translation>Экспедитор №%1: %2, %3</translation>
     </message>
@@ -440,6 +444,10 @@
     <message>
         <source>No orders yet</source>
         <translation>Заказов ещё не было</translation>
+    </message>
+    <message>
+        <source>Open complaint: %1</source>
+        <translation>Открытая претензия: %1</translation>
     </message>
     <message>
         <source>Note: %1</source>
@@ -932,6 +940,10 @@
         <translation>Изменений пока не было</translation>
     </message>
     <message>
+        <source>No complaints</source>
+        <translation>Претензий нет</translation>
+    </message>
+    <message>
         <source>This number is also on %1: a possible duplicate.</source>
         <translation>Этот номер есть и у %1: возможно, это дубль.</translation>
     </message>
@@ -1055,6 +1067,10 @@
         <translation>&amp;История изменений</translation>
     </message>
     <message>
+        <source>Co&amp;mplaints</source>
+        <translation>&amp;Претензии</translation>
+    </message>
+    <message>
         <source>the client</source>
         <translation>клиенту</translation>
     </message>
@@ -1065,6 +1081,283 @@
     <message>
         <source>New address</source>
         <translation>Новый адрес</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDetails</name>
+    <message>
+        <source>deadline %1</source>
+        <translation>срок %1</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>открыто</translation>
+    </message>
+    <message>
+        <source>closed</source>
+        <translation>закрыто</translation>
+    </message>
+    <message>
+        <source>%1 — by %2</source>
+        <translation>%1 — до %2</translation>
+    </message>
+    <message>
+        <source>№%1 %2: the %3 thread was due %4</source>
+        <translation>№%1 %2: обсуждение «%3» просрочено (срок %4)</translation>
+    </message>
+    <message>
+        <source>№%1 %2: not satisfied (%3), review it</source>
+        <translation>№%1 %2: клиент не удовлетворён (%3), разберите</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 ч</translation>
+    </message>
+    <message>
+        <source>no longer offered</source>
+        <translation>больше не предлагается</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintDetailsWindow</name>
+    <message>
+        <source>Complaint №%1</source>
+        <translation>Претензия №%1</translation>
+    </message>
+    <message>
+        <source>Message to the selected department (Return)</source>
+        <translation>Сообщение выбранному подразделению (Enter)</translation>
+    </message>
+    <message>
+        <source>Department, e.g. Logistics</source>
+        <translation>Подразделение, например Логистика</translation>
+    </message>
+    <message>
+        <source>Draw in (Ctrl+D, Return)</source>
+        <translation>Подключить (Ctrl+D, Enter)</translation>
+    </message>
+    <message>
+        <source>Why it is reopened / what the review found</source>
+        <translation>Почему открыта снова / итог разбора</translation>
+    </message>
+    <message>
+        <source>Reopen (Ctrl+R)</source>
+        <translation>Открыть снова (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Reviewed (Ctrl+Shift+R)</source>
+        <translation>Разобрано (Ctrl+Shift+R)</translation>
+    </message>
+    <message>
+        <source>Departments (Ctrl+L closes the selected thread)</source>
+        <translation>Подразделения (Ctrl+L закрывает выбранное обсуждение)</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintForm</name>
+    <message>
+        <source>Register a complaint</source>
+        <translation>Регистрация претензии</translation>
+    </message>
+    <message>
+        <source>What happened, in the client&apos;s words</source>
+        <translation>Что случилось, словами клиента</translation>
+    </message>
+    <message>
+        <source>e.g. Logistics (optional)</source>
+        <translation>например, Логистика (необязательно)</translation>
+    </message>
+    <message>
+        <source>&amp;Reason</source>
+        <translation>&amp;Причина</translation>
+    </message>
+    <message>
+        <source>&amp;Description</source>
+        <translation>&amp;Описание</translation>
+    </message>
+    <message>
+        <source>Client &amp;asks for</source>
+        <translation>Клиент &amp;просит</translation>
+    </message>
+    <message>
+        <source>&amp;Priority</source>
+        <translation>П&amp;риоритет</translation>
+    </message>
+    <message>
+        <source>&amp;Guilty department</source>
+        <translation>&amp;Виновное подразделение</translation>
+    </message>
+    <message>
+        <source>Register (Ctrl+Return)</source>
+        <translation>Зарегистрировать (Ctrl+Enter)</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintReasonsWindow</name>
+    <message>
+        <source>Complaint reasons</source>
+        <translation>Причины претензий</translation>
+    </message>
+    <message>
+        <source>New reason (Return adds)</source>
+        <translation>Новая причина (Enter добавляет)</translation>
+    </message>
+    <message>
+        <source> h</source>
+        <translation> ч</translation>
+    </message>
+    <message>
+        <source>Delete: stop offering the selected reason</source>
+        <translation>Delete: больше не предлагать выбранную причину</translation>
+    </message>
+</context>
+<context>
+    <name>Complaints</name>
+    <message>
+        <source>Not named</source>
+        <translation>Не указано</translation>
+    </message>
+    <message>
+        <source>Redelivery</source>
+        <translation>Повторная доставка</translation>
+    </message>
+    <message>
+        <source>Replacement</source>
+        <translation>Замена</translation>
+    </message>
+    <message>
+        <source>Refund</source>
+        <translation>Возврат денег</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation>Обычный</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation>Высокий</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation>Низкий</translation>
+    </message>
+    <message>
+        <source>Registered</source>
+        <translation>Зарегистрирована</translation>
+    </message>
+    <message>
+        <source>In work</source>
+        <translation>В работе</translation>
+    </message>
+    <message>
+        <source>Resolved, satisfied</source>
+        <translation>Решена, удовлетворена</translation>
+    </message>
+    <message>
+        <source>Resolved, not satisfied</source>
+        <translation>Решена, не удовлетворена</translation>
+    </message>
+    <message>
+        <source>Complaint of %1</source>
+        <translation>Претензия: %1</translation>
+    </message>
+    <message>
+        <source>Complaint of %1 about order №%2</source>
+        <translation>Претензия: %1, по заказу №%2</translation>
+    </message>
+    <message>
+        <source>No.</source>
+        <translation>№</translation>
+    </message>
+    <message>
+        <source>Deadline</source>
+        <translation>Срок</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>Статус</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Причина</translation>
+    </message>
+    <message>
+        <source>Description</source>
+        <translation>Описание</translation>
+    </message>
+    <message>
+        <source>Responsible</source>
+        <translation>Ответственный</translation>
+    </message>
+    <message>
+        <source>%1 overdue</source>
+        <translation>%1 просрочена</translation>
+    </message>
+    <message>
+        <source>Complaints: %1 overdue</source>
+        <translation>Претензии: просрочено %1</translation>
+    </message>
+    <message>
+        <source>№%1 %2: %3 — overdue</source>
+        <translation>№%1 %2: %3 — просрочена</translation>
+    </message>
+    <message>
+        <source>№%1 %2: the %3 thread is overdue</source>
+        <translation>№%1 %2: просрочено обсуждение «%3»</translation>
+    </message>
+    <message>
+        <source>№%1 %2: not satisfied, review it</source>
+        <translation>№%1 %2: не удовлетворена, разберите</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsDesk</name>
+    <message>
+        <source>Pick the client first: the complaint is theirs.</source>
+        <translation>Сначала выберите клиента: претензия — его.</translation>
+    </message>
+    <message>
+        <source>Complaint №%1 registered.</source>
+        <translation>Претензия №%1 зарегистрирована.</translation>
+    </message>
+    <message>
+        <source>Complaints overdue</source>
+        <translation>Просроченные претензии</translation>
+    </message>
+</context>
+<context>
+    <name>ComplaintsWindow</name>
+    <message>
+        <source>Complaints</source>
+        <translation>Претензии</translation>
+    </message>
+    <message>
+        <source>Search: client, words of the text, reason</source>
+        <translation>Поиск: клиент, слова текста, причина</translation>
+    </message>
+    <message>
+        <source>Waiting for the lead: threads past their date, reviews</source>
+        <translation>Ждут старшего смены: просроченные обсуждения, разборы</translation>
+    </message>
+    <message>
+        <source>Return: open the complaint · Ctrl+Return: resolve the selected one</source>
+        <translation>Enter: открыть претензию · Ctrl+Enter: закрыть выбранную</translation>
+    </message>
+    <message>
+        <source>Resolve</source>
+        <translation>Решить</translation>
+    </message>
+    <message>
+        <source>Result:</source>
+        <translation>Результат:</translation>
+    </message>
+    <message>
+        <source>Is the client satisfied?</source>
+        <translation>Клиент удовлетворён?</translation>
     </message>
 </context>
 <context>
@@ -1423,6 +1716,10 @@ Please pass it to your administrator.</source>
         <translation>Экспедиторы…</translation>
     </message>
     <message>
+        <source>Complaint reasons…</source>
+        <translation>Причины претензий…</translation>
+    </message>
+    <message>
         <source>&amp;Shift</source>
         <translation>&amp;Смена</translation>
     </message>
@@ -1433,6 +1730,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>Reports…</source>
         <translation>Отчёты…</translation>
+    </message>
+    <message>
+        <source>Register a complaint…</source>
+        <translation>Зарегистрировать претензию…</translation>
+    </message>
+    <message>
+        <source>Complaints…</source>
+        <translation>Претензии…</translation>
     </message>
     <message>
         <source>&amp;Demo</source>
@@ -2083,6 +2388,10 @@ Please pass it to your administrator.</source>
         <translation>Бутыли (залоговый остаток)</translation>
     </message>
     <message>
+        <source>Complaints</source>
+        <translation>Претензии</translation>
+    </message>
+    <message>
         <source>All clients</source>
         <translation>Все клиенты</translation>
     </message>
@@ -2133,6 +2442,18 @@ Please pass it to your administrator.</source>
     <message>
         <source>deposit</source>
         <translation>залог</translation>
+    </message>
+    <message>
+        <source>reason</source>
+        <translation>причина</translation>
+    </message>
+    <message>
+        <source>department</source>
+        <translation>подразделение</translation>
+    </message>
+    <message>
+        <source>guilty person</source>
+        <translation>виновный</translation>
     </message>
     <message>
         <source>Total</source>
@@ -2683,6 +3004,30 @@ and then starts Dispatch Desk again.</source>
         <translation>ЮЛ, сумма</translation>
     </message>
     <message>
+        <source>Complaint #{complaint_id} does not exist.</source>
+        <translation>Претензии №{complaint_id} нет.</translation>
+    </message>
+    <message>
+        <source>Complaint #{complaint_id} is already resolved; a shift lead can reopen it.</source>
+        <translation>Претензия №{complaint_id} уже решена; открыть её снова может старший смены.</translation>
+    </message>
+    <message>
+        <source>Complaint #{complaint_id} is not resolved.</source>
+        <translation>Претензия №{complaint_id} не решена.</translation>
+    </message>
+    <message>
+        <source>Complaint #{complaint_id} waits for no review.</source>
+        <translation>Претензия №{complaint_id} не ждёт разбора.</translation>
+    </message>
+    <message>
+        <source>Complaint reason #{reason_id} does not exist.</source>
+        <translation>Причины претензии №{reason_id} нет.</translation>
+    </message>
+    <message>
+        <source>Complaints</source>
+        <translation>Претензии</translation>
+    </message>
+    <message>
         <source>Contact #{contact_id} is not a contact of {client}.</source>
         <translation>Контактное лицо №{contact_id} не относится к клиенту {client}.</translation>
     </message>
@@ -2751,6 +3096,14 @@ and then starts Dispatch Desk again.</source>
         <translation>пятница</translation>
     </message>
     <message>
+        <source>Grouped by</source>
+        <translation>Разрез</translation>
+    </message>
+    <message>
+        <source>Hours to resolve (average)</source>
+        <translation>Часов до решения (в среднем)</translation>
+    </message>
+    <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
     </message>
@@ -2769,6 +3122,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Monday</source>
         <translation>понедельник</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Название</translation>
     </message>
     <message>
         <source>Not a phone number: area code is missing</source>
@@ -2813,6 +3170,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Not a phone number: wrong number of digits for this country</source>
         <translation>Не номер телефона: неверное число цифр для этой страны</translation>
+    </message>
+    <message>
+        <source>Not satisfied</source>
+        <translation>Не удовлетворено</translation>
     </message>
     <message>
         <source>Only a company has an INN on its card.</source>
@@ -2911,6 +3272,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Принято заказов</translation>
     </message>
     <message>
+        <source>Overdue</source>
+        <translation>Просрочено</translation>
+    </message>
+    <message>
+        <source>Overdue, %</source>
+        <translation>Просрочено, %</translation>
+    </message>
+    <message>
         <source>Payment method {value!r} is not cash or invoice.</source>
         <translation>Способ оплаты «{value}» — не наличные и не счёт.</translation>
     </message>
@@ -2937,6 +3306,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Phone {raw!r}: {problem}</source>
         <translation>Телефон «{raw}»: {problem}</translation>
+    </message>
+    <message>
+        <source>Priority is low, normal or high; the remedy none, redelivery, replacement or refund.</source>
+        <translation>Приоритет: low, normal или high; требование: none, redelivery, replacement или refund.</translation>
     </message>
     <message>
         <source>Product</source>
@@ -2969,6 +3342,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Rejected, %</source>
         <translation>Отказ, %</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation>Решено</translation>
     </message>
     <message>
         <source>Saturday</source>
@@ -3047,6 +3424,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Имя клиента</translation>
     </message>
     <message>
+        <source>The deadline {date:%d.%m.%Y} is in the past.</source>
+        <translation>Срок {date:%d.%m.%Y} уже прошёл.</translation>
+    </message>
+    <message>
+        <source>The department {department!r} already has a thread on this complaint.</source>
+        <translation>У подразделения {department!r} уже есть обсуждение этой претензии.</translation>
+    </message>
+    <message>
         <source>The idempotency key {key!r} was already used for order #{order_id} of another client: a new order needs a new key.</source>
         <translation>Ключ идемпотентности {key!r} уже использован для заказа №{order_id} другого клиента: новому заказу нужен новый ключ.</translation>
     </message>
@@ -3059,8 +3444,24 @@ and then starts Dispatch Desk again.</source>
         <translation>Период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y}).</translation>
     </message>
     <message>
+        <source>The standard time of a complaint reason is 1 to {limit} hours, not {hours}.</source>
+        <translation>Нормативный срок причины — от 1 до {limit} часов, а не {hours}.</translation>
+    </message>
+    <message>
+        <source>There is no active user {login!r} to be responsible.</source>
+        <translation>Нет действующего пользователя {login!r}, чтобы назначить ответственным.</translation>
+    </message>
+    <message>
+        <source>There is no complaint reason {reason!r}; the reasons are: {names}.</source>
+        <translation>Нет причины претензии {reason!r}; причины: {names}.</translation>
+    </message>
+    <message>
         <source>There is no report {name!r}; the reports are {names}.</source>
         <translation>Отчёта {name!r} нет; есть отчёты: {names}.</translation>
+    </message>
+    <message>
+        <source>Thread #{thread_id} does not exist.</source>
+        <translation>Обсуждения №{thread_id} нет.</translation>
     </message>
     <message>
         <source>To collect</source>
@@ -3079,28 +3480,80 @@ and then starts Dispatch Desk again.</source>
         <translation>Обычно брал</translation>
     </message>
     <message>
+        <source>You cannot be both the guilty person and the responsible of a complaint you register: name another responsible, or ask a shift lead to confirm.</source>
+        <translation>Нельзя быть одновременно виновным и ответственным по претензии, которую вы регистрируете: назначьте другого ответственного или попросите подтверждения старшего смены.</translation>
+    </message>
+    <message>
+        <source>change the complaint reasons</source>
+        <translation>менять причины претензий</translation>
+    </message>
+    <message>
+        <source>complaint description</source>
+        <translation>описание претензии</translation>
+    </message>
+    <message>
+        <source>complaint reason</source>
+        <translation>причина претензии</translation>
+    </message>
+    <message>
+        <source>department</source>
+        <translation>подразделение</translation>
+    </message>
+    <message>
         <source>deposit</source>
         <translation>залог</translation>
+    </message>
+    <message>
+        <source>give a complaint to another user</source>
+        <translation>передавать претензию другому пользователю</translation>
     </message>
     <message>
         <source>goods</source>
         <translation>товар</translation>
     </message>
     <message>
+        <source>guilty person</source>
+        <translation>виновный</translation>
+    </message>
+    <message>
+        <source>message</source>
+        <translation>сообщение</translation>
+    </message>
+    <message>
         <source>move deliveries</source>
         <translation>переносить доставки</translation>
+    </message>
+    <message>
+        <source>reopen a complaint</source>
+        <translation>открывать претензию снова</translation>
     </message>
     <message>
         <source>reschedule deliveries</source>
         <translation>назначать новое время сорванным доставкам</translation>
     </message>
     <message>
+        <source>result of the complaint</source>
+        <translation>результат по претензии</translation>
+    </message>
+    <message>
+        <source>review a complaint</source>
+        <translation>разбирать претензию</translation>
+    </message>
+    <message>
         <source>see reports</source>
         <translation>смотреть отчёты</translation>
     </message>
     <message>
+        <source>see the complaints escalated to the lead</source>
+        <translation>видеть претензии, переданные старшему смены</translation>
+    </message>
+    <message>
         <source>service</source>
         <translation>услуга</translation>
+    </message>
+    <message>
+        <source>{login!r} cannot confirm this complaint: only another, active shift lead or admin can.</source>
+        <translation>{login!r} не может подтвердить эту претензию: подтверждает другой действующий старший смены или администратор.</translation>
     </message>
     <message>
         <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>
@@ -3676,6 +4129,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Board: today</source>
         <translation>Доска: сегодня</translation>
+    </message>
+    <message>
+        <source>Register a complaint of the client on the call</source>
+        <translation>Зарегистрировать претензию клиента на линии</translation>
+    </message>
+    <message>
+        <source>Complaints: overdue first (shift lead)</source>
+        <translation>Претензии: сначала просроченные (старший смены)</translation>
     </message>
 </context>
 </TS>

@@ -411,6 +411,7 @@ function report(task, kind, fields = {}) {
     bottles_returned: null,
     reason: null,
     proposed_time: null,
+    complaint: null,
     ...fields,
   };
   state.outbox.add(event); // stored first (throws if the phone cannot store it), then sent
@@ -740,6 +741,7 @@ function finishedCard(entry) {
     outcome = `Получено ${formatRub(r.collected_kop || 0)} · тара: ${bottles} ${word}`;
   } else if (view.status === "failed" && r) {
     outcome = `Причина: ${r.reason}${r.proposed_time ? ` · перенос: ${r.proposed_time}` : ""}`;
+    if (r.complaint) outcome += ` · жалоба: ${r.complaint}`;
   } else if (view.status === "cancelled") {
     const why = task.cancel_reason ? ` · ${task.cancel_reason}` : "";
     outcome = `Отменено диспетчером — ехать не нужно${why}`;
@@ -881,10 +883,11 @@ function submitFailed(event) {
   const form = $("failed-form");
   const reason = $("reason-input").value.trim();
   const proposed = $("proposed-input").value.trim();
+  const complaint = $("complaint-input").value.trim();
   showError(form, "reason-error", reason ? "" : "Укажите причину: выберите вариант или напишите.");
   if (!reason) return;
   try {
-    report(dialogTask, "failed", { reason, proposed_time: proposed || null });
+    report(dialogTask, "failed", { reason, proposed_time: proposed || null, complaint: complaint || null });
   } catch {
     showError(form, "save-error", "Не удалось сохранить на телефоне: освободите память и повторите.");
     return;

@@ -359,3 +359,14 @@ def test_the_demo_database_has_a_shift_lead_who_signs_in(
         assert (actor.login, actor.role) == (DEMO_LOGIN, UserRole.LEAD)
         # A second call (the workspace's first run) finds the account, never adds another.
         assert ensure_demo_lead(s) == actor
+
+
+def test_the_demo_has_sample_complaints_one_overdue(engine: Engine, seeded: SeedReport) -> None:
+    from dispatcher.complaints import overdue
+
+    with session_factory(engine)() as s:
+        assert _count(engine, "SELECT count(*) FROM complaints") == 3
+        waiting = overdue(s, dt.datetime.now(dt.UTC))
+        assert [c.reason for c in waiting.complaints] == ["Опоздание курьера"]
+        assert [c.reason for c in waiting.reviews] == []  # its review is due tomorrow
+        assert _count(engine, "SELECT count(*) FROM complaint_threads") == 1
