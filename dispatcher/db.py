@@ -53,6 +53,9 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # psycopg's own automatic preparing ends in DEALLOCATE ALL at the next rollback, which
+    # would also drop the statements the lookup PREPAREs once per connection.
+    kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
     return create_engine(full, **kwargs)
 
 
