@@ -15,8 +15,8 @@ orders logged at or after it (dispatcher.board_live):
   the oldest transaction still running when it read (``pg_snapshot_xmin``), so a transaction
   that commits after the read is logged at or after the cursor whatever its commit order.
 
-Pruning keeps the log bounded: every ~1 in 256 log writes (SQLite: positions; PostgreSQL:
-statements) deletes the entries more than ``KEEP`` positions behind the writer. A reader whose
+Pruning keeps the log bounded: one log write in 256 (SQLite: position; PostgreSQL: writing
+transaction id a multiple of 256) deletes the entries more than ``KEEP`` positions behind the writer. A reader whose
 cursor is that far behind the head reads the whole day again instead.
 """
 
@@ -44,7 +44,7 @@ def upgrade() -> None:
         sa.Column("pos", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("pos", name=op.f("pk_order_changes")),
-        # AUTOINCREMENT: a key is never reused, even after pruning took the newest rows' elders.
+        # AUTOINCREMENT: a position is never reused, whatever pruning deleted.
         sqlite_autoincrement=True,
     )
     for table, key in LOGGED:
@@ -81,7 +81,7 @@ def _upgrade_postgresql() -> None:
                 BEGIN
                     INSERT INTO order_changes (pos, order_id)
                     SELECT DISTINCT here, {key} FROM {rows} WHERE {key} IS NOT NULL;
-                    IF random() < 1.0 / 256 THEN
+                    IF here % 256 = 0 THEN
                         DELETE FROM order_changes WHERE pos < here - {KEEP};
                     END IF;
                     RETURN NULL;
