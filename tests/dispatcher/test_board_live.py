@@ -15,7 +15,8 @@ from dispatcher.board_live import KEEP, LiveBoard, changed_since
 from dispatcher.db import unit_of_work
 from dispatcher.orders import Slot
 from tests.dispatcher.conftest import OPERATOR, World
-from tests.dispatcher.test_board import T, Day, _at, _event, _send, day  # noqa: F401 (fixture)
+from tests.dispatcher.test_board import Day, T, _at, _event, _send
+from tests.dispatcher.test_board import day as day  # the hand-built day (a fixture)
 
 
 def _live(sessions: sessionmaker[Session], live: LiveBoard, now: dt.datetime) -> BoardDay:

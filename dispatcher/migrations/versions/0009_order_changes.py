@@ -15,9 +15,9 @@ orders logged at or after it (dispatcher.board_live):
   the oldest transaction still running when it read (``pg_snapshot_xmin``), so a transaction
   that commits after the read is logged at or after the cursor whatever its commit order.
 
-Pruning keeps the log bounded: one log write in 256 (SQLite: position; PostgreSQL: writing
-transaction id a multiple of 256) deletes the entries more than ``KEEP`` positions behind the writer. A reader whose
-cursor is that far behind the head reads the whole day again instead.
+Pruning keeps the log bounded: one log write in 256 (SQLite: its position; PostgreSQL: the
+writer's transaction id a multiple of 256) deletes the entries more than ``KEEP`` positions
+behind the writer. A reader whose cursor is that far behind reads the whole day instead.
 """
 
 from collections.abc import Sequence
