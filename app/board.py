@@ -107,7 +107,7 @@ class BoardViewModel(QObject):
         self.day: dt.date = today()
         self.board: BoardDay | None = None
         # The day's cards between reads: a change re-reads only the orders it touched.
-        self._live = LiveBoard(self.day)
+        self.live = LiveBoard(self.day)
         self.selected: Selected | None = None
         self.message = ""
         self.message_ok = True
@@ -130,7 +130,7 @@ class BoardViewModel(QObject):
         Stamp -1 (the watcher reconnected: changes may have gone unheard) reads the whole day.
         """
         if stamp == -1:
-            self._live.reset()  # the next read (or the one after the read in flight) is whole
+            self.live.reset()  # the next read (or the one after the read in flight) is whole
         self._debounce.start()
 
     def refresh(self) -> None:
@@ -139,7 +139,7 @@ class BoardViewModel(QObject):
             self._again = True
             return
         self._reading = True
-        day, live = self.day, self._live
+        day, live = self.day, self.live
         self.worker.submit(
             lambda s: live.read(s), lambda b: self._on_read(day, b), self._on_read_failed
         )
@@ -194,7 +194,7 @@ class BoardViewModel(QObject):
         if day == self.day:
             return
         self.day = day
-        self._live = LiveBoard(day)
+        self.live = LiveBoard(day)
         self.board = None
         self.selected = None
         self.changed.emit()
