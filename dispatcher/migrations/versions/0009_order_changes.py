@@ -9,7 +9,7 @@ Each write to orders, courier tasks or courier events logs the order it touched 
 position (``pos``). A reader takes its cursor *before* reading and next time asks for the
 orders logged at or after it (dispatcher.board_live):
 
-- SQLite: ``pos`` is the log's AUTOINCREMENT key; one writer at a time, so positions are
+- SQLite: ``pos`` counts up (one past the newest); one writer at a time, so positions are
   committed in order and "after the cursor" misses nothing.
 - PostgreSQL: ``pos`` is the writer's transaction id (xid8 as a number); the reader's cursor is
   the oldest transaction still running when it read (``pg_snapshot_xmin``), so a transaction
@@ -36,23 +36,32 @@ KEEP = 100_000  # dispatcher.board_live.KEEP: the same number
 
 
 def upgrade() -> None:
+    op.create_table(
+        "order_changes",
+        sa.Column(
+            "id",
+            sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+            autoincrement=True,
+            nullable=False,
+        ),
+        sa.Column("pos", sa.BigInteger(), nullable=False),
+        sa.Column("order_id", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_order_changes")),
+        # AUTOINCREMENT: a row key is never reused, whatever pruning deleted.
+        sqlite_autoincrement=True,
+    )
+    op.create_index(op.f("ix_order_changes_pos"), "order_changes", ["pos"], unique=False)
     if op.get_bind().dialect.name == "postgresql":
         _upgrade_postgresql()
         return
-    op.create_table(
-        "order_changes",
-        sa.Column("pos", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("order_id", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("pos", name=op.f("pk_order_changes")),
-        # AUTOINCREMENT: a position is never reused, whatever pruning deleted.
-        sqlite_autoincrement=True,
-    )
+    # The position: one past the newest (max over the pos index: one probe).
+    here = "(SELECT coalesce(max(pos), 0) + 1 FROM order_changes)"
     for table, key in LOGGED:
         for verb, row in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")):
             op.execute(
                 f"CREATE TRIGGER {table}_{verb.lower()}_logged AFTER {verb} ON {table} "
-                f"WHEN {row}.{key} IS NOT NULL "
-                f"BEGIN INSERT INTO order_changes (order_id) VALUES ({row}.{key}); END"
+                f"WHEN {row}.{key} IS NOT NULL BEGIN "
+                f"INSERT INTO order_changes (pos, order_id) VALUES ({here}, {row}.{key}); END"
             )
     op.execute(
         "CREATE TRIGGER order_changes_pruned AFTER INSERT ON order_changes "
@@ -62,12 +71,6 @@ def upgrade() -> None:
 
 
 def _upgrade_postgresql() -> None:
-    op.create_table(
-        "order_changes",
-        sa.Column("pos", sa.BigInteger(), nullable=False),
-        sa.Column("order_id", sa.Integer(), nullable=False),
-    )
-    op.create_index("ix_order_changes_pos", "order_changes", ["pos"])
     # Statement triggers with transition tables: a bulk write logs each order once per
     # statement instead of running a function per row. PostgreSQL allows a transition table
     # only on single-event triggers, hence one function per (key column, new/old rows).
