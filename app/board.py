@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from app.identity import Identity
 from app.worker import DbWorker
-from dispatcher.board import BoardDay, BoardTask, Problem, ProblemKind, board_day
+from dispatcher.board import BoardDay, BoardTask, Problem, ProblemKind
+from dispatcher.board_live import LiveBoard
 from dispatcher.moscow import moscow_today
 from dispatcher.operations import board as board_ops
 
@@ -105,6 +106,8 @@ class BoardViewModel(QObject):
         self.today = today
         self.day: dt.date = today()
         self.board: BoardDay | None = None
+        # The day's cards between reads: a change re-reads only the orders it touched.
+        self.live = LiveBoard(self.day)
         self.selected: Selected | None = None
         self.message = ""
         self.message_ok = True
@@ -121,8 +124,13 @@ class BoardViewModel(QObject):
 
     # ---- reading ----------------------------------------------------------------------------
 
-    def on_data_changed(self, *_args: Any) -> None:
-        """Something changed somewhere: read again shortly (a burst costs one read)."""
+    def on_data_changed(self, stamp: int = 0, *_args: Any) -> None:
+        """Something changed somewhere: read again shortly (a burst costs one read).
+
+        Stamp -1 (the watcher reconnected: changes may have gone unheard) reads the whole day.
+        """
+        if stamp == -1:
+            self.live.reset()  # the next read (or the one after the read in flight) is whole
         self._debounce.start()
 
     def refresh(self) -> None:
@@ -131,9 +139,9 @@ class BoardViewModel(QObject):
             self._again = True
             return
         self._reading = True
-        day = self.day
+        day, live = self.day, self.live
         self.worker.submit(
-            lambda s: board_day(s, day), lambda b: self._on_read(day, b), self._on_read_failed
+            lambda s: live.read(s), lambda b: self._on_read(day, b), self._on_read_failed
         )
 
     def _on_read(self, day: dt.date, board: BoardDay) -> None:
@@ -186,6 +194,7 @@ class BoardViewModel(QObject):
         if day == self.day:
             return
         self.day = day
+        self.live = LiveBoard(day)
         self.board = None
         self.selected = None
         self.changed.emit()

@@ -225,8 +225,10 @@ def _accept_deadline(day: dt.date, start: dt.time | None, schedule: Schedule) ->
     return dt.datetime.combine(day, begins, MOSCOW) - ACCEPT_LEAD
 
 
-def _day_tasks(session: Session, day: dt.date, courier_ids: Sequence[int]) -> list[Any]:
-    """Each order's latest task of the day on these couriers, with what the column shows."""
+def _day_tasks(
+    session: Session, day: dt.date, courier_ids: Sequence[int], order_ids: Sequence[int] | None
+) -> list[Any]:
+    """Each order's latest task of the day on these couriers (of ``order_ids`` when given)."""
     later = aliased(CourierTask)
     last_event = (
         select(func.max(CourierEvent.at))
@@ -263,34 +265,37 @@ def _day_tasks(session: Session, day: dt.date, courier_ids: Sequence[int]) -> li
         .where(CourierTask.courier_id.in_(courier_ids), CourierTask.delivery_date == day)
         .where(~newer.exists())
     )
+    if order_ids is not None:
+        query = query.where(CourierTask.order_id.in_(order_ids))
     # Core rows, not ORM ones: the ORM's per-row loading doubles the time of 6,000 rows; and
     # all() fetches them in one call (iterating a result fetches row by row, ~25 % slower).
     return session.connection().execute(query).all()
 
 
-def _failed(session: Session) -> list[Problem]:
+def failed_problems(session: Session, order_ids: Sequence[int] | None = None) -> list[Problem]:
     """Failed deliveries waiting for a new slot, whatever day they failed on."""
-    rows = list(
-        session.execute(
-            select(
-                Order.id,
-                Order.version,
-                Order.client_id,
-                Client.name,
-                _client_phone(),
-                Order.courier_id,
-                Courier.name,
-                Order.delivery_date,
-                Order.window_start,
-                Order.window_end,
-                Order.fail_reason,
-                Order.updated_at,
-            )
-            .join(Client, Client.id == Order.client_id)
-            .outerjoin(Courier, Courier.id == Order.courier_id)
-            .where(Order.state == OrderState.INTEREST, Order.needs_reschedule)
+    query = (
+        select(
+            Order.id,
+            Order.version,
+            Order.client_id,
+            Client.name,
+            _client_phone(),
+            Order.courier_id,
+            Courier.name,
+            Order.delivery_date,
+            Order.window_start,
+            Order.window_end,
+            Order.fail_reason,
+            Order.updated_at,
         )
+        .join(Client, Client.id == Order.client_id)
+        .outerjoin(Courier, Courier.id == Order.courier_id)
+        .where(Order.state == OrderState.INTEREST, Order.needs_reschedule)
     )
+    if order_ids is not None:
+        query = query.where(Order.id.in_(order_ids))
+    rows = list(session.execute(query))
     failed_at = (
         dict(
             session.execute(
@@ -326,10 +331,12 @@ def _failed(session: Session) -> list[Problem]:
     return problems
 
 
-def _not_sent(session: Session, day: dt.date) -> list[Problem]:
+def not_sent_problems(
+    session: Session, day: dt.date, order_ids: Sequence[int] | None = None
+) -> list[Problem]:
     """Interests taken that day (Moscow) and not sent to delivery yet."""
     start, end = _moscow_day_bounds(day)
-    rows = session.execute(
+    query = (
         select(
             Order.id, Order.version, Order.client_id, Client.name, _client_phone(), Order.created_at
         )
@@ -340,6 +347,9 @@ def _not_sent(session: Session, day: dt.date) -> list[Problem]:
             and_(Order.created_at >= start, Order.created_at < end),
         )
     )
+    if order_ids is not None:
+        query = query.where(Order.id.in_(order_ids))
+    rows = session.execute(query)
     return [
         Problem(
             ProblemKind.NOT_SENT,
@@ -361,21 +371,48 @@ def _not_sent(session: Session, day: dt.date) -> list[Problem]:
     ]
 
 
-def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) -> BoardDay:
-    """The board of ``day``: problems first, then a column per courier working or holding tasks.
+@dataclass(frozen=True, slots=True)
+class DayContext:
+    """What every read of a day needs besides the orders: the couriers and the bottle codes."""
 
-    ``now`` (aware; default: the current moment) decides which deliveries are late to be
-    accepted.
-    """
-    now = now or dt.datetime.now(dt.UTC)
-    stamp = change_stamp(session)  # first: a change after this read shows at the next refresh
-    couriers = {c.id: c for c in session.scalars(select(Courier))}
-    schedules = {cid: Schedule.of(c) for cid, c in couriers.items()}
-    bottles = bottle_codes(session)
-    tasks = _day_tasks(session, day, list(couriers)) if couriers else []
-    by_courier: dict[int, list[BoardTask]] = defaultdict(list)
-    problems: list[Problem] = _failed(session)
-    names = {cid: c.name for cid, c in couriers.items()}
+    day: dt.date
+    couriers: dict[int, Courier]
+    schedules: dict[int, Schedule]
+    bottles: frozenset[str]
+
+    @classmethod
+    def read(cls, session: Session, day: dt.date) -> DayContext:
+        """The couriers (all of them: a deactivated one may still hold deliveries) and bottles."""
+        couriers = {c.id: c for c in session.scalars(select(Courier))}
+        schedules = {cid: Schedule.of(c) for cid, c in couriers.items()}
+        return cls(day, couriers, schedules, bottle_codes(session))
+
+    def signature(self) -> tuple[Any, ...]:
+        """What the columns depend on besides the orders: a change means a whole re-read."""
+        return (
+            self.bottles,
+            tuple((self.schedules[cid], c.phone, c.capacity) for cid, c in self.couriers.items()),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TaskEntry:
+    """An order's card on the day, with what decides its queue lines (built once per read)."""
+
+    courier_id: int
+    task: BoardTask
+    unavailable: Problem | None  # its courier is off or deactivated that day
+    not_accepted: Problem | None  # a line once ``now`` passes its ``since`` (the deadline)
+
+
+def read_entries(
+    session: Session, ctx: DayContext, order_ids: Sequence[int] | None = None
+) -> dict[int, TaskEntry]:
+    """The day's cards by order id (only of ``order_ids`` when given)."""
+    day = ctx.day
+    couriers, schedules = ctx.couriers, ctx.schedules
+    rows = _day_tasks(session, day, list(couriers), order_ids) if couriers else []
+    entries: dict[int, TaskEntry] = {}
     # Per (courier, window): (outside hours, refused, the refusal in words); a day has a few
     # windows per courier, so the slot check runs ~1,000 times, not 6,000.
     checks: dict[tuple[int, dt.time | None, dt.time | None], tuple[bool, bool, str]] = {}
@@ -397,7 +434,7 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
         client_name,
         phone,
         last_at,
-    ) in tasks:
+    ) in rows:
         key = (courier_id, ws, we)
         check = checks.get(key)
         if check is None:
@@ -409,55 +446,103 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
                 (found.reason or "") if found.refused else "",
             )
         status = _STATUS_VALUES[status]  # the plain value: no enum lookups per row
-        items_text, bottle_count = _items(items, bottles)
+        items_text, bottle_count = _items(items, ctx.bottles)
         phone = phone or ""
-        by_courier[courier_id].append(
-            BoardTask(
-                order_id,
-                version,
-                client_id,
-                client_name,
-                phone,
-                _address_text(address, flat),
-                items_text,
-                bottle_count,
-                amount,
-                ws,
-                we,
-                status,
-                failure or "",
-                collected if status == _DONE else None,
-                last_at,
-                check[0],
-            )
+        task = BoardTask(
+            order_id,
+            version,
+            client_id,
+            client_name,
+            phone,
+            _address_text(address, flat),
+            items_text,
+            bottle_count,
+            amount,
+            ws,
+            we,
+            status,
+            failure or "",
+            collected if status == _DONE else None,
+            last_at,
+            check[0],
         )
-        if status not in _ACTIVE:
-            continue
-        common = (order_id, version, client_id, client_name, phone, courier_id, names[courier_id])
-        if check[1]:
-            problems.append(
-                Problem(ProblemKind.COURIER_UNAVAILABLE, *common, day, ws, we, check[2], "", None)
-            )
-        if status != _ACCEPTED:
-            deadline = deadlines.get((courier_id, ws))
-            if deadline is None:
-                deadline = deadlines[(courier_id, ws)] = _accept_deadline(
-                    day, ws, schedules[courier_id]
+        unavailable = not_accepted = None
+        if status in _ACTIVE:
+            name = couriers[courier_id].name
+            common = (order_id, version, client_id, client_name, phone, courier_id, name)
+            if check[1]:
+                unavailable = Problem(
+                    ProblemKind.COURIER_UNAVAILABLE, *common, day, ws, we, check[2], "", None
                 )
-            if now >= deadline:
-                problems.append(
-                    Problem(ProblemKind.NOT_ACCEPTED, *common, day, ws, we, "", "", deadline)
+            if status != _ACCEPTED:
+                deadline = deadlines.get((courier_id, ws))
+                if deadline is None:
+                    deadline = deadlines[(courier_id, ws)] = _accept_deadline(
+                        day, ws, schedules[courier_id]
+                    )
+                not_accepted = Problem(
+                    ProblemKind.NOT_ACCEPTED, *common, day, ws, we, "", "", deadline
                 )
-    problems.extend(_not_sent(session, day))
-    columns = [
-        _column(couriers[cid], day, by_courier.get(cid, []))
-        for cid in couriers
-        if cid in by_courier or (couriers[cid].active and works_on(couriers[cid].work_days, day))
-    ]
-    columns.sort(key=lambda c: (c.name.casefold(), c.courier_id))
+        entries[order_id] = TaskEntry(courier_id, task, unavailable, not_accepted)
+    return entries
+
+
+def column_of(ctx: DayContext, courier_id: int, tasks: list[BoardTask]) -> CourierColumn | None:
+    """A courier's column, or None when they neither work that day nor hold a delivery."""
+    courier = ctx.couriers[courier_id]
+    if not tasks and not (courier.active and works_on(courier.work_days, ctx.day)):
+        return None
+    return _column(courier, ctx.day, tasks)
+
+
+def assemble(
+    ctx: DayContext,
+    stamp: int,
+    entries: dict[int, TaskEntry],
+    columns: dict[int, CourierColumn],
+    queued: Sequence[Problem],
+    now: dt.datetime,
+) -> BoardDay:
+    """The board from the day's cards, their couriers' columns and the failed / not-sent lines."""
+    problems = list(queued)
+    for entry in entries.values():
+        if entry.unavailable is not None:
+            problems.append(entry.unavailable)
+        late = entry.not_accepted
+        if late is not None and now >= late.since:  # type: ignore[operator]
+            problems.append(late)
+    ordered = sorted(columns.values(), key=lambda c: (c.name.casefold(), c.courier_id))
     far = dt.datetime.max.replace(tzinfo=dt.UTC)
     problems.sort(key=lambda p: (_KIND_ORDER.index(p.kind.value), p.since or far, p.order_id))
-    return BoardDay(day=day, problems=tuple(problems), columns=tuple(columns), stamp=stamp)
+    return BoardDay(day=ctx.day, problems=tuple(problems), columns=tuple(ordered), stamp=stamp)
+
+
+def by_courier(entries: dict[int, TaskEntry]) -> dict[int, list[BoardTask]]:
+    """The cards of each courier."""
+    found: dict[int, list[BoardTask]] = defaultdict(list)
+    for entry in entries.values():
+        found[entry.courier_id].append(entry.task)
+    return found
+
+
+def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) -> BoardDay:
+    """The board of ``day``: problems first, then a column per courier working or holding tasks.
+
+    ``now`` (aware; default: the current moment) decides which deliveries are late to be
+    accepted. (dispatcher.board_live keeps a board between reads and re-reads only changes.)
+    """
+    now = now or dt.datetime.now(dt.UTC)
+    stamp = change_stamp(session)  # first: a change after this read shows at the next refresh
+    ctx = DayContext.read(session, day)
+    entries = read_entries(session, ctx)
+    tasks = by_courier(entries)
+    columns = {}
+    for courier_id in ctx.couriers:
+        column = column_of(ctx, courier_id, tasks.get(courier_id, []))
+        if column is not None:
+            columns[courier_id] = column
+    queued = [*failed_problems(session), *not_sent_problems(session, day)]
+    return assemble(ctx, stamp, entries, columns, queued, now)
 
 
 def _slot_key(task: BoardTask) -> tuple[dt.time, dt.time, int]:

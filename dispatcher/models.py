@@ -735,3 +735,21 @@ class ComplaintTerm(Base):
 
     term: Mapped[str] = mapped_column(SEARCH_TERM, primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+
+
+class OrderChange(Base):
+    """An order written at position ``pos``: the board re-reads only these (dispatcher.board_live).
+
+    Filled and pruned by the triggers of migration 0009, never by the ORM. ``pos`` is the log's
+    own counter on SQLite (one writer at a time: positions commit in order) and the writer's
+    transaction id on PostgreSQL (see the migration for why that is safe to read after).
+    """
+
+    __tablename__ = "order_changes"
+    __table_args__ = ({"sqlite_autoincrement": True},)
+
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    )
+    pos: Mapped[int] = mapped_column(BigInteger, index=True)
+    order_id: Mapped[int] = mapped_column(Integer)

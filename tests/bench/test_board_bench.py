@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +21,10 @@ def test_board_benchmark_prints_one_json_object(tmp_path: Path) -> None:
         text=True,
         timeout=180,
         check=False,
+        # Set inside pytest's process (after PySide6 was imported there) and inherited: in a
+        # fresh process it switches PySide6's enum flavour and the change watcher's relay to
+        # the GUI thread never fires, so no change would reach the board.
+        env={k: v for k, v in os.environ.items() if k != "PYSIDE6_OPTION_PYTHON_ENUM"},
     )
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.strip().splitlines()

@@ -333,3 +333,19 @@ def test_next_and_previous_day_keys(qtbot: QtBot, board: BoardWindow, day: Day) 
     qtbot.keyClick(board, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: board.vm.board is not None and board.vm.board.day == day.day)
     assert board.day_caption.text() == "today"
+
+
+def test_another_desks_change_redraws_only_what_changed_and_a_reconnect_reads_all(
+    qtbot: QtBot, board: BoardWindow, day: Day, sessions: sessionmaker[Session]
+) -> None:
+    vm = board.vm
+    with unit_of_work(sessions) as s:  # another desk: the client calls the morning one off
+        orders.cancel(s, day.morning, reason="Передумал", actor="op")
+    reads = vm.reads
+    vm.on_data_changed(1)
+    qtbot.waitUntil(lambda: vm.reads > reads, timeout=TIMEOUT_MS)
+    petrov = column(board, "Петров Пётр")
+    assert petrov.cards.item(0).text().endswith("cancelled")
+    assert (vm.live.full_reads, vm.live.partial_reads) == (1, 1)  # only the changed order read
+    vm.on_data_changed(-1)  # the watcher lost the server: whatever happened is read whole
+    qtbot.waitUntil(lambda: vm.live.full_reads == 2, timeout=TIMEOUT_MS)
