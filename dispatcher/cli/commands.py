@@ -12,8 +12,10 @@ from dispatcher.cli.catalog import PRODUCT
 from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
 from dispatcher.cli.couriers import COURIER
 from dispatcher.cli.db import DB
+from dispatcher.cli.knowledge import KB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
+from dispatcher.cli.plans import PLAN
 from dispatcher.cli.prices import PRICE
 from dispatcher.cli.reports import REPORT
 from dispatcher.cli.seed import SEED_DEMO
@@ -34,6 +36,8 @@ COMMANDS: tuple[Command, ...] = (
     DEMO,
     OUTBOX,
     REPORT,
+    PLAN,
+    KB,
 )
 
 
