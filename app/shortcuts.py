@@ -49,6 +49,8 @@ class Key(StrEnum):
     BOARD_PREVIOUS_DAY = "board_previous_day"
     BOARD_NEXT_DAY = "board_next_day"
     BOARD_TODAY = "board_today"
+    PLAN_CALL = "plan_call"
+    KNOWLEDGE = "knowledge"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.BOARD_PREVIOUS_DAY, "Alt+Left", "Board: the day before"),
     Shortcut(Key.BOARD_NEXT_DAY, "Alt+Right", "Board: the day after"),
     Shortcut(Key.BOARD_TODAY, "Alt+Home", "Board: today"),
+    Shortcut(Key.PLAN_CALL, "Ctrl+Shift+P", "Plan a call back to the selected client"),
+    Shortcut(Key.KNOWLEDGE, "Ctrl+K", "Open the first suggested knowledge-base article"),
 )
 
 _BY_KEY = {shortcut.key: shortcut for shortcut in SHORTCUTS}

@@ -38,6 +38,7 @@ from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
+from app.plans_wiring import DeskPlans
 from app.reports import ReportsViewModel
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
@@ -225,6 +226,10 @@ class Workspace:
         self.changes.changed.connect(cards.on_changed)
         self.window.board_vm = BoardViewModel(  # the board follows every desk and phone too
             self.worker, identity, self.intake.place_call, watcher=self.changes.changed
+        )
+        # Planned calls' reminders and the knowledge base's suggestions (app.plans_wiring).
+        self.plans = DeskPlans(
+            self.window, self.worker, identity, self.intake, changed=self.changes.changed
         )
         self.changes.start()
         self.call_log.refresh()

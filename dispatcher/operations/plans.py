@@ -202,18 +202,21 @@ def open_plans(
     return [_plan(row, name) for row, name in rows]
 
 
-def next_due(session: Session, responsible: str) -> dt.datetime | None:
-    """When the responsible's earliest open plan is due (one index probe), or None."""
-    return session.scalar(
-        select(Interaction.due_at)
-        .where(
-            Interaction.responsible == responsible,
-            Interaction.done_at.is_(None),
-            Interaction.due_at.is_not(None),
-        )
-        .order_by(Interaction.due_at)
-        .limit(1)
+def next_due(
+    session: Session, responsible: str, after: dt.datetime | None = None
+) -> dt.datetime | None:
+    """When the responsible's earliest open plan (due after ``after``) is due, or None.
+
+    One probe of ix_interactions_responsible_done_due, whatever the table's size.
+    """
+    stmt = select(Interaction.due_at).where(
+        Interaction.responsible == responsible,
+        Interaction.done_at.is_(None),
+        Interaction.due_at.is_not(None),
     )
+    if after is not None:
+        stmt = stmt.where(Interaction.due_at > _aware(after))
+    return session.scalar(stmt.order_by(Interaction.due_at).limit(1))
 
 
 def complete_plan(
@@ -260,7 +263,7 @@ def set_review(
         stamp = f"{'reviewed' if reviewed else 'review reopened'} by {actor.login}"
         row.notes = f"{row.notes}\n{stamp}".strip()
     session.flush()
-    return _entry(row, _client_name(session, row.client_id))
+    return _entry(row, client_name(session, row.client_id))
 
 
 def add_note(
@@ -295,7 +298,8 @@ def add_note(
     return _entry(row, client.name)
 
 
-def _client_name(session: Session, client_id: int | None) -> str:
+def client_name(session: Session, client_id: int | None) -> str:
+    """The client's name ('' when there is none)."""
     client = session.get(Client, client_id) if client_id else None
     return client.name if client else ""
 

@@ -1,0 +1,74 @@
+"""Texts of the planned-call reminders and the knowledge-base suggestions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication
+
+from dispatcher.moscow import MOSCOW
+from dispatcher.operations.knowledge import Article, Suggestion
+from dispatcher.operations.plans import Plan
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Plans", text)
+
+
+def reminder_line(plan: Plan, now: dt.datetime) -> str:
+    """One due plan: "10:00  Иванова Мария — про кулер", overdue ones with the day and a mark."""
+    due = plan.due_at.astimezone(MOSCOW)
+    today = now.astimezone(MOSCOW).date()
+    when = f"{due:%H:%M}" if due.date() == today else f"{due:%d.%m %H:%M}"
+    line = f"{when}  {plan.client_name or plan.number} — {plan.subject}"
+    if now - plan.due_at > dt.timedelta(minutes=15):
+        line += "  " + _tr("(overdue)")
+    return line
+
+
+def reminder_title(count: int) -> str:
+    """The reminder window's title."""
+    if count == 1:
+        return _tr("A planned call is due")
+    return _tr("%n planned calls are due").replace("%n", str(count))
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRow:
+    """One suggested article as the knowledge panel lists it."""
+
+    article_id: int
+    title: str
+    preview: str
+
+
+def suggestion_rows(found: list[Suggestion]) -> list[SuggestionRow]:
+    """The suggestions as rows: the question, and the answer's first line as a preview."""
+    rows = []
+    for suggestion in found:
+        article = suggestion.article
+        preview = article.answer.strip().splitlines()[0] if article.answer.strip() else ""
+        if len(preview) > 90:
+            preview = preview[:89] + "…"
+        rows.append(SuggestionRow(article.id, article.question, preview))
+    return rows
+
+
+def article_html(article: Article) -> str:
+    """An article in full, as rich text (the answer keeps its line breaks)."""
+    from html import escape
+
+    answer = "<br>".join(escape(line) for line in article.answer.splitlines())
+    keywords = escape(article.keywords)
+    tail = f"<p style='color:#666'>{keywords}</p>" if keywords else ""
+    return f"<h3>{escape(article.question)}</h3><p>{answer}</p>{tail}"
+
+
+def suggestions_hint(call_on: bool, count: int) -> str:
+    """What the knowledge panel says above its list."""
+    if not call_on:
+        return _tr("Suggestions appear during a call.")
+    if count == 0:
+        return _tr("No article fits yet: type the client's question in the search.")
+    return _tr("Ctrl+K opens the first article.")
