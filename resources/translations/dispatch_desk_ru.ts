@@ -1265,6 +1265,13 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>KnowledgeDock</name>
+    <message>
+        <source>Knowledge base</source>
+        <translation>База знаний</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Dispatch Desk</source>
@@ -1967,6 +1974,33 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>PlanDialog</name>
+    <message>
+        <source>Plan a call back</source>
+        <translation>Запланировать звонок</translation>
+    </message>
+    <message>
+        <source>e.g. about the cooler</source>
+        <translation>например, про кулер</translation>
+    </message>
+    <message>
+        <source>Client:</source>
+        <translation>Клиент:</translation>
+    </message>
+    <message>
+        <source>When (Moscow):</source>
+        <translation>Когда (МСК):</translation>
+    </message>
+    <message>
+        <source>About:</source>
+        <translation>О чём:</translation>
+    </message>
+    <message>
+        <source>Who calls:</source>
+        <translation>Кто звонит:</translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message>
         <source>Reject the interest</source>
@@ -2014,6 +2048,17 @@ Please pass it to your administrator.</source>
     <message>
         <source>Messages refused by the service wait for the admin (dispatch outbox).</source>
         <translation>Сообщения, отклонённые сервисом, ждут администратора (dispatch outbox).</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderDialog</name>
+    <message>
+        <source>Call now</source>
+        <translation>Позвонить</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Позже</translation>
     </message>
 </context>
 <context>
@@ -2527,6 +2572,18 @@ and then starts Dispatch Desk again.</source>
         <translation>Вместимость экспедитора {capacity} бутылей — больше {limit}: опечатка?</translation>
     </message>
     <message>
+        <source>A note needs its text.</source>
+        <translation>У заметки должен быть текст.</translation>
+    </message>
+    <message>
+        <source>A plan is done by a call, not by another plan.</source>
+        <translation>План выполняется звонком, а не другим планом.</translation>
+    </message>
+    <message>
+        <source>A planned time must carry its time zone.</source>
+        <translation>Время плана должно быть с часовым поясом.</translation>
+    </message>
+    <message>
         <source>A price cannot be negative ({amount}).</source>
         <translation>Цена не может быть отрицательной ({amount}).</translation>
     </message>
@@ -2541,6 +2598,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>A product with code {code!r} already exists.</source>
         <translation>Товар с кодом «{code}» уже есть.</translation>
+    </message>
+    <message>
+        <source>A question and its keywords fit in 500 characters each.</source>
+        <translation>Вопрос и ключевые слова — не длиннее 500 символов каждый.</translation>
     </message>
     <message>
         <source>A reject reason needs a text.</source>
@@ -2577,6 +2638,18 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Address #{address_id} is not a delivery point of this client.</source>
         <translation>Адрес №{address_id} не относится к адресам доставки этого клиента.</translation>
+    </message>
+    <message>
+        <source>An article needs a question.</source>
+        <translation>У статьи должен быть вопрос.</translation>
+    </message>
+    <message>
+        <source>An article needs an answer.</source>
+        <translation>У статьи должен быть ответ.</translation>
+    </message>
+    <message>
+        <source>Article #{article_id} does not exist.</source>
+        <translation>Статьи №{article_id} не существует.</translation>
     </message>
     <message>
         <source>Bottles delivered</source>
@@ -2741,6 +2814,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
+    </message>
+    <message>
+        <source>Interaction #{interaction_id} does not exist.</source>
+        <translation>Взаимодействия №{interaction_id} не существует.</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -2927,6 +3004,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Телефон «{raw}»: {problem}</translation>
     </message>
     <message>
+        <source>Planned interaction #{plan_id} does not exist.</source>
+        <translation>Запланированного взаимодействия №{plan_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Planned interaction #{plan_id} is already done.</source>
+        <translation>Запланированное взаимодействие №{plan_id} уже выполнено.</translation>
+    </message>
+    <message>
         <source>Product</source>
         <translation>Товар</translation>
     </message>
@@ -2961,6 +3046,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Saturday</source>
         <translation>суббота</translation>
+    </message>
+    <message>
+        <source>Say what the planned call is about.</source>
+        <translation>Укажите, о чём запланированный звонок.</translation>
     </message>
     <message>
         <source>Say why the delivery failed.</source>
@@ -3043,6 +3132,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y}).</translation>
     </message>
     <message>
+        <source>There is no active user {login}.</source>
+        <translation>Нет действующего пользователя {login}.</translation>
+    </message>
+    <message>
         <source>There is no report {name!r}; the reports are {names}.</source>
         <translation>Отчёта {name!r} нет; есть отчёты: {names}.</translation>
     </message>
@@ -3063,8 +3156,16 @@ and then starts Dispatch Desk again.</source>
         <translation>Обычно брал</translation>
     </message>
     <message>
+        <source>add knowledge-base articles</source>
+        <translation>добавлять статьи базы знаний</translation>
+    </message>
+    <message>
         <source>deposit</source>
         <translation>залог</translation>
+    </message>
+    <message>
+        <source>edit knowledge-base articles</source>
+        <translation>изменять статьи базы знаний</translation>
     </message>
     <message>
         <source>goods</source>
@@ -3085,6 +3186,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>service</source>
         <translation>услуга</translation>
+    </message>
+    <message>
+        <source>{text} is not a date and time (YYYY-MM-DD HH:MM, Moscow time).</source>
+        <translation>{text} — не дата и время (ГГГГ-ММ-ДД ЧЧ:ММ, московское время).</translation>
     </message>
     <message>
         <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>
