@@ -12,10 +12,6 @@ from dispatcher.operations.knowledge import Article, Suggestion
 from dispatcher.operations.plans import Plan
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Plans", text)
-
-
 def reminder_line(plan: Plan, now: dt.datetime) -> str:
     """One due plan: "10:00  Иванова Мария — про кулер", overdue ones with the day and a mark."""
     due = plan.due_at.astimezone(MOSCOW)
@@ -23,15 +19,15 @@ def reminder_line(plan: Plan, now: dt.datetime) -> str:
     when = f"{due:%H:%M}" if due.date() == today else f"{due:%d.%m %H:%M}"
     line = f"{when}  {plan.client_name or plan.number} — {plan.subject}"
     if now - plan.due_at > dt.timedelta(minutes=15):
-        line += "  " + _tr("(overdue)")
+        line += "  " + QCoreApplication.translate("Plans", "(overdue)")
     return line
 
 
 def reminder_title(count: int) -> str:
     """The reminder window's title."""
     if count == 1:
-        return _tr("A planned call is due")
-    return _tr("%n planned calls are due").replace("%n", str(count))
+        return QCoreApplication.translate("Plans", "A planned call is due")
+    return QCoreApplication.translate("Plans", "%n planned calls are due").replace("%n", str(count))
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +64,9 @@ def article_html(article: Article) -> str:
 def suggestions_hint(call_on: bool, count: int) -> str:
     """What the knowledge panel says above its list."""
     if not call_on:
-        return _tr("Suggestions appear during a call.")
+        return QCoreApplication.translate("Plans", "Suggestions appear during a call.")
     if count == 0:
-        return _tr("No article fits yet: type the client's question in the search.")
-    return _tr("Ctrl+K opens the first article.")
+        return QCoreApplication.translate(
+            "Plans", "No article fits yet: type the client's question in the search."
+        )
+    return QCoreApplication.translate("Plans", "Ctrl+K opens the first article.")

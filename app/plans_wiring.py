@@ -35,10 +35,6 @@ from dispatcher.operations.plans import Plan, client_name
 logger = logging.getLogger(__name__)
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("Plans", text)
-
-
 class DeskPlans(QObject):
     """Reminders, the plan dialog and knowledge suggestions of one desk's window."""
 
@@ -69,10 +65,18 @@ class DeskPlans(QObject):
         self.reminders.arm()  # overdue plans show at start
 
     def _menu(self) -> None:
-        menu = self.window.menuBar().addMenu(_tr("&Plans"))
+        menu = self.window.menuBar().addMenu(QCoreApplication.translate("Plans", "&Plans"))
         for key, text, slot in (
-            (Key.PLAN_CALL, _tr("Plan a call back…"), self.plan_call),
-            (Key.KNOWLEDGE, _tr("Open the first suggested article"), self.knowledge.open_top),
+            (
+                Key.PLAN_CALL,
+                QCoreApplication.translate("Plans", "Plan a call back…"),
+                self.plan_call,
+            ),
+            (
+                Key.KNOWLEDGE,
+                QCoreApplication.translate("Plans", "Open the first suggested article"),
+                self.knowledge.open_top,
+            ),
         ):
             action = QAction(text, self.window)
             action.setShortcut(QKeySequence(sequence(key)))
@@ -124,7 +128,9 @@ class DeskPlans(QObject):
         selected = self.window.caller_panel.selected_ids()
         actor = self.identity.actor
         if not selected or actor is None:
-            self.window.show_error(_tr("Pick the client to call back first."))
+            self.window.show_error(
+                QCoreApplication.translate("Plans", "Pick the client to call back first.")
+            )
             return
         client_id = selected[0]
         self.worker.submit(
@@ -159,7 +165,7 @@ class DeskPlans(QObject):
             self._pending_dialog = None
         due = plan.due_at.astimezone(MOSCOW)
         self.window.statusBar().showMessage(
-            _tr("Call planned: %1, %2")
+            QCoreApplication.translate("Plans", "Call planned: %1, %2")
             .replace("%1", f"{due:%d.%m %H:%M}")
             .replace("%2", plan.subject),
             8_000,

@@ -2001,6 +2001,53 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>Plans</name>
+    <message>
+        <source>(overdue)</source>
+        <translation>(просрочен)</translation>
+    </message>
+    <message>
+        <source>A planned call is due</source>
+        <translation>Пора позвонить по плану</translation>
+    </message>
+    <message>
+        <source>%n planned calls are due</source>
+        <translation>Пора звонить по плану: %n</translation>
+    </message>
+    <message>
+        <source>Suggestions appear during a call.</source>
+        <translation>Подсказки появляются во время звонка.</translation>
+    </message>
+    <message>
+        <source>No article fits yet: type the client&apos;s question in the search.</source>
+        <translation>Подходящих статей пока нет: введите вопрос клиента в поиск.</translation>
+    </message>
+    <message>
+        <source>Ctrl+K opens the first article.</source>
+        <translation>Ctrl+K открывает первую статью.</translation>
+    </message>
+    <message>
+        <source>&amp;Plans</source>
+        <translation>&amp;Планы</translation>
+    </message>
+    <message>
+        <source>Plan a call back…</source>
+        <translation>Запланировать звонок…</translation>
+    </message>
+    <message>
+        <source>Open the first suggested article</source>
+        <translation>Открыть первую подсказанную статью</translation>
+    </message>
+    <message>
+        <source>Pick the client to call back first.</source>
+        <translation>Сначала выберите клиента, которому позвонить.</translation>
+    </message>
+    <message>
+        <source>Call planned: %1, %2</source>
+        <translation>Звонок запланирован: %1, %2</translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message>
         <source>Reject the interest</source>
