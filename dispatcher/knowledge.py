@@ -15,12 +15,12 @@ comes from `situation_keywords`, which asks every function in `SITUATION_SOURCES
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import lru_cache
+from typing import Any
 
 import snowballstemmer
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, union, union_all
 from sqlalchemy.orm import Session
 
 from dispatcher.models import KbTerm, Order, OrderState
@@ -41,8 +41,10 @@ _STOP_WORDS = (
 )
 _STOP = frozenset(_STOP_WORDS.split())
 _stemmer = snowballstemmer.stemmer("russian")
-# A prefix range may span many articles ("до…"): each query word reads at most this many rows.
-_ROWS_PER_WORD = 5_000
+# A prefix covering fewer index rows than this is "rare": all its articles are ranked. A
+# common one ("вод…" in a water company's base) adds only its best-weighted _CANDIDATES.
+_WHOLE = 500
+_CANDIDATES = 300
 
 
 @lru_cache(maxsize=1 << 15)
@@ -94,30 +96,120 @@ def _upper(prefix: str) -> str:
     return prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
-def rank(session: Session, terms: Iterable[str], limit: int) -> list[tuple[int, int, int]]:
+def _in_range(column: Any, name: str) -> Any:
+    # A prefix as a key range: bound as name_lo (the prefix) and name_hi (see _upper).
+    return and_(column >= bindparam(f"{name}_lo"), column < bindparam(f"{name}_hi"))
+
+
+def _bounds(name: str, term: str) -> dict[str, str]:
+    return {f"{name}_lo": term, f"{name}_hi": _upper(term)}
+
+
+# The statements are built once per shape (number of words, …) and bound per search: building
+# and compiling a statement costs more than SQLite takes to run it.
+@lru_cache(maxsize=64)
+def _sizes_statement(count: int) -> Any:
+    table = KbTerm.__table__.c
+    probes = []
+    for i in range(count):
+        probe = select(table.article_id).where(_in_range(table.term, f"t{i}")).limit(_WHOLE)
+        probes.append(select(func.count()).select_from(probe.subquery()).scalar_subquery())
+    return select(*probes)
+
+
+def _sizes(session: Session, terms: list[str]) -> list[int]:
+    # How many index rows each prefix covers, counted only up to _WHOLE (index-only range
+    # reads that stop early, one statement): a common word costs no more than a rare one.
+    bound: dict[str, str] = {}
+    for i, term in enumerate(terms):
+        bound |= _bounds(f"t{i}", term)
+    return list(session.execute(_sizes_statement(len(terms)), bound).one())
+
+
+def _candidates(rare: int, common: bool) -> Any:
+    """The articles worth ranking (a CTE): all of the rare prefixes r0…, few of c.
+
+    A rare prefix (fewer than _WHOLE rows) contributes all its articles, so every article
+    matching all typed words is among them. When no prefix is rare, or the rare ones hold
+    too few, the rarest common prefix adds its _CANDIDATES best-weighted articles.
+    """
+    table = KbTerm.__table__.c
+    parts: list[Any] = [
+        select(table.article_id).where(_in_range(table.term, f"r{i}")) for i in range(rare)
+    ]
+    if common:
+        best = (
+            select(table.article_id)
+            .where(_in_range(table.term, "c"))
+            .order_by(table.weight.desc(), table.article_id)
+            .limit(_CANDIDATES)
+            .subquery()
+        )
+        parts.append(select(best.c.article_id))
+    # A CTE: every word's seek reads the same materialised list.
+    return (union(*parts) if len(parts) > 1 else parts[0]).cte("candidates")
+
+
+@lru_cache(maxsize=256)
+def _rank_statement(terms: int, rare: int, common: bool) -> Any:
+    # rare == -1: the candidates are bound as the expanding parameter "among".
+    table = KbTerm.__table__.c
+    if rare < 0:
+        candidates: Any = bindparam("among", expanding=True)
+    else:
+        candidates = select(_candidates(rare, common).c.article_id)
+    per_term = [
+        select(table.article_id, func.max(table.weight).label("w"))
+        .where(table.article_id.in_(candidates), _in_range(table.term, f"t{i}"))
+        .group_by(table.article_id)
+        for i in range(terms)
+    ]
+    both = union_all(*per_term).subquery() if terms > 1 else per_term[0].subquery()
+    matched, score = func.count().label("m"), func.sum(both.c.w).label("s")
+    return (
+        select(both.c.article_id, matched, score)
+        .group_by(both.c.article_id)
+        .order_by(matched.desc(), score.desc(), both.c.article_id)
+        .limit(bindparam("limit"))
+    )
+
+
+def rank(
+    session: Session,
+    terms: Iterable[str],
+    limit: int,
+    among: Collection[int] | None = None,
+) -> list[tuple[int, int, int]]:
     """(article id, words matched, score) of the best articles for these prefixes, best first.
 
-    Each term is one range of kb_terms' primary key; an article's score for a term is the
-    best weight among the stems the prefix covers. More matched words beat higher weights.
+    An article's score for a prefix is the best weight among the stems it covers; more
+    matched words beat higher weights. Only candidates are ranked (``among``, or those
+    `_candidates` picks starting from the rarest prefix), each checked by an index seek per
+    prefix on (article, term, weight); the database sums, orders and returns the best.
     """
-    matched: dict[int, int] = defaultdict(int)
-    score: dict[int, int] = defaultdict(int)
-    table = KbTerm.__table__.c
-    for term in terms:
-        best: dict[int, int] = {}
-        rows = session.execute(
-            select(table.article_id, table.weight)
-            .where(table.term >= term, table.term < _upper(term))
-            .limit(_ROWS_PER_WORD)
-        )
-        for article_id, weight in rows:
-            if best.get(article_id, 0) < weight:
-                best[article_id] = weight
-        for article_id, weight in best.items():
-            matched[article_id] += 1
-            score[article_id] += weight
-    order = sorted(matched, key=lambda a: (-matched[a], -score[a], a))
-    return [(a, matched[a], score[a]) for a in order[:limit]]
+    terms = list(terms)
+    if not terms or (among is not None and not among):
+        return []
+    bound: dict[str, Any] = {"limit": limit}
+    for i, term in enumerate(terms):
+        bound |= _bounds(f"t{i}", term)
+    if among is not None:
+        bound["among"] = list(among)
+        statement = _rank_statement(len(terms), -1, False)
+    else:
+        sizes = dict(zip(terms, _sizes(session, terms), strict=True))
+        present = sorted((t for t in terms if sizes[t]), key=lambda t: sizes[t])
+        rare = [t for t in present if sizes[t] < _WHOLE]
+        common = [t for t in present if sizes[t] >= _WHOLE]
+        use_common = bool(common) and sum(sizes[t] for t in rare) < limit
+        if not rare and not use_common:
+            return []
+        for i, term in enumerate(rare):
+            bound |= _bounds(f"r{i}", term)
+        if use_common:
+            bound |= _bounds("c", common[0])
+        statement = _rank_statement(len(terms), len(rare), use_common)
+    return [(a, int(m), int(s)) for a, m, s in session.execute(statement, bound)]
 
 
 # --- the client's situation ---------------------------------------------------------------

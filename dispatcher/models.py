@@ -607,11 +607,14 @@ class KbTerm(Base):
 
     __tablename__ = "kb_terms"
     __table_args__ = (
-        Index("ix_kb_terms_article_id", "article_id"),
+        # The ranking's per-candidate seek: (article, term range) -> weight, index only.
+        Index("ix_kb_terms_article_term", "article_id", "term", "weight"),
         {"sqlite_with_rowid": False},
     )
 
+    # Key order (term, weight, article): a prefix range yields the best-placed words without
+    # reading the table (PostgreSQL's index-only scan; SQLite stores the rows in this order).
     term: Mapped[str] = mapped_column(SEARCH_TERM, primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)
     # 3 keyword, 2 question, 1 answer: where the word stands says how well it answers.
-    weight: Mapped[int] = mapped_column(Integer, default=1)
+    weight: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)

@@ -116,7 +116,9 @@ def suggest_articles(
     extra = [t for t in knowledge.query_terms(" ".join(situation)) if t not in typed_terms]
     if typed_terms:
         typed_rank = knowledge.rank(session, typed_terms, limit * 4)
-        bonus = {a: s for a, _, s in knowledge.rank(session, extra, limit * 20)} if extra else {}
+        # The situation's words only reorder what the typed words found: rank them among those.
+        among = [a for a, _, _ in typed_rank]
+        bonus = {a: s for a, _, s in knowledge.rank(session, extra, len(among), among)}
         ranked = sorted(typed_rank, key=lambda r: (-r[1], -(r[2] + bonus.get(r[0], 0)), r[0]))
         return _found(session, ranked[:limit])
     return _found(session, knowledge.rank(session, extra, limit)) if extra else []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from sqlalchemy.orm import Session
 
@@ -82,3 +84,33 @@ def test_only_leads_write_articles_and_empty_ones_are_refused(
     assert edited.updated_by == "lead"
     assert knowledge.search_articles(session, "качает") == []
     assert knowledge.search_articles(session, "замену")[0].article.id == articles["pump"]
+
+
+@pytest.fixture
+def small_ranges(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # A word covering 3 index rows counts as common here (10,000 articles in production
+    # terms): the rarest-first candidate path runs on a handful of articles.
+    from dispatcher import knowledge as index
+
+    monkeypatch.setattr(index, "_WHOLE", 3)
+    monkeypatch.setattr(index, "_CANDIDATES", 2)
+    for statement in (index._sizes_statement, index._rank_statement):
+        statement.cache_clear()
+    yield
+    for statement in (index._sizes_statement, index._rank_statement):
+        statement.cache_clear()
+
+
+def test_common_words_are_ranked_from_the_rarest_one_first(
+    session: Session, small_ranges: None
+) -> None:
+    for i in range(6):
+        knowledge.add_article(session, f"Вода в бутыли {i}", "Вода питьевая.", actor=LEAD)
+    cooler = knowledge.add_article(session, "Вода из кулера пахнет", "Почистите кулер.", actor=LEAD)
+    # "вода" is common, "кулер" rare: every article with both words is a candidate.
+    found = knowledge.search_articles(session, "вода кулер")
+    assert found[0].article.id == cooler.id and found[0].matched == 2
+    # Only common words: the best-weighted few are ranked, and something is always found.
+    assert len(knowledge.search_articles(session, "вода")) == 2
+    # A word nothing has does not hide the articles the other words find.
+    assert knowledge.search_articles(session, "кулер абракадабра")[0].article.id == cooler.id

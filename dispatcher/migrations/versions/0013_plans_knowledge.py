@@ -66,14 +66,16 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(
             ["article_id"], ["kb_articles.id"], name=op.f("fk_kb_terms_article_id_kb_articles")
         ),
-        sa.PrimaryKeyConstraint("term", "article_id", name=op.f("pk_kb_terms")),
+        sa.PrimaryKeyConstraint("term", "weight", "article_id", name=op.f("pk_kb_terms")),
         sqlite_with_rowid=False,
     )
-    op.create_index("ix_kb_terms_article_id", "kb_terms", ["article_id"], unique=False)
+    op.create_index(
+        "ix_kb_terms_article_term", "kb_terms", ["article_id", "term", "weight"], unique=False
+    )
 
 
 def downgrade() -> None:
-    op.drop_index("ix_kb_terms_article_id", table_name="kb_terms")
+    op.drop_index("ix_kb_terms_article_term", table_name="kb_terms")
     op.drop_table("kb_terms")
     op.drop_table("kb_articles")
     with op.batch_alter_table("interactions") as batch:
