@@ -17,9 +17,17 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import NotFoundError, ValidationError
-from dispatcher.models import Client, Direction, Interaction, InteractionKind, User, utcnow
+from dispatcher.models import (
+    Client,
+    Direction,
+    Interaction,
+    InteractionKind,
+    User,
+    UserRole,
+    utcnow,
+)
 from dispatcher.moscow import MOSCOW
-from dispatcher.users import Actor
+from dispatcher.users import Actor, require_role
 
 JOURNAL_LIMIT = 200
 
@@ -41,6 +49,14 @@ class Plan:
     done_call_id: int | None
     review_after: dt.datetime | None
     reviewed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An active user who can be made responsible for a planned call."""
+
+    login: str
+    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +90,16 @@ def parse_due(text: str) -> dt.datetime:
     raise ValidationError.of(
         "{text} is not a date and time (YYYY-MM-DD HH:MM, Moscow time).", text=repr(text)
     )
+
+
+def parse_day(text: str) -> dt.datetime:
+    """The start of a Moscow day typed as "YYYY-MM-DD" or "dd.mm.yyyy" (for review-after)."""
+    for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text.strip(), fmt).replace(tzinfo=MOSCOW)
+        except ValueError:
+            continue
+    raise ValidationError.of("{text} is not a date (YYYY-MM-DD).", text=repr(text))
 
 
 def _aware(at: dt.datetime) -> dt.datetime:
@@ -343,3 +369,20 @@ def journal(
     rows = session.execute(stmt.order_by(Interaction.started_at.desc()).limit(limit))
     entries = [_entry(row, name) for row, name in rows]
     return sorted(entries, key=lambda e: (e.at, e.id), reverse=True)
+
+
+def operator_journal(
+    session: Session, login: str, *, actor: Actor, limit: int = JOURNAL_LIMIT
+) -> list[JournalEntry]:
+    """An operator's journal: one's own for everyone, anybody's for shift leads and admins."""
+    if login != actor.login:
+        require_role(actor, UserRole.LEAD, action="see another operator's journal")
+    return journal(session, operator=login, limit=limit)
+
+
+def active_people(session: Session) -> list[Person]:
+    """The active users, by name: who a planned call can be given to."""
+    rows = session.execute(
+        select(User.login, User.name).where(User.active.is_(True)).order_by(User.name, User.login)
+    )
+    return [Person(login, name) for login, name in rows]

@@ -75,3 +75,38 @@ def test_kb_add_by_a_lead_and_search_by_anyone(dispatch: Runner, db_url: str) ->
     code, out, _ = op("kb", "search", "протечку")
     assert out == f"#{article['id']:<5} Кулер течёт\n       Снимите бутыль.\n"  # type: ignore[index]
     assert op("kb", "search", "залог")[1] == "Nothing found.\n"
+
+
+def test_plan_note_review_and_journals(dispatch: Runner, db_url: str) -> None:  # noqa: F811
+    add_account(db_url, "ira", UserRole.OPERATOR)
+    add_account(db_url, "olga", UserRole.OPERATOR)
+    client = _client(dispatch)
+    ira = Runner(db_url, dispatch.capsys, user="ira")
+    note = ira.json(
+        "plan", "note", "--client", str(client), "--kind", "sms", "--text", "Окно 10-12"
+    )
+    assert note == note | {"kind": "sms", "operator": "ira", "notes": "Окно 10-12"}  # type: ignore[operator]
+    args = ["plan", "add", "--client", str(client), "--at", "2030-05-10 10:00"]
+    plan = ira.json(*args, "--subject", "про кулер")
+    later = ira.json("plan", "review", str(note["id"]), "--after", "2030-05-20")  # type: ignore[index]
+    after = dt.datetime.fromisoformat(later["review_after"])  # type: ignore[index]
+    assert after == dt.datetime(2030, 5, 19, 21, tzinfo=dt.UTC)  # the Moscow day's start
+    assert ira.json("plan", "review", str(note["id"]), "--reviewed")["reviewed"] is True  # type: ignore[index]
+    # The client's journal: the plan (due in 2030) above the note, with its flags in text.
+    code, out, _ = ira("plan", "journal", "--client", str(client))
+    first, second = out.splitlines()
+    assert (
+        first.startswith(f"#{plan['id']:<5} 2030-05-10 10:00  call") and "[planned, open]" in first
+    )  # type: ignore[index]
+    assert "sms" in second and "[review after 2030-05-20, reviewed]" in second
+    # One's own journal for an operator; another's only for a lead.
+    assert [e["id"] for e in ira.json("plan", "journal", "--operator", "ira")] == [  # type: ignore[index,union-attr]
+        plan["id"],  # type: ignore[index]
+        note["id"],  # type: ignore[index]
+    ]
+    olga = Runner(db_url, dispatch.capsys, user="olga")
+    code, _, err = olga("plan", "journal", "--operator", "ira")
+    assert code == 2 and "another operator's journal" in err
+    assert len(dispatch.json("plan", "journal", "--operator", "ira")) == 2  # type: ignore[arg-type]
+    code, _, err = ira("plan", "review", str(note["id"]), "--after", "завтра")  # type: ignore[index]
+    assert code == 2 and "YYYY-MM-DD" in err and "Traceback" not in err
