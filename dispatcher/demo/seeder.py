@@ -20,6 +20,7 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
 from dispatcher.demo.accounts import ensure_demo_lead
+from dispatcher.demo.knowledge import seed_articles
 from dispatcher.demo.generate.world import World
 from dispatcher.demo.load_postgresql import load_postgresql
 from dispatcher.demo.load_sqlite import load_sqlite
@@ -104,7 +105,7 @@ def seed_demo(
     else:
         raise ValidationError(f"seed-demo does not support the {backend} database.")
     with Session(engine) as session, session.begin():
-        ensure_demo_lead(session)
+        seed_articles(session, ensure_demo_lead(session))
     c = filled.counts
     report = SeedReport(
         clients=c["clients"],

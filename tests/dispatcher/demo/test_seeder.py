@@ -357,3 +357,20 @@ def test_the_demo_database_has_a_shift_lead_who_signs_in(
         assert (actor.login, actor.role) == (DEMO_LOGIN, UserRole.LEAD)
         # A second call (the workspace's first run) finds the account, never adds another.
         assert ensure_demo_lead(s) == actor
+
+
+def test_the_demo_knowledge_base_answers_the_usual_questions(
+    engine: Engine, seeded: SeedReport
+) -> None:
+    from dispatcher.operations.knowledge import search_articles
+
+    with session_factory(engine)() as s:
+        for typed, expected in (
+            ("когда привезут", "Сроки доставки"),
+            ("залог за бутыли", "Залог за бутыль"),
+            ("почистить кулер", "Как почистить кулер"),
+            ("перенести доставку", "Доставка не состоялась"),
+            ("оплата по счету", "Оплата по счёту"),
+        ):
+            found = search_articles(s, typed)
+            assert found and expected in found[0].article.question, typed
