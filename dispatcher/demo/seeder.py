@@ -20,8 +20,8 @@ from sqlalchemy import Engine, inspect, text
 from sqlalchemy.orm import Session
 
 from dispatcher.demo.accounts import ensure_demo_lead
-from dispatcher.demo.knowledge import seed_articles
 from dispatcher.demo.generate.world import World
+from dispatcher.demo.knowledge import seed_articles
 from dispatcher.demo.load_postgresql import load_postgresql
 from dispatcher.demo.load_sqlite import load_sqlite
 from dispatcher.errors import ValidationError
