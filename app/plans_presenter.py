@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication
 
+from dispatcher.models import Direction
 from dispatcher.moscow import MOSCOW
 from dispatcher.operations.knowledge import Article, Suggestion
-from dispatcher.operations.plans import Plan
+from dispatcher.operations.plans import Person, Plan
 
 
 def reminder_line(plan: Plan, now: dt.datetime) -> str:
@@ -70,3 +71,28 @@ def suggestions_hint(call_on: bool, count: int) -> str:
             "Plans", "No article fits yet: type the client's question in the search."
         )
     return QCoreApplication.translate("Plans", "Ctrl+K opens the first article.")
+
+
+def person_choices(people: list[Person]) -> list[tuple[str, str]]:
+    """(label, login) of the people a plan can be given to: "Ольга Петрова (olga)"."""
+    return [(f"{p.name} ({p.login})" if p.name else p.login, p.login) for p in people]
+
+
+def plan_from_call_label(number_label: str, direction: Direction) -> str:
+    """What the plan dialog says about the call the plan follows from."""
+    if direction is Direction.OUT:
+        text = QCoreApplication.translate("Plans", "outgoing call to %1")
+    else:
+        text = QCoreApplication.translate("Plans", "incoming call from %1")
+    return text.replace("%1", number_label)
+
+
+def article_form_mode(article: Article | None) -> str:
+    """What the articles window says above its form."""
+    if article is None:
+        return QCoreApplication.translate("Plans", "New article")
+    return (
+        QCoreApplication.translate("Plans", "Article #%1 (by %2)")
+        .replace("%1", str(article.id))
+        .replace("%2", article.updated_by)
+    )

@@ -13,12 +13,17 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, SignalInstance
 from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+from sqlalchemy.orm import Session
 
+from app.desk_references import DeskReferences
 from app.identity import Identity
 from app.intake import IntakeViewModel
 from app.knowledge import KnowledgeViewModel
 from app.plans_presenter import (
     article_html,
+    person_choices,
+    plan_from_call_label,
     reminder_line,
     reminder_title,
     suggestion_rows,
@@ -30,7 +35,7 @@ from app.widgets.plans_widgets import KnowledgeDock, PlanDialog, ReminderDialog
 from app.worker import DbWorker
 from dispatcher.models import utcnow
 from dispatcher.moscow import MOSCOW
-from dispatcher.operations.plans import Plan, client_name
+from dispatcher.operations.plans import Person, Plan, active_people, client_name
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +64,7 @@ class DeskPlans(QObject):
         self.reminder_dialog = ReminderDialog(window)
         self.plan_dialog: PlanDialog | None = None
         self.shown: list[Plan] = []
+        self.references = DeskReferences(window, worker, identity)
         self._menu()
         self._connect(changed)
         self._on_suggestions([])
@@ -84,6 +90,16 @@ class DeskPlans(QObject):
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
             menu.addAction(action)
             self.window.addAction(action)
+        journal = QAction(QCoreApplication.translate("Plans", "Interactions journal…"), self.window)
+        journal.triggered.connect(lambda _checked=False: self.references.open_journal())
+        menu.addAction(journal)
+        # Under References (Справочники), beside the catalogue and the couriers.
+        references = self.window.findChild(QMenu, "referencesMenu") or menu
+        articles = QAction(
+            QCoreApplication.translate("Plans", "Knowledge base articles…"), self.window
+        )
+        articles.triggered.connect(lambda _checked=False: self.references.open_articles())
+        references.addAction(articles)
 
     def _connect(self, changed: SignalInstance | None) -> None:
         intake, kb = self.intake, self.knowledge
@@ -124,29 +140,50 @@ class DeskPlans(QObject):
     # --- planning -----------------------------------------------------------------------------
 
     def plan_call(self) -> None:
-        """Open the plan dialog for the client on screen (a message when there is none)."""
+        """Open the plan dialog for the client on screen, after the call on screen if any."""
         selected = self.window.caller_panel.selected_ids()
+        call = self.intake.focused
+        client_id = selected[0] if selected else (call.client_id if call is not None else None)
         actor = self.identity.actor
-        if not selected or actor is None:
+        if client_id is None or actor is None:
             self.window.show_error(
                 QCoreApplication.translate("Plans", "Pick the client to call back first.")
             )
             return
-        client_id = selected[0]
+        planned_from = call.interaction_id if call is not None else None
+        from_call = plan_from_call_label(call.label, call.direction) if planned_from else ""
+
+        def read(s: Session) -> tuple[str, list[Person]]:
+            return client_name(s, client_id), active_people(s)
+
         self.worker.submit(
-            lambda s: client_name(s, client_id),
-            lambda name: self._open_plan_dialog(client_id, name, actor.login),
+            read,
+            lambda found: self._open_plan_dialog(
+                client_id, found[0], found[1], actor.login, planned_from, from_call
+            ),
             self.window.show_error,
         )
 
-    def _open_plan_dialog(self, client_id: int, name: str, login: str) -> None:
+    def _open_plan_dialog(
+        self,
+        client_id: int,
+        name: str,
+        people: list[Person],
+        login: str,
+        planned_from: int | None,
+        from_call: str,
+    ) -> None:
         now = self.clock().astimezone(MOSCOW)
         tomorrow_10 = dt.datetime.combine(now.date() + dt.timedelta(days=1), dt.time(10))
-        dialog = self.plan_dialog = PlanDialog(name, tomorrow_10, login, self.window)
+        dialog = self.plan_dialog = PlanDialog(
+            name, tomorrow_10, person_choices(people), login, self.window, from_call=from_call
+        )
 
         def submit(moment: dt.datetime, subject: str, responsible: str) -> None:
             self._pending_dialog = dialog
-            self.reminders.plan(client_id, moment.replace(tzinfo=MOSCOW), subject, responsible)
+            self.reminders.plan(
+                client_id, moment.replace(tzinfo=MOSCOW), subject, responsible, planned_from
+            )
 
         dialog.submitted.connect(submit)
         self.reminders.error.connect(self._on_plan_error)

@@ -120,9 +120,17 @@ class ReminderScheduler(QObject):
     # --- planning and doing -------------------------------------------------------------------
 
     def plan(
-        self, client_id: int, due_at: dt.datetime, subject: str, responsible: str | None
+        self,
+        client_id: int,
+        due_at: dt.datetime,
+        subject: str,
+        responsible: str | None,
+        planned_from: int | None = None,
     ) -> None:
-        """Plan a call with a client (the responsible defaults to whoever is signed in)."""
+        """Plan a call with a client (the responsible defaults to whoever is signed in).
+
+        ``planned_from`` is the logged call (interaction) the plan follows from.
+        """
         actor = self.identity.require()
 
         def write(session: object) -> Plan:
@@ -133,6 +141,7 @@ class ReminderScheduler(QObject):
                 subject,
                 actor=actor,
                 responsible=responsible or None,
+                planned_from=planned_from,
             )
 
         def planned(plan: Plan) -> None:

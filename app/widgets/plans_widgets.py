@@ -7,6 +7,7 @@ import logging
 
 from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
@@ -36,9 +37,20 @@ class PlanDialog(QDialog):
     submitted = Signal(object, str, str)
 
     def __init__(
-        self, client_label: str, when: dt.datetime, login: str, parent: QWidget | None = None
+        self,
+        client_label: str,
+        when: dt.datetime,
+        people: list[tuple[str, str]],
+        login: str,
+        parent: QWidget | None = None,
+        *,
+        from_call: str = "",
     ) -> None:
-        """A dialog for the client named ``client_label``, the moment pre-set to ``when``."""
+        """A dialog for the client named ``client_label``, the moment pre-set to ``when``.
+
+        ``people`` are (label, login) of the active users; ``login`` is chosen first.
+        ``from_call`` names the call the plan follows from ("" when there is none).
+        """
         super().__init__(parent)
         self.setWindowTitle(self.tr("Plan a call back"))
         self.when = QDateTimeEdit(QDateTime(when.replace(tzinfo=None)))
@@ -46,7 +58,10 @@ class PlanDialog(QDialog):
         self.when.setCalendarPopup(True)
         self.subject = QLineEdit()
         self.subject.setPlaceholderText(self.tr("e.g. about the cooler"))
-        self.responsible = QLineEdit(login)
+        self.responsible = QComboBox()
+        for label, person in people:
+            self.responsible.addItem(label, person)
+        self.responsible.setCurrentIndex(max(0, self.responsible.findData(login)))
         self.message = QLabel()
         self.message.setStyleSheet(ERROR_STYLE)
         self.message.setWordWrap(True)
@@ -58,6 +73,8 @@ class PlanDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(self.tr("Client:"), QLabel(client_label))
+        if from_call:
+            form.addRow(self.tr("After the call:"), QLabel(from_call))
         form.addRow(self.tr("When (Moscow):"), self.when)
         form.addRow(self.tr("About:"), self.subject)
         form.addRow(self.tr("Who calls:"), self.responsible)
@@ -77,7 +94,8 @@ class PlanDialog(QDialog):
         self.message.show()
 
     def _on_ok(self) -> None:
-        self.submitted.emit(self.moment(), self.subject.text(), self.responsible.text().strip())
+        login = self.responsible.currentData()
+        self.submitted.emit(self.moment(), self.subject.text(), login or "")
 
 
 class ReminderDialog(QDialog):

@@ -122,3 +122,11 @@ def suggest_articles(
         ranked = sorted(typed_rank, key=lambda r: (-r[1], -(r[2] + bonus.get(r[0], 0)), r[0]))
         return _found(session, ranked[:limit])
     return _found(session, knowledge.rank(session, extra, limit)) if extra else []
+
+
+def recent_articles(session: Session, limit: int = 100) -> list[Article]:
+    """The articles changed last, newest first (the articles window before a search)."""
+    rows = session.scalars(
+        select(KbArticle).order_by(KbArticle.updated_at.desc(), KbArticle.id.desc()).limit(limit)
+    )
+    return [_article(row) for row in rows]
