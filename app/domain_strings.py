@@ -353,6 +353,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "reject reason"),
     QT_TRANSLATE_NOOP("dispatcher", "rejected"),
     QT_TRANSLATE_NOOP("dispatcher", "reschedule deliveries"),
+    QT_TRANSLATE_NOOP("dispatcher", "see another operator's journal"),
     QT_TRANSLATE_NOOP("dispatcher", "see reports"),
     QT_TRANSLATE_NOOP("dispatcher", "service"),
     QT_TRANSLATE_NOOP("dispatcher", "set other users' passwords"),
@@ -388,6 +389,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} has fractions of a kopeck."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is not an amount of money."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is too large an amount."),
+    QT_TRANSLATE_NOOP("dispatcher", "{text} is not a date (YYYY-MM-DD)."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{text} is not a date and time (YYYY-MM-DD HH:MM, Moscow time)."
     ),

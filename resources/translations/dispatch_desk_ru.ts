@@ -76,6 +76,41 @@
     </message>
 </context>
 <context>
+    <name>ArticlesWindow</name>
+    <message>
+        <source>Knowledge base articles</source>
+        <translation>Статьи базы знаний</translation>
+    </message>
+    <message>
+        <source>Words of the question (ё/е and word forms alike)</source>
+        <translation>Слова вопроса (ё/е и формы слов не важны)</translation>
+    </message>
+    <message>
+        <source>New (Ctrl+N)</source>
+        <translation>Новая (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Поиск</translation>
+    </message>
+    <message>
+        <source>&amp;Question</source>
+        <translation>&amp;Вопрос</translation>
+    </message>
+    <message>
+        <source>&amp;Answer</source>
+        <translation>&amp;Ответ</translation>
+    </message>
+    <message>
+        <source>&amp;Keywords</source>
+        <translation>&amp;Ключевые слова</translation>
+    </message>
+</context>
+<context>
     <name>AttachCallerDialog</name>
     <message>
         <source>Attach to a client</source>
@@ -1265,6 +1300,72 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>Journal</name>
+    <message>
+        <source>Outgoing call</source>
+        <translation>Исходящий звонок</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. письмо</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>Встреча</translation>
+    </message>
+    <message>
+        <source>planned, done</source>
+        <translation>запланирован, выполнен</translation>
+    </message>
+    <message>
+        <source>planned, due</source>
+        <translation>запланирован, ждёт</translation>
+    </message>
+    <message>
+        <source>reviewed</source>
+        <translation>рассмотрено</translation>
+    </message>
+    <message>
+        <source>review after %1</source>
+        <translation>рассмотреть после %1</translation>
+    </message>
+    <message>
+        <source>Interactions of %1</source>
+        <translation>Взаимодействия оператора %1</translation>
+    </message>
+    <message>
+        <source>Interactions with %1</source>
+        <translation>Взаимодействия с клиентом %1</translation>
+    </message>
+</context>
+<context>
+    <name>JournalView</name>
+    <message>
+        <source>Review after (Ctrl+D)</source>
+        <translation>Рассмотреть после (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Reviewed (Ctrl+R)</source>
+        <translation>Рассмотрено (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>SMS, e-mail or meeting: what was said (Return adds)</source>
+        <translation>SMS, письмо или встреча: о чём договорились (Enter добавляет)</translation>
+    </message>
+    <message>
+        <source>N&amp;ote</source>
+        <translation>За&amp;метка</translation>
+    </message>
+</context>
+<context>
     <name>KnowledgeDock</name>
     <message>
         <source>Knowledge base</source>
@@ -1606,6 +1707,17 @@ Please pass it to your administrator.</source>
     <message>
         <source>Not saved: {0}. Your input is kept; press {1} to try again.</source>
         <translation>Не сохранено: {0}. Введённые данные не потеряны; нажмите {1}, чтобы повторить.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorJournalDialog</name>
+    <message>
+        <source>Interactions journal</source>
+        <translation>Журнал взаимодействий</translation>
+    </message>
+    <message>
+        <source>O&amp;perator</source>
+        <translation>О&amp;ператор</translation>
     </message>
 </context>
 <context>
@@ -1988,6 +2100,10 @@ Please pass it to your administrator.</source>
         <translation>Клиент:</translation>
     </message>
     <message>
+        <source>After the call:</source>
+        <translation>После звонка:</translation>
+    </message>
+    <message>
         <source>When (Moscow):</source>
         <translation>Когда (МСК):</translation>
     </message>
@@ -2027,6 +2143,22 @@ Please pass it to your administrator.</source>
         <translation>Ctrl+K открывает первую статью.</translation>
     </message>
     <message>
+        <source>outgoing call to %1</source>
+        <translation>исходящий звонок на %1</translation>
+    </message>
+    <message>
+        <source>incoming call from %1</source>
+        <translation>входящий звонок с %1</translation>
+    </message>
+    <message>
+        <source>New article</source>
+        <translation>Новая статья</translation>
+    </message>
+    <message>
+        <source>Article #%1 (by %2)</source>
+        <translation>Статья №%1 (автор правки: %2)</translation>
+    </message>
+    <message>
         <source>&amp;Plans</source>
         <translation>&amp;Планы</translation>
     </message>
@@ -2037,6 +2169,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>Open the first suggested article</source>
         <translation>Открыть первую подсказанную статью</translation>
+    </message>
+    <message>
+        <source>Interactions journal…</source>
+        <translation>Журнал взаимодействий…</translation>
+    </message>
+    <message>
+        <source>Knowledge base articles…</source>
+        <translation>Статьи базы знаний…</translation>
     </message>
     <message>
         <source>Pick the client to call back first.</source>
@@ -3227,12 +3367,20 @@ and then starts Dispatch Desk again.</source>
         <translation>назначать новое время сорванным доставкам</translation>
     </message>
     <message>
+        <source>see another operator&apos;s journal</source>
+        <translation>смотреть журнал другого оператора</translation>
+    </message>
+    <message>
         <source>see reports</source>
         <translation>смотреть отчёты</translation>
     </message>
     <message>
         <source>service</source>
         <translation>услуга</translation>
+    </message>
+    <message>
+        <source>{text} is not a date (YYYY-MM-DD).</source>
+        <translation>{text} — не дата (ГГГГ-ММ-ДД).</translation>
     </message>
     <message>
         <source>{text} is not a date and time (YYYY-MM-DD HH:MM, Moscow time).</source>
