@@ -49,7 +49,7 @@ def _flags(entry: JournalEntry, now: dt.datetime) -> tuple[list[str], bool]:
             flags.append(QCoreApplication.translate("Journal", "planned, done"))
         else:
             attention = True
-            flags.append(QCoreApplication.translate("Journal", "planned, due"))
+            flags.append(QCoreApplication.translate("Journal", "planned, open"))
     if entry.reviewed:
         flags.append(QCoreApplication.translate("Journal", "reviewed"))
     elif entry.review_after is not None:
@@ -74,7 +74,8 @@ def journal_rows(
     rows = []
     for e in entries:
         flags, attention = _flags(e, now)
-        text = " / ".join((e.subject or e.notes or e.result).splitlines())
+        # A note's first line is what was said; later lines are review stamps (the audit).
+        text = e.subject or (e.notes.splitlines() or [""])[0] or e.result
         parts = [f"{e.at.astimezone(MOSCOW):%d.%m.%Y %H:%M}", kind_label(e.kind, e.direction)]
         parts.append(e.operator)
         if with_client:

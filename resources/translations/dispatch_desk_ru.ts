@@ -1326,8 +1326,8 @@ Please pass it to your administrator.</source>
         <translation>запланирован, выполнен</translation>
     </message>
     <message>
-        <source>planned, due</source>
-        <translation>запланирован, ждёт</translation>
+        <source>planned, open</source>
+        <translation>запланирован, не выполнен</translation>
     </message>
     <message>
         <source>reviewed</source>

@@ -95,7 +95,7 @@ def test_the_client_card_shows_the_journal_and_takes_notes_and_review_flags(
     journal = dialog.journal
     qtbot.waitUntil(lambda: journal.list.count() >= 1)
     first = journal.list.item(0).text()
-    assert "про кулер" in first and "[planned, due]" in first
+    assert "про кулер" in first and "[planned, open]" in first
     # A hand-typed SMS: kind chosen, text typed, Return adds it; the line is cleared after.
     journal.note.setFocus()
     keys = Keyboard(qtbot, dialog)
