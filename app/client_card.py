@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from app.client_card_presenter import duplicates_notice
 from app.identity import Identity
+from app.journal import JournalViewModel
 from app.worker import DbWorker
 from dispatcher.clients import AddressInput
 from dispatcher.models import PaymentTerms
@@ -75,6 +76,8 @@ class ClientCardViewModel(QObject):
         self.busy = False
         self.dirty = False  # something was written since the card was opened
         self._gen = 0
+        # The client's interactions journal (calls, plans, notes) shown on the card.
+        self.journal = JournalViewModel(worker, identity, self)
 
     @property
     def client_id(self) -> int | None:
@@ -99,6 +102,7 @@ class ClientCardViewModel(QObject):
             loaded,
             lambda message: self._failed(gen, CardSection.CARD, message),
         )
+        self.journal.show_client(client_id)
 
     # --- edits ----------------------------------------------------------------------------
 

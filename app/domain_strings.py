@@ -17,6 +17,9 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "A courier's capacity of {capacity} bottles is more than {limit}: a typing slip?",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "A note needs its text."),
+    QT_TRANSLATE_NOOP("dispatcher", "A plan is done by a call, not by another plan."),
+    QT_TRANSLATE_NOOP("dispatcher", "A planned time must carry its time zone."),
     QT_TRANSLATE_NOOP("dispatcher", "A price cannot be negative ({amount})."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -24,6 +27,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("dispatcher", "A product needs a code and a name."),
     QT_TRANSLATE_NOOP("dispatcher", "A product with code {code!r} already exists."),
+    QT_TRANSLATE_NOOP("dispatcher", "A question and its keywords fit in 500 characters each."),
     QT_TRANSLATE_NOOP("dispatcher", "A reject reason needs a text."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -42,7 +46,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Address #{address_id} is not a delivery point of this client."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "An article needs a question."),
+    QT_TRANSLATE_NOOP("dispatcher", "An article needs an answer."),
     QT_TRANSLATE_NOOP("dispatcher", "An idempotency key is 1 to {limit} printable characters."),
+    QT_TRANSLATE_NOOP("dispatcher", "Article #{article_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Bottles delivered"),
     QT_TRANSLATE_NOOP("dispatcher", "Bottles held"),
     QT_TRANSLATE_NOOP("dispatcher", "Call #{call_id} does not exist."),
@@ -104,6 +111,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "INN {inn!r} is not valid (10 or 12 digits with a correct checksum)."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Interaction #{interaction_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Kind"),
     QT_TRANSLATE_NOOP("dispatcher", "Last order"),
     QT_TRANSLATE_NOOP(
@@ -189,6 +197,8 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher", "Phone {raw!r} is a short internal number, not a client's phone."
     ),
     QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
+    QT_TRANSLATE_NOOP("dispatcher", "Planned interaction #{plan_id} does not exist."),
+    QT_TRANSLATE_NOOP("dispatcher", "Planned interaction #{plan_id} is already done."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
         "Priority is low, normal or high; the remedy none, redelivery, replacement or refund.",
@@ -203,6 +213,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Rejected, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Resolved"),
     QT_TRANSLATE_NOOP("dispatcher", "Saturday"),
+    QT_TRANSLATE_NOOP("dispatcher", "Say what the planned call is about."),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the delivery failed."),
     QT_TRANSLATE_NOOP("dispatcher", "Say why the order is cancelled, e.g. the client's request."),
     QT_TRANSLATE_NOOP("dispatcher", "Sign in as a shift lead or an admin to {action}."),
@@ -303,6 +314,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "The {what} cannot be empty."),
     QT_TRANSLATE_NOOP("dispatcher", "The {what} is too long: at most {count} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "There is no active user {login!r} to be responsible."),
+    QT_TRANSLATE_NOOP("dispatcher", "There is no active user {login}."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "There is no complaint reason {reason!r}; the reasons are: {names}."
     ),
@@ -346,6 +358,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("dispatcher", "activate couriers"),
     QT_TRANSLATE_NOOP("dispatcher", "add couriers"),
+    QT_TRANSLATE_NOOP("dispatcher", "add knowledge-base articles"),
     QT_TRANSLATE_NOOP("dispatcher", "add products"),
     QT_TRANSLATE_NOOP("dispatcher", "add users"),
     QT_TRANSLATE_NOOP("dispatcher", "admin"),
@@ -366,6 +379,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "deposit"),
     QT_TRANSLATE_NOOP("dispatcher", "disable users"),
     QT_TRANSLATE_NOOP("dispatcher", "edit couriers"),
+    QT_TRANSLATE_NOOP("dispatcher", "edit knowledge-base articles"),
     QT_TRANSLATE_NOOP("dispatcher", "edit the reject reasons"),
     QT_TRANSLATE_NOOP("dispatcher", "enable users"),
     QT_TRANSLATE_NOOP("dispatcher", "give a complaint to another user"),
@@ -389,6 +403,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "reschedule deliveries"),
     QT_TRANSLATE_NOOP("dispatcher", "result of the complaint"),
     QT_TRANSLATE_NOOP("dispatcher", "review a complaint"),
+    QT_TRANSLATE_NOOP("dispatcher", "see another operator's journal"),
     QT_TRANSLATE_NOOP("dispatcher", "see reports"),
     QT_TRANSLATE_NOOP("dispatcher", "see the complaints escalated to the lead"),
     QT_TRANSLATE_NOOP("dispatcher", "service"),
@@ -429,6 +444,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} has fractions of a kopeck."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is not an amount of money."),
     QT_TRANSLATE_NOOP("dispatcher", "{text!r} is too large an amount."),
+    QT_TRANSLATE_NOOP("dispatcher", "{text} is not a date (YYYY-MM-DD)."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "{text} is not a date and time (YYYY-MM-DD HH:MM, Moscow time)."
+    ),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun."
     ),

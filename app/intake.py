@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -178,6 +179,8 @@ class IntakeViewModel(QObject):
         # Calls that ended before their log row was written: kept until it is, so that the
         # end (and the answer) still reach the call log and a missed call its callback list.
         self._unlogged: dict[int, LiveCall] = {}
+        # What runs once an outbound call's log row exists, per call id (see place_call).
+        self._when_logged: dict[int, Callable[[int], None]] = {}
         self.focus_id: int | None = None
         self._search_text = ""
         self._search_generation = 0
@@ -278,13 +281,22 @@ class IntakeViewModel(QObject):
             self.error.emit,
         )
 
-    def place_call(self, number: str, *, quiet: bool = False) -> None:
+    def place_call(
+        self, number: str, *, quiet: bool = False, logged: Callable[[int], None] | None = None
+    ) -> None:
         """Dial out (a call-back); the call is logged as an outbound Interaction.
 
         ``quiet``: a second call of the operator's own (the courier): it takes the call bar
         while the focused call waits, and the caller panel stays on the client.
+        ``logged(interaction_id)`` runs once the call's log row exists (a planned call links it).
         """
-        self.phone.dial(number, lambda call_id: self._on_dialled(call_id, number, quiet))
+
+        def dialled(call_id: int) -> None:
+            if logged is not None:
+                self._when_logged[call_id] = logged
+            self._on_dialled(call_id, number, quiet)
+
+        self.phone.dial(number, dialled)
 
     def _on_dialled(self, call_id: int, number: str, quiet: bool = False) -> None:
         call = LiveCall(
@@ -367,6 +379,9 @@ class IntakeViewModel(QObject):
             return
         call.interaction_id = interaction_id
         self.call_logged.emit(call_id, interaction_id)
+        when_logged = self._when_logged.pop(call_id, None)
+        if when_logged is not None:
+            when_logged(interaction_id)
         # Answer, end, client and order writes that came before the row existed.
         pending, call.pending = call.pending, []
         for write in pending:

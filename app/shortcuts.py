@@ -51,6 +51,8 @@ class Key(StrEnum):
     BOARD_TODAY = "board_today"
     COMPLAINT = "complaint"
     COMPLAINTS = "complaints"
+    PLAN_CALL = "plan_call"
+    KNOWLEDGE = "knowledge"
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +107,8 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.BOARD_TODAY, "Alt+Home", "Board: today"),
     Shortcut(Key.COMPLAINT, "Ctrl+K", "Register a complaint of the client on the call"),
     Shortcut(Key.COMPLAINTS, "Ctrl+Shift+K", "Complaints: overdue first (shift lead)"),
+    Shortcut(Key.PLAN_CALL, "Ctrl+Shift+P", "Plan a call back to the selected client"),
+    Shortcut(Key.KNOWLEDGE, "Ctrl+I", "Open the first suggested knowledge-base article"),
 )
 
 _BY_KEY = {shortcut.key: shortcut for shortcut in SHORTCUTS}

@@ -40,6 +40,7 @@ from app.intake import IntakeViewModel
 from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
+from app.plans_wiring import DeskPlans
 from app.reports import ReportsViewModel
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
@@ -241,6 +242,10 @@ class Workspace:
             ComplaintsViewModel(self.worker, identity),
         )
         self.window.complaints.vm.start()
+        # Planned calls' reminders and the knowledge base's suggestions (app.plans_wiring).
+        self.plans = DeskPlans(
+            self.window, self.worker, identity, self.intake, changed=self.changes.changed
+        )
         self.changes.start()
         self.call_log.refresh()
         title = self.window.windowTitle()

@@ -550,7 +550,11 @@ class Interaction(Base):
     """A call, SMS, e-mail or meeting with a client, done or planned (Взаимодействие)."""
 
     __tablename__ = "interactions"
-    __table_args__ = (Index("ix_interactions_planned_review", "planned", "review_after"),)
+    __table_args__ = (
+        Index("ix_interactions_planned_review", "planned", "review_after"),
+        # The reminders' "next due" query: one responsible's open plans in due order.
+        Index("ix_interactions_responsible_done_due", "responsible", "done_at", "due_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[InteractionKind] = mapped_column(_enum(InteractionKind))
@@ -567,6 +571,15 @@ class Interaction(Base):
     review_after: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     reviewed: Mapped[bool] = mapped_column(Boolean, default=False)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # A planned interaction (planned=True): what about, when, who does it; done_at and
+    # done_call_id say when and by which logged call it was done (dispatcher.planned).
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    due_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    responsible: Mapped[str] = mapped_column(String(64), default="")
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    done_call_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
+    # The interaction (usually a call) it was planned from: the seed's "Предмет".
+    planned_from_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
 
 
 class ChangeStamp(Base):
@@ -753,3 +766,34 @@ class OrderChange(Base):
     )
     pos: Mapped[int] = mapped_column(BigInteger, index=True)
     order_id: Mapped[int] = mapped_column(Integer)
+
+
+class KbArticle(Base):
+    """A knowledge-base article: a question operators hear and its answer (база знаний)."""
+
+    __tablename__ = "kb_articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question: Mapped[str] = mapped_column(String(500))
+    answer: Mapped[str] = mapped_column(Text)
+    keywords: Mapped[str] = mapped_column(String(500), default="")
+    updated_by: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class KbTerm(Base):
+    """One stemmed word of an article, for prefix search (maintained by dispatcher.knowledge)."""
+
+    __tablename__ = "kb_terms"
+    __table_args__ = (
+        # The ranking's per-candidate seek: (article, term range) -> weight, index only.
+        Index("ix_kb_terms_article_term", "article_id", "term", "weight"),
+        {"sqlite_with_rowid": False},
+    )
+
+    # Key order (term, weight, article): a prefix range yields the best-placed words without
+    # reading the table (PostgreSQL's index-only scan; SQLite stores the rows in this order).
+    term: Mapped[str] = mapped_column(SEARCH_TERM, primary_key=True)
+    # 3 keyword, 2 question, 1 answer: where the word stands says how well it answers.
+    weight: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
+    article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)

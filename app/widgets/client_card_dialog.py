@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app import client_card_presenter as present
 from app.client_card import AttachCallerViewModel, CardSection, ClientCardViewModel
 from app.widgets.form_parts import BANNER_STYLE, FieldMessage, buddy
+from app.widgets.journal_view import JournalView
 
 logger = logging.getLogger(__name__)
 
@@ -198,6 +199,8 @@ class ClientCardDialog(QDialog):
         right.addWidget(self.history)
         right.addWidget(buddy(self.tr("Co&mplaints"), self.complaints))
         right.addWidget(self.complaints)
+        self.journal = JournalView(vm.journal, notes=True)  # calls, plans, notes by hand
+        right.addWidget(self.journal, 2)
         columns = QHBoxLayout()
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)

@@ -228,6 +228,7 @@ class MainWindow(QMainWindow):
         )
 
         references = bar.addMenu(self.tr("&References"))
+        references.setObjectName("referencesMenu")  # other parts add their windows here
         self._action(references, None, self.tr("Catalogue…"), self.open_catalogue, panel=False)
         self._action(references, None, self.tr("Couriers…"), self.open_couriers, panel=False)
         self._action(  # the lead's list: the operation refuses anyone else

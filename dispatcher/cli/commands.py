@@ -13,8 +13,10 @@ from dispatcher.cli.clients import CLIENT, DEMO, LOOKUP
 from dispatcher.cli.complaints import COMPLAINT
 from dispatcher.cli.couriers import COURIER
 from dispatcher.cli.db import DB
+from dispatcher.cli.knowledge import KB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
+from dispatcher.cli.plans import PLAN
 from dispatcher.cli.prices import PRICE
 from dispatcher.cli.reports import REPORT
 from dispatcher.cli.seed import SEED_DEMO
@@ -37,6 +39,8 @@ COMMANDS: tuple[Command, ...] = (
     OUTBOX,
     REPORT,
     COMPLAINT,
+    PLAN,
+    KB,
 )
 
 

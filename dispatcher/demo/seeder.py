@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dispatcher.demo.accounts import ensure_demo_lead
 from dispatcher.demo.complaints import seed_demo_complaints
 from dispatcher.demo.generate.world import World
+from dispatcher.demo.knowledge import seed_articles
 from dispatcher.demo.load_postgresql import load_postgresql
 from dispatcher.demo.load_sqlite import load_sqlite
 from dispatcher.errors import ValidationError
@@ -105,7 +106,9 @@ def seed_demo(
     else:
         raise ValidationError(f"seed-demo does not support the {backend} database.")
     with Session(engine) as session, session.begin():
-        seed_demo_complaints(session, ensure_demo_lead(session))
+        lead = ensure_demo_lead(session)
+        seed_demo_complaints(session, lead)
+        seed_articles(session, lead)
     c = filled.counts
     report = SeedReport(
         clients=c["clients"],

@@ -76,6 +76,41 @@
     </message>
 </context>
 <context>
+    <name>ArticlesWindow</name>
+    <message>
+        <source>Knowledge base articles</source>
+        <translation>Статьи базы знаний</translation>
+    </message>
+    <message>
+        <source>Words of the question (ё/е and word forms alike)</source>
+        <translation>Слова вопроса (ё/е и формы слов не важны)</translation>
+    </message>
+    <message>
+        <source>New (Ctrl+N)</source>
+        <translation>Новая (Ctrl+N)</translation>
+    </message>
+    <message>
+        <source>Save (Ctrl+S)</source>
+        <translation>Сохранить (Ctrl+S)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>&amp;Поиск</translation>
+    </message>
+    <message>
+        <source>&amp;Question</source>
+        <translation>&amp;Вопрос</translation>
+    </message>
+    <message>
+        <source>&amp;Answer</source>
+        <translation>&amp;Ответ</translation>
+    </message>
+    <message>
+        <source>&amp;Keywords</source>
+        <translation>&amp;Ключевые слова</translation>
+    </message>
+</context>
+<context>
     <name>AttachCallerDialog</name>
     <message>
         <source>Attach to a client</source>
@@ -1566,6 +1601,79 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>Journal</name>
+    <message>
+        <source>Outgoing call</source>
+        <translation>Исходящий звонок</translation>
+    </message>
+    <message>
+        <source>Incoming call</source>
+        <translation>Входящий звонок</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>SMS</translation>
+    </message>
+    <message>
+        <source>E-mail</source>
+        <translation>Эл. письмо</translation>
+    </message>
+    <message>
+        <source>Meeting</source>
+        <translation>Встреча</translation>
+    </message>
+    <message>
+        <source>planned, done</source>
+        <translation>запланирован, выполнен</translation>
+    </message>
+    <message>
+        <source>planned, open</source>
+        <translation>запланирован, не выполнен</translation>
+    </message>
+    <message>
+        <source>reviewed</source>
+        <translation>рассмотрено</translation>
+    </message>
+    <message>
+        <source>review after %1</source>
+        <translation>рассмотреть после %1</translation>
+    </message>
+    <message>
+        <source>Interactions of %1</source>
+        <translation>Взаимодействия оператора %1</translation>
+    </message>
+    <message>
+        <source>Interactions with %1</source>
+        <translation>Взаимодействия с клиентом %1</translation>
+    </message>
+</context>
+<context>
+    <name>JournalView</name>
+    <message>
+        <source>Review after (Ctrl+D)</source>
+        <translation>Рассмотреть после (Ctrl+D)</translation>
+    </message>
+    <message>
+        <source>Reviewed (Ctrl+R)</source>
+        <translation>Рассмотрено (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>SMS, e-mail or meeting: what was said (Return adds)</source>
+        <translation>SMS, письмо или встреча: о чём договорились (Enter добавляет)</translation>
+    </message>
+    <message>
+        <source>N&amp;ote</source>
+        <translation>За&amp;метка</translation>
+    </message>
+</context>
+<context>
+    <name>KnowledgeDock</name>
+    <message>
+        <source>Knowledge base</source>
+        <translation>База знаний</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <source>Dispatch Desk</source>
@@ -1912,6 +2020,17 @@ Please pass it to your administrator.</source>
     <message>
         <source>Not saved: {0}. Your input is kept; press {1} to try again.</source>
         <translation>Не сохранено: {0}. Введённые данные не потеряны; нажмите {1}, чтобы повторить.</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorJournalDialog</name>
+    <message>
+        <source>Interactions journal</source>
+        <translation>Журнал взаимодействий</translation>
+    </message>
+    <message>
+        <source>O&amp;perator</source>
+        <translation>О&amp;ператор</translation>
     </message>
 </context>
 <context>
@@ -2280,6 +2399,108 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>PlanDialog</name>
+    <message>
+        <source>Plan a call back</source>
+        <translation>Запланировать звонок</translation>
+    </message>
+    <message>
+        <source>e.g. about the cooler</source>
+        <translation>например, про кулер</translation>
+    </message>
+    <message>
+        <source>Client:</source>
+        <translation>Клиент:</translation>
+    </message>
+    <message>
+        <source>After the call:</source>
+        <translation>После звонка:</translation>
+    </message>
+    <message>
+        <source>When (Moscow):</source>
+        <translation>Когда (МСК):</translation>
+    </message>
+    <message>
+        <source>About:</source>
+        <translation>О чём:</translation>
+    </message>
+    <message>
+        <source>Who calls:</source>
+        <translation>Кто звонит:</translation>
+    </message>
+</context>
+<context>
+    <name>Plans</name>
+    <message>
+        <source>(overdue)</source>
+        <translation>(просрочен)</translation>
+    </message>
+    <message>
+        <source>A planned call is due</source>
+        <translation>Пора позвонить по плану</translation>
+    </message>
+    <message>
+        <source>%n planned calls are due</source>
+        <translation>Пора звонить по плану: %n</translation>
+    </message>
+    <message>
+        <source>Suggestions appear during a call.</source>
+        <translation>Подсказки появляются во время звонка.</translation>
+    </message>
+    <message>
+        <source>No article fits yet: type the client&apos;s question in the search.</source>
+        <translation>Подходящих статей пока нет: введите вопрос клиента в поиск.</translation>
+    </message>
+    <message>
+        <source>Ctrl+I opens the first article.</source>
+        <translation>Ctrl+I открывает первую статью.</translation>
+    </message>
+    <message>
+        <source>outgoing call to %1</source>
+        <translation>исходящий звонок на %1</translation>
+    </message>
+    <message>
+        <source>incoming call from %1</source>
+        <translation>входящий звонок с %1</translation>
+    </message>
+    <message>
+        <source>New article</source>
+        <translation>Новая статья</translation>
+    </message>
+    <message>
+        <source>Article #%1 (by %2)</source>
+        <translation>Статья №%1 (автор правки: %2)</translation>
+    </message>
+    <message>
+        <source>&amp;Plans</source>
+        <translation>&amp;Планы</translation>
+    </message>
+    <message>
+        <source>Plan a call back…</source>
+        <translation>Запланировать звонок…</translation>
+    </message>
+    <message>
+        <source>Open the first suggested article</source>
+        <translation>Открыть первую подсказанную статью</translation>
+    </message>
+    <message>
+        <source>Interactions journal…</source>
+        <translation>Журнал взаимодействий…</translation>
+    </message>
+    <message>
+        <source>Knowledge base articles…</source>
+        <translation>Статьи базы знаний…</translation>
+    </message>
+    <message>
+        <source>Pick the client to call back first.</source>
+        <translation>Сначала выберите клиента, которому позвонить.</translation>
+    </message>
+    <message>
+        <source>Call planned: %1, %2</source>
+        <translation>Звонок запланирован: %1, %2</translation>
+    </message>
+</context>
+<context>
     <name>RejectDialog</name>
     <message>
         <source>Reject the interest</source>
@@ -2327,6 +2548,17 @@ Please pass it to your administrator.</source>
     <message>
         <source>Messages refused by the service wait for the admin (dispatch outbox).</source>
         <translation>Сообщения, отклонённые сервисом, ждут администратора (dispatch outbox).</translation>
+    </message>
+</context>
+<context>
+    <name>ReminderDialog</name>
+    <message>
+        <source>Call now</source>
+        <translation>Позвонить</translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation>Позже</translation>
     </message>
 </context>
 <context>
@@ -2856,6 +3088,18 @@ and then starts Dispatch Desk again.</source>
         <translation>Вместимость экспедитора {capacity} бутылей — больше {limit}: опечатка?</translation>
     </message>
     <message>
+        <source>A note needs its text.</source>
+        <translation>У заметки должен быть текст.</translation>
+    </message>
+    <message>
+        <source>A plan is done by a call, not by another plan.</source>
+        <translation>План выполняется звонком, а не другим планом.</translation>
+    </message>
+    <message>
+        <source>A planned time must carry its time zone.</source>
+        <translation>Время плана должно быть с часовым поясом.</translation>
+    </message>
+    <message>
         <source>A price cannot be negative ({amount}).</source>
         <translation>Цена не может быть отрицательной ({amount}).</translation>
     </message>
@@ -2870,6 +3114,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>A product with code {code!r} already exists.</source>
         <translation>Товар с кодом «{code}» уже есть.</translation>
+    </message>
+    <message>
+        <source>A question and its keywords fit in 500 characters each.</source>
+        <translation>Вопрос и ключевые слова — не длиннее 500 символов каждый.</translation>
     </message>
     <message>
         <source>A reject reason needs a text.</source>
@@ -2908,8 +3156,20 @@ and then starts Dispatch Desk again.</source>
         <translation>Адрес №{address_id} не относится к адресам доставки этого клиента.</translation>
     </message>
     <message>
+        <source>An article needs a question.</source>
+        <translation>У статьи должен быть вопрос.</translation>
+    </message>
+    <message>
+        <source>An article needs an answer.</source>
+        <translation>У статьи должен быть ответ.</translation>
+    </message>
+    <message>
         <source>An idempotency key is 1 to {limit} printable characters.</source>
         <translation>Ключ идемпотентности — от 1 до {limit} печатных символов.</translation>
+    </message>
+    <message>
+        <source>Article #{article_id} does not exist.</source>
+        <translation>Статьи №{article_id} не существует.</translation>
     </message>
     <message>
         <source>Bottles delivered</source>
@@ -3106,6 +3366,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>INN {inn!r} is not valid (10 or 12 digits with a correct checksum).</source>
         <translation>ИНН «{inn}» неверен (нужно 10 или 12 цифр с правильной контрольной суммой).</translation>
+    </message>
+    <message>
+        <source>Interaction #{interaction_id} does not exist.</source>
+        <translation>Взаимодействия №{interaction_id} не существует.</translation>
     </message>
     <message>
         <source>Kind</source>
@@ -3308,6 +3572,14 @@ and then starts Dispatch Desk again.</source>
         <translation>Телефон «{raw}»: {problem}</translation>
     </message>
     <message>
+        <source>Planned interaction #{plan_id} does not exist.</source>
+        <translation>Запланированного взаимодействия №{plan_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Planned interaction #{plan_id} is already done.</source>
+        <translation>Запланированное взаимодействие №{plan_id} уже выполнено.</translation>
+    </message>
+    <message>
         <source>Priority is low, normal or high; the remedy none, redelivery, replacement or refund.</source>
         <translation>Приоритет: low, normal или high; требование: none, redelivery, replacement или refund.</translation>
     </message>
@@ -3350,6 +3622,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Saturday</source>
         <translation>суббота</translation>
+    </message>
+    <message>
+        <source>Say what the planned call is about.</source>
+        <translation>Укажите, о чём запланированный звонок.</translation>
     </message>
     <message>
         <source>Say why the delivery failed.</source>
@@ -3452,6 +3728,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Нет действующего пользователя {login!r}, чтобы назначить ответственным.</translation>
     </message>
     <message>
+        <source>There is no active user {login}.</source>
+        <translation>Нет действующего пользователя {login}.</translation>
+    </message>
+    <message>
         <source>There is no complaint reason {reason!r}; the reasons are: {names}.</source>
         <translation>Нет причины претензии {reason!r}; причины: {names}.</translation>
     </message>
@@ -3484,6 +3764,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Нельзя быть одновременно виновным и ответственным по претензии, которую вы регистрируете: назначьте другого ответственного или попросите подтверждения старшего смены.</translation>
     </message>
     <message>
+        <source>add knowledge-base articles</source>
+        <translation>добавлять статьи базы знаний</translation>
+    </message>
+    <message>
         <source>change the complaint reasons</source>
         <translation>менять причины претензий</translation>
     </message>
@@ -3502,6 +3786,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>deposit</source>
         <translation>залог</translation>
+    </message>
+    <message>
+        <source>edit knowledge-base articles</source>
+        <translation>изменять статьи базы знаний</translation>
     </message>
     <message>
         <source>give a complaint to another user</source>
@@ -3540,6 +3828,10 @@ and then starts Dispatch Desk again.</source>
         <translation>разбирать претензию</translation>
     </message>
     <message>
+        <source>see another operator&apos;s journal</source>
+        <translation>смотреть журнал другого оператора</translation>
+    </message>
+    <message>
         <source>see reports</source>
         <translation>смотреть отчёты</translation>
     </message>
@@ -3554,6 +3846,14 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>{login!r} cannot confirm this complaint: only another, active shift lead or admin can.</source>
         <translation>{login!r} не может подтвердить эту претензию: подтверждает другой действующий старший смены или администратор.</translation>
+    </message>
+    <message>
+        <source>{text} is not a date (YYYY-MM-DD).</source>
+        <translation>{text} — не дата (ГГГГ-ММ-ДД).</translation>
+    </message>
+    <message>
+        <source>{text} is not a date and time (YYYY-MM-DD HH:MM, Moscow time).</source>
+        <translation>{text} — не дата и время (ГГГГ-ММ-ДД ЧЧ:ММ, московское время).</translation>
     </message>
     <message>
         <source>{word!r} is not a day of the week: use mon, tue, wed, thu, fri, sat, sun.</source>

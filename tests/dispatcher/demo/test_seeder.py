@@ -370,3 +370,20 @@ def test_the_demo_has_sample_complaints_one_overdue(engine: Engine, seeded: Seed
         assert [c.reason for c in waiting.complaints] == ["Опоздание курьера"]
         assert [c.reason for c in waiting.reviews] == []  # its review is due tomorrow
         assert _count(engine, "SELECT count(*) FROM complaint_threads") == 1
+
+
+def test_the_demo_knowledge_base_answers_the_usual_questions(
+    engine: Engine, seeded: SeedReport
+) -> None:
+    from dispatcher.operations.knowledge import search_articles
+
+    with session_factory(engine)() as s:
+        for typed, expected in (
+            ("когда привезут", "Сроки доставки"),
+            ("залог за бутыли", "Залог за бутыль"),
+            ("почистить кулер", "Как почистить кулер"),
+            ("перенести доставку", "Доставка не состоялась"),
+            ("оплата по счету", "Оплата по счёту"),
+        ):
+            found = search_articles(s, typed)
+            assert found and expected in found[0].article.question, typed
