@@ -64,6 +64,8 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Board: today"),
     QT_TRANSLATE_NOOP("shortcuts", "Register a complaint of the client on the call"),
     QT_TRANSLATE_NOOP("shortcuts", "Complaints: overdue first (shift lead)"),
+    QT_TRANSLATE_NOOP("shortcuts", "Plan a call back to the selected client"),
+    QT_TRANSLATE_NOOP("shortcuts", "Open the first suggested knowledge-base article"),
 )
 
 

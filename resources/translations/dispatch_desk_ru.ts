@@ -4438,5 +4438,13 @@ and then starts Dispatch Desk again.</source>
         <source>Complaints: overdue first (shift lead)</source>
         <translation>Претензии: сначала просроченные (старший смены)</translation>
     </message>
+    <message>
+        <source>Plan a call back to the selected client</source>
+        <translation>Запланировать звонок выбранному клиенту</translation>
+    </message>
+    <message>
+        <source>Open the first suggested knowledge-base article</source>
+        <translation>Открыть первую предложенную статью базы знаний</translation>
+    </message>
 </context>
 </TS>
