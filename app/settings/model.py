@@ -55,6 +55,8 @@ class AppSettings:
     sync_api_key: str = field(default="", repr=False)
     # The admin allows an http:// sync URL to another machine (clear text on the network).
     sync_insecure: bool = False
+    # A private CA's PEM file for the service's certificate; "" = the system's CA store.
+    sync_ca_file: str = ""
     operator: str = ""
     sip: SipSettings = field(default_factory=SipSettings)
     sip_listen_host: str = DEFAULT_LISTEN_HOST
