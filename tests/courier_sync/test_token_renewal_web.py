@@ -28,6 +28,7 @@ from tests.courier_sync.browser import (
     chromium_problem,
     launch_chromium,
     make_task,
+    screenshot,
     wait_for_feed,
 )
 from tests.courier_sync.conftest import Site, SyncService, sqlite_service_db
@@ -208,6 +209,7 @@ def test_an_expired_sign_in_says_so_and_asks_to_pair_again(
         page.wait_for_selector("#login-screen:not([hidden])")
         message = page.locator("#login-error").inner_text()
         assert expired in message and not_said not in message
+        screenshot(page, f"sign-in-expired-{locale[:2]}")
         assert page.evaluate(STORED_TOKEN) is None
     finally:
         page.context.close()
