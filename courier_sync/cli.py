@@ -7,6 +7,7 @@ by the `relay` subcommand.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
@@ -340,6 +341,8 @@ def _credentials(args: argparse.Namespace) -> int:
                 from courier_sync.server.pairing import PairingSettings
 
                 lifetime = PairingSettings.from_env(token_days=args.days).token_lifetime
+                if args.days:  # said on the command line: wins over $COURIER_SYNC_TOKEN_SECONDS
+                    lifetime = dt.timedelta(days=args.days)
             for courier_id in couriers:
                 secret = auth.issue(engine, kind, courier_id, args.name, lifetime)
                 if args.json:
