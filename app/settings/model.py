@@ -186,7 +186,8 @@ def changed_parts(old: AppSettings, new: AppSettings) -> frozenset[str]:
         parts.add("sip")
     if old.db_url != new.db_url:
         parts.add("database")
-    if (old.sync_url, old.sync_api_key) != (new.sync_url, new.sync_api_key):
+    sync_fields = ("sync_url", "sync_api_key", "sync_insecure", "sync_ca_file")
+    if any(getattr(old, name) != getattr(new, name) for name in sync_fields):
         parts.add("sync")
     if (old.operator, old.region) != (new.operator, new.region):
         parts.add("ui")
