@@ -38,8 +38,8 @@ from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
 
-# (sync URL, site key) as the desk's settings hold them now.
-SyncTarget = Callable[[], tuple[str, str]]
+# (sync URL, site key, CA file or "") as the desk's settings hold them now.
+SyncTarget = Callable[[], tuple[str, str, str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,8 +203,8 @@ class CouriersViewModel(QObject):
 
     # ---- the courier's phone --------------------------------------------------------------
 
-    def _device_call(self, courier_id: int) -> tuple[str, str] | None:
-        """The sync URL and key when the actor may issue devices and sync is set, else None."""
+    def _device_call(self, courier_id: int) -> tuple[str, str, str] | None:
+        """The sync URL, key and CA file if the actor may issue devices and sync is set."""
         try:
             require_role(
                 self.identity.actor, UserRole.LEAD, action="issue or revoke couriers' phones"
@@ -212,7 +212,7 @@ class CouriersViewModel(QObject):
         except DomainError as exc:
             self._say(translate_error(exc), False)
             return None
-        url, key = self.sync()
+        url, key, ca_file = self.sync()
         if not url:
             self._say(
                 QCoreApplication.translate(
@@ -223,7 +223,7 @@ class CouriersViewModel(QObject):
                 False,
             )
             return None
-        return url, key
+        return url, key, ca_file
 
     def issue_sign_in(self, courier_id: int) -> None:
         """A one-time code and QR code for the courier's phone (off the GUI thread)."""
@@ -231,11 +231,11 @@ class CouriersViewModel(QObject):
         courier = self.courier(courier_id)
         if target is None or courier is None:
             return
-        url, key = target
+        url, key, ca_file = target
         name = courier.name
 
         def call() -> SignIn:
-            code = issue_pairing_code(url, key, courier_id, name=name)
+            code = issue_pairing_code(url, key, courier_id, name=name, ca_file=ca_file)
             return SignIn(name, code, qr_png(code.pair_url))
 
         self.sign_in = None
@@ -257,8 +257,10 @@ class CouriersViewModel(QObject):
         target = self._device_call(courier_id)
         if target is None:
             return
-        url, key = target
-        self._run_http(lambda: revoke_devices(url, key, courier_id), self._on_revoked)
+        url, key, ca_file = target
+        self._run_http(
+            lambda: revoke_devices(url, key, courier_id, ca_file=ca_file), self._on_revoked
+        )
 
     def _on_revoked(self, value: Any) -> None:
         if isinstance(value, DevicesRevoked):

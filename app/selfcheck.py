@@ -164,6 +164,7 @@ def _sync(settings: AppSettings) -> CheckResult:
             settings.sync_api_key,
             read_timeout=5,
             insecure=settings.sync_insecure,
+            ca_file=settings.sync_ca_file,
         )
     except SyncError as exc:
         return CheckResult("sync", False, str(exc))

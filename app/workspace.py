@@ -282,9 +282,9 @@ class Workspace:
             return None, str(exc) or type(exc).__name__
         return engine, ""
 
-    def _sync(self) -> tuple[str, str]:
-        """The sync service's URL and site key as the settings hold them now."""
-        return self.settings.sync_url, self.settings.sync_api_key
+    def _sync(self) -> tuple[str, str, str]:
+        """The sync service's URL, site key and CA file as the settings hold them now."""
+        return self.settings.sync_url, self.settings.sync_api_key, self.settings.sync_ca_file
 
     def _order_vm(self) -> OrderEntryViewModel:
         assert self.worker is not None
@@ -325,7 +325,10 @@ class Workspace:
             self.relay = Relay(
                 self.worker.factory,
                 RelaySettings(
-                    settings.sync_url, settings.sync_api_key, insecure=settings.sync_insecure
+                    settings.sync_url,
+                    settings.sync_api_key,
+                    insecure=settings.sync_insecure,
+                    ca_file=settings.sync_ca_file,
                 ),
                 on_status=post,
             )

@@ -7,12 +7,13 @@ by the `relay` subcommand.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import logging
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from storage.cli_args import ID, PORT, bound_whole_numbers, real_number, text_up_to, whole_number
 
@@ -100,6 +101,14 @@ def _parser() -> argparse.ArgumentParser:
         "(or $COURIER_SYNC_POLLS_PER_TOKEN; 4)",
     )
     serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        default="",
+        help="comma-separated addresses or networks of reverse proxies whose X-Forwarded-For "
+        "and X-Forwarded-Proto are believed, e.g. 127.0.0.1 (default: none, every client is "
+        "the address it connects from)",
+    )
+    serve.add_argument(
         "--docs", action="store_true", help="serve the interactive API pages at /docs (CDN scripts)"
     )
 
@@ -180,6 +189,12 @@ def _parser() -> argparse.ArgumentParser:
         help="allow an http:// service URL to another machine (the site key and clients' "
         "data then cross the network in clear text)",
     )
+    relay.add_argument(
+        "--ca-file",
+        metavar="PEM",
+        help="the CA that signed the service's certificate (a private CA), instead of the "
+        "system's CA store",
+    )
     # Every other whole number (pairing minutes and failures) fits an INTEGER column at least.
     bound_whole_numbers(parser)
     return parser
@@ -217,6 +232,7 @@ def _serve(args: argparse.Namespace) -> int:
             polls_per_token=args.polls_per_token,
         )
         tls = _tls_options(args.certfile, args.keyfile)
+        proxies = _proxy_options(args.forwarded_allow_ips)
     except (TypeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -227,7 +243,7 @@ def _serve(args: argparse.Namespace) -> int:
     logger.info(
         "courier sync service on %s://%s:%d, database %s", scheme, args.host, args.port, shown
     )
-    common = {
+    common: dict[str, Any] = {
         "host": args.host,
         "port": args.port,
         "log_level": args.log_level,
@@ -235,6 +251,7 @@ def _serve(args: argparse.Namespace) -> int:
         "timeout_graceful_shutdown": 2,
         "access_log": False,
         **tls,
+        **proxies,
     }
     if args.workers > 1:
         os.environ[DB_URL_ENV] = url
@@ -284,6 +301,31 @@ def _tls_options(certfile: str | None, keyfile: str | None) -> dict[str, str]:
     return options
 
 
+def _proxy_options(allowed: str) -> dict[str, Any]:
+    """uvicorn's proxy-header options: believe X-Forwarded-* only from the named proxies.
+
+    Without them the 401 throttle and the pairing limit see a reverse proxy's address for
+    every phone; with them anyone else's forged header is still ignored.
+    """
+    import ipaddress
+
+    names = [name.strip() for name in allowed.split(",") if name.strip()]
+    if not names:
+        # uvicorn would otherwise believe loopback (or $FORWARDED_ALLOW_IPS): trust no one.
+        return {"proxy_headers": False}
+    if "*" in names:
+        return {"proxy_headers": True, "forwarded_allow_ips": "*"}
+    for name in names:
+        try:
+            ipaddress.ip_network(name)
+        except ValueError:
+            raise ValueError(
+                f"--forwarded-allow-ips takes addresses or networks (like 127.0.0.1 or "
+                f"10.0.0.0/8) or *, not {name!r}"
+            ) from None
+    return {"proxy_headers": True, "forwarded_allow_ips": names}
+
+
 def _credentials(args: argparse.Namespace) -> int:
     from courier_sync.server import auth
 
@@ -299,6 +341,8 @@ def _credentials(args: argparse.Namespace) -> int:
                 from courier_sync.server.pairing import PairingSettings
 
                 lifetime = PairingSettings.from_env(token_days=args.days).token_lifetime
+                if args.days:  # said on the command line: wins over $COURIER_SYNC_TOKEN_SECONDS
+                    lifetime = dt.timedelta(days=args.days)
             for courier_id in couriers:
                 secret = auth.issue(engine, kind, courier_id, args.name, lifetime)
                 if args.json:

@@ -331,3 +331,5 @@ class Problem(BaseModel):
     """An error answer with a readable detail."""
 
     detail: Any
+    # Refused credentials: "expired" (pair the phone again), "revoked" or "unknown".
+    reason: str | None = None

@@ -58,7 +58,7 @@ _SCHEMA: dict[str, dict[str, tuple[type, ...]]] = {
     "ui": {"language": (str,), "operator": (str,)},
     "database": {"url": (str,)},
     "phones": {"default_region": (str,)},
-    "sync": {"url": (str,), "api_key": (str,), "insecure": (bool,)},
+    "sync": {"url": (str,), "api_key": (str,), "insecure": (bool,), "ca_file": (str,)},
     "sip": {
         "registrar": (str,),
         "domain": (str,),
@@ -179,6 +179,7 @@ def _from_mapping(data: Mapping[str, Any], where: Path, data_dir: Path) -> AppSe
         sync_url=sync.get("url", "").strip(),
         sync_api_key=sync.get("api_key", "").strip(),
         sync_insecure=sync.get("insecure", False),
+        sync_ca_file=sync.get("ca_file", "").strip(),
         sip=SipSettings(
             registrar=sip.get("registrar", "").strip(),
             domain=sip.get("domain", "").strip(),
@@ -281,6 +282,7 @@ def to_toml_dict(settings: AppSettings) -> dict[str, Any]:
             "url": settings.sync_url,
             "api_key": settings.sync_api_key,
             "insecure": settings.sync_insecure,
+            "ca_file": settings.sync_ca_file,
         },
         "sip": sip,
         "audio": audio,

@@ -61,6 +61,8 @@ class AppSettings:
     sync_api_key: str = field(default="", repr=False)
     # The admin allows an http:// sync URL to another machine (clear text on the network).
     sync_insecure: bool = False
+    # A private CA's PEM file for the service's certificate; "" = the system's CA store.
+    sync_ca_file: str = ""
     operator: str = ""
     sip: SipSettings = field(default_factory=SipSettings)
     sip_listen_host: str = DEFAULT_LISTEN_HOST
@@ -190,7 +192,8 @@ def changed_parts(old: AppSettings, new: AppSettings) -> frozenset[str]:
         parts.add("sip")
     if old.db_url != new.db_url:
         parts.add("database")
-    if (old.sync_url, old.sync_api_key) != (new.sync_url, new.sync_api_key):
+    sync_fields = ("sync_url", "sync_api_key", "sync_insecure", "sync_ca_file")
+    if any(getattr(old, name) != getattr(new, name) for name in sync_fields):
         parts.add("sync")
     if (old.operator, old.region) != (new.operator, new.region):
         parts.add("ui")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -57,6 +58,19 @@ def insecure_url_problem(url: str) -> str | None:
     )
 
 
+def ca_verify(ca_file: str) -> str | None:
+    """What `requests` should verify the service's certificate with: `ca_file`, else the default.
+
+    Passed with each request: a session-wide `verify` would lose to $REQUESTS_CA_BUNDLE.
+    """
+    if not ca_file:
+        return None
+    path = Path(ca_file).expanduser()
+    if not path.is_file():
+        raise SyncError(f"cannot read the sync service's CA file {ca_file}: no such file")
+    return str(path)
+
+
 def _detail(response: requests.Response) -> str:
     try:
         detail = response.json().get("detail", "")
@@ -93,10 +107,13 @@ class SyncApi:
         read_timeout: float = 10.0,
         *,
         insecure: bool = False,
+        ca_file: str = "",
     ) -> None:
         problem = None if insecure else insecure_url_problem(base_url)
         if problem:
             raise InsecureUrlError(problem)
+        # A private CA ([sync] ca_file, --ca-file) instead of the system's store.
+        self.verify = ca_verify(ca_file)
         self.base_url = base_url.rstrip("/")
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -128,6 +145,7 @@ class SyncApi:
                 json=json,
                 params=params,
                 timeout=(self.connect_timeout, read_timeout or self.read_timeout),
+                verify=self.verify,
             )
         except requests.RequestException as exc:
             raise TransientError(

@@ -9,7 +9,7 @@ import sys
 import threading
 from types import FrameType
 
-from courier_sync.client.api import SyncError, insecure_url_problem
+from courier_sync.client.api import SyncError, ca_verify, insecure_url_problem
 from courier_sync.client.relay import Relay, RelaySettings
 from dispatcher.db import make_engine, normalize_url, session_factory
 from dispatcher.migrate import current_revision, head_revision
@@ -24,6 +24,10 @@ EXIT_DATABASE = 4
 def run_relay(args: argparse.Namespace, api_key: str) -> int:
     """Run the relay as the command line asked; returns the exit code."""
     problem = None if args.insecure else insecure_url_problem(args.sync_url)
+    try:
+        ca_verify(args.ca_file or "")
+    except SyncError as exc:
+        problem = str(exc)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -50,6 +54,7 @@ def run_relay(args: argparse.Namespace, api_key: str) -> int:
         connect_timeout=min(3.05, args.timeout),
         feed_wait=max(0.0, min(args.feed_wait, 30.0)),
         insecure=args.insecure,
+        ca_file=args.ca_file or "",
     )
     relay = Relay(session_factory(engine), settings)
     try:

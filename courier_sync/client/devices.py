@@ -14,7 +14,7 @@ from typing import Any
 
 import requests
 
-from courier_sync.client.api import SyncError, _detail, _reason
+from courier_sync.client.api import SyncError, _detail, _reason, ca_verify
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +63,11 @@ class DevicesRevoked:
 class CourierDevices:
     """Sign-in codes and revocation of couriers' phones on the sync service at `base_url`."""
 
-    def __init__(self, base_url: str, api_key: str, timeout: float = 10.0) -> None:
+    def __init__(
+        self, base_url: str, api_key: str, timeout: float = 10.0, ca_file: str = ""
+    ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.verify = ca_verify(ca_file)
         self.timeout = timeout
         self.session = requests.Session()
         self.session.headers["Authorization"] = f"Bearer {api_key}"
@@ -82,7 +85,9 @@ class CourierDevices:
 
     def _post(self, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
         try:
-            response = self.session.post(self.base_url + path, json=body, timeout=self.timeout)
+            response = self.session.post(
+                self.base_url + path, json=body, timeout=self.timeout, verify=self.verify
+            )
         except requests.RequestException as exc:
             raise ServiceUnavailable(
                 f"cannot reach the sync service at {self.base_url}: {_reason(exc)}"
@@ -149,14 +154,21 @@ class CourierDevices:
 
 
 def issue_pairing_code(
-    base_url: str, api_key: str, courier_id: int, minutes: int | None = None, name: str = ""
+    base_url: str,
+    api_key: str,
+    courier_id: int,
+    minutes: int | None = None,
+    name: str = "",
+    ca_file: str = "",
 ) -> PairingCode:
     """One-shot `CourierDevices.issue_pairing_code` (opens and closes its own connection)."""
-    with CourierDevices(base_url, api_key) as devices:
+    with CourierDevices(base_url, api_key, ca_file=ca_file) as devices:
         return devices.issue_pairing_code(courier_id, minutes, name)
 
 
-def revoke_devices(base_url: str, api_key: str, courier_id: int) -> DevicesRevoked:
+def revoke_devices(
+    base_url: str, api_key: str, courier_id: int, ca_file: str = ""
+) -> DevicesRevoked:
     """One-shot `CourierDevices.revoke_devices`."""
-    with CourierDevices(base_url, api_key) as devices:
+    with CourierDevices(base_url, api_key, ca_file=ca_file) as devices:
         return devices.revoke_devices(courier_id)

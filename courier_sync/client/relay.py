@@ -63,6 +63,8 @@ class RelaySettings:
     status_interval: float = 1.0
     # Allow an http:// URL to another machine (clear text; see courier_sync.client.api).
     insecure: bool = False
+    # A PEM file of the CA that signed the service's certificate; "" = the system's store.
+    ca_file: str = ""
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     )
@@ -131,7 +133,12 @@ class Relay:
     def _api(self) -> SyncApi:
         s = self.settings
         return SyncApi(
-            s.sync_url, s.api_key, s.connect_timeout, s.read_timeout, insecure=s.insecure
+            s.sync_url,
+            s.api_key,
+            s.connect_timeout,
+            s.read_timeout,
+            insecure=s.insecure,
+            ca_file=s.ca_file,
         )
 
     # ------------------------------------------------------------------ status

@@ -114,7 +114,7 @@ class Service:
         with reading(self.engine) as conn:
             who, revision = auth.identify_with_revision(conn, token)
             if who is None or who.kind != auth.KIND_DEVICE or who.courier_id is None:
-                raise _unauthorized("the token is unknown or was revoked")
+                raise auth.refused(conn, token)
             key = (who.courier_id, day)
             cached = self._lists.get(key)
             if cached is not None and cached[0] == revision:
@@ -132,13 +132,14 @@ class Service:
         """The owner of the token, or 401."""
         with reading(self.engine) as conn:
             who = auth.identify(conn, token)
-        if who is None or who.kind != kind:
-            raise _unauthorized("the token is unknown or was revoked")
+            if who is None or who.kind != kind:
+                raise auth.refused(conn, token)
         return who
 
-
-def _unauthorized(detail: str) -> HTTPException:
-    return HTTPException(401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+    def refused(self, token: str) -> auth.TokenRefused:
+        """The 401 for `token`, saying why it is not accepted."""
+        with reading(self.engine) as conn:
+            return auth.refused(conn, token)
 
 
 async def _service(request: Request) -> Service:
@@ -154,7 +155,7 @@ async def _token(
     creds: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
 ) -> str:
     if creds is None or not creds.credentials:
-        raise _unauthorized("send `Authorization: Bearer <token>`")
+        raise auth.TokenRefused(auth.REFUSED_UNKNOWN, "send `Authorization: Bearer <token>`")
     return creds.credentials
 
 
@@ -235,6 +236,10 @@ def create_app(
     @app.exception_handler(store.StoreError)
     async def _store_error(_request: Request, exc: store.StoreError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
+    @app.exception_handler(auth.TokenRefused)
+    async def _token_refused(_request: Request, exc: auth.TokenRefused) -> JSONResponse:
+        return JSONResponse(exc.body(), status_code=401, headers=exc.headers)
 
     @app.exception_handler(OperationalError)
     async def _db_down(_request: Request, exc: OperationalError) -> JSONResponse:
@@ -348,10 +353,12 @@ def create_app(
     )
     async def renew_token(service: ServiceDep, token: Token, request: Request) -> Renewal:
         """A fresh device token; the one sent keeps working for a few minutes, then ends."""
-        lifetime = request.app.state.pairing.token_lifetime
-        renewed = await service.run(auth.renew, service.engine, token, lifetime)
+        settings = request.app.state.pairing
+        renewed = await service.run(
+            auth.renew, service.engine, token, settings.token_lifetime, settings.renew_grace
+        )
         if renewed is None:
-            raise _unauthorized("the token is unknown, expired or was revoked: pair again")
+            raise await service.run(service.refused, token)
         return Renewal(
             token=renewed.token, courier_id=renewed.courier_id, expires_at=renewed.expires_at
         )

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from fastapi import HTTPException
 from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
 from courier_sync.server.db import reading, writing
@@ -26,8 +27,18 @@ _TOKEN_PREFIX = {KIND_SITE: "csk_", KIND_DEVICE: "cdt_"}
 PREFIX_LEN = 12
 MAX_TOKEN_LEN = 200
 # How long a renewed token keeps working: requests already on their way (or another tab that
-# has not read the new token yet) must not be refused.
+# has not read the new token yet) must not be refused (`PairingSettings.renew_grace_seconds`).
 RENEW_GRACE = dt.timedelta(minutes=5)
+# Why a secret was refused, in the 401's `reason`: the phone tells an expired sign-in (pair
+# again, nothing is wrong) from a revoked or unknown one.
+REFUSED_UNKNOWN = "unknown"
+REFUSED_REVOKED = "revoked"
+REFUSED_EXPIRED = "expired"
+_REFUSAL_DETAIL = {
+    REFUSED_UNKNOWN: "the token is unknown",
+    REFUSED_REVOKED: "the token was revoked",
+    REFUSED_EXPIRED: "the device token has expired: pair the phone again",
+}
 
 creds = Credential.__table__
 courier_state = CourierState.__table__
@@ -210,8 +221,44 @@ def identify_with_revision(conn: Connection, token: str) -> tuple[Identity | Non
     return who, int(row.revision or 0)
 
 
-def renew(engine: Engine, token: str, lifetime: dt.timedelta) -> Renewed | None:
-    """A new device token for the owner of `token`; the old one ends after RENEW_GRACE.
+class TokenRefused(HTTPException):
+    """401 for a secret that is not (or no longer) valid; `reason` is one of REFUSED_*."""
+
+    def __init__(self, reason: str = REFUSED_UNKNOWN, detail: str | None = None) -> None:
+        super().__init__(
+            401,
+            detail=detail or _REFUSAL_DETAIL[reason],
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+        self.reason = reason
+
+    def body(self) -> dict[str, Any]:
+        """The JSON answer: `detail` for people, `reason` for the page."""
+        return {"detail": self.detail, "reason": self.reason}
+
+
+def refused(conn: Connection, token: str) -> TokenRefused:
+    """The 401 for a secret `identify` did not accept, saying why (expired, revoked, unknown)."""
+    row = None
+    if token and len(token) <= MAX_TOKEN_LEN:
+        row = conn.execute(
+            select(creds.c.revoked_at, creds.c.expires_at).where(
+                creds.c.token_hash == hash_token(token)
+            )
+        ).first()
+    if row is None:
+        return TokenRefused(REFUSED_UNKNOWN)
+    if row.revoked_at is not None:
+        return TokenRefused(REFUSED_REVOKED)
+    if row.expires_at is not None and row.expires_at <= utcnow():
+        return TokenRefused(REFUSED_EXPIRED)
+    return TokenRefused(REFUSED_UNKNOWN, "the token is not valid here")
+
+
+def renew(
+    engine: Engine, token: str, lifetime: dt.timedelta, grace: dt.timedelta = RENEW_GRACE
+) -> Renewed | None:
+    """A new device token for the owner of `token`; the old one ends after `grace`.
 
     None when `token` is not a live device token (the phone must pair again).
     """
@@ -225,7 +272,7 @@ def renew(engine: Engine, token: str, lifetime: dt.timedelta) -> Renewed | None:
         if row is None or not _alive(row, now):
             return None
         fresh, _ = issue_on(conn, KIND_DEVICE, row.courier_id, row.name, lifetime)
-        ends = now + RENEW_GRACE
+        ends = now + grace
         if row.expires_at is None or row.expires_at > ends:
             conn.execute(update(creds).where(creds.c.id == row.id).values(expires_at=ends))
     return Renewed(token=fresh, courier_id=int(row.courier_id), expires_at=now + lifetime)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from courier_sync.contract import parse_iso_date
+from courier_sync.server.auth import TokenRefused
 
 
 class Service(Protocol):
@@ -65,8 +66,12 @@ class TaskListFastPath:
                 try:
                     body = await self.service.run(self.service.task_list, *args)
                 except HTTPException as exc:
+                    # A refused token says why (`reason`: expired, revoked, unknown).
+                    problem = {"detail": exc.detail}
+                    if isinstance(exc, TokenRefused):
+                        problem = exc.body()
                     response: Response = JSONResponse(
-                        {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
+                        problem, status_code=exc.status_code, headers=exc.headers
                     )
                 except OperationalError:
                     response = unavailable()

@@ -48,6 +48,8 @@ MINUTES_ENV = "COURIER_SYNC_PAIRING_MINUTES"
 MAX_FAILURES_ENV = "COURIER_SYNC_PAIRING_MAX_FAILURES"
 PUBLIC_URL_ENV = "COURIER_SYNC_PUBLIC_URL"
 TOKEN_DAYS_ENV = "COURIER_SYNC_TOKEN_DAYS"
+TOKEN_SECONDS_ENV = "COURIER_SYNC_TOKEN_SECONDS"
+GRACE_SECONDS_ENV = "COURIER_SYNC_TOKEN_GRACE_SECONDS"
 MAX_TOKEN_DAYS = 3650
 
 REASON_UNKNOWN = "unknown"
@@ -71,11 +73,22 @@ class PairingSettings:
     # How long a phone's device token works; the phone renews it half-way, so only a phone
     # unused for half of this must pair again.
     token_days: int = 30
+    # Tests and demos: a lifetime in seconds instead of days (COURIER_SYNC_TOKEN_SECONDS).
+    token_seconds: int | None = None
+    # How long a renewed token keeps working (requests on their way, other tabs).
+    renew_grace_seconds: int = 300
 
     @property
     def token_lifetime(self) -> dt.timedelta:
         """The lifetime of a device token issued now."""
+        if self.token_seconds is not None:
+            return dt.timedelta(seconds=self.token_seconds)
         return dt.timedelta(days=self.token_days)
+
+    @property
+    def renew_grace(self) -> dt.timedelta:
+        """How long the token a phone renewed keeps working."""
+        return dt.timedelta(seconds=self.renew_grace_seconds)
 
     @classmethod
     def from_env(cls, **overrides: Any) -> PairingSettings:
@@ -85,6 +98,8 @@ class PairingSettings:
             ("minutes", MINUTES_ENV),
             ("max_failures", MAX_FAILURES_ENV),
             ("token_days", TOKEN_DAYS_ENV),
+            ("token_seconds", TOKEN_SECONDS_ENV),
+            ("renew_grace_seconds", GRACE_SECONDS_ENV),
         ):
             raw = os.environ.get(env, "").strip()
             if raw:
@@ -100,6 +115,8 @@ class PairingSettings:
             raise ValueError(f"pairing codes live 1 to {settings.max_minutes} minutes")
         if not 1 <= settings.token_days <= MAX_TOKEN_DAYS:
             raise ValueError(f"device tokens live 1 to {MAX_TOKEN_DAYS} days")
+        if settings.token_seconds is not None and settings.token_seconds > MAX_TOKEN_DAYS * 86_400:
+            raise ValueError(f"{TOKEN_SECONDS_ENV} is over {MAX_TOKEN_DAYS} days")
         if settings.public_url and not settings.public_url.startswith(("http://", "https://")):
             raise ValueError(
                 f"a public URL starts with http:// or https://: {settings.public_url!r}"

@@ -77,6 +77,8 @@ class SyncService:
     # "https" with --certfile/--keyfile in extra_args; `verify` is then the test CA's file.
     scheme: str = "http"
     verify: str | bool = True
+    # Extra environment of the service (settings only read from it, such as token seconds).
+    env: dict[str, str] = field(default_factory=dict)
 
     @property
     def url(self) -> str:
@@ -104,6 +106,7 @@ class SyncService:
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
+            env={**os.environ, **self.env},
         )
         log.close()
         deadline = time.monotonic() + timeout

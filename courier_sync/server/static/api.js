@@ -15,11 +15,12 @@ export class NetworkError extends Error {
   }
 }
 
-/** The service refused the token (missing, wrong or revoked). */
+/** The service refused the token; `reason`: "expired", "revoked" or "unknown" (the service's). */
 export class AuthError extends Error {
-  constructor(message) {
+  constructor(message, reason = "unknown") {
     super(message);
     this.name = "AuthError";
+    this.reason = reason;
   }
 }
 
@@ -78,6 +79,9 @@ async function request(token, method, path, { body, timeoutMs = REQUEST_TIMEOUT_
     payload = null;
   }
   if (response.ok) return payload;
+  if (response.status === 401 && path !== "pair") {
+    throw new AuthError(readableDetail(payload) || "unauthorized", payload && payload.reason);
+  }
   if (payload && typeof payload.reason === "string") {
     const retryAfter = Number(response.headers.get("Retry-After")) || null;
     throw new RejectedError(response.status, readableDetail(payload), payload.reason, retryAfter);

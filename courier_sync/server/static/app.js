@@ -34,6 +34,7 @@ import {
   displayCode,
   normalizeCode,
   refusalText,
+  signedOutText,
   texts as pairTexts,
   translateSignIn,
 } from "./pairing.js";
@@ -156,7 +157,7 @@ async function pairWithCode(raw) {
   try {
     const reply = await pairDevice(code);
     const me = await fetchMe(reply.token);
-    session.save(reply.token, { courier_id: me.courier_id, name: me.name ?? null });
+    session.save(reply.token, signedIn(me));
     $("pair-code-input").value = "";
     stopSession();
     startSession();
@@ -196,7 +197,7 @@ async function login(rawToken) {
   error.hidden = true;
   try {
     const me = await fetchMe(token);
-    session.save(token, { courier_id: me.courier_id, name: me.name ?? null });
+    session.save(token, signedIn(me));
     $("token-input").value = "";
     startSession();
   } catch (err) {
@@ -229,17 +230,27 @@ function logout() {
   showLogin();
 }
 
-/** The service stopped accepting the token (revoked): back to login, the queue is kept. */
-function onAuthLost() {
+/**
+ * The service stopped accepting the token: back to login, the queue is kept. An expired
+ * sign-in (a phone unused past its token's life) says so and asks to pair again.
+ */
+function onAuthLost(err) {
   const queued = state.outbox ? state.outbox.items().length : 0;
   session.forgetToken();
-  showLogin(
-    "Токен не принят: возможно, его отозвали. Попросите у старшего смены новый код подключения." +
-      (queued ? ` Неотправленные действия (${queued}) сохранены и уйдут после входа.` : ""),
-  );
+  showLogin(signedOutText(err && err.reason, queued));
 }
 
 // ---------------------------------------------------------------------------- session
+/** What the phone keeps of /courier/me: who, and when the token is to be renewed. */
+function signedIn(me) {
+  return {
+    courier_id: me.courier_id,
+    name: me.name ?? null,
+    expires_at: me.expires_at ?? null,
+    renew_after: me.renew_after ?? null,
+  };
+}
+
 function startSession() {
   state.token = session.token();
   state.me = session.me();
@@ -266,13 +277,17 @@ function startSession() {
  */
 let renewing = false;
 async function renewIfDue() {
-  const me = state.me;
-  if (renewing || !state.token || !me || !me.renew_after) return;
-  if (Date.parse(me.renew_after) > Date.now()) return;
+  if (renewing || !state.token || !state.me) return;
   renewing = true;
   try {
+    if (!("renew_after" in state.me)) {
+      // Signed in by an older page, which kept only the id and name: learn the token's dates.
+      state.me = signedIn(await fetchMe(state.token));
+      session.save(state.token, state.me);
+    }
+    if (!state.me.renew_after || Date.parse(state.me.renew_after) > Date.now()) return;
     const reply = await renewToken(state.token);
-    const fresh = await fetchMe(reply.token);
+    const fresh = signedIn(await fetchMe(reply.token));
     session.save(reply.token, fresh);
     state.token = reply.token;
     state.me = fresh;
@@ -356,7 +371,7 @@ async function syncLoop(gen) {
     } catch (err) {
       if (gen !== state.loopGen) return;
       if (err instanceof AuthError) {
-        onAuthLost();
+        onAuthLost(err);
         return;
       }
       state.loopProblem = err instanceof NetworkError && err.status ? "server" : "offline";

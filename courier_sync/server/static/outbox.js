@@ -17,7 +17,7 @@ export class Outbox {
    * @param {() => string|null} opts.token
    * @param {() => void} opts.onChange                 the queue or its state changed
    * @param {(item, outcome) => void} opts.onSettled   outcome: {kind: "sent"|"duplicate"|"rejected", status?, detail?}
-   * @param {() => void} opts.onAuthError
+   * @param {(err: AuthError) => void} opts.onAuthError
    */
   constructor({ courierId, token, onChange, onSettled, onAuthError }) {
     this.key = `outbox.${courierId}`;
@@ -131,7 +131,7 @@ export class Outbox {
           if (err instanceof AuthError) {
             this.lastError = "auth";
             this.onChange();
-            this.onAuthError();
+            this.onAuthError(err);
             return;
           }
           if (err instanceof NetworkError) {

@@ -20,6 +20,11 @@ const TEXTS = {
     offline: "Нет связи с сервером. Проверьте интернет и попробуйте ещё раз.",
     server: (detail) => `Сервер ответил ошибкой: ${detail}`,
     paired: "Телефон подключён.",
+    signInExpired:
+      "Срок входа истёк: телефоном долго не пользовались. Подключите его заново — попросите у старшего смены новый код.",
+    tokenRefused:
+      "Токен не принят: возможно, его отозвали. Попросите у старшего смены новый код подключения.",
+    queuedKept: (count) => `Неотправленные действия (${count}) сохранены и уйдут после входа.`,
   },
   en: {
     label: "Sign-in code",
@@ -36,6 +41,11 @@ const TEXTS = {
     offline: "No connection to the server. Check the internet and try again.",
     server: (detail) => `The server answered with an error: ${detail}`,
     paired: "Phone connected.",
+    signInExpired:
+      "Your sign-in has expired: the phone was not used for a long time. Connect it again: ask the shift lead for a new code.",
+    tokenRefused:
+      "The token was not accepted: it may have been revoked. Ask the shift lead for a new sign-in code.",
+    queuedKept: (count) => `Unsent actions (${count}) are kept and will be sent after you sign in.`,
   },
 };
 
@@ -90,6 +100,12 @@ export function refusalText(reason, retryAfterS, detail) {
     default:
       return texts.server(detail || "?");
   }
+}
+
+/** Why the phone is back at the sign-in view, by the service's refusal `reason`. */
+export function signedOutText(reason, queued) {
+  const why = reason === "expired" ? texts.signInExpired : texts.tokenRefused;
+  return queued ? `${why} ${texts.queuedKept(queued)}` : why;
 }
 
 /** Put the view's texts in the page's language. */

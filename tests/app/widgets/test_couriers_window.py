@@ -42,7 +42,7 @@ def _closed_port() -> int:
 
 
 def _open(
-    qtbot: Any, worker: Any, actor: Actor, sync: tuple[str, str] = ("", "")
+    qtbot: Any, worker: Any, actor: Actor, sync: tuple[str, str, str] = ("", "", "")
 ) -> CouriersWindow:
     vm = CouriersViewModel(worker, Identity(actor), lambda: sync)
     window = CouriersWindow(vm)
@@ -137,7 +137,7 @@ def test_bad_input_is_an_inline_message_and_keeps_what_was_typed(
 def test_an_operator_is_refused_and_nothing_changes(
     qtbot: Any, worker: Any, world: World, sessions: sessionmaker[Session]
 ) -> None:
-    window = _open(qtbot, worker, OPERATOR, ("http://127.0.0.1:9", "key"))
+    window = _open(qtbot, worker, OPERATOR, ("http://127.0.0.1:9", "key", ""))
     _pick(qtbot, window, "Сидоров Семён")
     qtbot.keyClick(window.table, Qt.Key.Key_D, CTRL)
     qtbot.waitUntil(lambda: "You may not deactivate couriers" in window.message.text())
@@ -149,7 +149,7 @@ def test_an_operator_is_refused_and_nothing_changes(
 
 
 def test_a_sync_service_that_is_down_is_said_so(qtbot: Any, worker: Any, world: World) -> None:
-    window = _open(qtbot, worker, LEAD, (f"http://127.0.0.1:{_closed_port()}", "key"))
+    window = _open(qtbot, worker, LEAD, (f"http://127.0.0.1:{_closed_port()}", "key", ""))
     _pick(qtbot, window, "Петров Пётр")
     qtbot.keyClick(window.table, Qt.Key.Key_P, CTRL)
     qtbot.waitUntil(lambda: "cannot be reached now" in window.message.text(), timeout=15_000)
@@ -159,7 +159,7 @@ def test_a_sync_service_that_is_down_is_said_so(qtbot: Any, worker: Any, world: 
 def test_a_wrong_site_key_is_said_so(
     qtbot: Any, worker: Any, world: World, web_service: SyncService
 ) -> None:
-    window = _open(qtbot, worker, LEAD, (web_service.url, "not-the-key"))
+    window = _open(qtbot, worker, LEAD, (web_service.url, "not-the-key", ""))
     _pick(qtbot, window, "Петров Пётр")
     qtbot.keyClick(window.table, Qt.Key.Key_P, CTRL)
     qtbot.waitUntil(lambda: "refused this desk's site key" in window.message.text())
@@ -169,7 +169,7 @@ def test_a_wrong_site_key_is_said_so(
 def test_a_code_issued_at_the_desk_signs_the_phone_in_once(
     qtbot: Any, worker: Any, world: World, site: Site, phone: Phone, chromium: Any
 ) -> None:
-    window = _open(qtbot, worker, LEAD, (site.base_url, site.key))
+    window = _open(qtbot, worker, LEAD, (site.base_url, site.key, ""))
     _pick(qtbot, window, "Петров Пётр")
     qtbot.keyClick(window.table, Qt.Key.Key_P, CTRL)
     qtbot.waitUntil(lambda: window.code_label.text() != "", timeout=15_000)
