@@ -8,7 +8,7 @@ A typed word is stemmed too and found as a *prefix* range of the primary key, so
 operator is still typing ("кул") finds "кулер" as well; the same range query runs on SQLite
 and PostgreSQL (the term column is C-collated there).
 
-What the client's situation adds to a search (a failed delivery, later an open complaint)
+What the client's situation adds to a search (a failed delivery, an open complaint)
 comes from `situation_keywords`, which asks every function in `SITUATION_SOURCES`.
 """
 
@@ -23,6 +23,7 @@ import snowballstemmer
 from sqlalchemy import Connection, and_, bindparam, delete, func, insert, select, union, union_all
 from sqlalchemy.orm import Session
 
+from dispatcher.complaints import open_complaints
 from dispatcher.models import KbTerm, Order, OrderState
 
 KEYWORD, QUESTION, ANSWER = 3, 2, 1
@@ -231,9 +232,14 @@ def failed_delivery_keywords(session: Session, client_id: int) -> list[str]:
     return ["доставка", "не доставлена", "перенос"] if failed is not None else []
 
 
-# The hook for other parts of the desk: each source names words describing the client's
-# situation now. The complaints part appends its "open complaint" source here.
-SITUATION_SOURCES: list[SituationSource] = [failed_delivery_keywords]
+def open_complaint_keywords(session: Session, client_id: int) -> list[str]:
+    """ "complaint" and the reasons' words while one of the client's complaints is open."""
+    reasons = [row.reason for row in open_complaints(session, client_id)[:3]]
+    return ["жалоба", "претензия", *reasons] if reasons else []
+
+
+# Each source names words describing the client's situation now.
+SITUATION_SOURCES: list[SituationSource] = [failed_delivery_keywords, open_complaint_keywords]
 
 
 def situation_keywords(session: Session, client_id: int) -> list[str]:

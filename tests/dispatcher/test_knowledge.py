@@ -69,6 +69,19 @@ def test_a_failed_delivery_suggests_the_delivery_article_before_anything_is_type
     assert typed[0].article.id == articles["pump"]
 
 
+def test_an_open_complaint_suggests_the_complaint_article(
+    session: Session, world: World, articles: dict[str, int]
+) -> None:
+    from dispatcher.operations.complaints import register_complaint
+
+    answer = "Выслушайте, запишите претензию, назовите срок ответа."
+    complaint = knowledge.add_article(session, "Клиент жалуется", answer, "жалоба", actor=LEAD)
+    assert knowledge.suggest_articles(session, "", world.person_id) == []
+    register_complaint(session, world.person_id, "Качество воды", "Вода с осадком", actor=LEAD)
+    suggested = knowledge.suggest_articles(session, "", world.person_id)
+    assert suggested[0].article.id == complaint.id
+
+
 def test_only_leads_write_articles_and_empty_ones_are_refused(
     session: Session, articles: dict[str, int]
 ) -> None:
