@@ -14,7 +14,7 @@ from dispatcher.models import Complaint, Courier, Order, OrderState
 from dispatcher.operations import orders as order_ops
 from dispatcher.operations.complaints import COURIER_REASON
 from tests.courier_sync.conftest import SyncWorld, deliver
-from tests.courier_sync.test_order_edit_web import chromium, page  # noqa: F401  (fixtures)
+from tests.courier_sync.test_order_edit_web import page  # noqa: F401  (the fixture)
 from tests.helpers.wait import wait_until
 
 pytestmark = pytest.mark.timeout(120)

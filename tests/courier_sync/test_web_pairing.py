@@ -22,7 +22,6 @@ from tests.courier_sync.conftest import Site, SyncService
 from tests.courier_sync.test_web_app import Phone, put
 
 # The web app module's fixtures (one Chromium, one service and site key for this module).
-chromium = web.chromium
 web_service = web.web_service
 site = web.site
 phone = web.phone

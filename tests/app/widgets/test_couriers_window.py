@@ -20,13 +20,16 @@ from dispatcher.models import Courier, UserRole
 from dispatcher.users import Actor
 from tests.app.keys import CTRL, type_into
 from tests.courier_sync import test_web_app as web
-from tests.courier_sync.conftest import Site, SyncService
+from tests.courier_sync.conftest import (
+    Site,
+    SyncService,
+    chromium,  # noqa: F401  (the fixture)
+)
 from tests.courier_sync.test_web_app import Phone
 from tests.courier_sync.test_web_pairing import pair_error, signed_in
 from tests.dispatcher.conftest import World
 
 # The courier page's fixtures: one Chromium, one real service and its site key.
-chromium = web.chromium
 web_service = web.web_service
 site = web.site
 phone = web.phone
@@ -167,7 +170,12 @@ def test_a_wrong_site_key_is_said_so(
 
 @pytest.mark.timeout(120)
 def test_a_code_issued_at_the_desk_signs_the_phone_in_once(
-    qtbot: Any, worker: Any, world: World, site: Site, phone: Phone, chromium: Any
+    qtbot: Any,
+    worker: Any,
+    world: World,
+    site: Site,
+    phone: Phone,
+    chromium: Any,  # noqa: F811
 ) -> None:
     window = _open(qtbot, worker, LEAD, (site.base_url, site.key, ""))
     _pick(qtbot, window, "Петров Пётр")
