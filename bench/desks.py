@@ -110,8 +110,12 @@ def _desk(index: int, cfg: dict[str, Any], out: Any) -> None:
             ),
         )
         began = time.perf_counter()
-        with sessions() as s:
-            found = calls.look_up_caller(s, number)
+        try:
+            with sessions() as s:
+                found = calls.look_up_caller(s, number)
+        except Exception as exc:  # the pop would show an error: count it, take the next call
+            errors[f"other: lookup: {type(exc).__name__}: {str(exc)[:80]}"] += 1
+            return
         lookups.append((time.perf_counter() - began) * 1000)
         matches = found.matches if found is not None else []
         if not matches:
@@ -197,52 +201,64 @@ async def _phones(port: int, tokens: dict[int, str], seconds: float, seed: int) 
 
     async def phone(token: str) -> None:
         await asyncio.sleep(rng.uniform(0, 5))
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        conn: list[Any] = []
+
+        async def call(method: str, path: str, body: bytes = b"") -> tuple[int, bytes]:
+            # uvicorn closes a keep-alive connection idle for 5 s: open a new one, as a
+            # browser does (a replayed event is harmless, events are idempotent).
+            for _ in range(3):
+                try:
+                    if not conn:
+                        conn.extend(await asyncio.open_connection("127.0.0.1", port))
+                    return await _exchange(conn[0], conn[1], method, path, token, body)
+                except (OSError, IndexError, ValueError, asyncio.IncompleteReadError):
+                    if conn:
+                        conn.pop(1).close()
+                        conn.clear()
+            counts["connection lost"] += 1
+            return 0, b""
+
         seen: dict[str, str] = {}
         revision = 0
-        try:
-            while time.monotonic() < stop_at:
-                path = f"/api/v1/courier/changes?after={revision}&wait=20"
-                status, body = await _exchange(reader, writer, "GET", path, token)
-                counts[f"changes {status}"] += status != 200
-                revision = json.loads(body)["revision"] if status == 200 else revision
-                status, body = await _exchange(
-                    reader, writer, "GET", f"/api/v1/courier/tasks?date={day}", token
-                )
-                if status != 200:
-                    counts[f"tasks {status}"] += 1
+        while time.monotonic() < stop_at:
+            path = f"/api/v1/courier/changes?after={revision}&wait=20"
+            status, body = await call("GET", path)
+            if status != 200:
+                counts[f"changes {status}"] += 1
+                await asyncio.sleep(1)
+                continue
+            revision = json.loads(body)["revision"]
+            status, body = await call("GET", f"/api/v1/courier/tasks?date={day}")
+            if status != 200:
+                counts[f"tasks {status}"] += 1
+                continue
+            accepted = False
+            for task in json.loads(body)["tasks"]:
+                step = {"new": "accepted", "accepted": rng.choice(["done"] * 9 + ["failed"])}
+                kind = step.get(task["status"])
+                if kind is None or seen.get(task["task_id"]) == kind:
                     continue
-                accepted = False
-                for task in json.loads(body)["tasks"]:
-                    step = {"new": "accepted", "accepted": rng.choice(["done"] * 9 + ["failed"])}
-                    kind = step.get(task["status"])
-                    if kind is None or seen.get(task["task_id"]) == kind:
-                        continue
-                    seen[task["task_id"]] = kind
-                    event = {
-                        "event_id": f"ev-{uuid.uuid4().hex}",
-                        "task_id": task["task_id"],
-                        "kind": kind,
-                        "at": dt.datetime.now(dt.UTC).isoformat(),
-                    }
-                    if kind == "failed":
-                        event["reason"] = "не открыли дверь"
-                    accepted = accepted or kind == "accepted"
-                    status, _ = await _exchange(
-                        reader,
-                        writer,
-                        "POST",
-                        f"/api/v1/courier/tasks/{task['task_id']}/events",
-                        token,
-                        json.dumps(event).encode(),
-                    )
-                    counts[f"event {kind} {status}"] += 1
-                if accepted:  # the delivery itself: done or failed comes a few seconds later
-                    await asyncio.sleep(rng.uniform(2, 6))
-        finally:
-            writer.close()
+                seen[task["task_id"]] = kind
+                event = {
+                    "event_id": f"ev-{uuid.uuid4().hex}",
+                    "task_id": task["task_id"],
+                    "kind": kind,
+                    "at": dt.datetime.now(dt.UTC).isoformat(),
+                }
+                if kind == "failed":
+                    event["reason"] = "не открыли дверь"
+                accepted = accepted or kind == "accepted"
+                status, _ = await call(
+                    "POST",
+                    f"/api/v1/courier/tasks/{task['task_id']}/events",
+                    json.dumps(event).encode(),
+                )
+                counts[f"event {kind} {status}"] += 1
+            if accepted:  # the delivery itself: done or failed comes a few seconds later
+                await asyncio.sleep(rng.uniform(2, 6))
 
-    await asyncio.gather(*(phone(t) for t in tokens.values()), return_exceptions=False)
+    outcomes = await asyncio.gather(*(phone(t) for t in tokens.values()), return_exceptions=True)
+    counts["phone crashed"] = sum(isinstance(o, BaseException) for o in outcomes)
     return dict(counts)
 
 
