@@ -49,7 +49,7 @@ TARGETS = {
     "long_poll_rss_mb": 300.0,
     "cross_instance_wake_max_ms": 1000.0,
 }
-POLL_WAIT_S = 25  # what a phone asks for; the service allows up to 30
+POLL_WAIT_S = 25  # what a phone asks for at most; the service allows up to 30
 PARK_S = 3.0  # after every phone has its first answer, time for the long polls to park
 
 
@@ -167,9 +167,11 @@ async def _long_polls(
             counts["ready"] += 1
             if counts["ready"] == len(tokens):
                 ready.set()
+            # Phones started at different moments: their polls must not all end together.
+            wait = POLL_WAIT_S - 5 + 5 * random.Random(courier_id).random()
             while True:
                 began = loop.time()
-                query = f"{path}?after={revision}&wait={POLL_WAIT_S}"
+                query = f"{path}?after={revision}&wait={wait:.1f}"
                 status, body = await _exchange(reader, writer, "GET", query, token)
                 if status != 200:
                     counts["errors"] += 1
@@ -182,7 +184,7 @@ async def _long_polls(
                         counts["unexpected"] += 1
                     else:
                         samples.append((now - wrote) * 1000)
-                elif loop.time() - began < POLL_WAIT_S - 1:
+                elif loop.time() - began < wait - 1:
                     counts["spurious"] += 1
                 revision = new
         finally:
@@ -197,6 +199,7 @@ async def _long_polls(
     memory = asyncio.create_task(watch_memory())
     try:
         await asyncio.wait_for(ready.wait(), 300)
+        logger.info("long polls: %d phones parked, RSS %.0f MB", len(tokens), rss_mb(pid))
         await asyncio.sleep(PARK_S)
         parked_rss = rss_mb(pid)
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
@@ -215,6 +218,8 @@ async def _long_polls(
             )
             if status != 200:
                 raise RuntimeError(f"the site write answered {status}")
+            if n % 20 == 19:
+                logger.info("long polls: %d writes, %d phones woken", n + 1, len(samples))
             await asyncio.sleep(rng.uniform(0.02, 0.08))
         deadline = loop.time() + 10
         while pending and loop.time() < deadline:
@@ -319,6 +324,7 @@ def _run(args: argparse.Namespace, url: str, workers: list[int], tmp: Path) -> d
             "rps": round(ok / args.rps_seconds),
             **summary([x * 1000 for x in latencies], 1),
         }
+        logger.info("task lists, %d worker(s): %s", n, lists[f"workers_{n}"])
     base_rps = lists.get("workers_1", {}).get("rps")
     for n in workers:
         if base_rps:
