@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -254,10 +255,46 @@ def start_workspace(db_url: str, scratch: Path) -> tuple[Any, Any, Any]:
     return app, workspace, window
 
 
+def ring_all(
+    app: Any,
+    workspace: Any,
+    numbers: list[str],
+    args: argparse.Namespace,
+    on_tick: Callable[[], None] | None = None,
+) -> dict[int, int]:
+    """Ring the workspace from each number in turn, running its event loop until the last
+    pop had time to paint; returns each call's INVITE time (ns) by sequence number."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    sent: dict[int, int] = {}
+    dialer = threading.Thread(
+        target=_dial_all, args=(workspace.engine.bound_port, numbers, args, sent), daemon=True
+    )
+    dialer.start()
+    loop = QEventLoop()
+    watch = QTimer()
+    watch.setInterval(50)
+
+    def tick() -> None:
+        if on_tick is not None:
+            on_tick()
+        if not dialer.is_alive():
+            loop.quit()
+
+    watch.timeout.connect(tick)
+    watch.start()
+    loop.exec()
+    # Let the last pop paint and its call end.
+    settle = time.monotonic() + 2
+    while time.monotonic() < settle:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    watch.stop()
+    return sent
+
+
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Seed (or reuse) the database, run the workspace offscreen, place the calls, measure."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from bench.lookup import _sqlite
 
@@ -280,24 +317,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 
             app, workspace, window = start_workspace(db_url, scratch)
             probe = _Probe(window, workspace.intake, workspace.bridge)
-            sent: dict[int, int] = {}
-            dialer = threading.Thread(
-                target=_dial_all,
-                args=(workspace.engine.bound_port, numbers, args, sent),
-                daemon=True,
-            )
-            dialer.start()
-            loop = QEventLoop()
-            watch = QTimer()
-            watch.setInterval(50)
-            watch.timeout.connect(lambda: None if dialer.is_alive() else loop.quit())
-            watch.start()
-            loop.exec()
-            # Let the last pop paint and its call end.
-            settle = time.monotonic() + 2
-            while time.monotonic() < settle:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            watch.stop()
+            sent = ring_all(app, workspace, numbers, args)
             probe.stop()
             workspace.stop()
             window.close()

@@ -16,13 +16,12 @@ import argparse
 import os
 import shutil
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from bench import machine
-from bench.pop_to_screen import _dial_all, _numbers, _Probe, start_workspace
+from bench.pop_to_screen import _numbers, _Probe, ring_all, start_workspace
 from bench.service import rss_mb
 from bench.stats import summary
 
@@ -84,7 +83,6 @@ def _orders(workspace: Any, every: int, taken: list[int], failed: list[str]) -> 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
     """Ring the workspace --calls times and compare the start of the run with its end."""
-    from PySide6.QtCore import QEventLoop, QTimer
 
     from bench.lookup import _sqlite
 
@@ -102,33 +100,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             app, workspace, window = start_workspace(db_url, scratch)
             probe = _Probe(window, workspace.intake, workspace.bridge)
             workspace.intake.popped.connect(_orders(workspace, args.order_every, taken, failed))
-            sent: dict[int, int] = {}
-            dialer = threading.Thread(
-                target=_dial_all,
-                args=(workspace.engine.bound_port, numbers, args, sent),
-                daemon=True,
-            )
-            dialer.start()
-            loop = QEventLoop()
-            watch = QTimer()
-            watch.setInterval(250)
 
             def sample() -> None:
                 if not samples or samples[-1][0] != len(probe.painted_ns):
                     samples.append(
                         (len(probe.painted_ns), rss_mb(os.getpid()), *_threads_and_fds())
                     )
-                if not dialer.is_alive():
-                    loop.quit()
 
-            watch.timeout.connect(sample)
-            watch.start()
-            loop.exec()
-            settle = time.monotonic() + 2
-            while time.monotonic() < settle:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            sent = ring_all(app, workspace, numbers, args, sample)
             sample()
-            watch.stop()
             probe.stop()
             workspace.stop()
             window.close()
