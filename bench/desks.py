@@ -57,7 +57,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=float, default=10.0, help="times a real operator's pace")
     parser.add_argument("--clients", type=int, default=20_000, help="clients seeded first")
     parser.add_argument("--workers", type=int, default=2, help="sync service worker processes")
-    parser.add_argument("--db", help="PostgreSQL admin URL (default: a throwaway cluster)")
     parser.add_argument("--seed", type=int, default=11)
 
 
