@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -218,16 +219,84 @@ def _after_invite(at_ns: int, sent: dict[int, int]) -> float | None:
     return round((at_ns - max(earlier)) / 1e6, 1) if earlier else None
 
 
-def run(args: argparse.Namespace) -> dict[str, Any]:
-    """Seed (or reuse) the database, run the workspace offscreen, place the calls, measure."""
+def start_workspace(db_url: str, scratch: Path) -> tuple[Any, Any, Any]:
+    """The whole workspace in this process (offscreen), signed in: app, workspace, window."""
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication
 
     from app.main import Workspace, build_parser, load_app_settings
     from app.pyside_fix import pin_bools
-    from bench.lookup import _sqlite
     from dispatcher.demo.accounts import ensure_demo_lead
+
+    pin_bools()
+    app = QApplication.instance() or QApplication(["bench"])
+    cli = build_parser().parse_args(
+        [
+            "--demo",  # signs the demo lead in (no sign-in dialog) on the given --db
+            "--db",
+            db_url,
+            "--data-dir",
+            str(scratch),
+            "--sip-listen",
+            "127.0.0.1:0",
+            "--lang",
+            "en",
+            "--operator",
+            "bench",
+        ]
+    )
+    workspace = Workspace(cli, load_app_settings(cli))
+    window = workspace.start()
+    if window is None:  # the sign-in dialog is up: the bench signs the demo lead in
+        workspace.session.sign_in_as(workspace.worker.run_now(ensure_demo_lead))
+        window = workspace.window
+    if workspace.engine is None:
+        raise SystemExit(f"SIP did not start: {workspace.sip_error}")
+    return app, workspace, window
+
+
+def ring_all(
+    app: Any,
+    workspace: Any,
+    numbers: list[str],
+    args: argparse.Namespace,
+    on_tick: Callable[[], None] | None = None,
+) -> dict[int, int]:
+    """Ring the workspace from each number in turn, running its event loop until the last
+    pop had time to paint; returns each call's INVITE time (ns) by sequence number."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    sent: dict[int, int] = {}
+    dialer = threading.Thread(
+        target=_dial_all, args=(workspace.engine.bound_port, numbers, args, sent), daemon=True
+    )
+    dialer.start()
+    loop = QEventLoop()
+    watch = QTimer()
+    watch.setInterval(50)
+
+    def tick() -> None:
+        if on_tick is not None:
+            on_tick()
+        if not dialer.is_alive():
+            loop.quit()
+
+    watch.timeout.connect(tick)
+    watch.start()
+    loop.exec()
+    # Let the last pop paint and its call end.
+    settle = time.monotonic() + 2
+    while time.monotonic() < settle:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+    watch.stop()
+    return sent
+
+
+def run(args: argparse.Namespace) -> dict[str, Any]:
+    """Seed (or reuse) the database, run the workspace offscreen, place the calls, measure."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+    from bench.lookup import _sqlite
 
     seed_args = argparse.Namespace(clients=args.clients, seed=args.seed, db_dir=args.db_dir)
     scratch = Path(tempfile.mkdtemp(prefix="bench-pop-"))
@@ -246,49 +315,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             if args.first_call:
                 result.update(first_calls(Path(engine.url.database or ""), numbers, args))
 
-            pin_bools()
-            app = QApplication.instance() or QApplication(["pop_to_screen"])
-            cli = build_parser().parse_args(
-                [
-                    "--demo",  # signs the demo lead in (no sign-in dialog) on the given --db
-                    "--db",
-                    db_url,
-                    "--data-dir",
-                    str(scratch),
-                    "--sip-listen",
-                    "127.0.0.1:0",
-                    "--lang",
-                    "en",
-                    "--operator",
-                    "bench",
-                ]
-            )
-            workspace = Workspace(cli, load_app_settings(cli))
-            window = workspace.start()
-            if window is None:  # the sign-in dialog is up: the bench signs the demo lead in
-                workspace.session.sign_in_as(workspace.worker.run_now(ensure_demo_lead))
-                window = workspace.window
-            if workspace.engine is None:
-                raise SystemExit(f"SIP did not start: {workspace.sip_error}")
+            app, workspace, window = start_workspace(db_url, scratch)
             probe = _Probe(window, workspace.intake, workspace.bridge)
-            sent: dict[int, int] = {}
-            dialer = threading.Thread(
-                target=_dial_all,
-                args=(workspace.engine.bound_port, numbers, args, sent),
-                daemon=True,
-            )
-            dialer.start()
-            loop = QEventLoop()
-            watch = QTimer()
-            watch.setInterval(50)
-            watch.timeout.connect(lambda: None if dialer.is_alive() else loop.quit())
-            watch.start()
-            loop.exec()
-            # Let the last pop paint and its call end.
-            settle = time.monotonic() + 2
-            while time.monotonic() < settle:
-                app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-            watch.stop()
+            sent = ring_all(app, workspace, numbers, args)
             probe.stop()
             workspace.stop()
             window.close()

@@ -74,9 +74,12 @@ def _pct(values: list[float], q: float) -> float:
 
 
 @contextlib.contextmanager
-def _service(db_url: str, workers: int, log: Path) -> Iterator[str]:
+def service_process(
+    db_url: str, workers: int, log: Path, *extra: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """`courier-sync serve` in a subprocess on a free port: its URL and process, once healthy."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "courier_sync", "serve", "--db", db_url]
+    cmd = [sys.executable, "-m", "courier_sync", "serve", "--db", db_url, *extra]
     with log.open("ab") as out:
         proc = subprocess.Popen(
             [*cmd, "--port", str(port), "--workers", str(workers)],
@@ -94,13 +97,19 @@ def _service(db_url: str, workers: int, log: Path) -> Iterator[str]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the sync service did not start: see {log}")
             time.sleep(0.05)
-        yield url
+        yield url, proc
     finally:
         proc.terminate()
         try:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+@contextlib.contextmanager
+def _service(db_url: str, workers: int, log: Path) -> Iterator[str]:
+    with service_process(db_url, workers, log) as (url, _proc):
+        yield url
 
 
 def _world(

@@ -56,6 +56,8 @@ class ThrowawayPostgres:
     port: int = field(default_factory=_free_port)
     root: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="dispatch-pg-")))
     durable: bool = False
+    # More server settings ("max_connections=300"): benchmarks with many clients need them.
+    settings: tuple[str, ...] = ()
 
     def _as_owner(self, argv: list[str]) -> list[str]:
         if os.geteuid() != 0:
@@ -98,6 +100,7 @@ class ThrowawayPostgres:
         if not self.durable:
             # Test data is thrown away: skip the fsyncs that make a test run slow.
             opts += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        opts += "".join(f" -c {setting}" for setting in self.settings)
         subprocess.run(
             self._as_owner(
                 [

@@ -53,9 +53,11 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
-    # psycopg's own automatic preparing ends in DEALLOCATE ALL at the next rollback, which
-    # would also drop the statements the lookup PREPAREs once per connection.
-    kwargs.setdefault("connect_args", {}).setdefault("prepare_threshold", None)
+    if parsed.get_driver_name() == "psycopg":
+        # psycopg prepares a query it ran five times on its own, and once it has, its next
+        # rollback deallocates *every* prepared statement on the connection, the lookup's
+        # too (dispatcher.lookup prepares its own): found by `bench desks`.
+        kwargs["connect_args"] = {"prepare_threshold": None, **kwargs.get("connect_args", {})}
     return create_engine(full, **kwargs)
 
 

@@ -67,6 +67,14 @@ class Watcher:
         self.notifier = notifier
         self.interval = interval
         self._task: asyncio.Task[None] | None = None
+        self._last_look: float | None = None  # loop time of the last good look
+
+    @property
+    def healthy(self) -> bool:
+        """True while the watcher reads the database on schedule (it wakes every waiter then)."""
+        if self._last_look is None:
+            return False
+        return asyncio.get_running_loop().time() - self._last_look < 5 * self.interval + 1.0
 
     def _look(self, last: store.Watermark | None) -> tuple[store.Watermark, list[str]]:
         with reading(self.engine) as conn:
@@ -83,6 +91,7 @@ class Watcher:
         while True:
             try:
                 last, keys = await run_in_threadpool(self._look, last)
+                self._last_look = asyncio.get_running_loop().time()
                 if keys:
                     self.notifier.notify(keys)
             except Exception:  # the database may be restarting: keep watching

@@ -29,17 +29,8 @@ TABLES: tuple[str, ...] = (
     "outbox",
 )
 
-# Nullable columns the demo's history never has a value for (written only by a desk), left
-# out of the loaders' column lists so they stay NULL.
-UNSEEDED: frozenset[tuple[str, str]] = frozenset({("orders", "idempotency_key")})
-
 COLUMNS: dict[str, tuple[str, ...]] = {
-    table: tuple(
-        column.name
-        for column in Base.metadata.tables[table].columns
-        if (table, column.name) not in UNSEEDED
-    )
-    for table in TABLES
+    table: tuple(column.name for column in Base.metadata.tables[table].columns) for table in TABLES
 }
 
 # Tables keyed by a serial id (their sequences must move past the seeded ids); the others

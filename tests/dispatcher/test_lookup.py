@@ -218,3 +218,21 @@ def test_the_screen_pop_finds_the_caller_from_telephonys_number_without_parsing_
     assert [m.client.id for m in result.matches] == [world.person_id]
     assert result.display == "+7 916 123-45-67"
     assert internal.status is LookupStatus.INTERNAL
+
+
+def test_the_pop_works_on_a_connection_the_relay_used_before(
+    sessions: sessionmaker[Session], world: World
+) -> None:
+    # Found by `bench desks` (98 failed pops in 469 calls): a query committed five times on
+    # a connection (the relay's outbox poll) gets prepared by psycopg itself; its next
+    # rollback then deallocated every prepared statement, the lookup's too, and the next pop
+    # on that pooled connection failed with "prepared statement ... does not exist".
+    from sqlalchemy import select
+
+    for _ in range(3):
+        for _ in range(6):
+            with unit_of_work(sessions) as s:
+                s.scalar(select(Client.name).where(Client.id == world.person_id))
+        with sessions() as s:  # a pop: read, then the session closes with a rollback
+            result = lookup_caller(s, "+79161234567")
+        assert [m.client.id for m in result.matches] == [world.person_id]

@@ -103,7 +103,7 @@ def write_history(world: World, sink: Sink) -> tuple[int, int, int]:
                 orders.append(
                     (oid, cid, contact_id, address_id, None, None, None, None, "rejected",
                      reason_id or None, "", 0, payment, None, comment, None, None, None,
-                     created, updated, 2)
+                     created, updated, 2, None)
                 )  # fmt: skip
                 events.append((eid + 1, oid, created, ACTOR, "create", None, "interest", ""))
                 events.append(
@@ -127,7 +127,7 @@ def write_history(world: World, sink: Sink) -> tuple[int, int, int]:
                 (oid, cid, contact_id, address_id, courier + 1, day, ws, we, "closed", None,
                  "", 0, payment, None, comment, 0 if payment == "invoice" else total,
                  water if rnd() < 0.9 else water - 1, stamps[accepted], created,
-                 closed, 3)
+                 closed, 3, None)
             )  # fmt: skip
             events.append((eid + 1, oid, created, ACTOR, "create", None, "interest", ""))
             events.append(

@@ -144,7 +144,7 @@ class LiveWriter:
             (o.oid, cid, o.contact_id, o.address_id, o.courier, world.iso[day], ws, we,
              "delivery", None, "", 0, o.payment, None, comment, None, None,
              accepted_at if status == "accepted" else None, world.ts(o.created),
-             world.ts(o.delivered), 2)
+             world.ts(o.delivered), 2, None)
         )  # fmt: skip
         snapshot = self.details.addresses[o.address_id]
         created = world.ts(o.delivered)
@@ -189,7 +189,7 @@ class LiveWriter:
         rows["orders"].append(
             (o.oid, cid, o.contact_id, o.address_id, o.courier, world.iso[day], ws, we,
              "interest", None, reason, 1, o.payment, None, "", None, None,
-             world.ts(o.delivered + 1), world.ts(o.created), world.ts(failed), 3)
+             world.ts(o.delivered + 1), world.ts(o.created), world.ts(failed), 3, None)
         )  # fmt: skip
         self.event(rows, o.oid, failed, "fail", "delivery", "interest", reason)
         self.task(
