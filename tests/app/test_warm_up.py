@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import app.warm_up
@@ -103,11 +104,18 @@ def test_the_window_is_up_while_the_pages_are_still_being_warmed(
 def test_prewarm_reads_the_lookups_indexes_first_and_stops_when_asked(tmp_path: Path) -> None:
     from app.demo import seed_demo_if_empty
     from app.workspace import open_database
-    from dispatcher.prewarm import prewarm_database
+    from dispatcher.prewarm import _present, _reads, prewarm_database
 
     engine = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
     seed_demo_if_empty(engine)
     full = prewarm_database(engine)
+    with engine.connect() as conn:
+        present = _present(conn, postgres=False)
+        for name, sql in _reads(conn, False, present):
+            # Each read goes through the b-tree it is for (not the smallest index, as a bare
+            # count(*) would).
+            plan = " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert name in plan and ("COVERING INDEX" in plan or "SCAN" in plan), (name, plan)
     stopped = threading.Event()
     stopped.set()
     none = prewarm_database(engine, stop=stopped)
