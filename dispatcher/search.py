@@ -43,8 +43,6 @@ _ORDER_NUMBER = re.compile(r"^\s*[#№]\s*([0-9]{1,12})\s*$")
 _PHONE_CHARS = re.compile(r"^[0-9+\-().\s]+$")
 _DIGITS = re.compile(r"[0-9]")
 _MIN_PHONE_DIGITS = 4
-# Tails of a typed fragment read at most: four digits match about one phone in a thousand.
-_FRAGMENT_ROWS = 2_000
 # Rows of a typed word's range counted to pick the rarest word; more only says 'common'.
 _DRIVER_PROBE = 1000
 _DRIVER_PROBE_FAR = 10_000
@@ -337,11 +335,14 @@ def _phone_query(text: str, digits: str, region: str, limit: int) -> Any:
             .limit(limit * 3)
         )
     # Digits from the middle of a number ("45-67"): every substring of a number is the
-    # start of one of its tails, so this is a key range of phone_digits, not a scan.
+    # start of one of its tails, so this is a key range of phone_digits, not a scan. Only
+    # the first rows of the range are read (four digits match a thousand phones of a
+    # million): the list is for picking, and typing on narrows it.
     tails = (
         select(PhoneDigits.phone_id)
         .where(PhoneDigits.suffix >= digits, PhoneDigits.suffix < _next_key(digits))
-        .limit(_FRAGMENT_ROWS)
+        .order_by(PhoneDigits.suffix)
+        .limit(limit * 3)
     )
     return _live(
         select(Client, Phone.raw)
