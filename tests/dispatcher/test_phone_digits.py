@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -73,3 +75,16 @@ def test_the_fragment_search_reads_the_digits_index_not_the_phones(
         raise AssertionError(plan)
     assert "phone_digits" in plan, plan
     assert "PRIMARY KEY" in plan or "pk_phone_digits" in plan, plan
+
+
+def test_a_seeded_database_finds_its_numbers_from_the_middle(engine: Any) -> None:
+    from dispatcher.db import session_factory
+    from dispatcher.demo import seed_demo
+
+    report = seed_demo(engine, clients=40, history_days=3)
+    sessions = session_factory(engine)
+    with sessions() as s:
+        e164 = s.execute(text("SELECT e164 FROM phones ORDER BY id LIMIT 1")).scalar_one()
+        middle = e164[-7:-2]  # five digits from inside the number
+        hits = search_clients(s, f"{middle[:2]}-{middle[2:]}")
+    assert report.phones and hits
