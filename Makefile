@@ -86,6 +86,7 @@ bench: $(STAMP) bootstrap translations
 	$(PY) -m bench sync | tee bench/out/sync.json
 	$(PY) -m bench pop_to_screen --db-dir $(BENCH_DB) | tee bench/out/pop_to_screen.json
 	$(PY) -m bench search --db-dir $(BENCH_DB) | tee bench/out/search.json
+	$(PY) -m bench cold_start --db-dir $(BENCH_DB) | tee bench/out/cold_start.json
 	$(PY) -m bench board --db-dir $(BENCH_DB) | tee bench/out/board.json
 	$(PY) -m bench reports --db-dir $(BENCH_DB) | tee bench/out/reports.json
 	$(PY) -m bench service | tee bench/out/service.json

@@ -11,6 +11,10 @@ call would otherwise pay for (measured by `bench pop_to_screen`'s ``first_call_m
   results and laid out hidden (never on screen), so the widgets' styles, fonts and glyphs
   are ready.
 
+Beside these, on a thread of its own, the pages of the lookup's indexes and tables are read
+into memory (`dispatcher.prewarm`: the embedded file's b-trees in key order, or PostgreSQL's
+`pg_prewarm`), so the first minute after a reboot is not slow; `pages_warmed` says when.
+
 The window is shown before any of this starts; a call that rings during the warm-up is
 served as usual (the lookup runs on the worker's other thread).
 """
@@ -18,6 +22,7 @@ served as usual (the lookup runs on the worker's other thread).
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +34,7 @@ from sqlalchemy.orm import Session
 from app.worker import DbWorker
 from dispatcher.lookup import LookupResult, LookupStatus
 from dispatcher.operations.calls import look_up_caller
+from dispatcher.prewarm import Prewarmed, prewarm_database
 
 logger = logging.getLogger(__name__)
 
@@ -70,9 +76,11 @@ class WarmUp(QObject):
 
     Signals:
         finished(dict): what was warmed and how long each part took (also logged).
+        pages_warmed(Prewarmed): the lookup's pages are in memory (emitted from its thread).
     """
 
     finished = Signal(object)
+    pages_warmed = Signal(object)
 
     def __init__(self, worker: DbWorker, intake: Any, region: str) -> None:
         """Warm-up of ``worker``'s database and of a panel fed by ``intake``."""
@@ -81,15 +89,31 @@ class WarmUp(QObject):
         self.intake = intake
         self.region = region
         self.report: dict[str, Any] | None = None
+        self.pages: Prewarmed | None = None
         self._started = 0.0
+        self._stop = threading.Event()
 
     def start(self) -> None:
-        """Queue the database part on the worker; returns at once."""
+        """Start reading the lookup's pages and queue the database part; returns at once."""
         self._started = time.perf_counter()
+        engine = self.worker.factory.kw.get("bind")
+        if engine is not None:
+            threading.Thread(
+                target=self._warm_pages, args=(engine,), name="warm-pages", daemon=True
+            ).start()
         region = self.region
         self.worker.submit(
             lambda session: warm_database(session, region), self._on_database_warmed, self._failed
         )
+
+    def stop(self) -> None:
+        """Ask the page reading to stop after the index or table it is reading."""
+        self._stop.set()
+
+    def _warm_pages(self, engine: Any) -> None:
+        # Its own connection and thread: the worker's threads stay free for calls.
+        self.pages = prewarm_database(engine, stop=self._stop)
+        self.pages_warmed.emit(self.pages)
 
     def _on_database_warmed(self, warmed: DatabaseWarmed) -> None:
         panel_ms = self._lay_out_panel(warmed.sample)

@@ -473,6 +473,8 @@ class Workspace:
             self.relay.stop()
         if getattr(self, "changes", None) is not None:
             self.changes.stop()
+        if getattr(self, "warm_up", None) is not None:
+            self.warm_up.stop()
         if self.engine is not None:
             self.phone.wait_idle(6_000)
             self.engine.stop()

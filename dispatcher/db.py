@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -52,13 +54,35 @@ def make_engine(url: str | None = None, **kwargs: Any) -> Engine:
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    kwargs.setdefault("pool_pre_ping", True)
-    if parsed.get_driver_name() == "psycopg":
-        # psycopg prepares a query it ran five times on its own, and once it has, its next
-        # rollback deallocates *every* prepared statement on the connection, the lookup's
-        # too (dispatcher.lookup prepares its own): found by `bench desks`.
-        kwargs["connect_args"] = {"prepare_threshold": None, **kwargs.get("connect_args", {})}
-    return create_engine(full, **kwargs)
+    # No pre-ping (a round trip before every unit of work, a quarter of a lookup's time):
+    # a connection the server has closed is found at checkout without asking the server.
+    # psycopg's own preparing forgets everything, the lookup's PREPAREd statement included,
+    # at the first ROLLBACK after it prepared anything: the lookup prepares its own instead.
+    connect_args = {"prepare_threshold": None, **kwargs.pop("connect_args", {})}
+    engine = create_engine(full, connect_args=connect_args, **kwargs)
+    event.listen(engine, "checkout", _refuse_closed_connection)
+    return engine
+
+
+def _refuse_closed_connection(dbapi_conn: Any, _record: Any, _proxy: Any) -> None:
+    """Make the pool reconnect when the server has closed this idle connection.
+
+    An idle connection has nothing to read unless the server said goodbye (a terminated
+    backend's FATAL message, a restart's end of stream): a poll of the socket that returns
+    at once tells, without a round trip. A dead network that never said so is caught by the
+    lookup's reconnect-and-retry (`dispatcher.lookup_remote`) or by the failing statement.
+    """
+    if not hasattr(dbapi_conn, "pgconn"):
+        return  # not psycopg: nothing to look at
+    if dbapi_conn.closed or dbapi_conn.broken:
+        raise DisconnectionError("connection closed")
+    try:
+        readable, _, _ = select.select([dbapi_conn.pgconn.socket], [], [], 0)
+    except (OSError, ValueError) as exc:
+        raise DisconnectionError("connection closed") from exc
+    if readable:
+        logger.info("Reconnecting: the database server closed an idle connection")
+        raise DisconnectionError("the server closed the connection")
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

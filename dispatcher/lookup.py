@@ -14,6 +14,8 @@ from typing import Any
 from phonenumbers import PhoneNumber, PhoneNumberFormat, format_number
 from sqlalchemy.orm import Session
 
+from dispatcher import lookup_remote
+from dispatcher.lookup_remote import Fetched
 from dispatcher.models import ClientKind, Order, OrderState
 from dispatcher.phones import ParsedPhone, PhoneStatus, from_caller_id, parse_phone
 from dispatcher.similarity import names_similar
@@ -384,7 +386,10 @@ def lookup_caller(session: Session, number: str | None, region: str = "RU") -> L
     return _lookup(session, number, from_caller_id(number, region))
 
 
-def _lookup(session: Session, raw: str | None, parsed: ParsedPhone) -> LookupResult:
+def _lookup(
+    session: Session, raw: str | None, parsed: ParsedPhone, *, one_trip: bool = True
+) -> LookupResult:
+    """The lookup; ``one_trip=False`` runs PostgreSQL's old statement-by-statement path."""
     query = raw if isinstance(raw, str) else ""
     if parsed.status is PhoneStatus.INTERNAL:
         return LookupResult(
@@ -397,9 +402,11 @@ def _lookup(session: Session, raw: str | None, parsed: ParsedPhone) -> LookupRes
     if not parsed.ok or parsed.e164 is None:
         return LookupResult(query, LookupStatus.INVALID, None, query, parsed.message)
     e164 = parsed.e164
+    if one_trip and session.connection().dialect.name == "postgresql":
+        return _found(query, parsed, e164, lookup_remote.fetch(session, e164))
     db = _Db(session)
     try:
-        return _found(db, query, parsed, e164)
+        return _found(query, parsed, e164, _fetch_stepwise(db, e164))
     finally:
         db.close()
 
@@ -415,7 +422,8 @@ def _display(parsed: ParsedPhone, e164: str) -> str:
     return parsed.display()
 
 
-def _found(db: _Db, query: str, parsed: ParsedPhone, e164: str) -> LookupResult:
+def _fetch_stepwise(db: _Db, e164: str) -> Fetched:
+    """The lookup's rows statement by statement (SQLite; PostgreSQL's old path, for the bench)."""
     states = (OrderState.DELIVERY.value, OrderState.INTEREST.value)
     # Over a network the owners' addresses and orders are asked for with the owners (one
     # round trip): they are what is needed unless an owner was merged into another client.
@@ -426,34 +434,14 @@ def _found(db: _Db, query: str, parsed: ParsedPhone, e164: str) -> LookupResult:
         (_OWNERS_ORDERS, (e164, *states, e164)) if ahead else None,
     )
     if not owners:
-        return LookupResult(
-            query,
-            LookupStatus.UNKNOWN,
-            e164,
-            _display(parsed, e164),
-            "No client has this number yet.",
-        )
-
+        return Fetched([], [], [], [], [], [], [])
     # Merged duplicates answer as the client they were merged into.
     merged_targets = {row[7] for row in owners if row[7] is not None}
-    targets: dict[int, Any] = {}
+    targets: list[Any] = []
     if merged_targets:
-        targets = {r[0]: r for r in db.rows(_CLIENTS_BY_ID, sorted(merged_targets))}
-
-    client_rows: dict[int, Any] = {}
-    owner_list: list[tuple[int, Any, int | None]] = []
-    for row in owners:
-        if row[7] is not None and row[7] in targets:
-            target = targets[row[7]]
-            client_rows.setdefault(target[0], target)
-            owner_list.append((target[0], row, row[0]))
-        else:
-            client_rows.setdefault(
-                row[0], (row[0], row[3], row[4], row[5], row[6], row[7], row[10])
-            )
-            owner_list.append((row[0], row, None))
+        targets = db.rows(_CLIENTS_BY_ID, sorted(merged_targets))
+    client_rows, _ = _clients(owners, targets)
     ids = sorted(client_rows)
-
     if not ahead or ids != sorted({row[0] for row in owners}):
         address_rows, order_rows = db.batch((_ADDRESSES, (ids,)), (_ORDERS, (ids, *states, ids)))
     order_rows = db.convert_orders(order_rows)
@@ -466,18 +454,52 @@ def _found(db: _Db, query: str, parsed: ParsedPhone, e164: str) -> LookupResult:
             _SAME_COMPANY,
             (ClientKind.COMPANY.value, names or [""], inns or [""], ids),
         )
-
-    addresses: dict[int, list[AddressSummary]] = {cid: [] for cid in ids}
-    address_keys: dict[int, set[str]] = {cid: set() for cid in ids}
-    for a in address_rows:
-        addresses[a[1]].append(AddressSummary(a[0], a[2], a[3], a[4], a[5], a[6], a[7]))
-        address_keys[a[1]].add(a[8])
-    keys = sorted(set().union(*address_keys.values()))
+    keys = sorted({a[8] for a in address_rows})
     by_address, line_rows, company_rows = db.batch(
         (_SAME_ADDRESS, (keys, ids)) if keys else None,
         (_LINES, ([r[0] for r in order_rows],)) if order_rows else None,
         same_company,
     )
+    return Fetched(owners, targets, address_rows, order_rows, line_rows, by_address, company_rows)
+
+
+def _clients(
+    owners: list[Any], targets: list[Any]
+) -> tuple[dict[int, Any], list[tuple[int, Any, int | None]]]:
+    """The clients found (merged owners replaced by their targets), and who owns the number."""
+    by_id = {r[0]: r for r in targets}
+    client_rows: dict[int, Any] = {}
+    owner_list: list[tuple[int, Any, int | None]] = []
+    for row in owners:
+        if row[7] is not None and row[7] in by_id:
+            target = by_id[row[7]]
+            client_rows.setdefault(target[0], target)
+            owner_list.append((target[0], row, row[0]))
+        else:
+            client_rows.setdefault(
+                row[0], (row[0], row[3], row[4], row[5], row[6], row[7], row[10])
+            )
+            owner_list.append((row[0], row, None))
+    return client_rows, owner_list
+
+
+def _found(query: str, parsed: ParsedPhone, e164: str, fetched: Fetched) -> LookupResult:
+    if not fetched.owners:
+        return LookupResult(
+            query,
+            LookupStatus.UNKNOWN,
+            e164,
+            _display(parsed, e164),
+            "No client has this number yet.",
+        )
+    client_rows, owner_list = _clients(fetched.owners, fetched.targets)
+    ids = sorted(client_rows)
+    companies = [client_rows[i] for i in ids if client_rows[i][1] == ClientKind.COMPANY]
+    addresses: dict[int, list[AddressSummary]] = {cid: [] for cid in ids}
+    for a in fetched.addresses:
+        addresses[a[1]].append(AddressSummary(a[0], a[2], a[3], a[4], a[5], a[6], a[7]))
+    by_address, company_rows = fetched.same_address, fetched.same_company
+    order_rows, line_rows = fetched.orders, fetched.lines
 
     groups = _duplicate_groups(client_rows, by_address, companies, company_rows)
     orders = _orders(order_rows, line_rows)

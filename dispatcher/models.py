@@ -797,3 +797,19 @@ class KbTerm(Base):
     # 3 keyword, 2 question, 1 answer: where the word stands says how well it answers.
     weight: Mapped[int] = mapped_column(Integer, primary_key=True, default=1)
     article_id: Mapped[int] = mapped_column(ForeignKey("kb_articles.id"), primary_key=True)
+
+
+class PhoneDigits(Base):
+    """A tail of a phone's digits (four digits and longer), for numbers typed from the middle.
+
+    Every substring of a number is the start of one of its tails, so "45-67" is a key range
+    here. Kept by the triggers of migration 0014 on every write to phones, whoever writes.
+    """
+
+    __tablename__ = "phone_digits"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    suffix: Mapped[str] = mapped_column(
+        String(20).with_variant(String(20, collation="C"), "postgresql"), primary_key=True
+    )
+    phone_id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -12,8 +12,8 @@ shared 2-CPU machine): p50 3.8 ms, p99 19 ms over typed names, streets, numbers 
 their start and order numbers (the old LIKE scans: p50 ~300 ms). When all typed words are
 common ("ак 8") only the first 2,000 index rows of the rarest are tried (10,000 when those
 give nothing): the list may miss some clients until the next keystroke narrows it. An
-order number, an INN and a number typed from its start are index look-ups; a fragment
-from the middle of a number ("45-67") still scans the phones (~120-170 ms at 1M).
+order number, an INN, a number typed from its start and digits from its middle ("45-67",
+through the tails in `phone_digits`, migration 0014) are index look-ups.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import select
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from dispatcher.lookup import ClientSummary
-from dispatcher.models import Address, Client, ClientKind, Contact, Order, Phone
+from dispatcher.models import Address, Client, ClientKind, Contact, Order, Phone, PhoneDigits
 from dispatcher.phones import parse_phone
 from dispatcher.search_index import ADDRESS, NAME
 from dispatcher.similarity import address_words, name_words, query_words
@@ -324,26 +324,35 @@ def _typed_prefix(text: str, digits: str) -> str:
 
 def _phone_query(text: str, digits: str, region: str, limit: int) -> Any:
     """Phones whose E.164 form holds the typed digits, whatever way they were written."""
-    patterns: list[ColumnElement[bool]] = []
     parsed = parse_phone(text, region)
     if parsed.ok and parsed.e164:
         # A whole number: the indexed equality answers it, no scan for fragments.
-        patterns.append(Phone.e164 == parsed.e164)
         return _live(
             select(Client, Phone.raw)
             .join(Phone, Phone.client_id == Client.id)
-            .where(*patterns)
+            .where(Phone.e164 == parsed.e164)
             .order_by(Phone.id)
             .limit(limit * 3)
         )
-    patterns.append(Phone.e164.contains(digits))
-    # "8 916 12…" is the trunk prefix of "+7 916 12…": the 8 is not in the stored form.
-    if digits.startswith("8") and not text.lstrip().startswith("+") and len(digits) > 1:
-        patterns.append(Phone.e164.startswith("+7" + digits[1:]))
+    # Digits from the middle of a number ("45-67"): every substring of a number is the
+    # start of one of its tails, so this is a key range of phone_digits, not a scan. Only
+    # the first rows of the range are read (four digits match a thousand phones of a
+    # million): the list is for picking, and typing on narrows it.
+    tails = (
+        select(PhoneDigits.phone_id)
+        .where(PhoneDigits.suffix >= digits, PhoneDigits.suffix < _next_key(digits))
+        .order_by(PhoneDigits.suffix)
+        .limit(limit * 3)
+    )
     return _live(
         select(Client, Phone.raw)
         .join(Phone, Phone.client_id == Client.id)
-        .where(and_(or_(*patterns)))
+        .where(Phone.id.in_(tails.scalar_subquery()))
         .order_by(Phone.id)
         .limit(limit * 3)
     )
+
+
+def _next_key(digits: str) -> str:
+    """The first key after every key starting with ``digits``."""
+    return digits[:-1] + chr(ord(digits[-1]) + 1)

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 import app.warm_up
@@ -68,3 +69,56 @@ def test_warm_database_looks_up_numbers_across_the_index(tmp_path: Path) -> None
         warmed = app.warm_up.warm_database(session)
     engine.dispose()
     assert warmed.lookups == 4 and warmed.sample is not None and warmed.sample.matches
+
+
+def test_the_window_is_up_while_the_pages_are_still_being_warmed(
+    qtbot: QtBot,
+    start_workspace: Any,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    release = threading.Event()
+    threads: list[threading.Thread] = []
+    real = app.warm_up.prewarm_database
+
+    def slow(engine: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread())
+        release.wait(TIMEOUT_MS / 1000)  # as a cold disk would be
+        return real(engine, **kwargs)
+
+    monkeypatch.setattr(app.warm_up, "prewarm_database", slow)
+    desk = start_workspace(
+        "--demo", "--data-dir", str(tmp_path / "pages"), "--sip-listen", "127.0.0.1:0"
+    )
+    # The window is on screen and answers while the pages are still being read.
+    assert desk.window.isVisible()
+    qtbot.waitUntil(lambda: bool(threads), timeout=TIMEOUT_MS)
+    assert desk.warm_up.pages is None and threads[0] is not threading.main_thread()
+    with qtbot.waitSignal(desk.warm_up.pages_warmed, timeout=TIMEOUT_MS) as warmed:
+        release.set()
+    report = warmed.args[0]
+    assert report.how == "sqlite" and "ix_phones_e164" in report.relations
+    desk.window.close()
+
+
+def test_prewarm_reads_the_lookups_indexes_first_and_stops_when_asked(tmp_path: Path) -> None:
+    from app.demo import seed_demo_if_empty
+    from app.workspace import open_database
+    from dispatcher.prewarm import _present, _reads, prewarm_database
+
+    engine = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    seed_demo_if_empty(engine)
+    full = prewarm_database(engine)
+    with engine.connect() as conn:
+        present = _present(conn, postgres=False)
+        for name, sql in _reads(conn, False, present):
+            # Each read goes through the b-tree it is for (not the smallest index, as a bare
+            # count(*) would).
+            plan = " ".join(str(r[-1]) for r in conn.execute(text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert name in plan and ("COVERING INDEX" in plan or "SCAN" in plan), (name, plan)
+    stopped = threading.Event()
+    stopped.set()
+    none = prewarm_database(engine, stop=stopped)
+    engine.dispose()
+    assert full.relations[0] == "ix_phones_e164" and "order_lines" in full.relations
+    assert none.relations == () and none.note
