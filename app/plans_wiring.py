@@ -223,3 +223,5 @@ class DeskPlans(QObject):
     def _on_reminder_call_requested(self, row: int) -> None:
         plan = self.shown.pop(row)
         self.reminders.call(plan, self.intake.place_call)
+        # The reminder closed: the operator is on the call now, so its keys (F4) go there.
+        self.window.activateWindow()
