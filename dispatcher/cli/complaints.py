@@ -82,7 +82,8 @@ def run_complaint(cli: Cli) -> int:
                 open_only=a.open,
                 overdue=a.overdue,
             )
-            cli.emit([_record(r) for r in rows], "\n".join(_line(r) for r in rows))
+            text = "\n".join(_line(r) for r in rows) or "No complaints."
+            cli.emit([_record(r) for r in rows], text)
             return 0
         if a.sub == "add":
             row = ops.register_complaint(

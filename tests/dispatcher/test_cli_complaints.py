@@ -99,3 +99,24 @@ def test_mistakes_get_a_message_and_no_traceback(
     assert code == 2 and "ask a shift lead to confirm" in err
     code, _, err = olga("report", "complaints", "--from", "2026-01-01", "--to", "2026-01-31")
     assert code == 2 and "shift lead" in err
+
+
+def test_an_operator_registers_and_plans_with_json_and_an_empty_list_says_so(
+    dispatch: Runner,  # noqa: F811
+    client_id: int,
+    db_url: str,
+) -> None:
+    add_account(db_url, "olga", UserRole.OPERATOR)
+    olga = Runner(db_url, dispatch.capsys, user="olga")
+    added = olga.json(
+        "complaint", "add", "--client", str(client_id), "--reason", "Опоздание курьера",
+        "--text", "Ждали до вечера",
+    )  # fmt: skip
+    assert added["registered_by"] == "olga" and added["status"] == "registered"  # type: ignore[index]
+    assert olga.json("complaint", "list", "--overdue", "--client", str(client_id)) == []
+    code, out, _ = olga("complaint", "list", "--overdue", "--client", str(client_id))
+    assert (code, out.strip()) == (0, "No complaints.")
+    plan = olga.json(
+        "plan", "add", "--client", str(client_id), "--at", "2030-05-10 10:00", "--subject", "кулер"
+    )
+    assert plan["responsible"] == "olga" and plan["due_at"].startswith("2030-05-10 10:00")  # type: ignore[index]
