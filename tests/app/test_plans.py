@@ -91,7 +91,20 @@ def desk_window(
     worker.wait_idle()
 
 
-def _logged(sessions: sessionmaker[Session], plan_id: int) -> tuple[Interaction, Interaction]:
+def reminder_pops_at(qtbot: QtBot, desk_plans: DeskPlans, clock: FakeClock, at: dt.datetime) -> Any:
+    """Armed for ``at`` by one probe with nothing shown; at ``at`` the reminder pops."""
+    scheduler = desk_plans.reminders
+    qtbot.waitUntil(lambda: scheduler.next_due == at)
+    assert scheduler.timer.isActive() and 0 < scheduler.timer.remainingTime() <= 60_000
+    assert not desk_plans.reminder_dialog.isVisible()
+    clock.now = at  # the time comes on the injected clock: the timer's work runs
+    with qtbot.waitSignal(scheduler.due):
+        scheduler.timer.timeout.emit()
+    assert desk_plans.reminder_dialog.isVisible()
+    return desk_plans.reminder_dialog
+
+
+def logged(sessions: sessionmaker[Session], plan_id: int) -> tuple[Interaction, Interaction]:
     with sessions() as s:
         plan = s.get(Interaction, plan_id)
         assert plan is not None and plan.done_call_id is not None
@@ -127,23 +140,14 @@ def test_a_planned_callback_reminds_at_its_time_and_is_done_by_the_call_it_place
         keys.press(Qt.Key.Key_Return)
     plan_id = planned.args[0].id  # type: ignore[index]
     qtbot.waitUntil(lambda: not dialog.isVisible())
-    # Armed for 10:00 by one probe: five minutes away on the injected clock, nothing shown.
-    qtbot.waitUntil(lambda: scheduler.next_due == FRIDAY_10)
-    assert scheduler.timer.isActive() and 0 < scheduler.timer.remainingTime() <= 60_000
-    assert not desk_plans.reminder_dialog.isVisible()
-    # 10:00 comes: the timer's work runs, the reminder pops.
-    clock.now = FRIDAY_10
-    with qtbot.waitSignal(scheduler.due):
-        scheduler.timer.timeout.emit()
-    reminder = desk_plans.reminder_dialog
-    assert reminder.isVisible()
+    reminder = reminder_pops_at(qtbot, desk_plans, clock, FRIDAY_10)
     assert reminder.list.item(0).text() == "10:00  Иванова Мария Петровна — про кулер"
     # Return calls the client through the desk's line; the call's log row completes the plan.
     reminder.list.setFocus()
     with qtbot.waitSignal(scheduler.done, timeout=5_000):
         keys.press(Qt.Key.Key_Return)
     assert Command("dial", ("+79161234567",)) in fake_phone.commands
-    plan, call = _logged(sessions, plan_id)
+    plan, call = logged(sessions, plan_id)
     assert plan.done_at is not None and call.direction is Direction.OUT
     assert (call.client_id, call.planned_from_id, call.number) == (
         desk.world.person_id,

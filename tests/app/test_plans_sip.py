@@ -23,13 +23,13 @@ from app.intake import IntakeViewModel
 from app.plans_wiring import DeskPlans
 from app.widgets.main_window import MainWindow
 from dispatcher.db import unit_of_work
-from dispatcher.models import Direction, Interaction, UserRole
+from dispatcher.models import Direction, UserRole
 from dispatcher.moscow import MOSCOW
 from dispatcher.operations import plans
 from dispatcher.users import Actor, add_user
 from tests.app.conftest import OPERATOR, Desk, desk_identity
 from tests.app.keys import Keyboard
-from tests.app.test_plans import FakeClock
+from tests.app.test_plans import FakeClock, logged, reminder_pops_at
 from tests.telephony.peers import Peer, Peers
 
 ADMIN = Actor("boss", "Админ", UserRole.ADMIN)
@@ -81,21 +81,13 @@ def test_a_planned_callback_reminds_at_ten_and_return_calls_the_client_for_real(
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     clock = FakeClock(AT_10 - dt.timedelta(minutes=5))
     desk_plans = DeskPlans(window, worker, identity, intake, clock=clock)
-    scheduler = desk_plans.reminders
-    # Five minutes early: armed for 10:00, nothing shown yet.
-    qtbot.waitUntil(lambda: scheduler.next_due == AT_10)
-    assert not desk_plans.reminder_dialog.isVisible()
-    # 10:00 on the injected clock: the timer's work runs and the reminder pops.
-    clock.now = AT_10
-    with qtbot.waitSignal(scheduler.due):
-        scheduler.timer.timeout.emit()
-    reminder = desk_plans.reminder_dialog
-    assert reminder.isVisible()
+    # Five minutes early it is armed for 10:00; at 10:00 the reminder pops.
+    reminder = reminder_pops_at(qtbot, desk_plans, clock, AT_10)
     assert reminder.list.item(0).text() == "10:00  Иванова Мария Петровна — про кулер"
     # Return dials the client through the real line; the peer rings and answers.
     reminder.list.setFocus()
     mark = callee.mark()
-    with qtbot.waitSignal(scheduler.done, timeout=TIMEOUT_MS):
+    with qtbot.waitSignal(desk_plans.reminders.done, timeout=TIMEOUT_MS):
         Keyboard(qtbot, window).press(Qt.Key.Key_Return)
     seen = callee.wait_for(lambda line: line.get("event") == "incoming_call", since=mark)
     assert seen["called"] == "+79161234567"
@@ -104,18 +96,17 @@ def test_a_planned_callback_reminds_at_ten_and_return_calls_the_client_for_real(
         timeout=TIMEOUT_MS,
     )
     # The plan is done and linked to that call's log row.
+    done, call = logged(sessions, plan.id)
+    focused = intake.focused
+    assert focused is not None and focused.interaction_id == call.id
+    assert done.done_at is not None
+    assert (call.direction, call.client_id, call.planned_from_id, call.number) == (
+        Direction.OUT,
+        desk.world.person_id,
+        plan.id,
+        "+79161234567",
+    )
     with sessions() as s:
-        done = s.get(Interaction, plan.id)
-        assert done is not None and done.done_at is not None and done.done_call_id is not None
-        call = s.get(Interaction, done.done_call_id)
-        assert call is not None
-        assert call.id == intake.focused.interaction_id
-        assert (call.direction, call.client_id, call.planned_from_id, call.number) == (
-            Direction.OUT,
-            desk.world.person_id,
-            plan.id,
-            "+79161234567",
-        )
         assert plans.next_due(s, OPERATOR) is None
     # The reminder is gone and the window has the keys again: F4 hangs up, the callee sees it.
     assert not reminder.isVisible()
