@@ -574,3 +574,50 @@ class ChangeStamp(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayLine(Base):
+    """Delivered lines rolled up per Moscow day × courier × client kind × product (reports).
+
+    Kept by the database triggers of migration 0010 (dispatcher.reports.rollups), in the
+    transaction that closes, re-dates or moves an order; courier 0 stands for none.
+    """
+
+    __tablename__ = "report_day_lines"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    qty: Mapped[int] = mapped_column(BigInteger, default=0)
+    sum_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayOrders(Base):
+    """Delivered orders per Moscow day × courier × client kind × payment (reports, 0010)."""
+
+    __tablename__ = "report_day_orders"
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    payment_method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    goods_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    due_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+    collected_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayClient(Base):
+    """Which clients got goods from which courier on a Moscow day (distinct counts, 0010)."""
+
+    __tablename__ = "report_day_clients"
+    __table_args__ = (
+        Index("ix_report_day_clients_kind_client", "client_kind", "client_id", "day"),
+    )
+
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
