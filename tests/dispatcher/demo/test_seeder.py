@@ -357,3 +357,28 @@ def test_the_demo_database_has_a_shift_lead_who_signs_in(
         assert (actor.login, actor.role) == (DEMO_LOGIN, UserRole.LEAD)
         # A second call (the workspace's first run) finds the account, never adds another.
         assert ensure_demo_lead(s) == actor
+
+
+def test_seeded_report_rollups_match_the_orders_and_keep_up_with_a_close(
+    engine: Engine, seeded: SeedReport
+) -> None:
+    closed_sum = (
+        "SELECT coalesce(sum(l.qty * l.price_kop), 0) FROM order_lines l"
+        " JOIN order_events e ON e.order_id = l.order_id AND e.action = 'close'"
+    )
+    rolled_sum = "SELECT coalesce(sum(sum_kop), 0) FROM report_day_lines"
+    closed = "SELECT count(*) FROM order_events WHERE action = 'close'"
+    assert _count(engine, closed) > 0
+    assert _count(engine, rolled_sum) == _count(engine, closed_sum)
+    assert _count(engine, "SELECT sum(orders) FROM report_day_orders") == _count(engine, closed)
+
+    # The triggers are back: a delivery the courier closes now counts at once.
+    from dispatcher import orders
+
+    with session_factory(engine)() as s, s.begin():
+        order_id = s.execute(
+            text("SELECT id FROM orders WHERE state = 'delivery' LIMIT 1")
+        ).scalar()
+        orders.close(s, order_id, actor="courier", collected_kop=0)
+    assert _count(engine, rolled_sum) == _count(engine, closed_sum)
+    assert _count(engine, "SELECT sum(orders) FROM report_day_orders") == _count(engine, closed)
