@@ -2139,6 +2139,10 @@ Please pass it to your administrator.</source>
         <translation>Отчёт формируется… {0} с (Esc — отменить)</translation>
     </message>
     <message>
+        <source>Running the report… {0} s, query {1} (Esc cancels)</source>
+        <translation>Отчёт формируется… {0} с, запрос {1} (Esc — отменить)</translation>
+    </message>
+    <message>
         <source>the {0} largest of {1}</source>
         <translation>{0} крупнейших из {1}</translation>
     </message>
@@ -3041,6 +3045,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>The period ends ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y}).</source>
         <translation>Период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y}).</translation>
+    </message>
+    <message>
+        <source>The report was cancelled.</source>
+        <translation>Отчёт отменён.</translation>
     </message>
     <message>
         <source>There is no report {name!r}; the reports are {names}.</source>
