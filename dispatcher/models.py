@@ -584,6 +584,7 @@ class ReportDayLine(Base):
     """
 
     __tablename__ = "report_day_lines"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -597,6 +598,7 @@ class ReportDayOrders(Base):
     """Delivered orders per Moscow day × courier × client kind × payment (reports, 0010)."""
 
     __tablename__ = "report_day_orders"
+    __table_args__ = ({"sqlite_with_rowid": False},)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -613,7 +615,11 @@ class ReportDayClient(Base):
 
     __tablename__ = "report_day_clients"
     __table_args__ = (
-        Index("ix_report_day_clients_kind_client", "client_kind", "client_id", "day"),
+        Index("ix_report_day_clients_kind_client", "client_kind", "client_id", "day", "orders"),
+        Index(
+            "ix_report_day_clients_day", "day", "courier_id", "client_kind", "client_id", "orders"
+        ),
+        {"sqlite_with_rowid": False},
     )
 
     courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
