@@ -627,3 +627,32 @@ class ReportDayClient(Base):
     client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     orders: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportClientBottles(Base):
+    """Bottles delivered and empties returned per client × Moscow day × courier × kind (0010).
+
+    The client is the one a merged duplicate went into; the bottles report's balance is the
+    client's sum up to a day.
+    """
+
+    __tablename__ = "report_client_bottles"
+    __table_args__ = (
+        Index(
+            "ix_report_client_bottles_day",
+            "day",
+            "client_id",
+            "courier_id",
+            "client_kind",
+            "delivered",
+            "returned",
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    delivered: Mapped[int] = mapped_column(BigInteger, default=0)
+    returned: Mapped[int] = mapped_column(BigInteger, default=0)

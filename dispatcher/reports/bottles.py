@@ -4,6 +4,7 @@ and the balance the client holds at the period's end (all deliveries minus all r
 A returnable bottle is a product sold by the bottle (unit "бут", the 19 l water); the courier
 records the empties taken back when closing the delivery. Merged duplicates count as the
 client they were merged into. The rows are the clients with bottles moving in the period.
+Read from the per-client daily roll-up (dispatcher.reports.rollups).
 """
 
 from __future__ import annotations
@@ -11,32 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
-from dispatcher.models import (
-    Client,
-    ClientKind,
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderState,
-    Product,
-)
-from dispatcher.orders import Action
-from dispatcher.reports.common import (
-    canonical_client,
-    chunks,
-    delivered_in,
-    first_phones,
-    period_bounds,
-    with_duplicates,
-)
+from dispatcher.models import Client, ClientKind, ReportClientBottles
+from dispatcher.reports.common import chunks, first_phones
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "bottles"
-BOTTLE_UNIT = "бут"
 
 COLUMNS = (
     Column("client_id", translatable("Client no."), ColumnKind.QTY),
@@ -52,59 +36,35 @@ _FIGURES = ("delivered", "returned", "qty")
 
 
 def build(session: Session, params: ReportParams) -> Report:
-    """The bottles report of the period."""
-    start, end = period_bounds(params)
-    period = delivered_in(start, end).subquery()
-    who = canonical_client().label("who")
-
-    def moved(figure: Any, lines: bool) -> Any:
-        stmt = select(who, func.sum(figure)).select_from(period)
-        stmt = stmt.join(Order, Order.id == period.c.order_id)
-        if lines:
-            stmt = stmt.join(OrderLine, OrderLine.order_id == Order.id)
-            stmt = stmt.join(Product, Product.id == OrderLine.product_id)
-            stmt = stmt.where(Product.unit == BOTTLE_UNIT)
-        stmt = stmt.join(Client, Client.id == Order.client_id)
-        if params.courier_id is not None:
-            stmt = stmt.where(Order.courier_id == params.courier_id)
-        if params.client_kind is not None:
-            stmt = stmt.where(Client.kind == ClientKind(params.client_kind))
-        return stmt.group_by(who)
-
-    returned_qty = func.coalesce(Order.bottles_returned, 0)
+    """The bottles report of the period, from the per-client daily roll-up."""
+    b = ReportClientBottles
+    moved = (
+        select(b.client_id, func.sum(b.delivered), func.sum(b.returned))
+        .where(b.day.between(params.date_from, params.date_to))
+        .group_by(b.client_id)
+    )
+    if params.courier_id is not None:
+        moved = moved.where(b.courier_id == params.courier_id)
+    if params.client_kind is not None:
+        moved = moved.where(b.client_kind == ClientKind(params.client_kind).value)
     figures: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_FIGURES, 0))
-    for client_id, qty in session.execute(moved(OrderLine.qty, lines=True)):
-        figures[client_id]["delivered"] = int(qty or 0)
-    for client_id, qty in session.execute(moved(returned_qty, lines=False)):
-        figures[client_id]["returned"] = int(qty or 0)
-    moving = sorted(c for c, f in figures.items() if f["delivered"] or f["returned"])
+    for client_id, delivered, returned in session.execute(moved):
+        if delivered or returned:
+            figures[client_id].update(delivered=int(delivered), returned=int(returned))
+    moving = sorted(figures)
 
     # The balance of those clients over their whole history up to the period's end (whoever
-    # delivered), in batches of ids: the index on the orders' client finds them directly.
-    closed_by_end = exists().where(
-        OrderEvent.order_id == Order.id,
-        OrderEvent.action == Action.CLOSE.value,
-        OrderEvent.at < end,
-    )
+    # delivered), in batches of ids: each client's rows are one range of the roll-up's key.
     clients: dict[int, tuple[str, Any]] = {}
     phones: dict[int, str] = {}
     for chunk in chunks(moving):
-        # One plain IN list: an OR with a subquery would make the database read every order.
-        theirs = Order.client_id.in_(with_duplicates(session, chunk))
-        history = (
-            select(who)
-            .select_from(Order)
-            .join(Client, Client.id == Order.client_id)
-            .where(theirs, Order.state == OrderState.CLOSED, closed_by_end)
-            .group_by(who)
+        held = (
+            select(b.client_id, func.sum(b.delivered) - func.sum(b.returned))
+            .where(b.client_id.in_(chunk), b.day <= params.date_to)
+            .group_by(b.client_id)
         )
-        bottles = history.add_columns(func.sum(OrderLine.qty))
-        bottles = bottles.join(OrderLine, OrderLine.order_id == Order.id)
-        bottles = bottles.join(Product, Product.id == OrderLine.product_id)
-        for client_id, qty in session.execute(bottles.where(Product.unit == BOTTLE_UNIT)):
-            figures[client_id]["qty"] += int(qty or 0)
-        for client_id, qty in session.execute(history.add_columns(func.sum(returned_qty))):
-            figures[client_id]["qty"] -= int(qty or 0)
+        for client_id, qty in session.execute(held):
+            figures[client_id]["qty"] = int(qty or 0)
         clients.update(
             (cid, (name, kind))
             for cid, name, kind in session.execute(

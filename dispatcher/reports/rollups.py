@@ -1,7 +1,8 @@
 """The daily roll-ups the reports read, kept exact by database triggers on both backends.
 
 Delivered lines, delivered orders and the clients served are summed per Moscow day (and
-courier, client kind, product / payment) in `report_day_*` (dispatcher.models). Triggers
+courier, client kind, product / payment) in `report_day_*`, and the bottles delivered and
+empties returned per client and day in `report_client_bottles` (dispatcher.models). Triggers
 rather than code in the operations: an order's contribution changes when it is closed, when
 its close is re-dated, when a merge moves it to another client (a bulk UPDATE the ORM never
 sees) and when a client's kind or merge target changes; a trigger sees every one of those
@@ -15,6 +16,9 @@ closed; renaming a product changes nothing here.
 from __future__ import annotations
 
 from sqlalchemy import Connection, text
+
+# A returnable bottle is a product sold by the bottle (the 19 l water).
+BOTTLE_UNIT = "бут"
 
 _DAY = {
     "sqlite": "date({at}, '+3 hours')",  # Moscow has kept UTC+3 since 2014 (common.moscow_day)
@@ -65,6 +69,16 @@ def contribution(
         " goods_orders = report_day_orders.goods_orders + excluded.goods_orders,"
         " due_kop = report_day_orders.due_kop + excluded.due_kop,"
         " collected_kop = report_day_orders.collected_kop + excluded.collected_kop",
+        "INSERT INTO report_client_bottles (client_id, day, courier_id, client_kind, delivered,"
+        " returned)"
+        f" SELECT {who}, {day}, coalesce(o.courier_id, 0), {kind},"
+        f" {sign} * sum(coalesce((SELECT sum(bl.qty) FROM order_lines bl JOIN products bp"
+        f" ON bp.id = bl.product_id WHERE bl.order_id = o.id AND bp.unit = '{BOTTLE_UNIT}'), 0)),"
+        f" {sign} * sum(coalesce(o.bottles_returned, 0))"
+        f"{source} WHERE {where} GROUP BY 1, 2, 3, 4"
+        " ON CONFLICT (client_id, day, courier_id, client_kind) DO UPDATE SET"
+        " delivered = report_client_bottles.delivered + excluded.delivered,"
+        " returned = report_client_bottles.returned + excluded.returned",
         "INSERT INTO report_day_clients (courier_id, client_kind, client_id, day, orders)"
         f" SELECT coalesce(o.courier_id, 0), {kind}, {who}, {day}, {sign} * count(*)"
         f"{source} WHERE {where} AND {_GOODS} GROUP BY 1, 2, 3, 4"

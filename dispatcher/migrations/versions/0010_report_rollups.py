@@ -65,6 +65,18 @@ def upgrade() -> None:
     )
     for name, columns in CLIENT_INDEXES.items():
         op.create_index(name, "report_day_clients", columns)
+    # Per client first: a client's balance up to a day is one range of its key.
+    op.create_table(
+        "report_client_bottles",
+        *_key("client_id", "day", "courier_id", "client_kind"),
+        *_sums("delivered", "returned"),
+        **_LAYOUT,
+    )
+    op.create_index(
+        "ix_report_client_bottles_day",
+        "report_client_bottles",
+        ["day", "client_id", "courier_id", "client_kind", "delivered", "returned"],
+    )
     conn = op.get_bind()
     rollups.backfill(conn)
     rollups.create_triggers(conn)
@@ -74,5 +86,11 @@ def downgrade() -> None:
     rollups.drop_triggers(op.get_bind())
     for name in CLIENT_INDEXES:
         op.drop_index(name, table_name="report_day_clients")
-    for table in ("report_day_clients", "report_day_orders", "report_day_lines"):
+    op.drop_index("ix_report_client_bottles_day", table_name="report_client_bottles")
+    for table in (
+        "report_client_bottles",
+        "report_day_clients",
+        "report_day_orders",
+        "report_day_lines",
+    ):
         op.drop_table(table)
