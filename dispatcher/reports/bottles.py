@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
 from dispatcher.models import Client, ClientKind, ReportClientBottles
-from dispatcher.reports.common import chunks, first_phones
+from dispatcher.reports.common import first_phones
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "bottles"
@@ -38,40 +38,42 @@ _FIGURES = ("delivered", "returned", "qty")
 def build(session: Session, params: ReportParams) -> Report:
     """The bottles report of the period, from the per-client daily roll-up."""
     b = ReportClientBottles
-    moved = (
-        select(b.client_id, func.sum(b.delivered), func.sum(b.returned))
-        .where(b.day.between(params.date_from, params.date_to))
-        .group_by(b.client_id)
-    )
+    in_period = [b.day.between(params.date_from, params.date_to)]
     if params.courier_id is not None:
-        moved = moved.where(b.courier_id == params.courier_id)
+        in_period.append(b.courier_id == params.courier_id)
     if params.client_kind is not None:
-        moved = moved.where(b.client_kind == ClientKind(params.client_kind).value)
+        in_period.append(b.client_kind == ClientKind(params.client_kind).value)
+    moved = (
+        select(b.client_id, func.sum(b.delivered).label("d"), func.sum(b.returned).label("r"))
+        .where(*in_period)
+        .group_by(b.client_id)
+        .subquery()
+    )
     figures: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_FIGURES, 0))
-    for client_id, delivered, returned in session.execute(moved):
+    clients: dict[int, tuple[str, Any]] = {}
+    named = select(moved.c.client_id, moved.c.d, moved.c.r, Client.name, Client.kind).join(
+        Client, Client.id == moved.c.client_id
+    )
+    for client_id, delivered, returned, name, kind in session.execute(named):
         if delivered or returned:
             figures[client_id].update(delivered=int(delivered), returned=int(returned))
+            clients[client_id] = (name, kind)
     moving = sorted(figures)
 
     # The balance of those clients over their whole history up to the period's end (whoever
-    # delivered), in batches of ids: each client's rows are one range of the roll-up's key.
-    clients: dict[int, tuple[str, Any]] = {}
-    phones: dict[int, str] = {}
-    for chunk in chunks(moving):
-        held = (
-            select(b.client_id, func.sum(b.delivered) - func.sum(b.returned))
-            .where(b.client_id.in_(chunk), b.day <= params.date_to)
-            .group_by(b.client_id)
-        )
-        for client_id, qty in session.execute(held):
+    # delivered), set-based: the clients of the period are a subquery, each one's history a
+    # range of the roll-up's key. The end sits inside the sum, not in WHERE: there SQLite
+    # would take the day index (nearly every row is before the end) and read all of it.
+    theirs = select(b.client_id).where(*in_period).distinct()
+    held = (
+        select(b.client_id, func.sum(case((b.day <= params.date_to, b.delivered - b.returned))))
+        .where(b.client_id.in_(theirs))
+        .group_by(b.client_id)
+    )
+    for client_id, qty in session.execute(held):
+        if client_id in figures:
             figures[client_id]["qty"] = int(qty or 0)
-        clients.update(
-            (cid, (name, kind))
-            for cid, name, kind in session.execute(
-                select(Client.id, Client.name, Client.kind).where(Client.id.in_(chunk))
-            )
-        )
-        phones.update(first_phones(session, chunk))
+    phones = first_phones(session, theirs) if moving else {}
     rows = []
     totals: dict[str, Any] = dict.fromkeys(_FIGURES, 0)
     for client_id in moving:
