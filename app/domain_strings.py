@@ -305,6 +305,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("dispatcher", "The reason"),
     QT_TRANSLATE_NOOP("dispatcher", "The reject reason {name!r} already exists."),
+    QT_TRANSLATE_NOOP("dispatcher", "The report was cancelled."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The standard time of a complaint reason is 1 to {limit} hours, not {hours}."
     ),

@@ -1,11 +1,12 @@
 """The Reports window's state: which report, the period and filters, the running job, the result.
 
 A report runs through `DbWorker` with the signed-in actor, never on the GUI thread. Each run
-carries a number: cancelling, or starting another run, moves the number on, so the result of
-a cancelled or superseded run is dropped when it arrives (the query itself finishes on its
-pool thread; nothing it returns is shown). Exports write the shown report on their own
-thread. For lost clients the window opens a client or calls them back through hooks the
-workspace gives (the caller panel's `show_client`, intake's `place_call`).
+carries a number and a cancel token: cancelling, or starting another run, moves the number
+on and interrupts the run's statement (so the pool thread and the database are free again);
+whatever a cancelled or superseded run still delivers is dropped. The run reports each
+statement it starts (`steps`), shown as the progress of the run. Exports write the shown
+report on their own thread. For lost clients the window opens a client or calls them back
+through hooks the workspace gives (the caller panel's `show_client`, intake's `place_call`).
 """
 
 from __future__ import annotations
@@ -26,14 +27,15 @@ from app.reports_presenter import period_error, summary_text, title_text
 from app.worker import DbWorker
 from dispatcher.moscow import moscow_today
 from dispatcher.operations.couriers import list_couriers
-from dispatcher.reports import REPORT_NAMES, Report, ReportParams, run_report
+from dispatcher.reports import REPORT_NAMES, CancelToken, Report, ReportParams, run_report
 from dispatcher.reports.export import write_csv, write_xlsx
 from dispatcher.users import Actor
 
 logger = logging.getLogger(__name__)
 
-# (session, report name, params, actor) -> the report (tests give hand-made ones).
-Runner = Callable[[Session, str, ReportParams, Actor], Report]
+# (session, report name, params, actor, progress=, cancel=) -> the report (tests give
+# hand-made ones).
+Runner = Callable[..., Report]
 Writer = Callable[[Report, Path, Callable[[str], str]], None]
 WRITERS: dict[str, Writer] = {"xlsx": write_xlsx, "csv": write_csv}
 
@@ -52,9 +54,17 @@ def params_of(
     )
 
 
-def run_checked(session: Session, name: str, params: ReportParams, actor: Actor) -> Report:
+def run_checked(
+    session: Session,
+    name: str,
+    params: ReportParams,
+    actor: Actor,
+    *,
+    progress: Callable[[int], None] | None = None,
+    cancel: CancelToken | None = None,
+) -> Report:
     """The report as the operation builds it; it refuses anyone below a shift lead."""
-    return run_report(session, name, params, actor=actor)
+    return run_report(session, name, params, actor=actor, progress=progress, cancel=cancel)
 
 
 class _ExportJob(QRunnable):
@@ -123,6 +133,8 @@ class ReportsViewModel(QObject):
         self._call_back = call_back
         self._ticket = 0  # the number of the run whose result is wanted
         self._started: float | None = None  # monotonic start of the run in progress
+        self._token: CancelToken | None = None  # interrupts the run in progress
+        self.steps = 0  # statements the running report has run (its progress)
         self._exports = QThreadPool()
         self._exports.setMaxThreadCount(1)
         self._relay = GuiThreadRelay(self)
@@ -168,14 +180,22 @@ class ReportsViewModel(QObject):
         self._ticket += 1
         ticket = self._ticket
         self._started = time.monotonic()
+        self.steps = 0
+        if self._token is not None:
+            self._token.cancel()  # the superseded run stops using the database
+        token = self._token = CancelToken()
         self.message, self.message_ok = (
             QCoreApplication.translate("Reports", "Running the report…"),
             True,
         )
         self.changed.emit()
         run = self._run
+
+        def progress(steps: int) -> None:  # on the worker's thread
+            self._relay.deliver(lambda n: self._on_progress(ticket, n), steps)
+
         self.worker.submit(
-            lambda session: run(session, name, params, actor),
+            lambda session: run(session, name, params, actor, progress=progress, cancel=token),
             lambda report: self._on_done(ticket, report),
             lambda text: self._on_failed(ticket, text),
         )
@@ -187,16 +207,25 @@ class ReportsViewModel(QObject):
             return False
         self._ticket += 1
         self._started = None
+        if self._token is not None:
+            self._token.cancel()  # the query stops too, not only the waiting for it
+            self._token = None
         self._say(
             QCoreApplication.translate("Reports", "Cancelled: the report was not shown."), True
         )
         return True
+
+    def _on_progress(self, ticket: int, steps: int) -> None:
+        if ticket == self._ticket and self.running:
+            self.steps = steps
+            self.changed.emit()
 
     def _on_done(self, ticket: int, report: Report) -> None:
         if ticket != self._ticket:
             logger.info("report %s arrived after it was cancelled or superseded", report.name)
             return
         self._started = None
+        self._token = None
         self.report = report
         self._say(summary_text(report), True)
 
@@ -204,6 +233,7 @@ class ReportsViewModel(QObject):
         if ticket != self._ticket:
             return
         self._started = None
+        self._token = None
         self._say(text, False)
 
     # ---- exports ---------------------------------------------------------------------------

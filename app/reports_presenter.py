@@ -161,11 +161,15 @@ def summary_text(report: Report) -> str:
     )
 
 
-def progress_text(seconds: float) -> str:
-    """The busy line of a running report."""
-    return QCoreApplication.translate("Reports", "Running the report… {0} s (Esc cancels)").format(
-        int(seconds)
-    )
+def progress_text(seconds: float, steps: int = 0) -> str:
+    """The busy line of a running report: its time and the queries it has started."""
+    if not steps:
+        return QCoreApplication.translate(
+            "Reports", "Running the report… {0} s (Esc cancels)"
+        ).format(int(seconds))
+    return QCoreApplication.translate(
+        "Reports", "Running the report… {0} s, query {1} (Esc cancels)"
+    ).format(int(seconds), steps)
 
 
 @dataclass(frozen=True, slots=True)

@@ -813,3 +813,85 @@ class PhoneDigits(Base):
         String(20).with_variant(String(20, collation="C"), "postgresql"), primary_key=True
     )
     phone_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+
+
+class ReportDayLine(Base):
+    """Delivered lines rolled up per Moscow day × courier × client kind × product (reports).
+
+    Kept by the database triggers of migration 0010 (dispatcher.reports.rollups), in the
+    transaction that closes, re-dates or moves an order; courier 0 stands for none.
+    """
+
+    __tablename__ = "report_day_lines"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    product_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    qty: Mapped[int] = mapped_column(BigInteger, default=0)
+    sum_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayOrders(Base):
+    """Delivered orders per Moscow day × courier × client kind × payment (reports, 0010)."""
+
+    __tablename__ = "report_day_orders"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    payment_method: Mapped[str] = mapped_column(String(16), primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    goods_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    due_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+    collected_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayClient(Base):
+    """Which clients got goods from which courier on a Moscow day (distinct counts, 0010)."""
+
+    __tablename__ = "report_day_clients"
+    __table_args__ = (
+        Index("ix_report_day_clients_kind_client", "client_kind", "client_id", "day", "orders"),
+        Index(
+            "ix_report_day_clients_day", "day", "courier_id", "client_kind", "client_id", "orders"
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportClientBottles(Base):
+    """Bottles delivered and empties returned per client × Moscow day × courier × kind (0010).
+
+    The client is the one a merged duplicate went into; the bottles report's balance is the
+    client's sum up to a day.
+    """
+
+    __tablename__ = "report_client_bottles"
+    __table_args__ = (
+        Index(
+            "ix_report_client_bottles_day",
+            "day",
+            "client_id",
+            "courier_id",
+            "client_kind",
+            "delivered",
+            "returned",
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    courier_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    delivered: Mapped[int] = mapped_column(BigInteger, default=0)
+    returned: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSpinBox,
     QSplitter,
@@ -190,6 +191,10 @@ class ReportsWindow(QDialog):
         splitter.addWidget(self.chart)
         splitter.setSizes([640, 420])
 
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # the number of statements is not known beforehand
+        self.progress.setMaximumHeight(14)
+        self.progress.setVisible(False)
         self.message = QLabel()
         self.message.setObjectName("reportsMessage")
         self.message.setWordWrap(True)
@@ -200,6 +205,7 @@ class ReportsWindow(QDialog):
         layout.addLayout(filters)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.hint)
+        layout.addWidget(self.progress)
         layout.addWidget(self.message)
 
         self.ticker = QTimer(self)
@@ -311,7 +317,7 @@ class ReportsWindow(QDialog):
         self.months.setEnabled("months" in applies)
 
     def _on_ticker_timeout(self) -> None:
-        self.message.setText(progress_text(self.vm.elapsed()))
+        self.message.setText(progress_text(self.vm.elapsed(), self.vm.steps))
 
     def _refresh(self) -> None:
         vm = self.vm
@@ -328,6 +334,7 @@ class ReportsWindow(QDialog):
         elif not running:
             self.ticker.stop()
         self.cancel_button.setEnabled(running)
+        self.progress.setVisible(running)
         self.xlsx_button.setEnabled(vm.report is not None)
         self.csv_button.setEnabled(vm.report is not None)
         if self.model.report is not vm.report:
@@ -338,5 +345,5 @@ class ReportsWindow(QDialog):
                 self.tr("No chart for this report.") if vm.report else "",
             )
         self.hint.setVisible(vm.can_reach())
-        self.message.setText(progress_text(vm.elapsed()) if running else vm.message)
+        self.message.setText(progress_text(vm.elapsed(), vm.steps) if running else vm.message)
         self.message.setStyleSheet(STATUS_STYLE if vm.message_ok else ERROR_STYLE)

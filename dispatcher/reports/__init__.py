@@ -8,14 +8,16 @@ there, so the package imports its modules without a circle); they are re-exporte
 from __future__ import annotations
 
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
-from dispatcher.reports.run import REPORT_NAMES, run_report
+from dispatcher.reports.run import REPORT_NAMES, CancelToken, ReportCancelled, run_report
 
 __all__ = [
     "REPORT_NAMES",
+    "CancelToken",
     "Chart",
     "Column",
     "ColumnKind",
     "Report",
+    "ReportCancelled",
     "ReportParams",
     "run_report",
 ]

@@ -2,25 +2,20 @@
 what was to collect (the cash orders' amounts), differences marked.
 
 An order counts on the day it was closed as delivered; an invoice order has nothing to
-collect. A delivery closed without an amount counts as nothing collected.
+collect. A delivery closed without an amount counts as nothing collected. Read from the
+daily roll-ups (dispatcher.reports.rollups).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
-from dispatcher.models import Client, ClientKind, Order, OrderLine, PaymentTerms
-from dispatcher.reports.common import (
-    as_date,
-    courier_names,
-    delivered_in,
-    moscow_day,
-    period_bounds,
-)
+from dispatcher.models import ClientKind, PaymentTerms, ReportDayOrders
+from dispatcher.reports.common import as_date, courier_names
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "cash"
@@ -42,41 +37,37 @@ CHART = Chart("line", "day", ("to_collect_kop", "collected_kop"))
 
 def build(session: Session, params: ReportParams) -> Report:
     """The cash report of the period."""
-    start, end = period_bounds(params)
-    closed = delivered_in(start, end).subquery()
-    day = moscow_day(session, closed.c.at).label("day")
-
-    def grouped(*figures: Any, lines: bool = False) -> Any:
-        stmt = select(Order.courier_id, day, *figures).select_from(closed)
-        stmt = stmt.join(Order, Order.id == closed.c.order_id)
-        if lines:
-            stmt = stmt.join(OrderLine, OrderLine.order_id == Order.id).where(
-                Order.payment_method == PaymentTerms.CASH
-            )
-        if params.courier_id is not None:
-            stmt = stmt.where(Order.courier_id == params.courier_id)
-        if params.client_kind is not None:
-            stmt = stmt.join(Client, Client.id == Order.client_id).where(
-                Client.kind == ClientKind(params.client_kind)
-            )
-        return stmt.group_by(Order.courier_id, day)
-
-    # Two queries: a sum over the lines would count an order's collected amount once a line.
-    collected = grouped(func.count(), func.sum(func.coalesce(Order.collected_kop, 0)))
-    to_collect = grouped(func.sum(OrderLine.qty * OrderLine.price_kop), lines=True)
+    day = ReportDayOrders
+    cash = day.payment_method == PaymentTerms.CASH.value
+    stmt = (
+        select(
+            day.courier_id,
+            day.day,
+            func.sum(day.orders),
+            func.sum(case((cash, day.due_kop), else_=0)),
+            func.sum(day.collected_kop),
+        )
+        .where(day.day.between(params.date_from, params.date_to))
+        .group_by(day.courier_id, day.day)
+    )
+    if params.courier_id is not None:
+        stmt = stmt.where(day.courier_id == params.courier_id)
+    if params.client_kind is not None:
+        stmt = stmt.where(day.client_kind == ClientKind(params.client_kind).value)
     names = courier_names(session)
     rows: dict[tuple[Any, Any], dict[str, Any]] = {}
-    for courier_id, when, orders, money in session.execute(collected):
+    for courier, when, orders, due, money in session.execute(stmt):
+        if not orders:
+            continue  # every order of the day was moved away (a re-dated close)
+        courier_id = courier or None
         rows[(courier_id, when)] = {
             "day": as_date(when),
             "courier_id": courier_id,
             "courier": names.get(courier_id, f"#{courier_id}"),
-            "orders": orders,
-            "to_collect_kop": 0,
+            "orders": int(orders),
+            "to_collect_kop": int(due or 0),
             "collected_kop": int(money or 0),
         }
-    for courier_id, when, money in session.execute(to_collect):
-        rows[(courier_id, when)]["to_collect_kop"] = int(money or 0)
     totals: dict[str, Any] = {"orders": 0, "to_collect_kop": 0, "collected_kop": 0}
     for row in rows.values():
         row["difference_kop"] = row["collected_kop"] - row["to_collect_kop"]

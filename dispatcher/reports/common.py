@@ -6,13 +6,12 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import ValidationError
-from dispatcher.models import Client, ClientKind, Courier, OrderEvent, Phone
+from dispatcher.models import Client, ClientKind, Courier, Phone
 from dispatcher.moscow import MOSCOW
-from dispatcher.orders import Action
 from dispatcher.reports.model import ReportParams
 
 # A period longer than this is a typing slip (2204 for 2024), not a report anyone waits for.
@@ -76,20 +75,6 @@ def as_date(value: Any) -> dt.date:
 def canonical_client(client: Any = Client) -> ColumnElement[int]:
     """The client a row counts for: the one a merged duplicate was merged into, or itself."""
     return func.coalesce(client.merged_into_id, client.id)
-
-
-def delivered_in(start: dt.datetime, end: dt.datetime) -> Select[Any]:
-    """Orders delivered in [start, end): the moment of their closing, which happens once.
-
-    A cancelled or rejected order is never closed, and a failed delivery goes back to an
-    interest, so only orders the courier (or the desk on their word) closed are counted.
-    """
-    # `close` always leads to CLOSED: (action, at, order_id) is then all the index must hold.
-    return select(OrderEvent.order_id, OrderEvent.at).where(
-        OrderEvent.action == Action.CLOSE.value,
-        OrderEvent.at >= start,
-        OrderEvent.at < end,
-    )
 
 
 def chunks(ids: Sequence[int], size: int = 5000) -> Iterator[list[int]]:

@@ -2,19 +2,26 @@
 
 Water here is the goods a courier carries (product kind `goods`: bottled water, pumps);
 services and deposits are in the sales report. An order counts on the Moscow day it was
-closed as delivered.
+closed as delivered. Read from the daily roll-ups (dispatcher.reports.rollups).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
-from dispatcher.models import Client, ClientKind, Order, OrderLine, Product, ProductKind
-from dispatcher.reports.common import canonical_client, courier_names, delivered_in, period_bounds
+from dispatcher.models import (
+    ClientKind,
+    Product,
+    ProductKind,
+    ReportDayClient,
+    ReportDayLine,
+    ReportDayOrders,
+)
+from dispatcher.reports.common import courier_names
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "delivered"
@@ -35,58 +42,92 @@ _FIGURES = ("orders", "clients", "person_qty", "person_sum_kop", "company_qty", 
 
 
 def build(session: Session, params: ReportParams) -> Report:
-    """The delivered-water report of the period."""
-    start, end = period_bounds(params)
-    closed = delivered_in(start, end).subquery()
-    conditions = [Product.kind == ProductKind.GOODS]
-    if params.courier_id is not None:
-        conditions.append(Order.courier_id == params.courier_id)
-    if params.client_kind is not None:
-        conditions.append(Client.kind == ClientKind(params.client_kind))
-    base = (
-        select()
-        .select_from(closed)
-        .join(Order, Order.id == closed.c.order_id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Product, Product.id == OrderLine.product_id)
-        .join(Client, Client.id == Order.client_id)
-        .where(*conditions)
-    )
-    figures = (
-        func.count(distinct(Order.id)),
-        func.count(distinct(canonical_client())),
-        func.sum(OrderLine.qty),
-        func.sum(OrderLine.qty * OrderLine.price_kop),
-    )
-    per_courier = session.execute(
-        base.add_columns(Order.courier_id, Client.kind, *figures).group_by(
-            Order.courier_id, Client.kind
+    """The delivered-water report of the period, from the daily roll-ups (whole days)."""
+    days = ReportDayLine.day.between(params.date_from, params.date_to)
+    lines = (
+        select(
+            ReportDayLine.courier_id,
+            ReportDayLine.client_kind,
+            func.sum(ReportDayLine.qty),
+            func.sum(ReportDayLine.sum_kop),
         )
-    ).all()
-    # Whole-period distinct counts: a client served by two couriers is one client.
-    per_kind = session.execute(base.add_columns(Client.kind, *figures).group_by(Client.kind)).all()
+        .join(Product, Product.id == ReportDayLine.product_id)
+        .where(days, Product.kind == ProductKind.GOODS)
+        .group_by(ReportDayLine.courier_id, ReportDayLine.client_kind)
+    )
+    counted = (
+        select(
+            ReportDayOrders.courier_id,
+            ReportDayOrders.client_kind,
+            func.sum(ReportDayOrders.goods_orders),
+        )
+        .where(ReportDayOrders.day.between(params.date_from, params.date_to))
+        .group_by(ReportDayOrders.courier_id, ReportDayOrders.client_kind)
+    )
+    served = select(ReportDayClient.courier_id, ReportDayClient.client_kind).where(
+        ReportDayClient.day.between(params.date_from, params.date_to), ReportDayClient.orders > 0
+    )
+    lines, counted, served = (
+        _filtered(stmt, table, params)
+        for stmt, table in (
+            (lines, ReportDayLine),
+            (counted, ReportDayOrders),
+            (served, ReportDayClient),
+        )
+    )
+    # A client served on several days (or by two couriers) is one client: distinct first.
+    per_courier = served.add_columns(ReportDayClient.client_id).distinct().subquery()
+    clients = select(per_courier.c.courier_id, per_courier.c.client_kind, func.count()).group_by(
+        per_courier.c.courier_id, per_courier.c.client_kind
+    )
+    whole = (
+        served.with_only_columns(ReportDayClient.client_kind, ReportDayClient.client_id)
+        .distinct()
+        .subquery()
+    )
+    clients_per_kind = select(whole.c.client_kind, func.count()).group_by(whole.c.client_kind)
 
     names = courier_names(session)
     rows: dict[Any, dict[str, Any]] = {}
-    for courier_id, kind, orders, clients, qty, money in per_courier:
+    totals = _empty("")
+
+    def targets(courier: int, kind: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+        courier_id = courier or None
         row = rows.setdefault(courier_id, _empty(names.get(courier_id, f"#{courier_id}")))
         row["courier_id"] = courier_id
-        row["orders"] += orders
-        row["clients"] += clients  # a client is of one kind: the kinds never share one
-        row[f"{ClientKind(kind).value}_qty"] += int(qty or 0)
-        row[f"{ClientKind(kind).value}_sum_kop"] += int(money or 0)
-    totals = _empty("")
-    for kind, orders, clients, qty, money in per_kind:
-        totals["orders"] += orders
-        totals["clients"] += clients
-        totals[f"{ClientKind(kind).value}_qty"] += int(qty or 0)
-        totals[f"{ClientKind(kind).value}_sum_kop"] += int(money or 0)
+        return row, totals, ClientKind(kind).value
+
+    for courier, kind, qty, money in session.execute(lines):
+        row, tot, prefix = targets(courier, kind)
+        for target in (row, tot):
+            target[f"{prefix}_qty"] += int(qty or 0)
+            target[f"{prefix}_sum_kop"] += int(money or 0)
+    for courier, kind, n in session.execute(counted):
+        if n:
+            row, tot, _prefix = targets(courier, kind)
+            row["orders"] += int(n)
+            tot["orders"] += int(n)
+    for courier, kind, n in session.execute(clients):
+        targets(courier, kind)[0]["clients"] += int(n)  # a client is of one kind
+    for _kind, n in session.execute(clients_per_kind):
+        totals["clients"] += int(n)
     for row in [*rows.values(), totals]:
         row["qty"] = row["person_qty"] + row["company_qty"]
         row["sum_kop"] = row["person_sum_kop"] + row["company_sum_kop"]
     del totals["courier"]
-    ordered = sorted(rows.values(), key=lambda r: (r["courier"], r["courier_id"] or 0))
+    ordered = sorted(
+        (r for r in rows.values() if r["orders"]),
+        key=lambda r: (r["courier"], r["courier_id"] or 0),
+    )
     return Report(NAME, params, COLUMNS, tuple(ordered), totals, CHART)
+
+
+def _filtered(stmt: Any, table: Any, params: ReportParams) -> Any:
+    if params.courier_id is not None:
+        stmt = stmt.where(table.courier_id == params.courier_id)
+    if params.client_kind is not None:
+        stmt = stmt.where(table.client_kind == ClientKind(params.client_kind).value)
+    return stmt
 
 
 def _empty(courier: str) -> dict[str, Any]:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 # Each module by its full name: the package re-exports `run_report`, so importing the
@@ -18,7 +22,7 @@ import dispatcher.reports.delivered as delivered
 import dispatcher.reports.lost_clients as lost_clients
 import dispatcher.reports.orders as orders
 import dispatcher.reports.sales as sales
-from dispatcher.errors import ValidationError
+from dispatcher.errors import DomainError, ValidationError
 from dispatcher.models import UserRole
 from dispatcher.reports.common import check_params
 from dispatcher.reports.model import Report, ReportParams
@@ -41,8 +45,65 @@ BUILDERS: dict[str, Callable[[Session, ReportParams], Report]] = {
 REPORT_NAMES: tuple[str, ...] = tuple(BUILDERS)
 
 
-def run_report(session: Session, name: str, params: ReportParams, *, actor: Actor) -> Report:
-    """The report ``name`` for ``params``; leads and admins only (it shows every desk's work)."""
+class ReportCancelled(DomainError):
+    """The report was cancelled while it ran (its statement interrupted)."""
+
+
+class CancelToken:
+    """Cancels a running report from another thread: the statement running is interrupted.
+
+    `run_report` registers how to interrupt its connection (SQLite's `interrupt()`,
+    PostgreSQL's cancel request); both are safe to call from another thread.
+    """
+
+    def __init__(self) -> None:
+        """A token not cancelled yet."""
+        self._lock = threading.Lock()
+        self._cancelled = False
+        self._interrupt: Callable[[], None] | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether `cancel` was called."""
+        return self._cancelled
+
+    def cancel(self) -> None:
+        """Stop the report: the statement running now fails, and none other starts."""
+        with self._lock:
+            self._cancelled = True
+            interrupt = self._interrupt
+        if interrupt is not None:
+            interrupt()
+
+    def check(self) -> None:
+        """Raise `ReportCancelled` if the report was cancelled."""
+        if self._cancelled:
+            raise ReportCancelled.of("The report was cancelled.")
+
+    def attach(self, interrupt: Callable[[], None] | None) -> None:
+        """Interrupt with ``interrupt`` from now on (None: the run ended)."""
+        with self._lock:
+            self._interrupt = interrupt
+
+
+# Called with the number of statements the report has run so far (the steps of its work).
+Progress = Callable[[int], None]
+
+
+def run_report(
+    session: Session,
+    name: str,
+    params: ReportParams,
+    *,
+    actor: Actor,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+) -> Report:
+    """The report ``name`` for ``params``; leads and admins only (it shows every desk's work).
+
+    ``progress`` hears of each statement as it starts; ``cancel`` stops the run from another
+    thread (the report then raises `ReportCancelled`).
+    """
     require_role(actor, UserRole.LEAD, action="see reports")
     build = BUILDERS.get(name)
     if build is None:
@@ -58,10 +119,48 @@ def run_report(session: Session, name: str, params: ReportParams, *, actor: Acto
         session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}"))
         session.execute(text("PRAGMA temp_store=MEMORY"))
     started = time.perf_counter()
-    report = build(session, params)
+    with _watched(session, progress, cancel):
+        report = build(session, params)
     logger.info(
         "report %s built",
         name,
         extra={"rows": len(report.rows), "seconds": round(time.perf_counter() - started, 3)},
     )
     return report
+
+
+@contextmanager
+def _watched(
+    session: Session, progress: Progress | None, cancel: CancelToken | None
+) -> Iterator[None]:
+    """Count the statements for ``progress``; let ``cancel`` interrupt the connection."""
+    if progress is None and cancel is None:
+        yield
+        return
+    conn = session.connection()
+    steps = 0
+
+    def before(*_args: Any) -> None:
+        nonlocal steps
+        if cancel is not None:
+            cancel.check()
+        steps += 1
+        if progress is not None:
+            progress(steps)
+
+    driver = conn.connection.driver_connection
+    interrupt = getattr(driver, "interrupt", None) or getattr(driver, "cancel", None)
+    event.listen(conn, "before_cursor_execute", before)
+    if cancel is not None:
+        cancel.attach(interrupt)
+        cancel.check()
+    try:
+        yield
+    except DBAPIError as exc:
+        if cancel is not None and cancel.cancelled:
+            raise ReportCancelled.of("The report was cancelled.") from exc
+        raise
+    finally:
+        if cancel is not None:
+            cancel.attach(None)
+        event.remove(conn, "before_cursor_execute", before)

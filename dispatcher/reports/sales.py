@@ -1,6 +1,7 @@
 """Goods and services sold: per product (goods / service / deposit), quantity and sum, per kind.
 
-What was delivered in the period counts, at the price each order was taken at.
+What was delivered in the period counts, at the price each order was taken at;
+read from the daily roll-ups (dispatcher.reports.rollups).
 """
 
 from __future__ import annotations
@@ -11,8 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
-from dispatcher.models import Client, ClientKind, Order, OrderLine, Product
-from dispatcher.reports.common import delivered_in, period_bounds
+from dispatcher.models import ClientKind, Product, ReportDayLine
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "sales"
@@ -41,29 +41,22 @@ _FIGURES = ("person_qty", "person_sum_kop", "company_qty", "company_sum_kop", "q
 
 def build(session: Session, params: ReportParams) -> Report:
     """The sales report of the period."""
-    start, end = period_bounds(params)
-    closed = delivered_in(start, end).subquery()
+    day = ReportDayLine
     stmt = (
-        select(
-            OrderLine.product_id,
-            Client.kind,
-            func.sum(OrderLine.qty),
-            func.sum(OrderLine.qty * OrderLine.price_kop),
-        )
-        .select_from(closed)
-        .join(Order, Order.id == closed.c.order_id)
-        .join(OrderLine, OrderLine.order_id == Order.id)
-        .join(Client, Client.id == Order.client_id)
-        .group_by(OrderLine.product_id, Client.kind)
+        select(day.product_id, day.client_kind, func.sum(day.qty), func.sum(day.sum_kop))
+        .where(day.day.between(params.date_from, params.date_to), day.qty != 0)
+        .group_by(day.product_id, day.client_kind)
     )
     if params.courier_id is not None:
-        stmt = stmt.where(Order.courier_id == params.courier_id)
+        stmt = stmt.where(day.courier_id == params.courier_id)
     if params.client_kind is not None:
-        stmt = stmt.where(Client.kind == ClientKind(params.client_kind))
+        stmt = stmt.where(day.client_kind == ClientKind(params.client_kind).value)
     products = {p.id: p for p in session.scalars(select(Product))}
     rows: dict[int, dict[str, Any]] = {}
     totals: dict[str, Any] = dict.fromkeys(_FIGURES, 0)
     for product_id, kind, qty, money in session.execute(stmt):
+        if not qty:
+            continue
         product = products[product_id]
         row = rows.setdefault(
             product_id,

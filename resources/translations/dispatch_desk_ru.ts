@@ -2700,6 +2700,10 @@ Please pass it to your administrator.</source>
         <translation>Отчёт формируется… {0} с (Esc — отменить)</translation>
     </message>
     <message>
+        <source>Running the report… {0} s, query {1} (Esc cancels)</source>
+        <translation>Отчёт формируется… {0} с, запрос {1} (Esc — отменить)</translation>
+    </message>
+    <message>
         <source>the {0} largest of {1}</source>
         <translation>{0} крупнейших из {1}</translation>
     </message>
@@ -3718,6 +3722,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>The period ends ({end:%d.%m.%Y}) before it starts ({start:%d.%m.%Y}).</source>
         <translation>Период заканчивается ({end:%d.%m.%Y}) раньше, чем начинается ({start:%d.%m.%Y}).</translation>
+    </message>
+    <message>
+        <source>The report was cancelled.</source>
+        <translation>Отчёт отменён.</translation>
     </message>
     <message>
         <source>The standard time of a complaint reason is 1 to {limit} hours, not {hours}.</source>

@@ -126,7 +126,9 @@ class SlowRunner:
         self.release = threading.Event()
         self.started = threading.Event()
 
-    def __call__(self, _s: Session, name: str, params: ReportParams, _a: Actor) -> Report:
+    def __call__(
+        self, _s: Session, name: str, params: ReportParams, _a: Actor, **_watch: Any
+    ) -> Report:
         self.started.set()
         if params.months == 3:  # the slow one; months=4 marks the quick one
             assert self.release.wait(10)

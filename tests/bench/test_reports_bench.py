@@ -47,3 +47,7 @@ def test_reports_benchmark_prints_one_json_object() -> None:
     assert figures["reports"]["month"]["delivered"]["rows"] > 0
     assert figures["baseline"]["timed_clients"] == 50
     assert len(figures["index_build_seconds"]) == 3
+    # The roll-ups were filled by the seeder, and the window's run was watched for stalls.
+    assert figures["report_day_lines_rows"] > 0 and figures["seeded"]["rollup_seconds"] >= 0
+    stall = figures["gui_stall"]
+    assert stall["ticks"] > 0 and stall["max_lag_ms"] >= 0 and "Cancelled" not in stall["message"]

@@ -10,6 +10,7 @@ import csv
 import datetime as dt
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,9 @@ class Runner:
     def __init__(self) -> None:
         self.asked: list[tuple[str, ReportParams]] = []
 
-    def __call__(self, _s: Any, name: str, params: ReportParams, _a: Actor) -> Report:
+    def __call__(
+        self, _s: Any, name: str, params: ReportParams, _a: Actor, **_watch: Any
+    ) -> Report:
         self.asked.append((name, params))
         if name == "lost-clients":
             columns = (
@@ -231,3 +234,35 @@ def test_esc_cancels_a_long_report_and_keeps_the_window(
         slow.release.set()
     qtbot.waitUntil(lambda: "after it was cancelled" in caplog.text)
     assert window.model.rowCount() == 0 and "Cancelled" in window.message.text()
+
+
+class StoppableRunner:
+    """A long report that tells its progress and runs until its cancel token stops it."""
+
+    def __init__(self) -> None:
+        self.stopped = threading.Event()
+
+    def __call__(self, _s: Any, _name: str, _p: ReportParams, _a: Actor, **watch: Any) -> Report:
+        watch["progress"](1)
+        watch["progress"](2)
+        token = watch["cancel"]
+        interrupted = threading.Event()
+        token.attach(interrupted.set)  # as run_report attaches the connection's interrupt
+        assert interrupted.wait(10), "the report was never cancelled"
+        self.stopped.set()
+        token.check()
+        raise AssertionError("a cancelled token let the report go on")
+
+
+def test_progress_shows_and_cancel_stops_the_query_itself(
+    qtbot: QtBot, worker: Any, world: Any
+) -> None:
+    runner = StoppableRunner()
+    window = _open(qtbot, worker, run=runner)
+    assert not window.progress.isVisible()
+    qtbot.keyClick(window.report, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: "query 2" in window.message.text())
+    assert window.progress.isVisible()
+    qtbot.keyClick(window.report, Qt.Key.Key_Escape)
+    assert runner.stopped.wait(5)  # the worker's thread is free again, not still querying
+    assert not window.progress.isVisible() and "Cancelled" in window.message.text()

@@ -387,3 +387,28 @@ def test_the_demo_knowledge_base_answers_the_usual_questions(
         ):
             found = search_articles(s, typed)
             assert found and expected in found[0].article.question, typed
+
+
+def test_seeded_report_rollups_match_the_orders_and_keep_up_with_a_close(
+    engine: Engine, seeded: SeedReport
+) -> None:
+    closed_sum = (
+        "SELECT coalesce(sum(l.qty * l.price_kop), 0) FROM order_lines l"
+        " JOIN order_events e ON e.order_id = l.order_id AND e.action = 'close'"
+    )
+    rolled_sum = "SELECT coalesce(sum(sum_kop), 0) FROM report_day_lines"
+    closed = "SELECT count(*) FROM order_events WHERE action = 'close'"
+    assert _count(engine, closed) > 0
+    assert _count(engine, rolled_sum) == _count(engine, closed_sum)
+    assert _count(engine, "SELECT sum(orders) FROM report_day_orders") == _count(engine, closed)
+
+    # The triggers are back: a delivery the courier closes now counts at once.
+    from dispatcher import orders
+
+    with session_factory(engine)() as s, s.begin():
+        order_id = s.execute(
+            text("SELECT id FROM orders WHERE state = 'delivery' LIMIT 1")
+        ).scalar()
+        orders.close(s, order_id, actor="courier", collected_kop=0)
+    assert _count(engine, rolled_sum) == _count(engine, closed_sum)
+    assert _count(engine, "SELECT sum(orders) FROM report_day_orders") == _count(engine, closed)
