@@ -28,5 +28,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ux_orders_idempotency_key", table_name="orders")
-    with op.batch_alter_table("orders") as batch:
-        batch.drop_column("idempotency_key")
+    # SQLite 3.35+ drops a column in place; a batch copy of `orders` would trip over the
+    # triggers of other tables that name it (the report roll-ups of 0010).
+    op.execute("ALTER TABLE orders DROP COLUMN idempotency_key")
