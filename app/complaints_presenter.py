@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QCoreApplication
 
-from app.formatting import format_date, format_datetime
+from app.formatting import format_date, format_datetime, to_moscow
 from dispatcher.complaints import ComplaintRow, Escalation
 from dispatcher.models import ComplaintStatus
 
@@ -67,7 +69,13 @@ def headers() -> tuple[str, ...]:
 
 def deadline_text(row: ComplaintRow) -> str:
     """The deadline in Moscow time, marked when overdue."""
-    text = format_datetime(row.deadline)
+    moscow = to_moscow(row.deadline)
+    # A deadline set as a date is stored as the next midnight: "by 01.01" reads better than
+    # "02.01 00:00", which looked like a day more than the lead gave.
+    if moscow.time() == dt.time(0):
+        text = format_date(moscow - dt.timedelta(days=1))
+    else:
+        text = format_datetime(row.deadline)
     if row.overdue:
         return "⚠ " + QCoreApplication.translate("Complaints", "%1 overdue").replace("%1", text)
     return text

@@ -30,6 +30,7 @@ from dispatcher.moscow import MOSCOW
 from dispatcher.users import Actor, require_role
 
 JOURNAL_LIMIT = 200
+PAST_GRACE = dt.timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,12 @@ def plan_interaction(
     subject = subject.strip()
     if not subject:
         raise ValidationError.of("Say what the planned call is about.")
+    # A few minutes back is "now" typed slowly; further back is a typo that would ring at once.
+    if _aware(due_at) < utcnow() - PAST_GRACE:
+        raise ValidationError.of(
+            "{at:%d.%m.%Y %H:%M} has already passed: plan the call for a later time.",
+            at=_aware(due_at).astimezone(MOSCOW),
+        )
     client = _live_client(session, client_id)
     login = _active_login(session, responsible or actor.login)
     if planned_from is not None:

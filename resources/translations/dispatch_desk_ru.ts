@@ -3852,6 +3852,10 @@ and then starts Dispatch Desk again.</source>
         <translation>услуга</translation>
     </message>
     <message>
+        <source>{at:%d.%m.%Y %H:%M} has already passed: plan the call for a later time.</source>
+        <translation>{at:%d.%m.%Y %H:%M} уже прошло: запланируйте звонок на более позднее время.</translation>
+    </message>
+    <message>
         <source>{login!r} cannot confirm this complaint: only another, active shift lead or admin can.</source>
         <translation>{login!r} не может подтвердить эту претензию: подтверждает другой действующий старший смены или администратор.</translation>
     </message>

@@ -103,3 +103,14 @@ def test_due_times_are_read_in_moscow() -> None:
     assert plans.parse_due("10.05.2030 10:00") == FRIDAY_10
     with pytest.raises(ValidationError, match="YYYY-MM-DD HH:MM"):
         plans.parse_due("в пятницу")
+
+
+def test_a_call_cannot_be_planned_for_a_time_already_past(
+    session: Session, world: World, operators: None
+) -> None:
+    yesterday = dt.datetime.now(MOSCOW) - dt.timedelta(days=1)
+    with pytest.raises(ValidationError, match="already passed"):
+        plans.plan_interaction(session, world.person_id, yesterday, "про кулер", actor=OLGA)
+    # "Now", typed a minute late, is still accepted.
+    soon = dt.datetime.now(MOSCOW) - dt.timedelta(minutes=1)
+    assert plans.plan_interaction(session, world.person_id, soon, "про кулер", actor=OLGA)
