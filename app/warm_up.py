@@ -112,7 +112,7 @@ class WarmUp(QObject):
 
     def _warm_pages(self, engine: Any) -> None:
         # Its own connection and thread: the worker's threads stay free for calls.
-        self.pages = prewarm_database(engine, stop=self._stop)
+        self.pages = prewarm_database(engine, stop=self._stop, background=True)
         self.pages_warmed.emit(self.pages)
 
     def _on_database_warmed(self, warmed: DatabaseWarmed) -> None:

@@ -87,7 +87,7 @@ def _phase(path: Path, numbers: list[str], args: argparse.Namespace, warm: bool)
     warmed: list[Prewarmed] = []
     if warm:
         threading.Thread(
-            target=lambda: warmed.append(prewarm_database(engine)), daemon=True
+            target=lambda: warmed.append(prewarm_database(engine, background=True)), daemon=True
         ).start()
     samples: list[tuple[float, float]] = []  # (seconds since start, ms)
     for number in numbers:

@@ -35,8 +35,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--clients", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--db-dir", help="keep the seeded SQLite file here and reuse it")
-    parser.add_argument("--ring-s", type=float, default=0.5, help="caller cancels after ringing")
-    parser.add_argument("--pause-s", type=float, default=0.1, help="pause between calls")
+    parser.add_argument("--ring-s", type=float, default=0.3, help="caller cancels after ringing")
+    parser.add_argument("--pause-s", type=float, default=0.05, help="pause between calls")
     parser.add_argument("--order-every", type=int, default=3, help="take an order every N calls")
 
 

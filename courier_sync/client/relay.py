@@ -11,7 +11,9 @@ Two loops, each on its own thread with its own HTTP session:
   after a commit that wrote outbox messages.
 * the puller long-polls the events feed after the cursor saved in the dispatcher database
   and applies each page through `dispatcher.courier_events` in one transaction together
-  with the new cursor, so every event is applied exactly once even across crashes.
+  with the new cursor, so every event is applied exactly once even across crashes. Only the
+  relay holding the feed lease (`dispatcher.feed_lease`) pulls: with many desks on one
+  database the others stand by and take over within seconds when it stops or dies.
 
 The desktop reads `status()` or passes `on_status`, called from the relay's threads.
 """
@@ -36,7 +38,7 @@ from courier_sync.client.api import RejectedError, SyncApi, SyncError, Transient
 from courier_sync.client.backoff import Backoff
 from courier_sync.client.status import RelayStatus
 from courier_sync.contract import FeedEvent, Task, TaskCancel
-from dispatcher import courier_events, outbox
+from dispatcher import courier_events, feed_lease, outbox
 from dispatcher.db import unit_of_work
 from dispatcher.errors import DomainError
 from dispatcher.models import OutboxMessage, utcnow
@@ -59,6 +61,10 @@ class RelaySettings:
     feed_limit: int = 200
     backoff_base: float = 0.25
     backoff_cap: float = 5.0
+    # The feed lease: a holder silent this long is taken over by a standing-by relay, which
+    # looks at the lease every `standby_interval` seconds.
+    feed_lease: float = 10.0
+    standby_interval: float = 1.0
     # How often an idle sender recounts the queue for the status display.
     status_interval: float = 1.0
     # Allow an http:// URL to another machine (clear text; see courier_sync.client.api).
@@ -129,6 +135,7 @@ class Relay:
         self._threads: list[threading.Thread] = []
         self._sender_api = self._api()
         self._feed_api = self._api()
+        self._feed_held = False
 
     def _api(self) -> SyncApi:
         s = self.settings
@@ -254,8 +261,28 @@ class Relay:
                 outbox.mark_failed(session, message_id, error)
 
     # ------------------------------------------------------------------ events
+    def take_feed(self) -> bool:
+        """Take or renew the feed lease; False while another desk's relay pulls the feed."""
+        lease = dt.timedelta(seconds=self.settings.feed_lease)
+        with unit_of_work(self.sessions) as session:
+            held = feed_lease.take(session, self.settings.owner, lease)
+        if held != self._feed_held:
+            logger.info("relay: %s the courier feed", "pulling" if held else "standing by for")
+            self._feed_held = held
+        return held
+
+    def release_feed(self) -> None:
+        """Give the feed lease up so a standing-by relay takes over at once."""
+        with unit_of_work(self.sessions) as session:
+            feed_lease.release(session, self.settings.owner)
+        self._feed_held = False
+
     def pull_events(self, wait: float = 0.0) -> int:
-        """Read one page of the feed and apply it; returns how many events it held."""
+        """Read one page of the feed and apply it; returns how many events it applied.
+
+        Call it while holding the feed lease (`take_feed`): the page is applied only if the
+        lease is still this relay's when the applying transaction starts.
+        """
         with self.sessions() as session:
             after = courier_events.feed_cursor(session)
         try:
@@ -264,8 +291,15 @@ class Relay:
             raise TransientError(f"the events feed is malformed: {exc}") from exc
         if not feed.events:
             return 0
-        incoming = [_incoming(entry) for entry in feed.events]
         with unit_of_work(self.sessions) as session:
+            if not feed_lease.renew(session, self.settings.owner):
+                # The lease lapsed during the poll and another relay took over: it applies.
+                logger.info("relay: the feed lease moved to another desk; page left to it")
+                self._feed_held = False
+                return 0
+            # Re-read under the lease's lock: a previous holder may have applied past `after`.
+            done = courier_events.feed_cursor(session)
+            incoming = [_incoming(e) for e in feed.events if e.cursor > done]
             courier_events.apply_events(session, incoming)
         return len(incoming)
 
@@ -290,11 +324,15 @@ class Relay:
             totals["failed"] += round_.failed
             if round_.claimed == 0:
                 break
-        while True:
-            count = self.pull_events(0)
-            totals["events"] += count
-            if count == 0:
-                break
+        if self.take_feed():
+            try:
+                while True:
+                    count = self.pull_events(0)
+                    totals["events"] += count
+                    if count == 0:
+                        break
+            finally:
+                self.release_feed()  # a one-shot run must not keep the feed from the desks
         self.refresh_queue()
         return totals
 
@@ -336,9 +374,14 @@ class Relay:
 
     def _feed_loop(self) -> None:
         backoff = self._backoff()
+        # Renewed before every poll: the poll must end well before the lease would lapse.
+        wait = min(self.settings.feed_wait, self.settings.feed_lease / 2)
         while not self._stop.is_set():
             try:
-                count = self.pull_events(self.settings.feed_wait)
+                if not self.take_feed():
+                    self._stop.wait(self.settings.standby_interval)
+                    continue
+                count = self.pull_events(wait)
             except SyncError as exc:
                 if self._stop.is_set():
                     break  # the long poll outlived stop(): its answer is no one's trouble
@@ -346,8 +389,8 @@ class Relay:
                 self._stop.wait(backoff.next())
                 continue
             except (SQLAlchemyError, DomainError) as exc:
-                # Another relay applied the same events at the same moment, or the database
-                # is busy: the transaction was rolled back, so reading again is safe.
+                # The database is busy or away: the transaction was rolled back, so reading
+                # the same page again is safe.
                 logger.info("relay: applying events failed, retrying: %s", exc)
                 self._stop.wait(backoff.next())
                 continue
@@ -378,6 +421,7 @@ class Relay:
         try:
             with unit_of_work(self.sessions) as session:
                 outbox.release(session, self.settings.owner)
+                feed_lease.release(session, self.settings.owner)
         except SQLAlchemyError as exc:
             logger.warning("relay: could not release claims: %s", exc)
         self._sender_api.close()

@@ -55,6 +55,7 @@ from courier_sync.server.edges import (
     SecurityHeaders,
 )
 from courier_sync.server.fast_path import TaskListFastPath, unavailable
+from courier_sync.server.list_cache import TaskListCache
 from courier_sync.server.notify import FEED, Notifier, Watcher, courier_key
 from courier_sync.server.pairing import PairingSettings
 from courier_sync.server.pairing_api import pairing_router
@@ -70,7 +71,6 @@ MAX_WAIT_S = 30.0
 FALLBACK_POLL_S = 2.0
 MAX_CURSOR = 2**62
 # Bodies of (courier, day) lists; a day's list is ~20 KB for a courier with 20 deliveries.
-LIST_CACHE_SIZE = 5_000
 
 T = TypeVar("T")
 
@@ -100,7 +100,7 @@ class Service:
         self.polls = PollLimiter(polls_per_token)
         self.notifier = Notifier()
         self.watcher = Watcher(engine, self.notifier, watch_interval)
-        self._lists: dict[tuple[int, dt.date], tuple[int, bytes]] = {}
+        self.lists = TaskListCache(self.notifier, self.watcher)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking database work in the thread pool."""
@@ -111,24 +111,31 @@ class Service:
 
         The token check and the courier's revision come in one query; the encoded list is
         cached per (courier, day) under the revision it was read at, and every change of a
-        courier's tasks moves that revision, so a cached body is never stale.
+        courier's tasks moves that revision, so a cached body is never stale. (Requests the
+        cache can answer without the database never get here: `cached_task_list`.)
         """
+        hinted, generation = self.lists.generation_before_read(token)
         with reading(self.engine) as conn:
             who, revision = auth.identify_with_revision(conn, token)
             if who is None or who.kind != auth.KIND_DEVICE or who.courier_id is None:
                 raise auth.refused(conn, token)
-            key = (who.courier_id, day)
-            cached = self._lists.get(key)
-            if cached is not None and cached[0] == revision:
-                return cached[1]
-            tasks = store.list_tasks(conn, who.courier_id, day)
-        body = json.dumps(
-            {"date": day.isoformat(), "revision": revision, "tasks": tasks}, ensure_ascii=False
-        ).encode()
-        if len(self._lists) >= LIST_CACHE_SIZE:
-            self._lists.clear()
-        self._lists[key] = (revision, body)
+            courier_id = who.courier_id
+            body = self.lists.at_revision(courier_id, day, revision)
+            if body is None:
+                tasks = store.list_tasks(conn, courier_id, day)
+        self.lists.accepted(token, courier_id, who.expires_at)
+        if body is None:
+            body = json.dumps(
+                {"date": day.isoformat(), "revision": revision, "tasks": tasks},
+                ensure_ascii=False,
+            ).encode()
+        noted = generation if hinted == courier_id else None
+        self.lists.store(courier_id, day, revision, noted, body)
         return body
+
+    def cached_task_list(self, token: str, day: dt.date) -> bytes | None:
+        """The task list from memory when it is known current (on the event loop), else None."""
+        return self.lists.answer(token, day)
 
     def recheck_after(self, remaining: float) -> float:
         """How long a parked long poll may wait before it reads the database again."""
@@ -423,6 +430,7 @@ def create_app(
             while True:
                 seen = service.notifier.generation(key)
                 current = await service.run(revision)
+                service.lists.seen_revision(courier_id, current)
                 remaining = deadline - loop.time()
                 if current != after or remaining <= 0:
                     return Changes(revision=current)

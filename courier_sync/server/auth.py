@@ -217,7 +217,9 @@ def identify_with_revision(conn: Connection, token: str) -> tuple[Identity | Non
     row = conn.execute(_IDENTIFY_WITH_REVISION, {"token_hash": hash_token(token)}).first()
     if row is None or not _alive(row, utcnow()):
         return None, 0
-    who = Identity(kind=row.kind, courier_id=row.courier_id, name=row.name)
+    who = Identity(
+        kind=row.kind, courier_id=row.courier_id, name=row.name, expires_at=row.expires_at
+    )
     return who, int(row.revision or 0)
 
 

@@ -76,6 +76,11 @@ class Watcher:
             return False
         return asyncio.get_running_loop().time() - self._last_look < 5 * self.interval + 1.0
 
+    @property
+    def has_baseline(self) -> bool:
+        """True once the watcher has read the counters (later changes are then notified)."""
+        return self._last_look is not None
+
     def _look(self, last: store.Watermark | None) -> tuple[store.Watermark, list[str]]:
         with reading(self.engine) as conn:
             mark = store.watermark(conn)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import platform
 import threading
 from pathlib import Path
 from typing import Any
@@ -122,3 +123,29 @@ def test_prewarm_reads_the_lookups_indexes_first_and_stops_when_asked(tmp_path: 
     engine.dispose()
     assert full.relations[0] == "ix_phones_e164" and "order_lines" in full.relations
     assert none.relations == () and none.note
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="ioprio_get numbered for x86-64")
+def test_the_background_prewarm_reads_at_a_lower_priority_than_the_desk(tmp_path: Path) -> None:
+    import ctypes
+    import os
+
+    from app.workspace import open_database
+    from dispatcher.prewarm import prewarm_database
+
+    engine = open_database(f"sqlite:///{tmp_path / 'p.sqlite3'}")
+    seen: dict[str, int] = {}
+
+    def warm() -> None:
+        prewarm_database(engine, background=True)
+        thread = threading.get_native_id()
+        seen["nice"] = os.getpriority(os.PRIO_PROCESS, thread)
+        seen["ioprio"] = ctypes.CDLL(None).syscall(252, 1, 0)  # ioprio_get of this thread
+
+    worker = threading.Thread(target=warm)
+    worker.start()
+    worker.join(30)
+    engine.dispose()
+    assert seen["nice"] >= 10 and seen["ioprio"] >> 13 == 3  # the idle I/O class
+    # The calling (GUI) thread keeps its own priority.
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < seen["nice"]

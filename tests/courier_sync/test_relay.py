@@ -18,7 +18,7 @@ from courier_sync.client.api import TransientError
 from courier_sync.client.relay import Relay
 from courier_sync.client.status import RelayStatus
 from courier_sync.server.db import make_engine as make_service_engine
-from dispatcher import courier_events, orders, outbox
+from dispatcher import courier_events, feed_lease, orders, outbox
 from dispatcher.db import unit_of_work
 from dispatcher.models import (
     CourierEvent,
@@ -166,7 +166,11 @@ def test_repeated_events_are_applied_once(sync_world: SyncWorld) -> None:
     assert sw.relay.run_once()["events"] == 1
     # As if the relay crashed after applying but the cursor was lost: the feed is read again.
     with unit_of_work(sw.sessions) as s:
-        s.execute(update(RelayState).values(value="0"))
+        s.execute(
+            update(RelayState)
+            .where(RelayState.name == courier_events.FEED_CURSOR)
+            .values(value="0")
+        )
     assert sw.relay.run_once()["events"] == 1
     with sw.sessions() as s:
         assert s.scalar(select(func.count()).select_from(CourierEvent)) == 1
@@ -362,3 +366,64 @@ def test_parallel_relays_send_each_message_exactly_once(sync_world: SyncWorld) -
     assert not duplicates, f"sent more than once: {duplicates}"
     assert len(receipts) == len(messages) == 120 + 2 * 30
     assert all(applied for *_, applied in receipts)
+
+
+def _applied(sw: SyncWorld) -> list[tuple[str, str]]:
+    with sw.sessions() as s:
+        return [tuple(r) for r in s.execute(select(CourierEvent.event_id, CourierEvent.outcome))]  # type: ignore[misc]
+
+
+def test_desks_sharing_a_database_apply_each_courier_event_once_and_take_over(
+    sync_world: SyncWorld,
+) -> None:
+    sw = sync_world
+    for _ in range(6):
+        deliver(sw.sessions, sw.w, sw.w.courier_a)
+    settings = {"feed_lease": 2.0, "standby_interval": 0.1, "feed_wait": 0.5}
+    relays = {}
+    for _ in range(3):
+        relay = Relay(sw.sessions, sw.relay_settings(**settings))
+        relays[relay.settings.owner] = relay
+        relay.start()
+    try:
+        tasks = wait_until(
+            lambda: len(found := sw.phone_a.tasks(sw.w.tomorrow)) == 6 and found,
+            10,
+            what="six tasks on the phone",
+        )
+        for task in tasks:
+            assert sw.phone_a.post_event(task["task_id"], "accepted").status_code == 200
+        wait_until(lambda: len(_applied(sw)) == 6, 10, what="the accepted events")
+
+        # The pulling desk closes: another takes the feed over at once.
+        with sw.sessions() as s:
+            first = feed_lease.holder(s)
+        assert first in relays
+        relays.pop(first).stop()  # type: ignore[arg-type]
+        for task in tasks[:3]:
+            sw.phone_a.post_event(task["task_id"], "done", collected_kop=100)
+        wait_until(lambda: len(_applied(sw)) == 9, 10, what="done events after the stop")
+        with sw.sessions() as s:
+            assert feed_lease.holder(s) in relays
+
+        # A desk that holds the lease dies (stops renewing it): the others wait it out.
+        with unit_of_work(sw.sessions) as s:
+            s.execute(
+                update(RelayState)
+                .where(RelayState.name == feed_lease.FEED_LEASE)
+                .values(value="dead-desk", updated_at=dt.datetime.now(dt.UTC))
+            )
+        for task in tasks[3:]:
+            sw.phone_a.post_event(task["task_id"], "done", collected_kop=100)
+        wait_until(lambda: len(_applied(sw)) == 12, 15, what="done events after the death")
+        with sw.sessions() as s:
+            assert feed_lease.holder(s) in relays
+    finally:
+        for relay in relays.values():
+            relay.stop()
+    applied = _applied(sw)
+    assert len({event_id for event_id, _ in applied}) == 12
+    assert {outcome for _, outcome in applied} == {courier_events.APPLIED}
+    with sw.sessions() as s:
+        assert s.scalar(select(func.count()).where(Order.state == OrderState.CLOSED)) == 6
+        assert feed_lease.holder(s) is None  # the last desk gave the lease up

@@ -28,6 +28,7 @@ from tests.courier_sync.conftest import (
     pg_service_db,
     sqlite_service_db,
 )
+from tests.helpers.wait import wait_until
 
 DAY = dt.date(2026, 11, 24)
 COURIERS = list(range(1001, 1031))
@@ -451,3 +452,28 @@ def test_the_service_side_never_imports_the_dispatcher() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert out.strip() == "[]"
+
+
+def test_a_listed_day_follows_writes_elsewhere_and_revocation(api: Api, tmp_path: Path) -> None:
+    phone = api.phone()
+    courier_id = api.courier_id(phone)
+    api.site.put(new_task(courier_id))
+    for _ in range(3):  # the list is now answered from the service's memory
+        assert len(phone.tasks(DAY)) == 1
+    second = SyncService(api.service.db_url, tmp_path / "second.log")
+    second.start()
+    try:
+        revision = phone.get("changes").json()["revision"]
+        Site(second.url, api.site.key).put(new_task(courier_id))
+        # Told by its long poll that something changed, the phone reads the new list at once.
+        assert phone.get("changes", after=revision, wait=10).json()["revision"] > revision
+        assert len(phone.tasks(DAY)) == 2
+    finally:
+        second.kill()
+    cli(api.service.db_url, "token", "revoke", str(courier_id))
+    wait_until(
+        lambda: phone.get("tasks", date=DAY.isoformat()).status_code == 401,
+        5,
+        interval=0.1,
+        what="the revoked token to lose its list",
+    )
