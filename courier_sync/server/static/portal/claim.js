@@ -4,7 +4,7 @@
 
 import { sendClaim } from "./api.js";
 import { $, formError, h, submitForm } from "./dom.js";
-import { newRequestId } from "./format.js";
+import { formatSize, newRequestId } from "./format.js";
 import { t } from "./i18n.js";
 
 export const MAX_PHOTOS = 5; // portal_contract.MAX_PHOTOS
@@ -64,7 +64,7 @@ export function photoProblem(files) {
 export function onPhotosChosen() {
   const files = [...$("claim-photos").files];
   $("claim-files").replaceChildren(
-    ...files.map((f) => h("li", {}, `${f.name} · ${(f.size / 1024 / 1024).toFixed(1)} MB`)),
+    ...files.map((f) => h("li", {}, `${f.name} · ${formatSize(f.size)}`)),
   );
   formError($("claim-form"), photoProblem(files));
 }

@@ -7,10 +7,10 @@ function locale(lang) {
   return LOCALES[lang] || LOCALES.ru;
 }
 
-/** 123450 -> "1 234,50 ₽" (ru) / "RUB 1,234.50"-style in the English locale. */
+/** 123450 -> "1 234,50 ₽" (ru) / "₽1,234.50" (en). */
 export function formatRub(kop, lang) {
   const value = Number.isFinite(kop) ? kop : 0;
-  return new Intl.NumberFormat(locale(lang), { style: "currency", currency: "RUB" }).format(value / 100);
+  return new Intl.NumberFormat(locale(lang), { style: "currency", currency: "RUB", currencyDisplay: "narrowSymbol" }).format(value / 100);
 }
 
 /** "2024-05-24" -> "пт, 24 мая" / "Fri 24 May". */
@@ -60,4 +60,9 @@ export function newRequestId() {
   b[8] = (b[8] & 0x3f) | 0x80;
   const hex = [...b].map((x) => x.toString(16).padStart(2, "0")).join("");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** A file's size for a person: "350 KB", "4.2 MB". */
+export function formatSize(bytes) {
+  return bytes < 1024 * 1024 ? `${Math.ceil(bytes / 1024)} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }

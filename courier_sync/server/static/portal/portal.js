@@ -111,6 +111,8 @@ async function route() {
     else tab.removeAttribute("aria-current");
   }
   stopRefresh();
+  // A toast belongs to the step that raised it, not to the screens after it.
+  if (location.hash !== toast.forHash) $("toast").hidden = true;
   await load(async () => {
     if (view === "home") {
       await loadHome();
@@ -157,6 +159,7 @@ function toast(text) {
   const line = $("toast");
   line.textContent = text;
   line.hidden = false;
+  toast.forHash = location.hash;
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => (line.hidden = true), 5000);
 }
@@ -300,16 +303,16 @@ function switchLanguage() {
 async function onOrderSubmit(event) {
   event.preventDefault();
   if (await submitOrder(onAuthLost)) {
-    toast(t("new.sent"));
     location.hash = "#/home";
+    toast(t("new.sent"));
   }
 }
 
 async function onClaimSubmit(event) {
   event.preventDefault();
   if (await submitClaim(onAuthLost)) {
-    toast(t("claim.sent"));
     location.hash = "#/history";
+    toast(t("claim.sent"));
   }
 }
 
