@@ -25,8 +25,20 @@ SMALL_PHONE = {
 }
 CLIENT_ID = 7
 CONTACT_ID = 70
-W19 = {"code": "W19", "name": "Вода «Родник» 19 л", "kind": "goods", "unit": "бут.", "price_kop": 38000}
-PUMP = {"code": "PUMP", "name": "Помпа механическая", "kind": "goods", "unit": "шт.", "price_kop": 45000}
+W19 = {
+    "code": "W19",
+    "name": "Вода «Родник» 19 л",
+    "kind": "goods",
+    "unit": "бут.",
+    "price_kop": 38000,
+}
+PUMP = {
+    "code": "PUMP",
+    "name": "Помпа механическая",
+    "kind": "goods",
+    "unit": "шт.",
+    "price_kop": 45000,
+}
 
 
 def now() -> str:
@@ -66,7 +78,9 @@ class PortalSite:
         return events
 
 
-def client_item(version: int = 1, prices: list[dict[str, Any]] | None = None) -> tuple[str, dict[str, Any]]:
+def client_item(
+    version: int = 1, prices: list[dict[str, Any]] | None = None
+) -> tuple[str, dict[str, Any]]:
     """`portal.client` of the seeded company: invoice payment, two products, two windows."""
     return (
         "portal.client",
@@ -88,7 +102,9 @@ def client_item(version: int = 1, prices: list[dict[str, Any]] | None = None) ->
     )
 
 
-def order_item(order_id: int, state: str, days: int, qty: int = 2, note: str = "") -> tuple[str, dict[str, Any]]:
+def order_item(
+    order_id: int, state: str, days: int, qty: int = 2, note: str = ""
+) -> tuple[str, dict[str, Any]]:
     """`portal.order` of the seeded company: `qty` bottles of W19, `days` from today."""
     return (
         "portal.order",
@@ -136,11 +152,15 @@ def tiny_png() -> bytes:
     """A valid 1×1 red PNG (the service checks magic bytes)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\x00\x00")
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
 
 
 class PortalPage:
@@ -148,7 +168,9 @@ class PortalPage:
 
     def __init__(self, chromium: Any, base_url: str, locale: str = "ru-RU") -> None:
         self.base_url = base_url
-        self.context = chromium.new_context(**SMALL_PHONE, locale=locale, timezone_id="Europe/Moscow")
+        self.context = chromium.new_context(
+            **SMALL_PHONE, locale=locale, timezone_id="Europe/Moscow"
+        )
         self.context.set_default_timeout(10_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []
@@ -167,7 +189,9 @@ class PortalPage:
 
     def order_card(self, order_id: int) -> Any:
         """The card of the desk's order `order_id` on the shown list."""
-        return self.page.locator(f"section:not([hidden]) article.order:has(h2:text-matches('{order_id}'))")
+        return self.page.locator(
+            f"section:not([hidden]) article.order:has(h2:text-matches('{order_id}'))"
+        )
 
     def shot(self, name: str) -> Path:
         """A phone-size screenshot, portal_<name>.png (docs/screenshots/ under make screenshots)."""

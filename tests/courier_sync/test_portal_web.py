@@ -46,7 +46,9 @@ def events_of(site: PortalSite, kind: str) -> list[dict[str, Any]]:
     return [e for e in site.feed() if e["kind"] == kind]
 
 
-def test_invited_contact_follows_repeats_writes_and_claims(site: PortalSite, client: PortalPage) -> None:
+def test_invited_contact_follows_repeats_writes_and_claims(
+    site: PortalSite, client: PortalPage
+) -> None:
     page = client.page
     # Home: live deliveries with their state, the failure's note, the window.
     assert page.locator("#screen-title").text_content() == "Мои доставки"
@@ -89,7 +91,9 @@ def test_invited_contact_follows_repeats_writes_and_claims(site: PortalSite, cli
     client.order_card(501).get_by_role("link", name="Претензия").click()
     page.fill("#claim-text", "Одна бутыль пришла треснутой")
     page.fill('#claim-lines input[data-code="W19"]', "1")
-    page.set_input_files("#claim-photos", [{"name": "crack.png", "mimeType": "image/png", "buffer": tiny_png()}])
+    page.set_input_files(
+        "#claim-photos", [{"name": "crack.png", "mimeType": "image/png", "buffer": tiny_png()}]
+    )
     assert "crack.png" in page.locator("#claim-files").text_content()
     client.shot("claim_ru")
     page.click("#claim-form button[type=submit]")
@@ -142,7 +146,9 @@ def test_errors_keep_what_was_typed_and_a_retry_does_not_double(
     # Too many photos are refused before anything is sent.
     page.goto(f"{site.base_url}/portal/#/history")
     client.order_card(501).get_by_role("link", name="Претензия").click()
-    photos = [{"name": f"p{n}.png", "mimeType": "image/png", "buffer": tiny_png()} for n in range(6)]
+    photos = [
+        {"name": f"p{n}.png", "mimeType": "image/png", "buffer": tiny_png()} for n in range(6)
+    ]
     page.set_input_files("#claim-photos", photos)
     expect(page.locator("#claim-form [data-error]")).to_have_text("Не больше 5 фото.")
 
