@@ -39,7 +39,7 @@ call: $(STAMP)
 # The workspace's main states as PNG files in docs/screenshots/ (offscreen, real SIP calls).
 screenshots: $(STAMP) translations
 	$(PY) -m app.screenshots docs/screenshots
-	DISPATCH_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/courier_sync/test_web_app.py
+	DISPATCH_SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest -q tests/courier_sync/test_web_app.py tests/courier_sync/test_portal_web.py
 
 demo: $(STAMP) bootstrap-desktop translations
 	$(PY) -m dispatcher db upgrade
