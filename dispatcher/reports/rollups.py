@@ -24,6 +24,7 @@ _DAY = {
     "sqlite": "date({at}, '+3 hours')",  # Moscow has kept UTC+3 since 2014 (common.moscow_day)
     "postgresql": "(({at}) AT TIME ZONE 'Europe/Moscow')::date",
 }
+MOSCOW_DAY = _DAY  # the Moscow day of a UTC moment, per backend (the desk roll-ups use it too)
 _GOODS = (
     "EXISTS (SELECT 1 FROM order_lines gl JOIN products gp ON gp.id = gl.product_id"
     " WHERE gl.order_id = o.id AND gp.kind = 'goods')"

@@ -1,0 +1,362 @@
+"""The roll-ups of the desks' own work, kept exact by database triggers on both backends.
+
+Migration 0016 adds three, so that `orders` and `lost-clients` read a handful of rows instead
+of every order of the period:
+
+- `report_day_taken`: the orders taken per Moscow day (of the `create` audit row) × operator ×
+  the order's state now × reject reason × whether a delivery of it ever failed;
+- `report_day_calls`: calls per Moscow day × operator: answered, missed, called back;
+- `report_client_summary`: per client (a merged duplicate counts as the one it went into) the
+  last order, the number and sum of orders, and what they usually take.
+
+Triggers for the same reasons as dispatcher.reports.rollups: an order's state, its audit rows,
+a merge and a call's answer are written by operations, the courier relay, `dispatch` and bulk
+UPDATEs alike. The first two subtract a row's old contribution and add the new one. "Called
+back" depends on other calls (an earlier missed inbound call from the same number), so a call's
+write takes out, before it, the contribution of the outbound calls to its number and puts it
+back after. The summary holds a maximum, which cannot be subtracted: a write recomputes the
+summary of the client(s) it touches from their orders (a client has a few).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from dispatcher.reports.rollups import MOSCOW_DAY as _DAY
+
+_COUNTED = "('interest', 'delivery', 'closed')"
+_FAILED = (
+    "CASE WHEN EXISTS (SELECT 1 FROM order_events f WHERE f.order_id = o.id"
+    " AND f.action = 'fail'{but}) THEN 1 ELSE 0 END"
+)
+
+
+def taken(
+    dialect: str,
+    *,
+    where: str,
+    at: str = "e.at",
+    actor: str = "e.actor",
+    state: str = "o.state",
+    reason: str = "o.reject_reason_id",
+    but: str = "",
+    sign: str = "1",
+) -> list[str]:
+    """Add ``sign`` × the orders ``where`` says to `report_day_taken` (``but``: a fail row left out)."""
+    day = _DAY[dialect].format(at=at)
+    failed = _FAILED.format(but=but)
+    return [
+        "INSERT INTO report_day_taken (day, operator, state, reason_id, failed, orders)"
+        f" SELECT {day}, {actor}, {state}, coalesce({reason}, 0), {failed}, {sign} * count(*)"
+        " FROM orders o JOIN order_events e ON e.order_id = o.id AND e.action = 'create'"
+        f" WHERE {where} GROUP BY 1, 2, 3, 4, 5"
+        " ON CONFLICT (day, operator, state, reason_id, failed) DO UPDATE SET"
+        " orders = report_day_taken.orders + excluded.orders"
+    ]
+
+
+def calls(dialect: str, *, where: str, sign: str = "1") -> list[str]:
+    """Add ``sign`` × the calls ``where`` says to `report_day_calls` (as the orders report counts)."""
+    day = _DAY[dialect].format(at="i.started_at")
+    missed_before = (
+        "EXISTS (SELECT 1 FROM interactions m WHERE m.kind = 'call' AND m.direction = 'in'"
+        " AND m.answered_at IS NULL AND m.number = i.number AND m.started_at < i.started_at)"
+    )
+    return [
+        "INSERT INTO report_day_calls (day, operator, answered, missed, called_back)"
+        f" SELECT {day}, i.operator,"
+        f" {sign} * sum(CASE WHEN i.answered_at IS NOT NULL THEN 1 ELSE 0 END),"
+        f" {sign} * sum(CASE WHEN i.direction = 'in' AND i.answered_at IS NULL THEN 1 ELSE 0 END),"
+        f" {sign} * sum(CASE WHEN i.direction = 'out' AND i.number <> '' AND {missed_before}"
+        " THEN 1 ELSE 0 END)"
+        f" FROM interactions i WHERE i.kind = 'call' AND NOT i.planned AND ({where})"
+        " GROUP BY 1, 2"
+        " ON CONFLICT (day, operator) DO UPDATE SET"
+        " answered = report_day_calls.answered + excluded.answered,"
+        " missed = report_day_calls.missed + excluded.missed,"
+        " called_back = report_day_calls.called_back + excluded.called_back"
+    ]
+
+
+def _their_orders(who: str) -> str:
+    """The counted orders of client ``who`` and of the duplicates merged into it."""
+    return (
+        "orders o WHERE o.state IN " + _COUNTED + " AND o.client_id IN (SELECT c.id FROM"
+        f" clients c WHERE (c.id = {who} AND c.merged_into_id IS NULL)"
+        f" OR c.merged_into_id = {who})"
+    )
+
+
+_SUMMARY_COLUMNS = (
+    "INSERT INTO report_client_summary (client_id, last_order_at, orders, sum_kop,"
+    " usual_product_id, usual_orders, usual_qty)"
+)
+_ORDER_SUM = "coalesce((SELECT sum(l.qty * l.price_kop) FROM order_lines l WHERE l.order_id = o.id), 0)"
+
+
+def recompute_summary(who: str) -> list[str]:
+    """The statements rebuilding the summary row of client ``who`` from their orders."""
+    usual = (
+        "SELECT l.product_id, count(DISTINCT l.order_id) AS n, sum(l.qty) AS q"
+        f" FROM order_lines l WHERE l.order_id IN (SELECT o.id FROM {_their_orders(who)})"
+        " GROUP BY l.product_id ORDER BY 2 DESC, 1 LIMIT 1"
+    )
+    return [
+        f"DELETE FROM report_client_summary WHERE client_id = {who}",
+        f"{_SUMMARY_COLUMNS} SELECT {who}, a.last, a.n, a.money, u.product_id,"
+        " coalesce(u.n, 0), coalesce(u.q, 0)"
+        f" FROM (SELECT max(o.created_at) AS last, count(*) AS n, sum({_ORDER_SUM}) AS money"
+        f" FROM {_their_orders(who)}) AS a LEFT JOIN ({usual}) AS u ON 1 = 1 WHERE a.n > 0",
+    ]
+
+
+def _client_of(order_client: str) -> str:
+    return f"(SELECT coalesce(k.merged_into_id, k.id) FROM clients k WHERE k.id = {order_client})"
+
+
+def _order_of(order_id: str) -> str:
+    return _client_of(f"(SELECT lo.client_id FROM orders lo WHERE lo.id = {order_id})")
+
+
+# name -> (timing and event, table, condition, body statements)
+Triggers = dict[str, tuple[str, str, str, list[str]]]
+
+
+def _taken_triggers(dialect: str, distinct: str) -> Triggers:
+    return {
+        "trg_taken_create_insert": (
+            "AFTER INSERT",
+            "order_events",
+            "NEW.action = 'create'",
+            taken(dialect, where="e.id = NEW.id"),
+        ),
+        "trg_taken_create_update": (
+            "AFTER UPDATE OF at, actor",
+            "order_events",
+            f"NEW.action = 'create' AND (OLD.at {distinct} NEW.at OR OLD.actor {distinct} NEW.actor)",
+            [
+                *taken(dialect, where="e.id = NEW.id", at="OLD.at", actor="OLD.actor", sign="-1"),
+                *taken(dialect, where="e.id = NEW.id"),
+            ],
+        ),
+        "trg_taken_create_delete": (
+            "BEFORE DELETE",
+            "order_events",
+            "OLD.action = 'create'",
+            taken(dialect, where="e.id = OLD.id", sign="-1"),
+        ),
+        "trg_taken_fail_insert": (
+            "AFTER INSERT",
+            "order_events",
+            "NEW.action = 'fail'",
+            [
+                *taken(dialect, where="o.id = NEW.order_id", but=" AND f.id <> NEW.id", sign="-1"),
+                *taken(dialect, where="o.id = NEW.order_id"),
+            ],
+        ),
+        "trg_taken_fail_delete": (
+            "BEFORE DELETE",
+            "order_events",
+            "OLD.action = 'fail'",
+            [
+                *taken(dialect, where="o.id = OLD.order_id", sign="-1"),
+                *taken(dialect, where="o.id = OLD.order_id", but=" AND f.id <> OLD.id"),
+            ],
+        ),
+        "trg_taken_order_state": (
+            "AFTER UPDATE OF state, reject_reason_id",
+            "orders",
+            f"OLD.state {distinct} NEW.state OR OLD.reject_reason_id {distinct} NEW.reject_reason_id",
+            [
+                *taken(
+                    dialect,
+                    where="o.id = NEW.id",
+                    state="OLD.state",
+                    reason="OLD.reject_reason_id",
+                    sign="-1",
+                ),
+                *taken(dialect, where="o.id = NEW.id"),
+            ],
+        ),
+    }
+
+
+def _calls_triggers(dialect: str) -> Triggers:
+    # The row itself and the outbound calls whose "called back" it may change.
+    def around(row: str, numbers: str) -> str:
+        return f"i.id = {row} OR (i.direction = 'out' AND i.number <> '' AND i.number IN ({numbers}))"
+
+    watched = "kind, direction, number, started_at, answered_at, operator, planned"
+    return {
+        "trg_calls_insert_before": (
+            "BEFORE INSERT",
+            "interactions",
+            "NEW.kind = 'call'",
+            calls(dialect, where=around("NEW.id", "NEW.number"), sign="-1"),
+        ),
+        "trg_calls_insert_after": (
+            "AFTER INSERT",
+            "interactions",
+            "NEW.kind = 'call'",
+            calls(dialect, where=around("NEW.id", "NEW.number")),
+        ),
+        "trg_calls_update_before": (
+            f"BEFORE UPDATE OF {watched}",
+            "interactions",
+            "OLD.kind = 'call' OR NEW.kind = 'call'",
+            calls(dialect, where=around("OLD.id", "OLD.number, NEW.number"), sign="-1"),
+        ),
+        "trg_calls_update_after": (
+            f"AFTER UPDATE OF {watched}",
+            "interactions",
+            "OLD.kind = 'call' OR NEW.kind = 'call'",
+            calls(dialect, where=around("NEW.id", "OLD.number, NEW.number")),
+        ),
+        "trg_calls_delete_before": (
+            "BEFORE DELETE",
+            "interactions",
+            "OLD.kind = 'call'",
+            calls(dialect, where=around("OLD.id", "OLD.number"), sign="-1"),
+        ),
+        "trg_calls_delete_after": (
+            "AFTER DELETE",
+            "interactions",
+            "OLD.kind = 'call'",
+            calls(dialect, where=around("OLD.id", "OLD.number")),
+        ),
+    }
+
+
+def _summary_triggers(distinct: str) -> Triggers:
+    line_events = {"insert": "NEW", "delete": "OLD"}
+    triggers: Triggers = {
+        "trg_summary_order_insert": (
+            "AFTER INSERT",
+            "orders",
+            "1 = 1",
+            recompute_summary(_client_of("NEW.client_id")),
+        ),
+        "trg_summary_order_update": (
+            "AFTER UPDATE OF client_id, state, created_at",
+            "orders",
+            f"OLD.client_id {distinct} NEW.client_id OR OLD.state {distinct} NEW.state"
+            f" OR OLD.created_at {distinct} NEW.created_at",
+            [
+                *recompute_summary(_client_of("OLD.client_id")),
+                *recompute_summary(_client_of("NEW.client_id")),
+            ],
+        ),
+        "trg_summary_order_delete": (
+            "AFTER DELETE",
+            "orders",
+            "1 = 1",
+            recompute_summary(_client_of("OLD.client_id")),
+        ),
+        "trg_summary_line_update": (
+            "AFTER UPDATE OF order_id, product_id, qty, price_kop",
+            "order_lines",
+            "1 = 1",
+            [
+                *recompute_summary(_order_of("OLD.order_id")),
+                *recompute_summary(_order_of("NEW.order_id")),
+            ],
+        ),
+        "trg_summary_client_merge": (
+            "AFTER UPDATE OF merged_into_id",
+            "clients",
+            f"OLD.merged_into_id {distinct} NEW.merged_into_id",
+            [
+                *recompute_summary("NEW.id"),
+                *recompute_summary("coalesce(OLD.merged_into_id, OLD.id)"),
+                *recompute_summary("coalesce(NEW.merged_into_id, NEW.id)"),
+            ],
+        ),
+        "trg_summary_client_delete": (
+            "AFTER DELETE",
+            "clients",
+            "1 = 1",
+            ["DELETE FROM report_client_summary WHERE client_id = OLD.id"],
+        ),
+    }
+    for event, row in line_events.items():
+        triggers[f"trg_summary_line_{event}"] = (
+            f"AFTER {event.upper()}",
+            "order_lines",
+            "1 = 1",
+            recompute_summary(_order_of(f"{row}.order_id")),
+        )
+    return triggers
+
+
+def _triggers(dialect: str) -> Triggers:
+    distinct = "IS DISTINCT FROM" if dialect == "postgresql" else "IS NOT"
+    return {
+        **_taken_triggers(dialect, distinct),
+        **_calls_triggers(dialect),
+        **_summary_triggers(distinct),
+    }
+
+
+def create_triggers(conn: Connection) -> None:
+    """Create the triggers keeping the desk roll-ups (migration 0016, the seeder after its load)."""
+    dialect = conn.dialect.name
+    for name, (when, table, condition, body) in _triggers(dialect).items():
+        statements = "".join(f"  {sql};\n" for sql in body)
+        if dialect == "postgresql":
+            if when.startswith("BEFORE"):
+                result = "OLD" if "DELETE" in when else "NEW"
+            else:
+                result = "NULL"
+            conn.execute(
+                text(
+                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+                    f"BEGIN\n{statements}  RETURN {result};\nEND $$"
+                )
+            )
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW"
+                    f" WHEN ({condition}) EXECUTE FUNCTION {name}()"
+                )
+            )
+        else:
+            conn.execute(
+                text(
+                    f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW WHEN {condition}\n"
+                    f"BEGIN\n{statements}END"
+                )
+            )
+
+
+def drop_triggers(conn: Connection) -> None:
+    """Drop the desk roll-ups' triggers (downgrade; the seeder's bulk load)."""
+    dialect = conn.dialect.name
+    for name, (_when, table, _condition, _body) in _triggers(dialect).items():
+        if dialect == "postgresql":
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
+            conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
+        else:
+            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+
+
+def backfill(conn: Connection) -> None:
+    """Fill the empty desk roll-ups from every order and call there is (one pass each)."""
+    dialect = conn.dialect.name
+    for sql in (*taken(dialect, where="1 = 1"), *calls(dialect, where="1 = 1")):
+        conn.execute(text(sql))
+    who = "coalesce(c.merged_into_id, c.id)"
+    clients = "orders o JOIN clients c ON c.id = o.client_id"
+    counted = f"o.state IN {_COUNTED}"
+    conn.execute(
+        text(
+            f"{_SUMMARY_COLUMNS} SELECT a.who, a.last, a.n, a.money, u.product_id,"
+            " coalesce(u.n, 0), coalesce(u.q, 0) FROM"
+            f" (SELECT {who} AS who, max(o.created_at) AS last, count(*) AS n,"
+            f" sum({_ORDER_SUM}) AS money FROM {clients} WHERE {counted} GROUP BY 1) AS a"
+            " LEFT JOIN (SELECT p.who, p.product_id, p.n, p.q, row_number() OVER"
+            " (PARTITION BY p.who ORDER BY p.n DESC, p.product_id) AS rank FROM"
+            f" (SELECT {who} AS who, l.product_id, count(DISTINCT l.order_id) AS n,"
+            f" sum(l.qty) AS q FROM {clients} JOIN order_lines l ON l.order_id = o.id"
+            f" WHERE {counted} GROUP BY 1, 2) AS p) AS u ON u.who = a.who AND u.rank = 1"
+        )
+    )
