@@ -915,13 +915,14 @@ class ReportDayTaken(Base):
 
 
 class ReportDayCalls(Base):
-    """Calls per Moscow day × operator: answered, missed, called back (0016, by triggers)."""
+    """Calls per Moscow day × operator: all, answered, missed, called back (0016, by triggers)."""
 
     __tablename__ = "report_day_calls"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
     day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
     operator: Mapped[str] = mapped_column(String(100), primary_key=True)
+    calls: Mapped[int] = mapped_column(BigInteger, default=0)
     answered: Mapped[int] = mapped_column(BigInteger, default=0)
     missed: Mapped[int] = mapped_column(BigInteger, default=0)
     called_back: Mapped[int] = mapped_column(BigInteger, default=0)
@@ -935,9 +936,7 @@ class ReportClientSummary(Base):
     """
 
     __tablename__ = "report_client_summary"
-    __table_args__ = (
-        Index("ix_report_client_summary_last", "last_order_at", "client_id"),
-    )
+    __table_args__ = (Index("ix_report_client_summary_last", "last_order_at", "client_id"),)
 
     client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     last_order_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)

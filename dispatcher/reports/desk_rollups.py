@@ -5,7 +5,7 @@ of every order of the period:
 
 - `report_day_taken`: the orders taken per Moscow day (of the `create` audit row) × operator ×
   the order's state now × reject reason × whether a delivery of it ever failed;
-- `report_day_calls`: calls per Moscow day × operator: answered, missed, called back;
+- `report_day_calls`: calls per Moscow day × operator: all, answered, missed, called back;
 - `report_client_summary`: per client (a merged duplicate counts as the one it went into) the
   last order, the number and sum of orders, and what they usually take.
 
@@ -23,6 +23,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 from dispatcher.reports.rollups import MOSCOW_DAY as _DAY
+from dispatcher.reports.rollups import Triggers, install, uninstall
 
 _COUNTED = "('interest', 'delivery', 'closed')"
 _FAILED = (
@@ -42,7 +43,10 @@ def taken(
     but: str = "",
     sign: str = "1",
 ) -> list[str]:
-    """Add ``sign`` × the orders ``where`` says to `report_day_taken` (``but``: a fail row left out)."""
+    """Add ``sign`` × the orders ``where`` says to `report_day_taken`.
+
+    ``but`` leaves a fail audit row out of "failed once" (the one being written or deleted).
+    """
     day = _DAY[dialect].format(at=at)
     failed = _FAILED.format(but=but)
     return [
@@ -56,15 +60,15 @@ def taken(
 
 
 def calls(dialect: str, *, where: str, sign: str = "1") -> list[str]:
-    """Add ``sign`` × the calls ``where`` says to `report_day_calls` (as the orders report counts)."""
+    """Add ``sign`` × the calls ``where`` says to `report_day_calls` (as the report counts)."""
     day = _DAY[dialect].format(at="i.started_at")
     missed_before = (
         "EXISTS (SELECT 1 FROM interactions m WHERE m.kind = 'call' AND m.direction = 'in'"
         " AND m.answered_at IS NULL AND m.number = i.number AND m.started_at < i.started_at)"
     )
     return [
-        "INSERT INTO report_day_calls (day, operator, answered, missed, called_back)"
-        f" SELECT {day}, i.operator,"
+        "INSERT INTO report_day_calls (day, operator, calls, answered, missed, called_back)"
+        f" SELECT {day}, i.operator, {sign} * count(*),"
         f" {sign} * sum(CASE WHEN i.answered_at IS NOT NULL THEN 1 ELSE 0 END),"
         f" {sign} * sum(CASE WHEN i.direction = 'in' AND i.answered_at IS NULL THEN 1 ELSE 0 END),"
         f" {sign} * sum(CASE WHEN i.direction = 'out' AND i.number <> '' AND {missed_before}"
@@ -72,6 +76,7 @@ def calls(dialect: str, *, where: str, sign: str = "1") -> list[str]:
         f" FROM interactions i WHERE i.kind = 'call' AND NOT i.planned AND ({where})"
         " GROUP BY 1, 2"
         " ON CONFLICT (day, operator) DO UPDATE SET"
+        " calls = report_day_calls.calls + excluded.calls,"
         " answered = report_day_calls.answered + excluded.answered,"
         " missed = report_day_calls.missed + excluded.missed,"
         " called_back = report_day_calls.called_back + excluded.called_back"
@@ -91,7 +96,9 @@ _SUMMARY_COLUMNS = (
     "INSERT INTO report_client_summary (client_id, last_order_at, orders, sum_kop,"
     " usual_product_id, usual_orders, usual_qty)"
 )
-_ORDER_SUM = "coalesce((SELECT sum(l.qty * l.price_kop) FROM order_lines l WHERE l.order_id = o.id), 0)"
+_ORDER_SUM = (
+    "coalesce((SELECT sum(l.qty * l.price_kop) FROM order_lines l WHERE l.order_id = o.id), 0)"
+)
 
 
 def recompute_summary(who: str) -> list[str]:
@@ -118,10 +125,6 @@ def _order_of(order_id: str) -> str:
     return _client_of(f"(SELECT lo.client_id FROM orders lo WHERE lo.id = {order_id})")
 
 
-# name -> (timing and event, table, condition, body statements)
-Triggers = dict[str, tuple[str, str, str, list[str]]]
-
-
 def _taken_triggers(dialect: str, distinct: str) -> Triggers:
     return {
         "trg_taken_create_insert": (
@@ -133,7 +136,8 @@ def _taken_triggers(dialect: str, distinct: str) -> Triggers:
         "trg_taken_create_update": (
             "AFTER UPDATE OF at, actor",
             "order_events",
-            f"NEW.action = 'create' AND (OLD.at {distinct} NEW.at OR OLD.actor {distinct} NEW.actor)",
+            f"NEW.action = 'create'"
+            f" AND (OLD.at {distinct} NEW.at OR OLD.actor {distinct} NEW.actor)",
             [
                 *taken(dialect, where="e.id = NEW.id", at="OLD.at", actor="OLD.actor", sign="-1"),
                 *taken(dialect, where="e.id = NEW.id"),
@@ -166,7 +170,8 @@ def _taken_triggers(dialect: str, distinct: str) -> Triggers:
         "trg_taken_order_state": (
             "AFTER UPDATE OF state, reject_reason_id",
             "orders",
-            f"OLD.state {distinct} NEW.state OR OLD.reject_reason_id {distinct} NEW.reject_reason_id",
+            f"OLD.state {distinct} NEW.state"
+            f" OR OLD.reject_reason_id {distinct} NEW.reject_reason_id",
             [
                 *taken(
                     dialect,
@@ -184,7 +189,9 @@ def _taken_triggers(dialect: str, distinct: str) -> Triggers:
 def _calls_triggers(dialect: str) -> Triggers:
     # The row itself and the outbound calls whose "called back" it may change.
     def around(row: str, numbers: str) -> str:
-        return f"i.id = {row} OR (i.direction = 'out' AND i.number <> '' AND i.number IN ({numbers}))"
+        return (
+            f"i.id = {row} OR (i.direction = 'out' AND i.number <> '' AND i.number IN ({numbers}))"
+        )
 
     watched = "kind, direction, number, started_at, answered_at, operator, planned"
     return {
@@ -299,44 +306,12 @@ def _triggers(dialect: str) -> Triggers:
 
 def create_triggers(conn: Connection) -> None:
     """Create the triggers keeping the desk roll-ups (migration 0016, the seeder after its load)."""
-    dialect = conn.dialect.name
-    for name, (when, table, condition, body) in _triggers(dialect).items():
-        statements = "".join(f"  {sql};\n" for sql in body)
-        if dialect == "postgresql":
-            if when.startswith("BEFORE"):
-                result = "OLD" if "DELETE" in when else "NEW"
-            else:
-                result = "NULL"
-            conn.execute(
-                text(
-                    f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
-                    f"BEGIN\n{statements}  RETURN {result};\nEND $$"
-                )
-            )
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW"
-                    f" WHEN ({condition}) EXECUTE FUNCTION {name}()"
-                )
-            )
-        else:
-            conn.execute(
-                text(
-                    f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW WHEN {condition}\n"
-                    f"BEGIN\n{statements}END"
-                )
-            )
+    install(conn, _triggers(conn.dialect.name))
 
 
 def drop_triggers(conn: Connection) -> None:
     """Drop the desk roll-ups' triggers (downgrade; the seeder's bulk load)."""
-    dialect = conn.dialect.name
-    for name, (_when, table, _condition, _body) in _triggers(dialect).items():
-        if dialect == "postgresql":
-            conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
-            conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
-        else:
-            conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    uninstall(conn, _triggers(conn.dialect.name))
 
 
 def backfill(conn: Connection) -> None:
