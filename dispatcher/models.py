@@ -915,7 +915,7 @@ class ReportDayTaken(Base):
 
 
 class ReportDayCalls(Base):
-    """Calls per Moscow day × operator: all, answered, missed, called back (0016, by triggers)."""
+    """Calls per Moscow day × operator: all, answered, missed (0016, kept by triggers)."""
 
     __tablename__ = "report_day_calls"
     __table_args__ = ({"sqlite_with_rowid": False},)
@@ -925,7 +925,6 @@ class ReportDayCalls(Base):
     calls: Mapped[int] = mapped_column(BigInteger, default=0)
     answered: Mapped[int] = mapped_column(BigInteger, default=0)
     missed: Mapped[int] = mapped_column(BigInteger, default=0)
-    called_back: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class ReportClientSummary(Base):

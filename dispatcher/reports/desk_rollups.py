@@ -5,17 +5,16 @@ of every order of the period:
 
 - `report_day_taken`: the orders taken per Moscow day (of the `create` audit row) × operator ×
   the order's state now × reject reason × whether a delivery of it ever failed;
-- `report_day_calls`: calls per Moscow day × operator: all, answered, missed, called back;
+- `report_day_calls`: calls per Moscow day × operator: all, answered, missed ("called back"
+  depends on the other calls to the number, so the report still asks the calls for it);
 - `report_client_summary`: per client (a merged duplicate counts as the one it went into) the
   last order, the number and sum of orders, and what they usually take.
 
 Triggers for the same reasons as dispatcher.reports.rollups: an order's state, its audit rows,
 a merge and a call's answer are written by operations, the courier relay, `dispatch` and bulk
-UPDATEs alike. The first two subtract a row's old contribution and add the new one. "Called
-back" depends on other calls (an earlier missed inbound call from the same number), so a call's
-write takes out, before it, the contribution of the outbound calls to its number and puts it
-back after. The summary holds a maximum, which cannot be subtracted: a write recomputes the
-summary of the client(s) it touches from their orders (a client has a few).
+UPDATEs alike. The first two subtract a row's old contribution and add the new one (a call's
+from its own columns only). The summary holds a maximum, which cannot be subtracted: a write
+recomputes the summary of the client(s) it touches from their orders (a client has a few).
 """
 
 from __future__ import annotations
@@ -59,27 +58,21 @@ def taken(
     ]
 
 
-def calls(dialect: str, *, where: str, sign: str = "1") -> list[str]:
-    """Add ``sign`` × the calls ``where`` says to `report_day_calls` (as the report counts)."""
-    day = _DAY[dialect].format(at="i.started_at")
-    missed_before = (
-        "EXISTS (SELECT 1 FROM interactions m WHERE m.kind = 'call' AND m.direction = 'in'"
-        " AND m.answered_at IS NULL AND m.number = i.number AND m.started_at < i.started_at)"
-    )
+def calls(dialect: str, *, row: str = "i", sign: str = "1", source: str = "") -> list[str]:
+    """Add ``sign`` × the call ``row`` (OLD / NEW, or every row of ``source``) to the calls."""
+    day = _DAY[dialect].format(at=f"{row}.started_at")
+    counted = f"{row}.kind = 'call' AND NOT {row}.planned"
+    grouped = " GROUP BY 1, 2" if source else ""
     return [
-        "INSERT INTO report_day_calls (day, operator, calls, answered, missed, called_back)"
-        f" SELECT {day}, i.operator, {sign} * count(*),"
-        f" {sign} * sum(CASE WHEN i.answered_at IS NOT NULL THEN 1 ELSE 0 END),"
-        f" {sign} * sum(CASE WHEN i.direction = 'in' AND i.answered_at IS NULL THEN 1 ELSE 0 END),"
-        f" {sign} * sum(CASE WHEN i.direction = 'out' AND i.number <> '' AND {missed_before}"
-        " THEN 1 ELSE 0 END)"
-        f" FROM interactions i WHERE i.kind = 'call' AND NOT i.planned AND ({where})"
-        " GROUP BY 1, 2"
+        "INSERT INTO report_day_calls (day, operator, calls, answered, missed)"
+        f" SELECT {day}, {row}.operator, {sign} * count(*),"
+        f" {sign} * sum(CASE WHEN {row}.answered_at IS NOT NULL THEN 1 ELSE 0 END),"
+        f" {sign} * sum(CASE WHEN {row}.direction = 'in' AND {row}.answered_at IS NULL"
+        f" THEN 1 ELSE 0 END){source} WHERE {counted}{grouped}"
         " ON CONFLICT (day, operator) DO UPDATE SET"
         " calls = report_day_calls.calls + excluded.calls,"
         " answered = report_day_calls.answered + excluded.answered,"
-        " missed = report_day_calls.missed + excluded.missed,"
-        " called_back = report_day_calls.called_back + excluded.called_back"
+        " missed = report_day_calls.missed + excluded.missed"
     ]
 
 
@@ -187,49 +180,27 @@ def _taken_triggers(dialect: str, distinct: str) -> Triggers:
 
 
 def _calls_triggers(dialect: str) -> Triggers:
-    # The row itself and the outbound calls whose "called back" it may change.
-    def around(row: str, numbers: str) -> str:
-        return (
-            f"i.id = {row} OR (i.direction = 'out' AND i.number <> '' AND i.number IN ({numbers}))"
-        )
-
-    watched = "kind, direction, number, started_at, answered_at, operator, planned"
+    # Each call counts by its own columns only: OLD's are taken out and NEW's put in, whatever
+    # order a statement's rows are handled in.
+    watched = "kind, direction, started_at, answered_at, operator, planned"
     return {
-        "trg_calls_insert_before": (
-            "BEFORE INSERT",
-            "interactions",
-            "NEW.kind = 'call'",
-            calls(dialect, where=around("NEW.id", "NEW.number"), sign="-1"),
-        ),
-        "trg_calls_insert_after": (
+        "trg_calls_insert": (
             "AFTER INSERT",
             "interactions",
             "NEW.kind = 'call'",
-            calls(dialect, where=around("NEW.id", "NEW.number")),
+            calls(dialect, row="NEW"),
         ),
-        "trg_calls_update_before": (
-            f"BEFORE UPDATE OF {watched}",
-            "interactions",
-            "OLD.kind = 'call' OR NEW.kind = 'call'",
-            calls(dialect, where=around("OLD.id", "OLD.number, NEW.number"), sign="-1"),
-        ),
-        "trg_calls_update_after": (
+        "trg_calls_update": (
             f"AFTER UPDATE OF {watched}",
             "interactions",
             "OLD.kind = 'call' OR NEW.kind = 'call'",
-            calls(dialect, where=around("NEW.id", "OLD.number, NEW.number")),
+            [*calls(dialect, row="OLD", sign="-1"), *calls(dialect, row="NEW")],
         ),
-        "trg_calls_delete_before": (
-            "BEFORE DELETE",
-            "interactions",
-            "OLD.kind = 'call'",
-            calls(dialect, where=around("OLD.id", "OLD.number"), sign="-1"),
-        ),
-        "trg_calls_delete_after": (
+        "trg_calls_delete": (
             "AFTER DELETE",
             "interactions",
             "OLD.kind = 'call'",
-            calls(dialect, where=around("OLD.id", "OLD.number")),
+            calls(dialect, row="OLD", sign="-1"),
         ),
     }
 
@@ -317,7 +288,7 @@ def drop_triggers(conn: Connection) -> None:
 def backfill(conn: Connection) -> None:
     """Fill the empty desk roll-ups from every order and call there is (one pass each)."""
     dialect = conn.dialect.name
-    for sql in (*taken(dialect, where="1 = 1"), *calls(dialect, where="1 = 1")):
+    for sql in (*taken(dialect, where="1 = 1"), *calls(dialect, source=" FROM interactions i")):
         conn.execute(text(sql))
     who = "coalesce(c.merged_into_id, c.id)"
     clients = "orders o JOIN clients c ON c.id = o.client_id"

@@ -6,18 +6,28 @@ cancelled, or still open; the four add up to the orders taken, and each has its 
 "Failed and rescheduled" counts the orders that had at least one failed delivery, whatever
 came of them after. Calls are the operator's calls started in the period: answered, missed
 (inbound, nobody picked up) and called back (an outbound call to a number whose inbound call
-was missed before). Read from the desk roll-ups (dispatcher.reports.desk_rollups).
+was missed before). Read from the desk roll-ups (dispatcher.reports.desk_rollups), but for
+the calls called back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import Session, aliased
 
 from dispatcher.errors import translatable
-from dispatcher.models import OrderState, RejectReason, ReportDayCalls, ReportDayTaken
+from dispatcher.models import (
+    Direction,
+    Interaction,
+    InteractionKind,
+    OrderState,
+    RejectReason,
+    ReportDayCalls,
+    ReportDayTaken,
+)
+from dispatcher.reports.common import period_bounds
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
 NAME = "orders"
@@ -67,19 +77,15 @@ def build(session: Session, params: ReportParams) -> Report:
         .group_by(t.operator, t.state, t.reason_id, t.failed)
     )
     calls = (
-        select(
-            c.operator,
-            func.sum(c.calls),
-            func.sum(c.answered),
-            func.sum(c.missed),
-            func.sum(c.called_back),
-        )
+        select(c.operator, func.sum(c.calls), func.sum(c.answered), func.sum(c.missed))
         .where(c.day.between(params.date_from, params.date_to))
         .group_by(c.operator)
     )
+    called_back = _called_back(*period_bounds(params))
     if params.operator is not None:
         outcomes = outcomes.where(t.operator == params.operator)
         calls = calls.where(c.operator == params.operator)
+        called_back = called_back.where(Interaction.operator == params.operator)
 
     rows: dict[str, dict[str, Any]] = {}
 
@@ -102,11 +108,12 @@ def build(session: Session, params: ReportParams) -> Report:
             reason_id = reason or None
             reasons_seen.add(reason_id)
             r[reason_key(reason_id)] = r.get(reason_key(reason_id), 0) + count
-    for operator, n, answered, missed, called_back in session.execute(calls):
+    for operator, n, answered, missed in session.execute(calls):
         if n:
             r = row(operator)
             r["calls_answered"], r["calls_missed"] = int(answered or 0), int(missed or 0)
-            r["called_back"] = int(called_back or 0)
+    for operator, n in session.execute(called_back):
+        row(operator)["called_back"] = int(n)
 
     names = dict(session.execute(select(RejectReason.id, RejectReason.name)).all())
     reason_ids = sorted(reasons_seen, key=lambda i: (i is None, i or 0))
@@ -132,3 +139,29 @@ def build(session: Session, params: ReportParams) -> Report:
 def share(part: int, whole: int) -> float:
     """``part`` as a percentage of ``whole``, one decimal; 0 of nothing is 0."""
     return round(100.0 * part / whole, 1) if whole else 0.0
+
+
+def _called_back(start: Any, end: Any) -> Any:
+    """Per operator, the outbound calls of the period to a number whose inbound call was missed
+    before (from the calls: it depends on other calls, which a day's roll-up cannot follow)."""
+    earlier = aliased(Interaction)
+    missed_before = exists().where(
+        earlier.kind == InteractionKind.CALL,
+        earlier.direction == Direction.IN,
+        earlier.answered_at.is_(None),
+        earlier.number == Interaction.number,
+        earlier.started_at < Interaction.started_at,
+    )
+    return (
+        select(Interaction.operator, func.count())
+        .where(
+            Interaction.kind == InteractionKind.CALL,
+            Interaction.planned.is_(False),
+            Interaction.direction == Direction.OUT,
+            Interaction.number != "",
+            Interaction.started_at >= start,
+            Interaction.started_at < end,
+            missed_before,
+        )
+        .group_by(Interaction.operator)
+    )

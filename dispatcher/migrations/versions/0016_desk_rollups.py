@@ -44,7 +44,7 @@ def upgrade() -> None:
         "report_day_calls",
         sa.Column("day", sa.Date(), primary_key=True),
         sa.Column("operator", sa.String(100), primary_key=True),
-        *_sums("calls", "answered", "missed", "called_back"),
+        *_sums("calls", "answered", "missed"),
         **_LAYOUT,
     )
     op.create_table(
