@@ -295,14 +295,21 @@ def backfill(conn: Connection) -> None:
     counted = f"o.state IN {_COUNTED}"
     conn.execute(
         text(
-            f"{_SUMMARY_COLUMNS} SELECT a.who, a.last, a.n, a.money, u.product_id,"
-            " coalesce(u.n, 0), coalesce(u.q, 0) FROM"
-            f" (SELECT {who} AS who, max(o.created_at) AS last, count(*) AS n,"
-            f" sum({_ORDER_SUM}) AS money FROM {clients} WHERE {counted} GROUP BY 1) AS a"
-            " LEFT JOIN (SELECT p.who, p.product_id, p.n, p.q, row_number() OVER"
+            f"{_SUMMARY_COLUMNS} SELECT {who}, max(o.created_at), count(*), sum({_ORDER_SUM}),"
+            f" NULL, 0, 0 FROM {clients} WHERE {counted} GROUP BY 1"
+        )
+    )
+    # The usual product in a second pass, joined by the summary's key: a join of the two
+    # grouped results would have no index on either side.
+    conn.execute(
+        text(
+            "UPDATE report_client_summary SET usual_product_id = u.product_id,"
+            " usual_orders = u.n, usual_qty = u.q FROM"
+            " (SELECT p.who, p.product_id, p.n, p.q, row_number() OVER"
             " (PARTITION BY p.who ORDER BY p.n DESC, p.product_id) AS rank FROM"
             f" (SELECT {who} AS who, l.product_id, count(DISTINCT l.order_id) AS n,"
             f" sum(l.qty) AS q FROM {clients} JOIN order_lines l ON l.order_id = o.id"
-            f" WHERE {counted} GROUP BY 1, 2) AS p) AS u ON u.who = a.who AND u.rank = 1"
+            f" WHERE {counted} GROUP BY 1, 2) AS p) AS u"
+            " WHERE u.rank = 1 AND u.who = report_client_summary.client_id"
         )
     )
