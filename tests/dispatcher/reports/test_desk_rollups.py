@@ -4,9 +4,6 @@ mix of orders taken, failed, rejected, cancelled, re-dated across midnight, merg
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,7 +13,6 @@ from dispatcher.reports import desk_rollups
 from tests.dispatcher.reports.worlds import (
     Catalogue,
     WorldSpec,
-    make_catalogue,
     wipe,
     worlds,
     write,
@@ -31,12 +27,6 @@ TABLES = {
         2,
     ),
 }
-
-
-@pytest.fixture
-def catalogue(sessions: sessionmaker[Session]) -> Iterator[Catalogue]:
-    """Products and couriers shared by the examples of one test."""
-    yield make_catalogue(sessions)
 
 
 def _rows(s: Session) -> dict[str, set[tuple]]:
