@@ -895,3 +895,52 @@ class ReportClientBottles(Base):
     client_kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     delivered: Mapped[int] = mapped_column(BigInteger, default=0)
     returned: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayTaken(Base):
+    """Orders taken per Moscow day × operator × state now × reject reason × failed once (0016).
+
+    Kept by the triggers of dispatcher.reports.desk_rollups; reason 0 stands for none.
+    """
+
+    __tablename__ = "report_day_taken"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    operator: Mapped[str] = mapped_column(String(100), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), primary_key=True)
+    reason_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    failed: Mapped[int] = mapped_column(Integer, primary_key=True)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportDayCalls(Base):
+    """Calls per Moscow day × operator: all, answered, missed (0016, kept by triggers)."""
+
+    __tablename__ = "report_day_calls"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    operator: Mapped[str] = mapped_column(String(100), primary_key=True)
+    calls: Mapped[int] = mapped_column(BigInteger, default=0)
+    answered: Mapped[int] = mapped_column(BigInteger, default=0)
+    missed: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReportClientSummary(Base):
+    """Per client (duplicates merged in): last order, orders, their sum, the usual product (0016).
+
+    Counts the orders not rejected or cancelled; the usual product is the one in most of them
+    (the lowest id on a tie), with the orders it is in and its whole quantity.
+    """
+
+    __tablename__ = "report_client_summary"
+    __table_args__ = (Index("ix_report_client_summary_last", "last_order_at", "client_id"),)
+
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    last_order_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    sum_kop: Mapped[int] = mapped_column(BigInteger, default=0)
+    usual_product_id: Mapped[int | None] = mapped_column(Integer)
+    usual_orders: Mapped[int] = mapped_column(BigInteger, default=0)
+    usual_qty: Mapped[int] = mapped_column(BigInteger, default=0)

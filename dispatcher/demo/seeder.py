@@ -27,7 +27,7 @@ from dispatcher.demo.load_postgresql import load_postgresql
 from dispatcher.demo.load_sqlite import load_sqlite
 from dispatcher.errors import ValidationError
 from dispatcher.orders import moscow_today
-from dispatcher.reports import rollups
+from dispatcher.reports import desk_rollups, rollups
 
 logger = logging.getLogger(__name__)
 
@@ -134,6 +134,7 @@ def seed_demo(
     # after the load instead, then the triggers come back for what the desks write next.
     with engine.begin() as conn:
         rollups.drop_triggers(conn)
+        desk_rollups.drop_triggers(conn)
     filled = load_sqlite(engine, world) if backend == "sqlite" else load_postgresql(engine, world)
     rolled = time.perf_counter()
     with engine.begin() as conn:
@@ -141,6 +142,8 @@ def seed_demo(
             conn.exec_driver_sql("PRAGMA cache_size=-262144")
         rollups.backfill(conn)
         rollups.create_triggers(conn)
+        desk_rollups.backfill(conn)
+        desk_rollups.create_triggers(conn)
     rollup_seconds = round(time.perf_counter() - rolled, 3)
     logger.debug("report roll-ups filled in %.1f s", rollup_seconds)
     _fill_phone_digits(engine)

@@ -8,26 +8,36 @@ are not listed again and again). Merged duplicates count
 as the client they were merged into. Each row has what the client usually took (the product
 in most of their orders, and how many per order as a rule) and their phone, so that an
 operator can work through the list.
+
+Read from the per-client summary (dispatcher.reports.desk_rollups): the clients lost in the
+period are a range of its index on the last order. Only the clients who came back after the
+period (a past period) are counted from their orders, as of the period's end.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
-from dispatcher.models import Client, ClientKind, Order, OrderLine, OrderState, Product
+from dispatcher.models import (
+    Client,
+    ClientKind,
+    Order,
+    OrderLine,
+    OrderState,
+    Product,
+    ReportClientSummary,
+)
+from dispatcher.moscow import MOSCOW
 from dispatcher.reports.common import (
-    as_date,
     canonical_client,
     chunks,
     first_phones,
-    moscow_day,
     moscow_midnight,
     with_duplicates,
 )
@@ -63,88 +73,13 @@ def build(session: Session, params: ReportParams) -> Report:
     earliest = moscow_midnight(months_before(params.date_from, params.months))
     latest = moscow_midnight(cutoff + dt.timedelta(1))
     end = moscow_midnight(params.date_to + dt.timedelta(1))
-    # First per client row (the orders' own column, no join), then per client counted: a
-    # merged duplicate's orders (if any were left on it) join those of the one it went into.
-    per_row = (
-        select(
-            Order.client_id,
-            func.max(Order.created_at).label("last"),
-            func.count().label("n"),
-        )
-        .where(Order.state.in_(_COUNTED), Order.created_at < end)
-        .group_by(Order.client_id)
-    ).subquery()
-    who = canonical_client().label("who")
-    per_client = (
-        select(who, func.max(per_row.c.last).label("last"), func.sum(per_row.c.n).label("n"))
-        .join(Client, Client.id == per_row.c.client_id)
-        .group_by(who)
-        .having(func.max(per_row.c.last) >= earliest, func.max(per_row.c.last) < latest)
-    ).subquery()
-    stmt = select(
-        per_client.c.who,
-        moscow_day(session, per_client.c.last),
-        per_client.c.n,
-        Client.name,
-        Client.kind,
-    ).join(Client, Client.id == per_client.c.who)
-    if params.client_kind is not None:
-        stmt = stmt.where(Client.kind == ClientKind(params.client_kind))
-    found = session.execute(stmt).all()
-    if not found:
-        return Report(NAME, params, COLUMNS, (), {"clients": 0, "orders": 0, "sum_kop": 0})
-
-    # What each lost client took: per product, in how many orders and how many in all. In
-    # batches of ids (set-based, a few thousand clients a statement): the ids are known now,
-    # and the index on the orders' client finds theirs without reading anyone else's.
-    ids = [row[0] for row in found]
-    line_client = canonical_client().label("who")
-    took = []
-    for chunk in chunks(ids):
-        # One plain IN list: an OR with a subquery would make the database read every order.
-        their = Order.client_id.in_(with_duplicates(session, chunk))
-        took += session.execute(
-            select(
-                line_client,
-                OrderLine.product_id,
-                func.count(func.distinct(Order.id)),
-                func.sum(OrderLine.qty),
-                func.sum(OrderLine.qty * OrderLine.price_kop),
-            )
-            .join(Order, Order.id == OrderLine.order_id)
-            .join(Client, Client.id == Order.client_id)
-            .where(their, Order.state.in_(_COUNTED), Order.created_at < end)
-            .group_by(line_client, OrderLine.product_id)
-        ).all()
-    usual: dict[int, tuple[int, int, int]] = {}  # client -> (orders with it, -product, qty)
-    spent: dict[int, int] = defaultdict(int)
-    for client_id, product_id, n_orders, qty, money in took:
-        spent[client_id] += int(money or 0)
-        best = usual.get(client_id)
-        candidate = (n_orders, -product_id, round(int(qty) / n_orders))
-        if best is None or candidate[:2] > best[:2]:
-            usual[client_id] = candidate
-    product_names = dict(session.execute(select(Product.id, Product.name)).all())
+    rows = [*_summarised(session, params, earliest, latest), *_back_since(session, params, end)]
+    rows = [r for r in rows if earliest <= r.pop("last_at") < latest]
     phones: dict[int, str] = {}
-    for chunk in chunks(ids):
+    for chunk in chunks([r["client_id"] for r in rows]):
         phones.update(first_phones(session, chunk))
-
-    rows = []
-    for client_id, last_day, n, name, kind in found:
-        pick = usual.get(client_id)
-        rows.append(
-            {
-                "client_id": client_id,
-                "client": name,
-                "kind": ClientKind(kind).value,
-                "phone": phones.get(client_id, ""),
-                "last_order": as_date(last_day),
-                "orders": n,
-                "usual_product": product_names.get(-pick[1], "") if pick else "",
-                "usual_qty": pick[2] if pick else 0,
-                "sum_kop": spent.get(client_id, 0),
-            }
-        )
+    for r in rows:
+        r["phone"] = phones.get(r["client_id"], "")
     # The longest lost last: the freshest losses are the easiest to win back.
     rows.sort(key=lambda r: (r["last_order"], r["client_id"]), reverse=True)
     totals: dict[str, Any] = {
@@ -153,3 +88,107 @@ def build(session: Session, params: ReportParams) -> Report:
         "sum_kop": sum(r["sum_kop"] for r in rows),
     }
     return Report(NAME, params, COLUMNS, tuple(rows), totals)
+
+
+def _row(
+    client_id: int, name: str, kind: Any, last: dt.datetime, n: int, money: int
+) -> dict[str, Any]:
+    return {
+        "client_id": client_id,
+        "client": name,
+        "kind": ClientKind(kind).value,
+        "phone": "",
+        "last_order": last.astimezone(MOSCOW).date(),
+        "last_at": last,
+        "orders": int(n),
+        "usual_product": "",
+        "usual_qty": 0,
+        "sum_kop": int(money or 0),
+    }
+
+
+def _usual(row: dict[str, Any], product: str | None, n_orders: int, qty: int) -> None:
+    """Put the usual product and how many per order as a rule into ``row``."""
+    if product is not None and n_orders:
+        row["usual_product"], row["usual_qty"] = product, round(int(qty) / n_orders)
+
+
+def _summarised(
+    session: Session, params: ReportParams, earliest: dt.datetime, latest: dt.datetime
+) -> list[dict[str, Any]]:
+    """The clients whose last order of all is in the range: a range of the summary's index.
+
+    Their last order is before the period's end, so the summary (all their orders) is theirs
+    as of the end too.
+    """
+    s = ReportClientSummary
+    stmt = (
+        select(s, Client.name, Client.kind, Product.name)
+        .join(Client, Client.id == s.client_id)
+        .outerjoin(Product, Product.id == s.usual_product_id)
+        .where(s.last_order_at >= earliest, s.last_order_at < latest)
+    )
+    if params.client_kind is not None:
+        stmt = stmt.where(Client.kind == ClientKind(params.client_kind))
+    rows = []
+    for summary, name, kind, product in session.execute(stmt):
+        row = _row(
+            summary.client_id, name, kind, summary.last_order_at, summary.orders, summary.sum_kop
+        )
+        _usual(row, product, summary.usual_orders, summary.usual_qty)
+        rows.append(row)
+    return rows
+
+
+def _back_since(session: Session, params: ReportParams, end: dt.datetime) -> list[dict[str, Any]]:
+    """The clients who ordered after the period (a past period): counted from their orders.
+
+    Only these need the orders themselves: their summary holds orders the report must not see.
+    """
+    later = session.scalars(
+        select(ReportClientSummary.client_id).where(ReportClientSummary.last_order_at >= end)
+    ).all()
+    rows: dict[int, dict[str, Any]] = {}
+    who = canonical_client().label("who")
+    counted = (Order.state.in_(_COUNTED), Order.created_at < end)
+    for chunk in chunks(list(later)):
+        # One plain IN list: an OR with a subquery would make the database read every order.
+        theirs = Order.client_id.in_(with_duplicates(session, chunk))
+        per_client = (
+            select(who, func.max(Order.created_at), func.count())
+            .join(Client, Client.id == Order.client_id)
+            .where(theirs, *counted)
+            .group_by(who)
+        )
+        for client_id, last, n in session.execute(per_client):
+            rows[client_id] = _row(client_id, "", ClientKind.PERSON, last, n, 0)
+        took = (
+            select(
+                who,
+                OrderLine.product_id,
+                func.count(func.distinct(Order.id)),
+                func.sum(OrderLine.qty),
+                func.sum(OrderLine.qty * OrderLine.price_kop),
+            )
+            .join(Order, Order.id == OrderLine.order_id)
+            .join(Client, Client.id == Order.client_id)
+            .where(theirs, *counted)
+            .group_by(who, OrderLine.product_id)
+        )
+        usual: dict[int, tuple[int, int, int]] = {}  # client -> (orders with it, -product, qty)
+        for client_id, product_id, n_orders, qty, money in session.execute(took):
+            rows[client_id]["sum_kop"] += int(money or 0)
+            candidate = (n_orders, -product_id, int(qty))
+            if client_id not in usual or candidate[:2] > usual[client_id][:2]:
+                usual[client_id] = candidate
+        names = dict(session.execute(select(Product.id, Product.name)).all())
+        for client_id, (n_orders, product_id, qty) in usual.items():
+            _usual(rows[client_id], names.get(-product_id, ""), n_orders, qty)
+    known = select(Client.id, Client.name, Client.kind)
+    if params.client_kind is not None:
+        known = known.where(Client.kind == ClientKind(params.client_kind))
+    out = []
+    for chunk in chunks(list(rows)):
+        for client_id, name, kind in session.execute(known.where(Client.id.in_(chunk))):
+            out.append({**rows[client_id], "client": name, "kind": ClientKind(kind).value})
+    return out

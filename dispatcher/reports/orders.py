@@ -6,14 +6,15 @@ cancelled, or still open; the four add up to the orders taken, and each has its 
 "Failed and rescheduled" counts the orders that had at least one failed delivery, whatever
 came of them after. Calls are the operator's calls started in the period: answered, missed
 (inbound, nobody picked up) and called back (an outbound call to a number whose inbound call
-was missed before).
+was missed before). Read from the desk roll-ups (dispatcher.reports.desk_rollups), but for
+the calls called back.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import Session, aliased
 
 from dispatcher.errors import translatable
@@ -21,12 +22,11 @@ from dispatcher.models import (
     Direction,
     Interaction,
     InteractionKind,
-    Order,
-    OrderEvent,
     OrderState,
     RejectReason,
+    ReportDayCalls,
+    ReportDayTaken,
 )
-from dispatcher.orders import Action
 from dispatcher.reports.common import period_bounds
 from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
 
@@ -69,26 +69,23 @@ def reason_key(reason_id: int | None) -> str:
 
 
 def build(session: Session, params: ReportParams) -> Report:
-    """The processed-orders report of the period."""
-    start, end = period_bounds(params)
-    created = aliased(OrderEvent)
-    taken = (
-        select(created.actor, created.order_id)
-        .where(created.action == "create", created.at >= start, created.at < end)
-        .subquery()
+    """The processed-orders report of the period, from the desk roll-ups (whole days)."""
+    t, c = ReportDayTaken, ReportDayCalls
+    outcomes = (
+        select(t.operator, t.state, t.reason_id, t.failed, func.sum(t.orders))
+        .where(t.day.between(params.date_from, params.date_to))
+        .group_by(t.operator, t.state, t.reason_id, t.failed)
     )
-    outcomes = select(taken.c.actor, Order.state, Order.reject_reason_id, func.count()).join(
-        Order, Order.id == taken.c.order_id
+    calls = (
+        select(c.operator, func.sum(c.calls), func.sum(c.answered), func.sum(c.missed))
+        .where(c.day.between(params.date_from, params.date_to))
+        .group_by(c.operator)
     )
-    failed_once = exists().where(
-        OrderEvent.order_id == taken.c.order_id, OrderEvent.action == Action.FAIL.value
-    )
-    failures = select(taken.c.actor, func.count()).where(failed_once)
-    calls = _calls(start, end)
+    called_back = _called_back(*period_bounds(params))
     if params.operator is not None:
-        outcomes = outcomes.where(taken.c.actor == params.operator)
-        failures = failures.where(taken.c.actor == params.operator)
-        calls = calls.where(Interaction.operator == params.operator)
+        outcomes = outcomes.where(t.operator == params.operator)
+        calls = calls.where(c.operator == params.operator)
+        called_back = called_back.where(Interaction.operator == params.operator)
 
     rows: dict[str, dict[str, Any]] = {}
 
@@ -98,20 +95,25 @@ def build(session: Session, params: ReportParams) -> Report:
         )
 
     reasons_seen: set[int | None] = set()
-    grouped = outcomes.group_by(taken.c.actor, Order.state, Order.reject_reason_id)
-    for actor, state, reason_id, count in session.execute(grouped):
+    for actor, state, reason, failed, count in session.execute(outcomes):
+        if not count:
+            continue  # what the triggers took back leaves rows of zero
         r = row(actor)
+        count = int(count)
         r["taken"] += count
         r[_OUTCOME[OrderState(state)]] += count
+        if failed:
+            r["failed"] += count
         if OrderState(state) is OrderState.REJECTED:
+            reason_id = reason or None
             reasons_seen.add(reason_id)
             r[reason_key(reason_id)] = r.get(reason_key(reason_id), 0) + count
-    for actor, count in session.execute(failures.group_by(taken.c.actor)):
-        row(actor)["failed"] = count
-    for operator, answered, missed, called_back in session.execute(calls):
-        r = row(operator)
-        r["calls_answered"], r["calls_missed"] = int(answered or 0), int(missed or 0)
-        r["called_back"] = int(called_back or 0)
+    for operator, n, answered, missed in session.execute(calls):
+        if n:
+            r = row(operator)
+            r["calls_answered"], r["calls_missed"] = int(answered or 0), int(missed or 0)
+    for operator, n in session.execute(called_back):
+        row(operator)["called_back"] = int(n)
 
     names = dict(session.execute(select(RejectReason.id, RejectReason.name)).all())
     reason_ids = sorted(reasons_seen, key=lambda i: (i is None, i or 0))
@@ -139,7 +141,9 @@ def share(part: int, whole: int) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def _calls(start: Any, end: Any) -> Any:
+def _called_back(start: Any, end: Any) -> Any:
+    """Per operator, the outbound calls of the period to a number whose inbound call was missed
+    before (from the calls: it depends on other calls, which a day's roll-up cannot follow)."""
     earlier = aliased(Interaction)
     missed_before = exists().where(
         earlier.kind == InteractionKind.CALL,
@@ -148,33 +152,16 @@ def _calls(start: Any, end: Any) -> Any:
         earlier.number == Interaction.number,
         earlier.started_at < Interaction.started_at,
     )
-    answered = func.sum(case((Interaction.answered_at.is_not(None), 1), else_=0))
-    missed = func.sum(
-        case(
-            (and_(Interaction.direction == Direction.IN, Interaction.answered_at.is_(None)), 1),
-            else_=0,
-        )
-    )
-    called_back = func.sum(
-        case(
-            (
-                and_(
-                    Interaction.direction == Direction.OUT,
-                    Interaction.number != "",
-                    missed_before,
-                ),
-                1,
-            ),
-            else_=0,
-        )
-    )
     return (
-        select(Interaction.operator, answered, missed, called_back)
+        select(Interaction.operator, func.count())
         .where(
             Interaction.kind == InteractionKind.CALL,
             Interaction.planned.is_(False),
+            Interaction.direction == Direction.OUT,
+            Interaction.number != "",
             Interaction.started_at >= start,
             Interaction.started_at < end,
+            missed_before,
         )
         .group_by(Interaction.operator)
     )

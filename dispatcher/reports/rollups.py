@@ -24,6 +24,7 @@ _DAY = {
     "sqlite": "date({at}, '+3 hours')",  # Moscow has kept UTC+3 since 2014 (common.moscow_day)
     "postgresql": "(({at}) AT TIME ZONE 'Europe/Moscow')::date",
 }
+MOSCOW_DAY = _DAY  # the Moscow day of a UTC moment, per backend (the desk roll-ups use it too)
 _GOODS = (
     "EXISTS (SELECT 1 FROM order_lines gl JOIN products gp ON gp.id = gl.product_id"
     " WHERE gl.order_id = o.id AND gp.kind = 'goods')"
@@ -94,7 +95,7 @@ def _moved(dialect: str, old: dict[str, str], new: dict[str, str], where: str) -
     ]
 
 
-def _triggers(dialect: str) -> dict[str, tuple[str, str, str, list[str]]]:
+def _triggers(dialect: str) -> Triggers:
     """name -> (timing and event, table, condition, body statements)."""
     old_client = {
         "kind": "OLD.kind",
@@ -141,13 +142,20 @@ def _triggers(dialect: str) -> dict[str, tuple[str, str, str, list[str]]]:
     }
 
 
-def create_triggers(conn: Connection) -> None:
-    """Create the roll-up triggers (migration 0010, and the seeder after its bulk load)."""
+# name -> (timing and event, table, condition, body statements)
+Triggers = dict[str, tuple[str, str, str, list[str]]]
+
+
+def install(conn: Connection, triggers: Triggers) -> None:
+    """Create ``triggers`` on the connection's backend (a plpgsql function each on PostgreSQL)."""
     dialect = conn.dialect.name
-    for name, (when, table, condition, body) in _triggers(dialect).items():
+    for name, (when, table, condition, body) in triggers.items():
+        statements = "".join(f"  {sql};\n" for sql in body)
         if dialect == "postgresql":
-            result = "OLD" if when.startswith("BEFORE") else "NULL"
-            statements = "".join(f"  {sql};\n" for sql in body)
+            # A BEFORE trigger's result is the row to write: OLD lets a delete go on.
+            result = "NULL"
+            if when.startswith("BEFORE"):
+                result = "OLD" if "DELETE" in when else "NEW"
             conn.execute(
                 text(
                     f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
@@ -161,7 +169,6 @@ def create_triggers(conn: Connection) -> None:
                 )
             )
         else:
-            statements = "".join(f"  {sql};\n" for sql in body)
             conn.execute(
                 text(
                     f"CREATE TRIGGER {name} {when} ON {table} FOR EACH ROW WHEN {condition}\n"
@@ -170,15 +177,24 @@ def create_triggers(conn: Connection) -> None:
             )
 
 
-def drop_triggers(conn: Connection) -> None:
-    """Drop the roll-up triggers (downgrade; the seeder's bulk load fills the tables at once)."""
-    dialect = conn.dialect.name
-    for name, (_when, table, _condition, _body) in _triggers(dialect).items():
-        if dialect == "postgresql":
+def uninstall(conn: Connection, triggers: Triggers) -> None:
+    """Drop ``triggers`` (and their functions on PostgreSQL) if they exist."""
+    for name, (_when, table, _condition, _body) in triggers.items():
+        if conn.dialect.name == "postgresql":
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name} ON {table}"))
             conn.execute(text(f"DROP FUNCTION IF EXISTS {name}()"))
         else:
             conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+
+
+def create_triggers(conn: Connection) -> None:
+    """Create the roll-up triggers (migration 0010, and the seeder after its bulk load)."""
+    install(conn, _triggers(conn.dialect.name))
+
+
+def drop_triggers(conn: Connection) -> None:
+    """Drop the roll-up triggers (downgrade; the seeder's bulk load fills the tables at once)."""
+    uninstall(conn, _triggers(conn.dialect.name))
 
 
 def backfill(conn: Connection) -> None:

@@ -4,10 +4,8 @@ period's edges, merged duplicates, returned bottles and calls."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,19 +20,12 @@ from tests.dispatcher.reports.worlds import (
     Catalogue,
     WorldSpec,
     expected_delivered,
-    make_catalogue,
     wipe,
     worlds,
     write,
 )
 
 LEAD = Actor("lead", "Старший смены", UserRole.LEAD)
-
-
-@pytest.fixture
-def catalogue(sessions: sessionmaker[Session]) -> Iterator[Catalogue]:
-    """Products and couriers shared by the examples of one test."""
-    yield make_catalogue(sessions)
 
 
 def _report(sessions: sessionmaker[Session], name: str) -> Report:
