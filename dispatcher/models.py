@@ -927,7 +927,9 @@ class PortalRequest(Base):
     """An order placed on the portal: waits in the "to confirm" queue until an operator acts."""
 
     __tablename__ = "portal_requests"
-    __table_args__ = (Index("ix_portal_requests_confirmed_received", "confirmed_at", "received_at"),)
+    __table_args__ = (
+        Index("ix_portal_requests_confirmed_received", "confirmed_at", "received_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
