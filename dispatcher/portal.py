@@ -55,7 +55,7 @@ SETTLEMENT_MONTHS = 12
 
 
 def portal_url(sync_url: str | None = None) -> str:
-    """The portal's address for invitation links: env, [sync] portal_url, else sync url + /portal/."""
+    """The portal address of invitation links: env, [sync] portal_url, else sync url + /portal/."""
     env = os.environ.get(PORTAL_URL_ENV, "").strip()
     if env:
         return env
