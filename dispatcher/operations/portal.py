@@ -331,7 +331,7 @@ def _slot(session: Session, order: Order, request: PortalRequest) -> tuple[Slot 
 def confirm_portal_order(
     session: Session, order_id: int, *, actor: Actor, deliver: bool = True
 ) -> Confirmed:
-    """Take a portal order: to delivery when the client's defaults are complete, else an interest."""
+    """Take a portal order: to delivery when the client's defaults allow, else an interest."""
     request = _request(session, order_id)
     order = request.order
     if order.state is not OrderState.INTEREST:
