@@ -90,6 +90,8 @@ class DeskPlans(QObject):
             action.triggered.connect(lambda _checked=False, slot=slot: slot())
             menu.addAction(action)
             self.window.addAction(action)
+        # The panel can be closed; this brings it back (its title names it in the menu).
+        menu.addAction(self.dock.toggleViewAction())
         journal = QAction(QCoreApplication.translate("Plans", "Interactions journal…"), self.window)
         journal.triggered.connect(lambda _checked=False: self.references.open_journal())
         menu.addAction(journal)

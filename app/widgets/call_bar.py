@@ -80,8 +80,19 @@ class CallBar(QWidget):
         second.addWidget(self.forward_button)
         second.addWidget(self.call_courier_button)
         second.addWidget(self.waiting_label, 1)
-        for widget in (self.state_label, self.number_label, self.timer_label):
-            layout.addWidget(widget)
+        # State and timer above the number, not beside it: in one line with the seven buttons a
+        # ringing call ("Входящий звонок +7 … (номер не подтверждён) 00:08") made the window
+        # wider than a 1366-pixel screen once the knowledge base panel was docked beside it.
+        said = QVBoxLayout()
+        said.setSpacing(0)
+        state_line = QHBoxLayout()
+        state_line.setSpacing(8)
+        state_line.addWidget(self.state_label)
+        state_line.addWidget(self.timer_label)
+        state_line.addStretch(1)
+        said.addLayout(state_line)
+        said.addWidget(self.number_label)
+        layout.addLayout(said)
         layout.addStretch(1)
         for button in (
             self.answer_button,

@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.new_client_vm = new_client_vm
         self.demo_call = demo_call
         self.setWindowTitle(self.tr("Dispatch Desk"))
-        self.resize(1280, 820)
+        self._fit_to_screen(1280, 820)
 
         self.call_bar = CallBar(intake)
         self.caller_panel = CallerPanel(intake, lead=lead)
@@ -120,6 +120,15 @@ class MainWindow(QMainWindow):
         self.tray = self._make_tray()
         self._build_menus()
         self._connect()
+
+    def _fit_to_screen(self, width: int, height: int) -> None:
+        # 1366×768 laptops are common at desks: an 820-pixel window hid the calls list there.
+        available = self.screen().availableGeometry()
+        if available.width() >= width and available.height() >= height:
+            self.resize(width, height)
+            return
+        self.resize(min(width, available.width()), min(height, available.height()))
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     # --- parts --------------------------------------------------------------------------------
 
