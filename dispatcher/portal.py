@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from dispatcher import outbox, planning
 from dispatcher.board_live import changed_since
+from dispatcher.changes import change_stamp
 from dispatcher.config import read_config_file
 from dispatcher.models import (
     Client,
@@ -68,9 +69,13 @@ def portal_url(sync_url: str | None = None) -> str:
     return f"{base}/portal/" if base else "/portal/"
 
 
-def _version() -> int:
-    # Milliseconds: a later publication always carries a larger version than an earlier one.
-    return int(utcnow().timestamp() * 1000)
+_EPOCH = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+
+
+def _client_version() -> int:
+    # Tenths of a second since 2025 (the contract's ids are 31-bit: good until 2031): a later
+    # publication of a client's prices and balances carries a larger version.
+    return int((utcnow() - _EPOCH).total_seconds() * 10)
 
 
 def _hhmm(value: dt.time | None) -> str | None:
@@ -136,7 +141,7 @@ def client_payload(session: Session, client: Client) -> dict[str, Any]:
     invoice = client.kind is ClientKind.COMPANY and client.payment_terms is PaymentTerms.INVOICE
     return {
         "client_id": client.id,
-        "version": _version(),
+        "version": _client_version(),
         "name": client.name,
         "kind": "company" if client.kind is ClientKind.COMPANY else "person",
         "payment": "invoice" if client.payment_terms is PaymentTerms.INVOICE else "cash",
@@ -210,7 +215,9 @@ def order_payload(session: Session, order: Order) -> dict[str, Any]:
     return {
         "order_id": order.id,
         "client_id": order.client_id,
-        "version": _version(),
+        # The change stamp moves with every write to orders and tasks (dispatcher.changes),
+        # and publish_order flushes first: a later state always has a larger version.
+        "version": max(change_stamp(session), 1),
         "request_id": request.request_id if request is not None else None,
         "state": state,
         "date": day.isoformat() if day is not None else None,

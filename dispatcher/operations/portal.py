@@ -347,6 +347,7 @@ def confirm_portal_order(
         except DomainError as exc:
             slot, why = None, str(exc)
     if slot is None:
+        order.updated_at = utcnow()  # a write: the change stamp (the portal's version) moves
         session.add(
             OrderEvent(
                 order=order,

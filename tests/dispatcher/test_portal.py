@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from courier_sync.portal_contract import PortalBatch
 from dispatcher import portal, portal_events
 from dispatcher.complaints import overdue
 from dispatcher.db import unit_of_work
@@ -39,10 +40,17 @@ def _topics(s: Session) -> list[tuple[str, str]]:
 
 
 def _payloads(s: Session, topic: str) -> list[dict[str, Any]]:
-    rows = s.scalars(
-        select(OutboxMessage.payload).where(OutboxMessage.topic == topic).order_by(OutboxMessage.id)
+    rows = list(
+        s.scalars(
+            select(OutboxMessage.payload)
+            .where(OutboxMessage.topic == topic)
+            .order_by(OutboxMessage.id)
+        )
     )
-    return list(rows)
+    # Every payload is what the service's batch accepts (courier_sync/portal_contract.py).
+    if rows:
+        PortalBatch.model_validate({"items": [{"topic": topic, "payload": p} for p in rows]})
+    return rows
 
 
 def _event(world: World, cursor: int, kind: str, payload: dict[str, Any], **kw: Any) -> Any:
@@ -114,12 +122,14 @@ def test_a_portal_order_applied_twice_is_one_order_in_the_queue(
     sessions: sessionmaker[Session], world: World
 ) -> None:
     _invite(sessions, world)
-    event = _event(world, 1, "order", _order(world, "r-1"))
+    event = _event(world, 1, "order", _order(world, "request-0001"))
     with unit_of_work(sessions) as s:
         first = portal_events.apply_events(s, [event])
     with unit_of_work(sessions) as s:
         again = portal_events.apply_events(s, [event])  # the same event after a lost commit
-        other = portal_events.apply_event(s, _event(world, 2, "order", _order(world, "r-1")))
+        other = portal_events.apply_event(
+            s, _event(world, 2, "order", _order(world, "request-0001"))
+        )
         assert portal_events.feed_cursor(s) == 1
     assert first[0].outcome == "applied" and again[0].outcome == "duplicate"
     assert other.outcome == "duplicate"  # another event with the same request id
@@ -130,7 +140,7 @@ def test_a_portal_order_applied_twice_is_one_order_in_the_queue(
             (first[0].target_id, "Вода 19 л × 2", world.tomorrow)
         ]
         published = _payloads(s, "portal.order")[-1]
-        assert published["state"] == "to_confirm" and published["request_id"] == "r-1"
+        assert published["state"] == "to_confirm" and published["request_id"] == "request-0001"
         assert published["total_kop"] == 70000
 
 
@@ -148,7 +158,7 @@ def test_an_order_the_desk_refuses_is_recorded_and_published_as_rejected(
     _invite(sessions, world)
     with unit_of_work(sessions) as s:
         outcome = portal_events.apply_event(
-            s, _event(world, 1, "order", _order(world, "r", **change))
+            s, _event(world, 1, "order", _order(world, "request-0002", **change))
         )
     assert outcome.outcome == "rejected" and reason in outcome.detail
     with unit_of_work(sessions) as s:
@@ -165,7 +175,7 @@ def test_confirm_sends_to_delivery_when_the_defaults_are_complete(
     _invite(sessions, world)
     with unit_of_work(sessions) as s:
         order_id = portal_events.apply_event(
-            s, _event(world, 1, "order", _order(world, "r"))
+            s, _event(world, 1, "order", _order(world, "request-0002"))
         ).target_id
     with unit_of_work(sessions) as s:
         done = ops.confirm_portal_order(s, order_id, actor=OPERATOR)  # type: ignore[arg-type]
@@ -185,7 +195,7 @@ def test_confirm_keeps_an_interest_when_the_company_has_no_single_address(
         ops.invite_to_portal(
             s, world.company_id, contact_id=world.company_contact_id, actor=OPERATOR
         )
-    event = _event(world, 1, "order", _order(world, "c"), client_id=world.company_id)
+    event = _event(world, 1, "order", _order(world, "request-0003"), client_id=world.company_id)
     with unit_of_work(sessions) as s:
         order_id = portal_events.apply_event(s, event).target_id
     with unit_of_work(sessions) as s:
@@ -198,7 +208,7 @@ def test_a_claim_becomes_a_complaint_with_its_photo_and_discrepancy_lines(
     sessions: sessionmaker[Session], world: World
 ) -> None:
     claim = {
-        "claim_id": "cl-1",
+        "claim_id": "claim-0001",
         "order_id": None,
         "text": "Привезли меньше",
         "lines": [{"code": "W19", "ordered": 4, "received": 3}],
@@ -214,7 +224,7 @@ def test_a_claim_becomes_a_complaint_with_its_photo_and_discrepancy_lines(
         complaint = attachment.complaint_id
         assert _payloads(s, "portal.claim") == [
             {
-                "claim_id": "cl-1",
+                "claim_id": "claim-0001",
                 "complaint_id": complaint,
                 "client_id": world.person_id,
                 "status": "registered",
@@ -228,7 +238,7 @@ def test_a_claim_becomes_a_complaint_with_its_photo_and_discrepancy_lines(
 def test_a_message_is_in_the_journal_escalates_when_overdue_and_a_reply_is_published(
     sessions: sessionmaker[Session], world: World
 ) -> None:
-    event = _event(world, 1, "message", {"message_id": "m-1", "text": "Когда привезёте?"})
+    event = _event(world, 1, "message", {"message_id": "message-0001", "text": "Когда привезёте?"})
     with unit_of_work(sessions) as s:
         message_id = portal_events.apply_event(s, event, reply_minutes=0).target_id
     later = utcnow() + dt.timedelta(minutes=1)
@@ -240,7 +250,7 @@ def test_a_message_is_in_the_journal_escalates_when_overdue_and_a_reply_is_publi
     with unit_of_work(sessions) as s:
         assert overdue(s, later).messages == ()
         reply = _payloads(s, "portal.reply")[0]
-        assert reply["message_id"] == "m-1" and reply["text"] == "Завтра с 12 до 15"
+        assert reply["message_id"] == "message-0001" and reply["text"] == "Завтра с 12 до 15"
         assert s.scalar(select(func.count()).select_from(Interaction)) == 2
 
 
