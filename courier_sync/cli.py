@@ -233,6 +233,9 @@ def _serve(args: argparse.Namespace) -> int:
         )
         tls = _tls_options(args.certfile, args.keyfile)
         proxies = _proxy_options(args.forwarded_allow_ips)
+        from courier_sync.server.portal_auth import PortalSettings
+
+        portal = PortalSettings.from_env()  # read here so that a bad value is a clear error
     except (TypeError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR
@@ -273,7 +276,8 @@ def _serve(args: argparse.Namespace) -> int:
     else:
         from courier_sync.server.app import create_app
 
-        uvicorn.run(create_app(url, pairing=settings, edges=edges, docs=args.docs), **common)
+        app = create_app(url, pairing=settings, edges=edges, docs=args.docs, portal=portal)
+        uvicorn.run(app, **common)
     return 0
 
 

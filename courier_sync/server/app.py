@@ -44,7 +44,7 @@ from courier_sync.contract import (
     TaskView,
     UpsertResult,
 )
-from courier_sync.server import auth, store
+from courier_sync.server import auth, portal_api, store
 from courier_sync.server.config import DB_URL_ENV
 from courier_sync.server.db import make_engine, reading
 from courier_sync.server.edges import (
@@ -58,6 +58,7 @@ from courier_sync.server.fast_path import TaskListFastPath, unavailable
 from courier_sync.server.notify import FEED, Notifier, Watcher, courier_key
 from courier_sync.server.pairing import PairingSettings
 from courier_sync.server.pairing_api import pairing_router
+from courier_sync.server.portal_auth import PortalSettings
 
 logger = logging.getLogger(__name__)
 
@@ -142,6 +143,21 @@ class Service:
                 raise auth.refused(conn, token)
         return who
 
+    async def long_poll(
+        self, key: str, token: str, wait: float, read: Callable[[], tuple[list[T], int]]
+    ) -> tuple[list[T], int]:
+        """`read()` (items, cursor) at once, or when `key` is notified within `wait` seconds."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        with self.polls.slot(token, wait):
+            while True:
+                seen = self.notifier.generation(key)
+                items, cursor = await self.run(read)
+                remaining = deadline - loop.time()
+                if items or remaining <= 0:
+                    return items, cursor
+                await self.notifier.wait(key, seen, self.recheck_after(remaining))
+
     def refused(self, token: str) -> auth.TokenRefused:
         """The 401 for `token`, saying why it is not accepted."""
         with reading(self.engine) as conn:
@@ -203,6 +219,7 @@ def create_app(
     pairing: PairingSettings | None = None,
     edges: EdgeSettings | None = None,
     docs: bool = False,
+    portal: PortalSettings | None = None,
 ) -> FastAPI:
     """The service's ASGI app over the database at `db_url` (already migrated).
 
@@ -235,7 +252,11 @@ def create_app(
     # Each add wraps the ones before: the headers go on every answer, refusals come before
     # any body is read, and the fast path runs only for requests that got that far.
     app.add_middleware(TaskListFastPath, service=service)
-    app.add_middleware(BodyLimit, max_body=edges.max_body)
+    app.add_middleware(
+        BodyLimit,
+        max_body=edges.max_body,
+        larger={portal_api.CLAIMS_PATH: max(edges.max_body, portal_api.CLAIM_BODY_LIMIT)},
+    )
     app.add_middleware(AuthThrottle, limit=edges.auth_failures, window_s=edges.auth_window_s)
     app.add_middleware(SecurityHeaders)
 
@@ -329,16 +350,7 @@ def create_app(
             with reading(service.engine) as conn:
                 return store.feed_page(conn, after, limit)
 
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
-        with service.polls.slot(token, wait):
-            while True:
-                seen = service.notifier.generation(FEED)
-                texts, cursor = await service.run(page)
-                remaining = deadline - loop.time()
-                if texts or remaining <= 0:
-                    break
-                await service.notifier.wait(FEED, seen, service.recheck_after(remaining))
+        texts, cursor = await service.long_poll(FEED, token, wait, page)
         body = '{"events":[' + ",".join(texts) + f'],"cursor":{cursor}}}'
         return Response(body, media_type="application/json")
 
@@ -455,6 +467,7 @@ def create_app(
         return result
 
     app.include_router(pairing_router(_site))
+    portal_api.install(app, _site, portal or PortalSettings.from_env())
 
     # ------------------------------------------------------------------ courier web app
     @app.get("/", include_in_schema=False)
@@ -465,6 +478,16 @@ def create_app(
     async def courier_root() -> RedirectResponse:
         return RedirectResponse("/courier/")
 
+    @app.get("/portal", include_in_schema=False)
+    async def portal_root() -> RedirectResponse:
+        return RedirectResponse("/portal/")
+
+    # The client portal's pages (before /courier: StaticFiles of a parent would not see it).
+    app.mount(
+        "/portal",
+        StaticFiles(directory=STATIC_DIR / "portal", html=True, check_dir=False),
+        name="portal",
+    )
     with contextlib.suppress(OSError):
         STATIC_DIR.mkdir(exist_ok=True)
     app.mount(
@@ -482,4 +505,5 @@ def create_app_from_env() -> FastAPI:
         pairing=PairingSettings.from_env(),
         edges=EdgeSettings.from_env(),
         docs=os.environ.get("COURIER_SYNC_DOCS") == "1",
+        portal=PortalSettings.from_env(),
     )

@@ -35,7 +35,7 @@ CSP = (
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 HSTS = "max-age=31536000"
-NO_STORE_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/pair")
+NO_STORE_PREFIXES = ("/api/", "/healthz", "/openapi.json", "/pair", "/portal/api/")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,19 +86,24 @@ async def _answer(send: Send, status: int, detail: str, headers: dict[str, str])
 
 
 class BodyLimit:
-    """413 for a body over the limit: by Content-Length at once, or while it streams in."""
+    """413 for a body over the limit: by Content-Length at once, or while it streams in.
 
-    def __init__(self, app: ASGIApp, max_body: int) -> None:
+    `larger` gives a few exact paths a limit of their own (the portal's claim form with photos).
+    """
+
+    def __init__(self, app: ASGIApp, max_body: int, larger: dict[str, int] | None = None) -> None:
         self.app = app
         self.max_body = max_body
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        too_big = f"the request body is over the limit of {self.max_body} bytes"
+        limit = self.larger.get(scope["path"], self.max_body)
+        too_big = f"the request body is over the limit of {limit} bytes"
         for name, value in scope["headers"]:
-            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_body):
+            if name == b"content-length" and (not value.isdigit() or int(value) > limit):
                 await _answer(send, 413, too_big, {})
                 return
         seen = 0
@@ -112,7 +117,7 @@ class BodyLimit:
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > self.max_body:
+                if seen > limit:
                     # The app sees a client that went away; the 413 is ours to send.
                     cut = True
                     return {"type": "http.disconnect"}

@@ -1,4 +1,4 @@
-"""The service's tables: credentials, tasks (with tombstones), events, counters, pairing codes."""
+"""The service's tables: credentials, tasks, events, counters, pairing codes, the client portal."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -155,3 +156,152 @@ class PairingFailure(Base):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     address: Mapped[str] = mapped_column(String(64))
     failed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# ------------------------------------------------------------ the client portal (docs/portal.md)
+COUNTER_PORTAL_FEED = "portal_feed"
+
+
+class PortalInvitation(Base):
+    """An invitation the desk published; only the code's SHA-256 is known here."""
+
+    __tablename__ = "portal_invitations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    client_id: Mapped[int] = mapped_column(Integer, index=True)
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+    person_name: Mapped[str] = mapped_column(String(300), default="")
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PortalAccount(Base):
+    """One person of one client who signs in to the portal."""
+
+    __tablename__ = "portal_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "client:contact" (contact empty for a private client): one account per person.
+    person_key: Mapped[str] = mapped_column(String(32), unique=True)
+    login: Mapped[str] = mapped_column(String(100))
+    # The login case-folded: logins are unique whatever the case typed.
+    login_key: Mapped[str] = mapped_column(String(100), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    client_id: Mapped[int] = mapped_column(Integer, index=True)
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+    person_name: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class PortalSession(Base):
+    """A signed-in browser: the cookie's token as a SHA-256, with both of its expiries."""
+
+    __tablename__ = "portal_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(Integer, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class PortalClientRow(Base):
+    """The newest `PortalClient` the desk published (prices, windows, bottles, settlements)."""
+
+    __tablename__ = "portal_clients"
+
+    client_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalOrderRow(Base):
+    """An order a person sees: placed on the portal (order_id NULL until the desk has it)
+    or published by the desk; `version` 0 until the desk's first publication."""
+
+    __tablename__ = "portal_orders"
+    __table_args__ = (Index("ix_portal_orders_client_id_id", "client_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int | None] = mapped_column(Integer, unique=True)
+    request_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int | None] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    state: Mapped[str] = mapped_column(String(16))
+    order_date: Mapped[dt.date | None] = mapped_column(Date)
+    # Items, window, total, note and comment as JSON (what the page shows).
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalFeedRow(Base):
+    """What a person did, for the desk; `cursor` orders the portal feed and never goes back."""
+
+    __tablename__ = "portal_feed"
+
+    cursor: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    event_id: Mapped[str] = mapped_column(String(80), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    client_id: Mapped[int] = mapped_column(Integer)
+    contact_id: Mapped[int | None] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalClaim(Base):
+    """A claim a person filed on a delivered order, and the desk's answer to it."""
+
+    __tablename__ = "portal_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(Integer, index=True)
+    account_id: Mapped[int] = mapped_column(Integer)
+    portal_order_id: Mapped[int] = mapped_column(Integer)
+    # Text, discrepancy lines and photo references as JSON.
+    payload: Mapped[str] = mapped_column(Text)
+    complaint_id: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(100), default="")
+    result: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalPhoto(Base):
+    """A claim's photo, kept until the desk fetched it (and after, for the person's page)."""
+
+    __tablename__ = "portal_photos"
+
+    photo_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    claim_id: Mapped[str] = mapped_column(String(64), index=True)
+    client_id: Mapped[int] = mapped_column(Integer)
+    account_id: Mapped[int] = mapped_column(Integer)
+    content_type: Mapped[str] = mapped_column(String(32))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalMessage(Base):
+    """One message of a client's conversation: a person's (`in`) or the desk's reply (`out`)."""
+
+    __tablename__ = "portal_messages"
+    __table_args__ = (Index("ix_portal_messages_client_id_id", "client_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The page's message_id for `in`, "reply:<reply_id>" for `out`.
+    message_id: Mapped[str] = mapped_column(String(80), unique=True)
+    client_id: Mapped[int] = mapped_column(Integer)
+    direction: Mapped[str] = mapped_column(String(3))
+    account_id: Mapped[int | None] = mapped_column(Integer)
+    author: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    reply_to: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

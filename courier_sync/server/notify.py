@@ -22,6 +22,7 @@ from courier_sync.server.db import reading
 logger = logging.getLogger(__name__)
 
 FEED = "feed"
+PORTAL_FEED = "portal_feed"
 
 
 def courier_key(courier_id: int) -> str:
@@ -82,6 +83,8 @@ class Watcher:
             if last is None:
                 return mark, []
             keys = [FEED] if mark.feed != last.feed else []
+            if mark.portal_feed != last.portal_feed:
+                keys.append(PORTAL_FEED)
             if mark.revision != last.revision:
                 keys += [courier_key(c) for c in store.couriers_changed_since(conn, last.revision)]
             return mark, keys

@@ -229,22 +229,43 @@ def issue_code(
     return IssuedCode(code=code, courier_id=courier_id, expires_at=expires_at)
 
 
-def _refuse_if_throttled(
-    engine: Engine, address: str, settings: PairingSettings, now: dt.datetime
-) -> None:
-    since = now - settings.failure_window
+def failure_wait(
+    engine: Engine, address: str, window: dt.timedelta, max_failures: int, now: dt.datetime
+) -> int | None:
+    """Seconds `address` must wait after `max_failures` failures within `window`; None: go on.
+
+    Also used by the portal's sign-in (with addresses of its own), so that every worker
+    process and a restart see the same count.
+    """
+    since = now - window
     with reading(engine) as conn:
         count, oldest = conn.execute(
             select(func.count(), func.min(failures.c.failed_at)).where(
                 failures.c.address == address, failures.c.failed_at > since
             )
         ).one()
-    if count >= settings.max_failures:
-        # SQLite hands the aggregate back as text: compare against the window in seconds.
-        oldest_at = oldest if isinstance(oldest, dt.datetime) else dt.datetime.fromisoformat(oldest)
-        if oldest_at.tzinfo is None:
-            oldest_at = oldest_at.replace(tzinfo=dt.UTC)
-        wait = max(1, int((oldest_at + settings.failure_window - now).total_seconds()) + 1)
+    if count < max_failures:
+        return None
+    # SQLite hands the aggregate back as text: compare against the window in seconds.
+    oldest_at = oldest if isinstance(oldest, dt.datetime) else dt.datetime.fromisoformat(oldest)
+    if oldest_at.tzinfo is None:
+        oldest_at = oldest_at.replace(tzinfo=dt.UTC)
+    return max(1, int((oldest_at + window - now).total_seconds()) + 1)
+
+
+def record_failure(engine: Engine, address: str, window: dt.timedelta, now: dt.datetime) -> None:
+    """Count one failure of `address` (and forget failures older than `window`)."""
+    with writing(engine) as conn:
+        conn.execute(insert(failures).values(address=address[:64], failed_at=now))
+        # Old failures say nothing any more: keep the table small.
+        conn.execute(delete(failures).where(failures.c.failed_at < now - window))
+
+
+def _refuse_if_throttled(
+    engine: Engine, address: str, settings: PairingSettings, now: dt.datetime
+) -> None:
+    wait = failure_wait(engine, address, settings.failure_window, settings.max_failures, now)
+    if wait is not None:
         raise PairingRefused(
             429,
             REASON_RATE_LIMITED,
@@ -256,10 +277,7 @@ def _refuse_if_throttled(
 def _record_failure(
     engine: Engine, address: str, settings: PairingSettings, now: dt.datetime
 ) -> None:
-    with writing(engine) as conn:
-        conn.execute(insert(failures).values(address=address, failed_at=now))
-        # Old failures say nothing any more: keep the table small.
-        conn.execute(delete(failures).where(failures.c.failed_at < now - settings.failure_window))
+    record_failure(engine, address, settings.failure_window, now)
 
 
 def redeem(

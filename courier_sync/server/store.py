@@ -21,6 +21,7 @@ from courier_sync.contract import EventResult, Task, TaskCancel, TaskEvent, Upse
 from courier_sync.server.db import writing
 from courier_sync.server.models import (
     COUNTER_FEED,
+    COUNTER_PORTAL_FEED,
     COUNTER_REVISION,
     Counter,
     CourierState,
@@ -75,6 +76,11 @@ def _bump(conn: Connection, name: str) -> int:
             .returning(counters.c.value)
         ).scalar_one()
     )
+
+
+def bump(conn: Connection, name: str) -> int:
+    """Increment the named counter and return its new value (locks its row until commit)."""
+    return _bump(conn, name)
 
 
 def _touch_couriers(conn: Connection, couriers: set[int], revision: int) -> None:
@@ -368,13 +374,16 @@ class Watermark:
 
     feed: int
     revision: int
+    portal_feed: int = 0
 
 
 def watermark(conn: Connection) -> Watermark:
     """The current feed cursor and task revision counters."""
     values = dict(conn.execute(select(counters.c.name, counters.c.value)).tuples().all())
     return Watermark(
-        feed=int(values.get(COUNTER_FEED, 0)), revision=int(values.get(COUNTER_REVISION, 0))
+        feed=int(values.get(COUNTER_FEED, 0)),
+        revision=int(values.get(COUNTER_REVISION, 0)),
+        portal_feed=int(values.get(COUNTER_PORTAL_FEED, 0)),
     )
 
 

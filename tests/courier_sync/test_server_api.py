@@ -430,7 +430,7 @@ def test_service_migrations_build_the_models_schema_and_go_down_again(
     with engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"version_table": migrate.VERSION_TABLE})
         assert compare_metadata(ctx, Base.metadata) == []
-    assert migrate.current_revision(engine) == migrate.head_revision() == "0003"
+    assert migrate.current_revision(engine) == migrate.head_revision() == "0004"
     migrate.downgrade(engine, "base")
     assert migrate.current_revision(engine) is None
     migrate.upgrade(engine)
