@@ -35,7 +35,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from courier_sync.client import portal_relay
+import courier_sync.client.portal_relay as portal_relay
 from courier_sync.client.api import (
     NotServedError,
     RejectedError,
