@@ -11,16 +11,15 @@ from dispatcher.operations.portal import Confirmed, QueueRow
 
 def headers() -> list[str]:
     """The queue's column titles."""
-    tr = QCoreApplication.translate
     return [
-        tr("Portal", "Order"),
-        tr("Portal", "Received"),
-        tr("Portal", "Client"),
-        tr("Portal", "Phone"),
-        tr("Portal", "Wanted"),
-        tr("Portal", "Items"),
-        tr("Portal", "Total"),
-        tr("Portal", "Comment"),
+        QCoreApplication.translate("Portal", "Order"),
+        QCoreApplication.translate("Portal", "Received"),
+        QCoreApplication.translate("Portal", "Client"),
+        QCoreApplication.translate("Portal", "Phone"),
+        QCoreApplication.translate("Portal", "Wanted"),
+        QCoreApplication.translate("Portal", "Items"),
+        QCoreApplication.translate("Portal", "Total"),
+        QCoreApplication.translate("Portal", "Comment"),
     ]
 
 
@@ -50,11 +49,10 @@ def badge_text(count: int) -> str:
 
 def confirmed_text(result: Confirmed) -> str:
     """What happened to the order just confirmed."""
-    tr = QCoreApplication.translate
     if result.state is OrderState.DELIVERY and result.date is not None:
-        return tr("Portal", "Order #{order} sent to {courier} for {date}.").format(
-            order=result.order_id, courier=result.courier_name, date=format_date(result.date)
-        )
-    return tr("Portal", "Order #{order} taken as an interest: plan its delivery.").format(
-        order=result.order_id
-    )
+        return QCoreApplication.translate(
+            "Portal", "Order #{order} sent to {courier} for {date}."
+        ).format(order=result.order_id, courier=result.courier_name, date=format_date(result.date))
+    return QCoreApplication.translate(
+        "Portal", "Order #{order} taken as an interest: plan its delivery."
+    ).format(order=result.order_id)
