@@ -60,6 +60,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Cancelled, %"),
     QT_TRANSLATE_NOOP("dispatcher", "Choose a courier for order #{order_id}."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose at least one duplicate to merge."),
+    QT_TRANSLATE_NOOP("dispatcher", "Choose the contact person of {client} to invite."),
     QT_TRANSLATE_NOOP("dispatcher", "Choose why the interest was rejected."),
     QT_TRANSLATE_NOOP("dispatcher", "Client"),
     QT_TRANSLATE_NOOP(
@@ -156,6 +157,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Order #{order_id} is not a failed delivery waiting for a new slot."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not a portal order."),
     QT_TRANSLATE_NOOP("dispatcher", "Order #{order_id} is not an order of client #{client_id}."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -199,6 +201,12 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "Phone {raw!r}: {problem}"),
     QT_TRANSLATE_NOOP("dispatcher", "Planned interaction #{plan_id} does not exist."),
     QT_TRANSLATE_NOOP("dispatcher", "Planned interaction #{plan_id} is already done."),
+    QT_TRANSLATE_NOOP("dispatcher", "Portal message #{message_id} does not exist."),
+    QT_TRANSLATE_NOOP(
+        "dispatcher", "Portal order #{order_id} is no longer waiting for confirmation."
+    ),
+    QT_TRANSLATE_NOOP("dispatcher", "Portal order #{order_id} was already confirmed by {login}."),
+    QT_TRANSLATE_NOOP("dispatcher", "Portal order #{order_id} was refused on arrival: {why}"),
     QT_TRANSLATE_NOOP(
         "dispatcher",
         "Priority is low, normal or high; the remedy none, redelivery, replacement or refund.",
@@ -236,6 +244,7 @@ TEMPLATES: tuple[str, ...] = (
         "dispatcher",
         "The amount to collect, {amount}, is outside what the courier's phone takes (0 to {limit}).",
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "The answer is longer than {limit} characters."),
     QT_TRANSLATE_NOOP("dispatcher", "The capacity {text!r} is not a whole number of bottles."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "The change touches {count} lines; the courier's phone takes {limit}."
@@ -344,6 +353,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "dispatcher", "Working hours {text!r} are not in the form HH:MM-HH:MM, e.g. 09:00-18:00."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "Write the answer first."),
     QT_TRANSLATE_NOOP("dispatcher", "Wrong login or password."),
     QT_TRANSLATE_NOOP(
         "dispatcher",
@@ -412,6 +422,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
     QT_TRANSLATE_NOOP("dispatcher", "unit"),
     QT_TRANSLATE_NOOP("dispatcher", "{amount} is not a believable price: at most {limit} a unit."),
+    QT_TRANSLATE_NOOP("dispatcher", "{client} has no portal access to revoke."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{at:%d.%m.%Y %H:%M} has already passed: plan the call for a later time."
     ),

@@ -53,6 +53,9 @@ class Key(StrEnum):
     COMPLAINTS = "complaints"
     PLAN_CALL = "plan_call"
     KNOWLEDGE = "knowledge"
+    PORTAL = "portal"
+    PORTAL_CONFIRM = "portal_confirm"
+    PORTAL_CALL = "portal_call"
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,9 @@ SHORTCUTS: tuple[Shortcut, ...] = (
     Shortcut(Key.COMPLAINTS, "Ctrl+Shift+K", "Complaints: overdue first (shift lead)"),
     Shortcut(Key.PLAN_CALL, "Ctrl+Shift+P", "Plan a call back to the selected client"),
     Shortcut(Key.KNOWLEDGE, "Ctrl+I", "Open the first suggested knowledge-base article"),
+    Shortcut(Key.PORTAL, "Ctrl+Shift+O", "Portal: orders from clients to confirm"),
+    Shortcut(Key.PORTAL_CONFIRM, "Return", "Portal: confirm the selected order"),
+    Shortcut(Key.PORTAL_CALL, "Ctrl+D", "Portal: call the selected order's client"),
 )
 
 _BY_KEY = {shortcut.key: shortcut for shortcut in SHORTCUTS}

@@ -41,6 +41,7 @@ from app.new_client import NewClientViewModel
 from app.order_entry import OrderEntryViewModel
 from app.phone_presenter import describe_registration
 from app.plans_wiring import DeskPlans
+from app.portal_wiring import wire_portal
 from app.reports import ReportsViewModel
 from app.settings import AppSettings, SecretStore, SettingsError, changed_parts, to_engine_config
 from app.sign_in import LAST_LOGIN_FILE, FileLoginMemory
@@ -242,6 +243,7 @@ class Workspace:
             ComplaintsViewModel(self.worker, identity),
         )
         self.window.complaints.vm.start()
+        wire_portal(self.window, self.worker, identity, self.intake.place_call, self.changes)
         # Planned calls' reminders and the knowledge base's suggestions (app.plans_wiring).
         self.plans = DeskPlans(
             self.window, self.worker, identity, self.intake, changed=self.changes.changed

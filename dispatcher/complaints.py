@@ -31,6 +31,7 @@ from dispatcher.models import (
     ComplaintStatus,
     ComplaintTerm,
     ComplaintThread,
+    Interaction,
     complaint_orders,
 )
 from dispatcher.moscow import MOSCOW
@@ -87,17 +88,30 @@ class ThreadAlert:
 
 
 @dataclass(frozen=True, slots=True)
+class MessageAlert:
+    """A client's portal message past its answer deadline, for the lead's escalation."""
+
+    id: int
+    client_id: int
+    client_name: str
+    text: str
+    due: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Escalation:
     """What a shift lead is told about: overdue complaints and threads, reviews waiting."""
 
     complaints: tuple[ComplaintRow, ...]
     threads: tuple[ThreadAlert, ...]
     reviews: tuple[ComplaintRow, ...]
+    # Portal messages nobody answered in time (migration 0015).
+    messages: tuple[MessageAlert, ...] = ()
 
     @property
     def count(self) -> int:
         """How many things wait for the lead (the badge's number)."""
-        return len(self.complaints) + len(self.threads) + len(self.reviews)
+        return len(self.complaints) + len(self.threads) + len(self.reviews) + len(self.messages)
 
 
 def _select() -> Any:
@@ -218,10 +232,19 @@ def overdue(session: Session, now: dt.datetime, limit: int = 200) -> Escalation:
         .order_by(Complaint.review_due)
         .limit(limit)
     )
+    # Answered messages have no reply_due: the index holds only the unanswered ones.
+    messages = session.execute(
+        select(Interaction.id, Client.id, Client.name, Interaction.notes, Interaction.reply_due)
+        .join(Client, Client.id == Interaction.client_id)
+        .where(Interaction.reply_due.is_not(None), Interaction.reply_due < now)
+        .order_by(Interaction.reply_due)
+        .limit(limit)
+    ).all()
     return Escalation(
         tuple(late[:limit]),
         tuple(ThreadAlert(*row) for row in threads),
         tuple(_rows(session, reviews, now)),
+        tuple(MessageAlert(*row) for row in messages),
     )
 
 

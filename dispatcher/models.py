@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -136,6 +137,7 @@ class InteractionKind(enum.StrEnum):
     SMS = "sms"
     EMAIL = "email"
     MEETING = "meeting"
+    MESSAGE = "message"  # a portal message (migration 0015)
 
 
 class Direction(enum.StrEnum):
@@ -580,6 +582,8 @@ class Interaction(Base):
     done_call_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
     # The interaction (usually a call) it was planned from: the seed's "Предмет".
     planned_from_id: Mapped[int | None] = mapped_column(ForeignKey("interactions.id"))
+    # A portal message's answer deadline (0015); cleared by the reply (dispatcher.portal).
+    reply_due: Mapped[dt.datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 class ChangeStamp(Base):
@@ -944,3 +948,84 @@ class ReportClientSummary(Base):
     usual_product_id: Mapped[int | None] = mapped_column(Integer)
     usual_orders: Mapped[int] = mapped_column(BigInteger, default=0)
     usual_qty: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+# ---- client portal, migration 0015 ----------------------------------------------------
+
+
+class PortalInvitation(Base):
+    """A one-time code that lets a client's person set up a portal account (only its hash)."""
+
+    __tablename__ = "portal_invitations"
+    __table_args__ = (Index("ix_portal_invitations_client_contact", "client_id", "contact_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    code_sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # A newer invitation for the same person voids this one; revoking ends the access.
+    voided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    revoked_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class PortalRequest(Base):
+    """An order placed on the portal: waits in the "to confirm" queue until an operator acts."""
+
+    __tablename__ = "portal_requests"
+    __table_args__ = (
+        Index("ix_portal_requests_confirmed_received", "confirmed_at", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), unique=True)
+    request_id: Mapped[str] = mapped_column(String(64), unique=True)
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id"), index=True)
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contacts.id"))
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # What the client asked for (the desk picks the courier when confirming).
+    wanted_date: Mapped[dt.date | None] = mapped_column(Date)
+    window_start: Mapped[dt.time | None] = mapped_column(Time)
+    window_end: Mapped[dt.time | None] = mapped_column(Time)
+    # Set when the desk refused it on arrival (unknown product, bad date): never in the queue.
+    rejected: Mapped[str] = mapped_column(Text, default="")
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    confirmed_by: Mapped[str | None] = mapped_column(String(64))
+
+    order: Mapped[Order] = relationship()
+
+
+class ComplaintAttachment(Base):
+    """A file attached to a complaint (a portal claim's photo), kept in the database."""
+
+    __tablename__ = "complaint_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PortalEvent(Base):
+    """A portal feed item applied here, by its event id: a repeated item changes nothing."""
+
+    __tablename__ = "portal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    cursor: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    client_id: Mapped[int | None] = mapped_column(Integer)
+    # The portal's own id of the item (message_id, claim_id, request_id) and the desk row it
+    # became (interaction, complaint, order): a reply names the portal message it answers.
+    ref: Mapped[str] = mapped_column(String(64), default="")
+    target_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

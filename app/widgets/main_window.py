@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence
@@ -254,6 +255,10 @@ class MainWindow(QMainWindow):
         self._action(
             shift, Key.COMPLAINTS, self.tr("Complaints…"), self.open_complaints, panel=False
         )
+        self.portal_action = self._action(  # its text carries the count (app.portal_wiring)
+            shift, Key.PORTAL, self.tr("Portal orders to confirm…"),
+            lambda: self.portal is not None and self.portal.open(), panel=False,
+        )  # fmt: skip
 
         if self.demo_call is not None:
             demo = bar.addMenu(self.tr("&Demo"))
@@ -465,6 +470,8 @@ class MainWindow(QMainWindow):
         """References → Complaint reasons (shift leads)."""
         if self.complaints is not None:
             self.complaints.open_reasons()
+
+    portal: Any = None  # the portal queue window (Ctrl+Shift+O), set by the workspace
 
     def open_complaints(self) -> None:
         """Shift → Complaints (Ctrl+Shift+K): overdue first."""

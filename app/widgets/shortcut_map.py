@@ -66,6 +66,9 @@ LABELS: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("shortcuts", "Complaints: overdue first (shift lead)"),
     QT_TRANSLATE_NOOP("shortcuts", "Plan a call back to the selected client"),
     QT_TRANSLATE_NOOP("shortcuts", "Open the first suggested knowledge-base article"),
+    QT_TRANSLATE_NOOP("shortcuts", "Portal: orders from clients to confirm"),
+    QT_TRANSLATE_NOOP("shortcuts", "Portal: confirm the selected order"),
+    QT_TRANSLATE_NOOP("shortcuts", "Portal: call the selected order's client"),
 )
 
 

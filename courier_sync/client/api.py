@@ -11,6 +11,7 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from courier_sync.contract import Feed
+from courier_sync.portal_contract import PortalFeed
 
 
 class SyncError(Exception):
@@ -19,6 +20,10 @@ class SyncError(Exception):
 
 class TransientError(SyncError):
     """Worth retrying later: no connection, a timeout, a 5xx, or a refused site key."""
+
+
+class NotServedError(TransientError):
+    """The service has no such path (404/405): a wrong URL, or a service without the portal."""
 
 
 class RejectedError(SyncError):
@@ -136,6 +141,7 @@ class SyncApi:
         json: Any = None,
         params: dict[str, Any] | None = None,
         read_timeout: float | None = None,
+        raw: bool = False,
     ) -> Any:
         url = self.base_url + path
         try:
@@ -155,13 +161,15 @@ class SyncApi:
         if status in (401, 403):
             raise TransientError(f"the sync service refused the site key (HTTP {status})")
         if status in (404, 405):
-            raise TransientError(
+            raise NotServedError(
                 f"{url} answered HTTP {status}: is --sync-url the courier sync service?"
             )
         if status >= 500 or status in (408, 409, 425, 429):
             raise TransientError(f"the sync service answered HTTP {status}: {_detail(response)}")
         if status >= 400:
             raise RejectedError(status, _detail(response))
+        if raw:  # a file (a claim's photo), not JSON
+            return response.content
         try:
             return response.json()
         except ValueError as exc:
@@ -198,3 +206,27 @@ class SyncApi:
             read_timeout=wait + self.read_timeout,
         )
         return Feed.model_validate(body)
+
+    # ---- the client portal (docs/portal.md) -------------------------------------------------
+    def portal_batch(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Apply portal items in order in one request (`POST /api/v1/site/portal/batch`)."""
+        body = self._call("POST", "/api/v1/site/portal/batch", json={"items": items})
+        results: list[dict[str, Any]] = body["results"]
+        if len(results) != len(items):
+            raise TransientError("the sync service answered a batch with the wrong result count")
+        return results
+
+    def portal_feed(self, after: int, limit: int = 200, wait: float = 0) -> PortalFeed:
+        """A page of the portal feed (orders, claims, messages); long-polls up to `wait` s."""
+        body = self._call(
+            "GET",
+            "/api/v1/site/portal/feed",
+            params={"after": after, "limit": limit, "wait": wait},
+            read_timeout=wait + self.read_timeout,
+        )
+        return PortalFeed.model_validate(body)
+
+    def portal_photo(self, photo_id: str) -> bytes:
+        """A claim photo's bytes (`GET /api/v1/site/portal/photos/{photo_id}`)."""
+        data: bytes = self._call("GET", f"/api/v1/site/portal/photos/{photo_id}", raw=True)
+        return data

@@ -1,6 +1,6 @@
 """The desktop's relay: sends the outbox to the sync service and applies courier events back.
 
-Two loops, each on its own thread with its own HTTP session:
+Three loops, each on its own thread with its own HTTP session:
 
 * the sender claims outbox messages (a lease in the dispatcher database, so several relays
   never send one message twice), sends them in one batch request, and marks them sent only
@@ -14,6 +14,9 @@ Two loops, each on its own thread with its own HTTP session:
   with the new cursor, so every event is applied exactly once even across crashes. Only the
   relay holding the feed lease (`dispatcher.feed_lease`) pulls: with many desks on one
   database the others stand by and take over within seconds when it stops or dies.
+* the portal puller does the same, under the same lease, with the client portal's feed
+  (`portal_relay`); ``portal.*`` messages go to the portal batch in the sender's rounds,
+  and each round first queues the invited clients' changed orders.
 
 The desktop reads `status()` or passes `on_status`, called from the relay's threads.
 """
@@ -34,7 +37,14 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from courier_sync.client.api import RejectedError, SyncApi, SyncError, TransientError
+import courier_sync.client.portal_relay as portal_relay
+from courier_sync.client.api import (
+    NotServedError,
+    RejectedError,
+    SyncApi,
+    SyncError,
+    TransientError,
+)
 from courier_sync.client.backoff import Backoff
 from courier_sync.client.status import RelayStatus
 from courier_sync.contract import FeedEvent, Task, TaskCancel
@@ -44,6 +54,9 @@ from dispatcher.errors import DomainError
 from dispatcher.models import OutboxMessage, utcnow
 
 logger = logging.getLogger(__name__)
+
+# A service without the portal (an older one) is asked again this rarely, and quietly.
+PORTAL_NOT_SERVED_RETRY = 60.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +84,8 @@ class RelaySettings:
     insecure: bool = False
     # A PEM file of the CA that signed the service's certificate; "" = the system's store.
     ca_file: str = ""
+    # Relay the client portal too (a service without the portal answers 404 to its feed).
+    portal: bool = True
     owner: str = field(
         default_factory=lambda: f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
     )
@@ -136,6 +151,8 @@ class Relay:
         self._sender_api = self._api()
         self._feed_api = self._api()
         self._feed_held = False
+        self._portal_api = self._api()
+        self._publisher = portal_relay.ChangePublisher()
 
     def _api(self) -> SyncApi:
         s = self.settings
@@ -188,6 +205,8 @@ class Relay:
         """Claim, send and settle one batch; TransientError if the service is unreachable."""
         s = self.settings
         result = RoundResult()
+        if s.portal:
+            self._publisher.publish(self.sessions)
         with self.sessions() as session:
             claimed = outbox.claim(session, s.owner, s.batch_size, dt.timedelta(seconds=s.lease))
             session.commit()
@@ -195,22 +214,34 @@ class Relay:
         if not claimed:
             return result
         sendable: list[tuple[outbox.Claimed, dict[str, Any]]] = []
+        to_portal: list[tuple[int, dict[str, Any]]] = []
         refused: list[tuple[int, str]] = []
         for message in claimed:
             try:
-                sendable.append((message, _operation(message)))
+                if portal_relay.is_portal(message):
+                    to_portal.append((message.id, portal_relay.portal_item(message)))
+                else:
+                    sendable.append((message, _operation(message)))
             except (ValueError, ValidationError) as exc:
                 refused.append((message.id, f"invalid payload, not sent: {exc}"))
         sent: list[int] = []
+        pending = [m.id for m, _ in sendable] + [i for i, _ in to_portal]
         try:
             if sendable:
                 sent, more_refused = self._send(sendable)
                 refused += more_refused
+            if to_portal:
+                portal_sent, more_refused = portal_relay.send_portal(self._sender_api, to_portal)
+                sent += portal_sent
+                refused += more_refused
         except TransientError as exc:
+            done = set(sent) | {i for i, _ in refused}
             with unit_of_work(self.sessions) as session:
+                outbox.mark_sent(session, sent)
                 for message_id, error in refused:
                     outbox.mark_failed(session, message_id, error)
-                outbox.mark_retry(session, [m.id for m, _ in sendable], s.owner, str(exc), utcnow())
+                retry = [i for i in pending if i not in done]
+                outbox.mark_retry(session, retry, s.owner, str(exc), utcnow())
             raise
         self._settle(claimed, sent, refused)
         result.sent, result.failed = len(sent), len(refused)
@@ -303,6 +334,11 @@ class Relay:
             courier_events.apply_events(session, incoming)
         return len(incoming)
 
+    def pull_portal(self, wait: float = 0.0) -> int:
+        """Read one page of the portal feed and apply it; returns how many items it held."""
+        s = self.settings
+        return portal_relay.pull_portal(self._portal_api, self.sessions, s.feed_limit, wait)
+
     # ------------------------------------------------------------------ one shot
     def run_once(self, attempts: int = 3) -> dict[str, int]:
         """Send everything sendable, then apply every waiting event; TransientError if down."""
@@ -329,6 +365,14 @@ class Relay:
                 while True:
                     count = self.pull_events(0)
                     totals["events"] += count
+                    if count == 0:
+                        break
+                while self.settings.portal:
+                    try:
+                        count = self.pull_portal(0)
+                    except NotServedError:  # a service without the portal: nothing to pull
+                        break
+                    totals["portal_events"] = totals.get("portal_events", 0) + count
                     if count == 0:
                         break
             finally:
@@ -372,7 +416,15 @@ class Relay:
         except SQLAlchemyError as exc:
             logger.warning("relay: cannot count the outbox: %s", exc)
 
-    def _feed_loop(self) -> None:
+    def _portal_loop(self) -> None:
+        self._feed_loop(self.pull_portal, "portal item", quiet_missing=True)
+
+    def _courier_loop(self) -> None:
+        self._feed_loop(self.pull_events, "courier event")
+
+    def _feed_loop(
+        self, pull: Callable[[float], int], what: str, quiet_missing: bool = False
+    ) -> None:
         backoff = self._backoff()
         # Renewed before every poll: the poll must end well before the lease would lapse.
         wait = min(self.settings.feed_wait, self.settings.feed_lease / 2)
@@ -381,8 +433,12 @@ class Relay:
                 if not self.take_feed():
                     self._stop.wait(self.settings.standby_interval)
                     continue
-                count = self.pull_events(wait)
+                count = pull(wait)
             except SyncError as exc:
+                if quiet_missing and isinstance(exc, NotServedError):
+                    logger.info("relay: no portal on the sync service: %s", exc)
+                    self._stop.wait(PORTAL_NOT_SERVED_RETRY)
+                    continue
                 if self._stop.is_set():
                     break  # the long poll outlived stop(): its answer is no one's trouble
                 self._trouble(str(exc))
@@ -397,13 +453,16 @@ class Relay:
             backoff.reset()
             self._ok()
             if count:
-                logger.info("relay: applied %d courier event(s)", count)
+                logger.info("relay: applied %d %s(s)", count, what)
 
     def start(self) -> None:
         """Run the sender and the puller on background threads until `stop()`."""
         self._stop.clear()
         self._safe_refresh()
-        for name, target in (("relay-sender", self._sender_loop), ("relay-feed", self._feed_loop)):
+        loops = [("relay-sender", self._sender_loop), ("relay-feed", self._courier_loop)]
+        if self.settings.portal:
+            loops.append(("relay-portal", self._portal_loop))
+        for name, target in loops:
             thread = threading.Thread(target=target, name=name, daemon=True)
             thread.start()
             self._threads.append(thread)
@@ -413,6 +472,7 @@ class Relay:
         self._stop.set()
         self._wake.set()
         self._feed_api.close()
+        self._portal_api.close()
         for thread in self._threads:
             # The feed thread may sit in a long poll for up to `feed_wait` seconds: it is a
             # daemon holding nothing uncommitted worth waiting for, so give it a moment only.

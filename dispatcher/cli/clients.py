@@ -8,6 +8,7 @@ from typing import Any
 
 from dispatcher.catalog import format_money
 from dispatcher.cli.base import EXIT_USER_ERROR, Cli, Command, Subparsers, always, safe_url
+from dispatcher.cli.portal import CLIENT_SUBCOMMANDS, add_client_portal_parsers, run_client_portal
 from dispatcher.clients import AddressInput, NewClient
 from dispatcher.db import unit_of_work
 from dispatcher.lookup import LookupResult, lookup
@@ -37,6 +38,7 @@ def add_client_parser(sub: Subparsers) -> None:
     cm.add_argument("keep", type=int, help="the client kept")
     cm.add_argument("others", type=int, nargs="+", help="its duplicates")
     _add_card_parsers(client)
+    add_client_portal_parsers(client)
 
 
 def _add_card_parsers(client: Subparsers) -> None:
@@ -161,6 +163,8 @@ def _card_text(change: card_ops.CardChange | card_ops.ClientCardDetails) -> str:
 def run_client(cli: Cli) -> int:
     """`dispatch client add|show|merge|phone|address|contact|note|payment|inn|history`."""
     a = cli.args
+    if a.sub in CLIENT_SUBCOMMANDS:
+        return run_client_portal(cli)
     if a.sub not in ("add", "show", "merge"):
         change = _card_change(cli)
         cli.emit(_card_record(change), _card_text(change))

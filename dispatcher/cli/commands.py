@@ -17,6 +17,7 @@ from dispatcher.cli.knowledge import KB
 from dispatcher.cli.orders import ORDER, REASON
 from dispatcher.cli.outbox import OUTBOX
 from dispatcher.cli.plans import PLAN
+from dispatcher.cli.portal import PORTAL
 from dispatcher.cli.prices import PRICE
 from dispatcher.cli.reports import REPORT
 from dispatcher.cli.seed import SEED_DEMO
@@ -41,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     COMPLAINT,
     PLAN,
     KB,
+    PORTAL,
 )
 
 

@@ -1848,6 +1848,10 @@ Please pass it to your administrator.</source>
         <translation>Претензии…</translation>
     </message>
     <message>
+        <source>Portal orders to confirm…</source>
+        <translation>Заказы с портала…</translation>
+    </message>
+    <message>
         <source>&amp;Demo</source>
         <translation>&amp;Демо</translation>
     </message>
@@ -2498,6 +2502,67 @@ Please pass it to your administrator.</source>
     <message>
         <source>Call planned: %1, %2</source>
         <translation>Звонок запланирован: %1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>Portal</name>
+    <message>
+        <source>Order</source>
+        <translation>Заказ</translation>
+    </message>
+    <message>
+        <source>Received</source>
+        <translation>Получен</translation>
+    </message>
+    <message>
+        <source>Client</source>
+        <translation>Клиент</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>Телефон</translation>
+    </message>
+    <message>
+        <source>Wanted</source>
+        <translation>Желаемая доставка</translation>
+    </message>
+    <message>
+        <source>Items</source>
+        <translation>Товары</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Сумма</translation>
+    </message>
+    <message>
+        <source>Comment</source>
+        <translation>Комментарий</translation>
+    </message>
+    <message>
+        <source>Portal orders to confirm</source>
+        <translation>Заказы с портала</translation>
+    </message>
+    <message>
+        <source>Order #{order} sent to {courier} for {date}.</source>
+        <translation>Заказ №{order} передан курьеру {courier} на {date}.</translation>
+    </message>
+    <message>
+        <source>Order #{order} taken as an interest: plan its delivery.</source>
+        <translation>Заказ №{order} принят как интерес: запланируйте доставку.</translation>
+    </message>
+</context>
+<context>
+    <name>PortalQueueViewModel</name>
+    <message>
+        <source>The client has no phone number to call.</source>
+        <translation>У клиента нет телефона для звонка.</translation>
+    </message>
+</context>
+<context>
+    <name>PortalQueueWindow</name>
+    <message>
+        <source>Enter: confirm the selected order · Ctrl+D: call the client</source>
+        <translation>Enter: подтвердить выбранный заказ · Ctrl+D: позвонить клиенту</translation>
     </message>
 </context>
 <context>
@@ -3216,6 +3281,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Выберите хотя бы один дубль для объединения.</translation>
     </message>
     <message>
+        <source>Choose the contact person of {client} to invite.</source>
+        <translation>Выберите контактное лицо {client} для приглашения.</translation>
+    </message>
+    <message>
         <source>Choose why the interest was rejected.</source>
         <translation>Выберите причину отказа.</translation>
     </message>
@@ -3484,6 +3553,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Заказ №{order_id} — не сорванная доставка, ждущая нового времени.</translation>
     </message>
     <message>
+        <source>Order #{order_id} is not a portal order.</source>
+        <translation>Заказ №{order_id} не с портала.</translation>
+    </message>
+    <message>
         <source>Order #{order_id} is not an order of client #{client_id}.</source>
         <translation>Заказ №{order_id} не принадлежит клиенту №{client_id}.</translation>
     </message>
@@ -3582,6 +3655,22 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Planned interaction #{plan_id} is already done.</source>
         <translation>Запланированное взаимодействие №{plan_id} уже выполнено.</translation>
+    </message>
+    <message>
+        <source>Portal message #{message_id} does not exist.</source>
+        <translation>Сообщения с портала №{message_id} нет.</translation>
+    </message>
+    <message>
+        <source>Portal order #{order_id} is no longer waiting for confirmation.</source>
+        <translation>Заказ с портала №{order_id} уже не ждёт подтверждения.</translation>
+    </message>
+    <message>
+        <source>Portal order #{order_id} was already confirmed by {login}.</source>
+        <translation>Заказ с портала №{order_id} уже подтвердил {login}.</translation>
+    </message>
+    <message>
+        <source>Portal order #{order_id} was refused on arrival: {why}</source>
+        <translation>Заказ с портала №{order_id} не принят при получении: {why}</translation>
     </message>
     <message>
         <source>Priority is low, normal or high; the remedy none, redelivery, replacement or refund.</source>
@@ -3688,6 +3777,10 @@ and then starts Dispatch Desk again.</source>
         <translation>Сумма к получению {amount} вне того, что принимает телефон экспедитора (от 0 до {limit}).</translation>
     </message>
     <message>
+        <source>The answer is longer than {limit} characters.</source>
+        <translation>Ответ длиннее {limit} символов.</translation>
+    </message>
+    <message>
         <source>The capacity {text!r} is not a whole number of bottles.</source>
         <translation>Вместимость «{text}» — не целое число бутылей.</translation>
     </message>
@@ -3766,6 +3859,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Usually took</source>
         <translation>Обычно брал</translation>
+    </message>
+    <message>
+        <source>Write the answer first.</source>
+        <translation>Сначала напишите ответ.</translation>
     </message>
     <message>
         <source>You cannot be both the guilty person and the responsible of a complaint you register: name another responsible, or ask a shift lead to confirm.</source>
@@ -3854,6 +3951,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>{at:%d.%m.%Y %H:%M} has already passed: plan the call for a later time.</source>
         <translation>{at:%d.%m.%Y %H:%M} уже прошло: запланируйте звонок на более позднее время.</translation>
+    </message>
+    <message>
+        <source>{client} has no portal access to revoke.</source>
+        <translation>У клиента {client} нет доступа к порталу.</translation>
     </message>
     <message>
         <source>{login!r} cannot confirm this complaint: only another, active shift lead or admin can.</source>
@@ -4457,6 +4558,18 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Open the first suggested knowledge-base article</source>
         <translation>Открыть первую предложенную статью базы знаний</translation>
+    </message>
+    <message>
+        <source>Portal: orders from clients to confirm</source>
+        <translation>Портал: заказы клиентов на подтверждение</translation>
+    </message>
+    <message>
+        <source>Portal: confirm the selected order</source>
+        <translation>Портал: подтвердить выбранный заказ</translation>
+    </message>
+    <message>
+        <source>Portal: call the selected order&apos;s client</source>
+        <translation>Портал: позвонить клиенту выбранного заказа</translation>
     </message>
 </context>
 </TS>
