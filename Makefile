@@ -90,6 +90,7 @@ bench: $(STAMP) bootstrap translations
 	$(PY) -m bench board --db-dir $(BENCH_DB) | tee bench/out/board.json
 	$(PY) -m bench reports --db-dir $(BENCH_DB) | tee bench/out/reports.json
 	$(PY) -m bench service | tee bench/out/service.json
+	$(PY) -m bench portal | tee bench/out/portal.json
 	$(PY) -m bench desks $(DESKS_ARGS) | tee bench/out/desks.json
 	$(PY) -m bench soak --db-dir $(BENCH_DB) --clients 1000000 $(SOAK_ARGS) | tee bench/out/soak.json
 
