@@ -20,12 +20,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_the_scale_benchmarks_are_listed() -> None:
-    assert {"desks", "service", "soak"} <= set(names())
+    assert {"desks", "service", "soak", "portal"} <= set(names())
 
 
 @pytest.mark.parametrize(
     ("name", "option"),
-    [("desks", "--minutes"), ("service", "--polls"), ("soak", "--calls")],
+    [("desks", "--minutes"), ("service", "--polls"), ("soak", "--calls"), ("portal", "--clients")],
 )
 def test_each_scale_benchmark_explains_its_options(name: str, option: str) -> None:
     proc = subprocess.run(
