@@ -122,16 +122,17 @@ def rss_mb(pid: int) -> float:
     return 0.0
 
 
-async def _exchange(
+async def http_request(
     reader: asyncio.StreamReader,
     writer: asyncio.StreamWriter,
     method: str,
     path: str,
-    token: str,
+    headers: dict[str, str],
     body: bytes = b"",
 ) -> tuple[int, bytes]:
     """One HTTP/1.1 request on a keep-alive connection: the status and the body."""
-    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer {token}\r\n"
+    head = f"{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
     if body:
         head += f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
     writer.write(head.encode() + b"\r\n" + body)
@@ -142,6 +143,20 @@ async def _exchange(
         if name.strip().lower() == b"content-length":
             length = int(value)
     return status, await reader.readexactly(length)
+
+
+async def _exchange(
+    reader: asyncio.StreamReader,
+    writer: asyncio.StreamWriter,
+    method: str,
+    path: str,
+    token: str,
+    body: bytes = b"",
+) -> tuple[int, bytes]:
+    """One request with a bearer token (a phone's or the site's)."""
+    return await http_request(
+        reader, writer, method, path, {"Authorization": f"Bearer {token}"}, body
+    )
 
 
 async def _long_polls(
