@@ -153,11 +153,13 @@ def _claim_form(fields: dict[str, Any]) -> ClaimForm:
         raise PortalError(422, problems) from None
 
 
+Person = Annotated[Who, Depends(_who)]
+Posted = [Depends(_posted_by_page)]
+
+
 def portal_router() -> APIRouter:
     """The page's API under /portal/api/v1."""
     router = APIRouter(prefix=API, tags=["portal"])
-    Person = Annotated[Who, Depends(_who)]
-    Posted = [Depends(_posted_by_page)]
 
     @router.post("/redeem", response_model=PortalMe, dependencies=Posted)
     async def redeem(body: RedeemRequest, request: Request) -> JSONResponse:
@@ -297,11 +299,10 @@ def portal_router() -> APIRouter:
 
 def site_router(site: Callable[..., Awaitable[Any]]) -> APIRouter:
     """The desk's portal routes (site key)."""
-    router = APIRouter(prefix="/api/v1/site/portal", tags=["site"])
-    Site = Annotated[Any, Depends(site)]
+    router = APIRouter(prefix="/api/v1/site/portal", tags=["site"], dependencies=[Depends(site)])
 
     @router.post("/batch", response_model=PortalBatchResult)
-    async def batch(body: PortalBatch, request: Request, _site: Site) -> PortalBatchResult:
+    async def batch(body: PortalBatch, request: Request) -> PortalBatchResult:
         """Published items applied in order in one transaction; each is idempotent."""
         result: PortalBatchResult = await _run(portal_site.apply_batch, _engine(request), body)
         return result
@@ -309,7 +310,6 @@ def site_router(site: Callable[..., Awaitable[Any]]) -> APIRouter:
     @router.get("/feed", response_model=PortalFeed)
     async def portal_feed(
         request: Request,
-        _site: Site,
         after: Annotated[int, Query(ge=0, le=MAX_CURSOR)] = 0,
         limit: Annotated[int, Query(ge=1, le=500)] = 100,
         wait: Annotated[float, Query(ge=0, le=30, allow_inf_nan=False)] = 0,
@@ -327,7 +327,6 @@ def site_router(site: Callable[..., Awaitable[Any]]) -> APIRouter:
     async def photo(
         photo_id: Annotated[str, PathParam(pattern=PHOTO_ID_PATTERN)],
         request: Request,
-        _site: Site,
     ) -> Response:
         """A claim's photo, as the person sent it."""
         found = await _run(portal_site.photo, _engine(request), photo_id)
