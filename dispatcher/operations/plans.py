@@ -49,6 +49,7 @@ class Plan:
     done_call_id: int | None
     review_after: dt.datetime | None
     reviewed: bool
+    reply_due: dt.datetime | None = None  # an unanswered portal message: answer by then
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +157,7 @@ def _plan(row: Interaction, client_name: str | None) -> Plan:
         done_call_id=row.done_call_id,
         review_after=row.review_after,
         reviewed=bool(row.reviewed),
+        reply_due=row.reply_due,
     )
 
 
@@ -348,6 +350,7 @@ def _entry(row: Interaction, client_name: str | None) -> JournalEntry:
         done=not row.planned or row.done_at is not None,
         review_after=row.review_after,
         reviewed=bool(row.reviewed),
+        reply_due=row.reply_due,
     )
 
 
