@@ -7,9 +7,9 @@ This module is the contract between the board's queries (filled in here) and the
 `board_day` reads a whole day in six queries whatever the number of couriers and tasks: the
 couriers, the day's tasks (with client, phone and the phone's last event, by index lookups),
 the bottle products, the failed deliveries waiting for a new slot, the interests taken
-that day, and the portal orders waiting for a desk's confirmation. A column shows each order's latest task of that day: a delivery moved to another
-courier or day leaves the old column (its cancelled task is history), one the client called
-off stays as cancelled.
+that day, and the portal orders waiting for a desk's confirmation. A column shows each
+order's latest task of that day: a delivery moved to another courier or day leaves the old
+column (its cancelled task is history), one the client called off stays as cancelled.
 
 What counts as a 19 l bottle (the load against a courier's capacity): a GOODS product whose
 unit is a bottle ("бут") or whose name says 19 l ("19 л", "19л", "19 l"). Deposits (the bottle
@@ -408,9 +408,21 @@ def portal_problems(session: Session, order_ids: Sequence[int] | None = None) ->
         query = query.where(Order.id.in_(order_ids))
     return [
         Problem(
-            ProblemKind.PORTAL, oid, version, cid, cname, phone or "", None, "", day, ws, we,
-            comment or "", "", received,
-        )  # fmt: skip
+            ProblemKind.PORTAL,
+            oid,
+            version,
+            cid,
+            cname,
+            phone or "",
+            None,
+            "",
+            day,
+            ws,
+            we,
+            comment or "",
+            "",
+            received,
+        )
         for oid, version, cid, cname, phone, day, ws, we, comment, received in session.execute(
             query
         )

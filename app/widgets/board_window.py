@@ -4,9 +4,10 @@
 Keys: arrows move through the queues and the columns (Left/Right to the next list, Up from
 the top of a column to the queues, Down from the bottom of a queue to the columns); R a new
 date and window, A another courier, C (or Ctrl+D) calls the client, Return opens the order in
-the order panel (confirms a portal order in the portal queue), Alt+Left / Alt+Right / Alt+Home the day before / after / today, F5 reads again, Esc
-closes. A card dragged onto another courier's column goes to that courier; dropped on a
-card of another window it takes that window; dropped on ◀ or ▶ it moves a day.
+the order panel (confirms a portal order in the portal queue), Alt+Left / Alt+Right /
+Alt+Home the day before / after / today, F5 reads again, Esc closes. A card dragged onto
+another courier's column goes to that courier; dropped on a card of another window it takes
+that window; dropped on ◀ or ▶ it moves a day.
 """
 
 from __future__ import annotations
@@ -464,7 +465,9 @@ class BoardWindow(QMainWindow):
         elif where == "down" and in_queues and cards:
             target = next((c for c in cards[min(index, len(cards) - 1) :] if c.count()), None)
         elif where == "up" and not in_queues:
-            target = next((q for q in queues_[min(index, len(queues_) - 1) :: -1] if q.count()), None)
+            target = next(
+                (q for q in queues_[min(index, len(queues_) - 1) :: -1] if q.count()), None
+            )
         if target is None:
             return
         if where == "up":

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.board import BoardViewModel
+from app.board_presenter import QUEUE_ORDER
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.identity import Identity
@@ -27,12 +28,19 @@ from app.intake import IntakeViewModel
 from app.widgets.board_dialogs import ReassignDialog, RescheduleDialog
 from app.widgets.board_window import BoardWindow, ItemList
 from app.widgets.main_window import MainWindow
-from app.board_presenter import QUEUE_ORDER
 from dispatcher import orders, portal_events
 from dispatcher.board import ProblemKind
 from dispatcher.db import unit_of_work
-from dispatcher.models import Client, Direction, Interaction, Order, OrderState, UserRole, utcnow
-from dispatcher.models import PortalRequest
+from dispatcher.models import (
+    Client,
+    Direction,
+    Interaction,
+    Order,
+    OrderState,
+    PortalRequest,
+    UserRole,
+    utcnow,
+)
 from dispatcher.operations import board as board_ops
 from dispatcher.operations import orders as order_ops
 from dispatcher.orders import LineInput, Slot
