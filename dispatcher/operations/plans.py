@@ -49,7 +49,6 @@ class Plan:
     done_call_id: int | None
     review_after: dt.datetime | None
     reviewed: bool
-    reply_due: dt.datetime | None = None  # an unanswered portal message: answer by then
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +78,7 @@ class JournalEntry:
     done: bool
     review_after: dt.datetime | None
     reviewed: bool
+    reply_due: dt.datetime | None = None  # an unanswered portal message: answer by then
 
 
 def parse_due(text: str) -> dt.datetime:
@@ -157,7 +157,6 @@ def _plan(row: Interaction, client_name: str | None) -> Plan:
         done_call_id=row.done_call_id,
         review_after=row.review_after,
         reviewed=bool(row.reviewed),
-        reply_due=row.reply_due,
     )
 
 
