@@ -13,12 +13,11 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
-from app.board_shots import ROOT, _save, _wait
+from app.board_shots import ROOT, _save, _wait, demo_sessions
 
 logger = logging.getLogger("portal_shots")
 
@@ -35,21 +34,12 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.i18n import install_translator
     from app.pyside_fix import pin_bools
-    from dispatcher.db import make_engine, session_factory
-    from dispatcher.demo.seeder import seed_demo
-    from dispatcher.migrate import upgrade
 
     pin_bools()
     app = QApplication.instance() or QApplication(["dispatch-desk"])
     install_translator(app, args.lang)
-    with tempfile.TemporaryDirectory(prefix="portal-shots-") as tmp:
-        engine = make_engine(f"sqlite:///{tmp}/demo.sqlite3")
-        upgrade(engine)
-        seed_demo(engine, 300, seed=1)
-        try:
-            _shoot(app, session_factory(engine), Path(args.out), args.lang)
-        finally:
-            engine.dispose()
+    with demo_sessions(300) as sessions:
+        _shoot(app, sessions, Path(args.out), args.lang)
     return 0
 
 
