@@ -22,11 +22,13 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, SignalInst
 from sqlalchemy.orm import Session
 
 from app.identity import Identity
+from app.portal_presenter import confirmed_text
 from app.worker import DbWorker
 from dispatcher.board import BoardDay, BoardTask, Problem, ProblemKind
 from dispatcher.board_live import LiveBoard
 from dispatcher.moscow import moscow_today
 from dispatcher.operations import board as board_ops
+from dispatcher.operations import portal as portal_ops
 
 logger = logging.getLogger(__name__)
 
@@ -238,6 +240,8 @@ class BoardViewModel(QObject):
         selected = selected or self.selected
         if selected is None:
             return None
+        if selected.kind is ProblemKind.PORTAL:
+            return None  # not taken yet: confirming it (Enter) is the only move
         if selected.kind is not None:
             p = self.problem(selected.order_id, selected.kind)
             if p is not None:
@@ -350,6 +354,30 @@ class BoardViewModel(QObject):
             .replace("%2", phone),
             True,
         )
+
+    def enter(self, selected: Selected | None = None) -> None:
+        """Enter: confirm a portal order, open any other item's order in the order panel."""
+        selected = selected or self.selected
+        if selected is not None and selected.kind is ProblemKind.PORTAL:
+            self.confirm_portal(selected.order_id)
+        else:
+            self.open_order(selected)
+
+    def confirm_portal(self, order_id: int) -> None:
+        """Confirm a portal order: a delivery when the client's defaults allow, else an interest."""
+        actor = self.identity.require()
+
+        def job(session: Session) -> portal_ops.Confirmed:
+            return portal_ops.confirm_portal_order(session, order_id, actor=actor)
+
+        self.moving += 1
+        self.changed.emit()
+        self.worker.submit(job, self._on_confirmed, self._on_move_refused)
+
+    def _on_confirmed(self, result: portal_ops.Confirmed) -> None:
+        self.moving -= 1
+        self._say(confirmed_text(result), True)
+        self.refresh()
 
     def open_order(self, selected: Selected | None = None) -> None:
         """Open the selected item's order in the order panel."""

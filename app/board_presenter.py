@@ -25,6 +25,7 @@ QUEUE_ORDER: tuple[ProblemKind, ...] = (
     ProblemKind.NOT_ACCEPTED,
     ProblemKind.COURIER_UNAVAILABLE,
     ProblemKind.NOT_SENT,
+    ProblemKind.PORTAL,  # not a problem: clients' orders from the portal, to confirm
 )
 
 # Card backgrounds per task status, as the courier's phone last reported it.
@@ -74,6 +75,7 @@ def queue_title(kind: ProblemKind) -> str:
             "Board", "Not accepted by the courier"
         ),
         ProblemKind.COURIER_UNAVAILABLE: QCoreApplication.translate("Board", "Courier unavailable"),
+        ProblemKind.PORTAL: QCoreApplication.translate("Board", "Portal: to confirm"),
     }
     return titles[kind]
 
@@ -223,7 +225,7 @@ def _reason_parts(reason: str | DomainText, proposed: str) -> list[str]:
 
 
 def queues(board: BoardDay) -> tuple[QueueView, ...]:
-    """The four queues, each with its count, in QUEUE_ORDER."""
+    """The queues, each with its count, in QUEUE_ORDER."""
     out = []
     for kind in QUEUE_ORDER:
         rows = tuple(problem_row(p) for p in board.problems if p.kind is kind)

@@ -13,7 +13,8 @@ import argparse
 import logging
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -48,22 +49,30 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.i18n import install_translator
     from app.pyside_fix import pin_bools
-    from dispatcher.db import make_engine, session_factory
-    from dispatcher.demo.seeder import seed_demo
-    from dispatcher.migrate import upgrade
 
     pin_bools()
     app = QApplication.instance() or QApplication(["dispatch-desk"])
     install_translator(app, args.lang)
-    with tempfile.TemporaryDirectory(prefix="board-shots-") as tmp:
+    with demo_sessions(args.clients) as sessions:
+        _shoot(app, sessions, Path(args.out), args.lang)
+    return 0
+
+
+@contextmanager
+def demo_sessions(clients: int) -> Iterator[Any]:
+    """A throwaway SQLite demo database of ``clients`` clients (seeded the same every time)."""
+    from dispatcher.db import make_engine, session_factory
+    from dispatcher.demo.seeder import seed_demo
+    from dispatcher.migrate import upgrade
+
+    with tempfile.TemporaryDirectory(prefix="desk-shots-") as tmp:
         engine = make_engine(f"sqlite:///{tmp}/demo.sqlite3")
         upgrade(engine)
-        seed_demo(engine, args.clients, seed=1)
+        seed_demo(engine, clients, seed=1)
         try:
-            _shoot(app, session_factory(engine), Path(args.out), args.lang)
+            yield session_factory(engine)
         finally:
             engine.dispose()
-    return 0
 
 
 def _shoot(app: Any, sessions: Any, out: Path, lang: str) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from app.client_card_presenter import duplicates_notice
 from app.identity import Identity
 from app.journal import JournalViewModel
+from app.portal_access import PortalAccessViewModel
 from app.worker import DbWorker
 from dispatcher.clients import AddressInput
 from dispatcher.models import PaymentTerms
@@ -78,6 +79,8 @@ class ClientCardViewModel(QObject):
         self._gen = 0
         # The client's interactions journal (calls, plans, notes) shown on the card.
         self.journal = JournalViewModel(worker, identity, self)
+        # Who of the client may sign in on the portal; invite and revoke.
+        self.portal = PortalAccessViewModel(worker, identity, self)
 
     @property
     def client_id(self) -> int | None:
@@ -103,6 +106,7 @@ class ClientCardViewModel(QObject):
             lambda message: self._failed(gen, CardSection.CARD, message),
         )
         self.journal.show_client(client_id)
+        self.portal.show_client(client_id)
 
     # --- edits ----------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher.models import UserRole
 from dispatcher.operations import complaints as ops
+from dispatcher.operations import portal_reads
 from dispatcher.operations.complaints import ComplaintDetails, ReasonRow
 
 
@@ -25,11 +26,15 @@ class ComplaintDetailsViewModel(QObject):
 
     Signals:
         loaded(ComplaintDetails): the complaint as it is now.
+        attachments_listed(object): its files (list of AttachmentRow: portal claims' photos).
+        attachment_opened(object): one file with its bytes (AttachmentFile), to view.
         changed(): an action was saved (the list and the lead's badge follow).
         error(str): a refusal to show; what was typed stays.
     """
 
     loaded = Signal(object)
+    attachments_listed = Signal(object)
+    attachment_opened = Signal(object)
     changed = Signal()
     error = Signal(str)
 
@@ -52,6 +57,20 @@ class ComplaintDetailsViewModel(QObject):
             return ops.complaint_details(session, complaint_id, actor=actor)
 
         self.worker.submit(read, self._on_read, self.error.emit)
+        self.worker.submit(
+            lambda s: portal_reads.complaint_attachments(s, complaint_id, actor=actor),
+            self.attachments_listed.emit,
+            self.error.emit,
+        )
+
+    def open_attachment(self, attachment_id: int) -> None:
+        """Read one attached file (its bytes) to show it."""
+        actor = self.identity.require()
+        self.worker.submit(
+            lambda s: portal_reads.attachment_file(s, attachment_id, actor=actor),
+            self.attachment_opened.emit,
+            self.error.emit,
+        )
 
     def _on_read(self, details: ComplaintDetails) -> None:
         self.details = details

@@ -10,6 +10,7 @@ from app.complaints_presenter import deadline_text, status_text
 from app.formatting import format_date, format_datetime
 from dispatcher.complaints import Escalation
 from dispatcher.operations.complaints import ComplaintDetails, ReasonRow, ThreadRow
+from dispatcher.operations.portal_reads import AttachmentRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +100,9 @@ def reason_text(reason: ReasonRow) -> str:
         if reason.active
         else text + " · " + QCoreApplication.translate("ComplaintDetails", "no longer offered")
     )
+
+
+def attachment_text(row: AttachmentRow) -> str:
+    """A photo in the complaint's list: "crack.png · 12 KB · 12.03.2026 10:15"."""
+    size = f"{max(1, round(row.size / 1024))} KB"
+    return f"{row.name} · {size} · {format_datetime(row.created_at)}"

@@ -23,6 +23,7 @@ from app.worker import DbWorker
 from dispatcher.complaints import ComplaintRow, Escalation
 from dispatcher.models import UserRole
 from dispatcher.operations import complaints as ops
+from dispatcher.operations import portal as portal_ops
 from dispatcher.operations.complaints import ReasonRow
 
 logger = logging.getLogger(__name__)
@@ -153,12 +154,14 @@ class ComplaintsViewModel(QObject):
         listed(object): the list of ComplaintRow, overdue first.
         escalation_changed(object): the current Escalation (after each check).
         escalated(object): an Escalation with more waiting than the last check told of.
+        replied(int): the portal message answered (its dialog closes).
         error(str)
     """
 
     listed = Signal(object)
     escalation_changed = Signal(object)
     escalated = Signal(object)
+    replied = Signal(int)
     error = Signal(str)
 
     def __init__(
@@ -235,3 +238,16 @@ class ComplaintsViewModel(QObject):
             )
 
         self.worker.submit(resolve, lambda _row: (self.refresh(), self.check()), self.error.emit)
+
+    def reply(self, message_id: int, text: str) -> None:
+        """Answer an overdue portal message, then check the escalation again."""
+        actor = self.identity.require()
+
+        def reply(session: Session) -> object:
+            return portal_ops.reply_to_portal_message(session, message_id, text, actor=actor)
+
+        def done(_reply: object) -> None:
+            self.replied.emit(message_id)
+            self.check()
+
+        self.worker.submit(reply, done, self.error.emit)

@@ -139,3 +139,17 @@ def history_line(row: ComplaintRow) -> str:
     if row.overdue:
         text = "⚠ " + text
     return text
+
+
+def message_rows(escalation: Escalation) -> list[tuple[int, str]]:
+    """Portal messages nobody answered in time: (message id, line)."""
+    return [
+        (
+            m.id,
+            QCoreApplication.translate("Complaints", "Portal message from %1, due %2: %3")
+            .replace("%1", m.client_name)
+            .replace("%2", format_datetime(m.due))
+            .replace("%3", " ".join(m.text.split())),
+        )
+        for m in escalation.messages
+    ]

@@ -7,6 +7,7 @@ notes typed by hand (SMS, e-mail, meeting) and sets the review flags of seed 001
 Signals:
     changed(): the entries, the message or the busy flag changed.
     noted(): a note was written (the dialog clears its text then, not before).
+    replied(): an answer to a portal message was written (its dialog closes then).
     error(str): a readable message (what was typed stays).
 """
 
@@ -24,6 +25,7 @@ from app.identity import Identity
 from app.worker import DbWorker
 from dispatcher.models import InteractionKind
 from dispatcher.operations import plans
+from dispatcher.operations import portal as portal_ops
 from dispatcher.operations.plans import JournalEntry, Person
 
 logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ class JournalViewModel(QObject):
 
     changed = Signal()
     noted = Signal()
+    replied = Signal()
     error = Signal(str)
 
     def __init__(self, worker: DbWorker, identity: Identity, parent: QObject | None = None) -> None:
@@ -103,6 +106,24 @@ class JournalViewModel(QObject):
     def mark_reviewed(self, entry_id: int, reviewed: bool = True) -> None:
         """Mark an entry reviewed (or reopen its review)."""
         self._write(lambda s, actor: plans.set_review(s, entry_id, actor=actor, reviewed=reviewed))
+
+    def reply(self, message_id: int, text: str) -> None:
+        """Answer a client's portal message (the answer goes to the portal)."""
+        actor = self._identity.require()
+
+        def done(_reply: object) -> None:
+            self.replied.emit()
+            self.reload()
+
+        self._worker.submit(
+            lambda s: portal_ops.reply_to_portal_message(s, message_id, text, actor=actor),
+            done,
+            self._failed,
+        )
+
+    def entry(self, entry_id: int | None) -> JournalEntry | None:
+        """The shown entry ``entry_id``, if any."""
+        return next((e for e in self.entries if e.id == entry_id), None)
 
     def _write(self, op: Callable[[Session, Any], JournalEntry], note: bool = False) -> None:
         actor = self._identity.require()

@@ -31,6 +31,10 @@ def kind_label(kind: InteractionKind, direction: Direction) -> str:
         return QCoreApplication.translate("Journal", "SMS")
     if kind is InteractionKind.EMAIL:
         return QCoreApplication.translate("Journal", "E-mail")
+    if kind is InteractionKind.MESSAGE:
+        if direction is Direction.OUT:
+            return QCoreApplication.translate("Journal", "Portal reply")
+        return QCoreApplication.translate("Journal", "Portal message")
     return QCoreApplication.translate("Journal", "Meeting")
 
 
@@ -60,7 +64,25 @@ def _flags(entry: JournalEntry, now: dt.datetime) -> tuple[list[str], bool]:
             )
         )
         attention = attention or entry.review_after <= now
+    if entry.reply_due is not None:  # a portal message nobody answered yet
+        late = entry.reply_due <= now
+        flag = (
+            QCoreApplication.translate("Journal", "answer overdue since %1")
+            if late
+            else QCoreApplication.translate("Journal", "answer by %1")
+        )
+        flags.append(flag.replace("%1", f"{entry.reply_due.astimezone(MOSCOW):%d.%m.%Y %H:%M}"))
+        attention = attention or late
     return flags, attention
+
+
+def may_reply(entry: JournalEntry | None) -> bool:
+    """Whether Reply applies: a client's message from the portal."""
+    return (
+        entry is not None
+        and entry.kind is InteractionKind.MESSAGE
+        and entry.direction is Direction.IN
+    )
 
 
 def journal_rows(
@@ -76,6 +98,8 @@ def journal_rows(
         flags, attention = _flags(e, now)
         # A note's first line is what was said; later lines are review stamps (the audit).
         text = e.subject or (e.notes.splitlines() or [""])[0] or e.result
+        if e.kind is InteractionKind.MESSAGE:
+            text = " ".join(e.notes.split())  # the portal's words, whole, on one line
         parts = [f"{e.at.astimezone(MOSCOW):%d.%m.%Y %H:%M}", kind_label(e.kind, e.direction)]
         parts.append(e.operator)
         if with_client:
@@ -93,4 +117,15 @@ def journal_title(client_name: str | None, operator: str | None) -> str:
         return QCoreApplication.translate("Journal", "Interactions of %1").replace("%1", operator)
     return QCoreApplication.translate("Journal", "Interactions with %1").replace(
         "%1", client_name or ""
+    )
+
+
+def reply_heading(client_name: str, due: dt.datetime | None) -> str:
+    """Above a portal message being answered: whose, and by when the answer is due."""
+    if due is None:
+        return QCoreApplication.translate("Journal", "Message from %1").replace("%1", client_name)
+    return (
+        QCoreApplication.translate("Journal", "Message from %1, answer by %2")
+        .replace("%1", client_name)
+        .replace("%2", f"{due.astimezone(MOSCOW):%d.%m.%Y %H:%M}")
     )

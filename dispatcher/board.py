@@ -1,15 +1,15 @@
-# Long (over 500 lines): the board contract and the five whole-day queries that fill it.
+# Long (over 500 lines): the board contract and the six whole-day queries that fill it.
 """The shift lead's board: one day per courier, and the queues of problems, as plain data.
 
 This module is the contract between the board's queries (filled in here) and the board window
 (app/board.py and app/widgets/board_window.py): frozen dataclasses, no ORM rows.
 
-`board_day` reads a whole day in five queries whatever the number of couriers and tasks: the
+`board_day` reads a whole day in six queries whatever the number of couriers and tasks: the
 couriers, the day's tasks (with client, phone and the phone's last event, by index lookups),
-the bottle products, the failed deliveries waiting for a new slot, and the interests taken
-that day. A column shows each order's latest task of that day: a delivery moved to another
-courier or day leaves the old column (its cancelled task is history), one the client called
-off stays as cancelled.
+the bottle products, the failed deliveries waiting for a new slot, the interests taken
+that day, and the portal orders waiting for a desk's confirmation. A column shows each
+order's latest task of that day: a delivery moved to another courier or day leaves the old
+column (its cancelled task is history), one the client called off stays as cancelled.
 
 What counts as a 19 l bottle (the load against a courier's capacity): a GOODS product whose
 unit is a bottle ("бут") or whose name says 19 l ("19 л", "19л", "19 l"). Deposits (the bottle
@@ -46,6 +46,7 @@ from dispatcher.models import (
     OrderEvent,
     OrderState,
     Phone,
+    PortalRequest,
     Product,
     ProductKind,
     TaskStatus,
@@ -61,7 +62,7 @@ _BOTTLE_NAME = re.compile(r"19\s*(л|l)\b", re.IGNORECASE)
 _BOTTLE_UNITS = frozenset({"бут", "бут.", "bottle"})
 # The suffix dispatcher.courier_events.failure_text puts after the courier's reason.
 _PROPOSED = re.compile(r"^(?P<reason>.*) \(courier proposes: (?P<proposed>.*)\)$", re.DOTALL)
-_KIND_ORDER = ("failed", "not_accepted", "courier_unavailable", "not_sent")
+_KIND_ORDER = ("failed", "not_accepted", "courier_unavailable", "not_sent", "portal")
 # Task statuses as plain strings: 6,000 rows compare them, enum lookups cost ~10 % of a read.
 _STATUS_VALUES = {s.value: s.value for s in TaskStatus} | {s: s.value for s in TaskStatus}
 _ACTIVE = frozenset(s.value for s in ACTIVE_TASK_STATUSES)
@@ -76,6 +77,7 @@ class ProblemKind(StrEnum):
     NOT_SENT = "not_sent"  # an interest taken but not sent to delivery
     NOT_ACCEPTED = "not_accepted"  # today's delivery not accepted an hour before its window
     COURIER_UNAVAILABLE = "courier_unavailable"  # its courier is deactivated or off that day
+    PORTAL = "portal"  # a client's order from the portal, waiting for a desk to confirm it
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +347,8 @@ def not_sent_problems(
             Order.state == OrderState.INTEREST,
             ~Order.needs_reschedule,
             and_(Order.created_at >= start, Order.created_at < end),
+            # A portal order nobody confirmed yet stands in the portal queue, not here.
+            ~Order.id.in_(_waiting_portal_orders()),
         )
     )
     if order_ids is not None:
@@ -368,6 +372,60 @@ def not_sent_problems(
             created,
         )
         for oid, version, cid, cname, phone, created in rows
+    ]
+
+
+def _waiting_portal_orders() -> Any:
+    return select(PortalRequest.order_id).where(
+        PortalRequest.confirmed_at.is_(None), PortalRequest.rejected == ""
+    )
+
+
+def portal_problems(session: Session, order_ids: Sequence[int] | None = None) -> list[Problem]:
+    """Portal orders waiting for a desk's confirmation, whatever day they were placed."""
+    query = (
+        select(
+            Order.id,
+            Order.version,
+            Order.client_id,
+            Client.name,
+            _client_phone(),
+            PortalRequest.wanted_date,
+            PortalRequest.window_start,
+            PortalRequest.window_end,
+            Order.comment,
+            PortalRequest.received_at,
+        )
+        .join(PortalRequest, PortalRequest.order_id == Order.id)
+        .join(Client, Client.id == Order.client_id)
+        .where(
+            Order.state == OrderState.INTEREST,
+            PortalRequest.confirmed_at.is_(None),
+            PortalRequest.rejected == "",
+        )
+    )
+    if order_ids is not None:
+        query = query.where(Order.id.in_(order_ids))
+    return [
+        Problem(
+            ProblemKind.PORTAL,
+            oid,
+            version,
+            cid,
+            cname,
+            phone or "",
+            None,
+            "",
+            day,
+            ws,
+            we,
+            comment or "",
+            "",
+            received,
+        )
+        for oid, version, cid, cname, phone, day, ws, we, comment, received in session.execute(
+            query
+        )
     ]
 
 
@@ -541,7 +599,11 @@ def board_day(session: Session, day: dt.date, now: dt.datetime | None = None) ->
         column = column_of(ctx, courier_id, tasks.get(courier_id, []))
         if column is not None:
             columns[courier_id] = column
-    queued = [*failed_problems(session), *not_sent_problems(session, day)]
+    queued = [
+        *failed_problems(session),
+        *not_sent_problems(session, day),
+        *portal_problems(session),
+    ]
     return assemble(ctx, stamp, entries, columns, queued, now)
 
 

@@ -31,6 +31,7 @@ from dispatcher.board import (
     column_of,
     failed_problems,
     not_sent_problems,
+    portal_problems,
     read_entries,
 )
 from dispatcher.changes import change_stamp
@@ -89,6 +90,7 @@ class LiveBoard:
         self._columns: dict[int, CourierColumn] = {}
         self._failed: dict[int, Problem] = {}
         self._not_sent: dict[int, Problem] = {}
+        self._portal: dict[int, Problem] = {}
 
     def reset(self) -> None:
         """Read the whole day next time (e.g. after the watcher lost the server for a while).
@@ -110,7 +112,7 @@ class LiveBoard:
         else:
             self._read_orders(session, ctx, changes.order_ids)
         self._cursor, self._signature = changes.cursor, signature
-        queued = [*self._failed.values(), *self._not_sent.values()]
+        queued = [*self._failed.values(), *self._not_sent.values(), *self._portal.values()]
         return assemble(ctx, stamp, self._entries, self._columns, queued, now)
 
     def _read_all(self, session: Session, ctx: DayContext) -> None:
@@ -124,6 +126,7 @@ class LiveBoard:
                 self._columns[courier_id] = column
         self._failed = {p.order_id: p for p in failed_problems(session)}
         self._not_sent = {p.order_id: p for p in not_sent_problems(session, ctx.day)}
+        self._portal = {p.order_id: p for p in portal_problems(session)}
 
     def _read_orders(self, session: Session, ctx: DayContext, order_ids: frozenset[int]) -> None:
         self.partial_reads += 1
@@ -142,8 +145,10 @@ class LiveBoard:
                 touched.add(new.courier_id)
             self._failed.pop(order_id, None)
             self._not_sent.pop(order_id, None)
+            self._portal.pop(order_id, None)
         self._failed.update((p.order_id, p) for p in failed_problems(session, ids))
         self._not_sent.update((p.order_id, p) for p in not_sent_problems(session, ctx.day, ids))
+        self._portal.update((p.order_id, p) for p in portal_problems(session, ids))
         if touched:
             # Only the touched couriers' columns are built again; the others stay as they were.
             tasks = by_courier({k: e for k, e in self._entries.items() if e.courier_id in touched})

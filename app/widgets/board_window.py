@@ -3,10 +3,11 @@
 
 Keys: arrows move through the queues and the columns (Left/Right to the next list, Up from
 the top of a column to the queues, Down from the bottom of a queue to the columns); R a new
-date and window, A another courier, C calls the client, Return opens the order in the order
-panel, Alt+Left / Alt+Right / Alt+Home the day before / after / today, F5 reads again, Esc
-closes. A card dragged onto another courier's column goes to that courier; dropped on a
-card of another window it takes that window; dropped on ◀ or ▶ it moves a day.
+date and window, A another courier, C (or Ctrl+D) calls the client, Return opens the order in
+the order panel (confirms a portal order in the portal queue), Alt+Left / Alt+Right /
+Alt+Home the day before / after / today, F5 reads again, Esc closes. A card dragged onto
+another courier's column goes to that courier; dropped on a card of another window it takes
+that window; dropped on ◀ or ▶ it moves a day.
 """
 
 from __future__ import annotations
@@ -282,7 +283,7 @@ class BoardWindow(QMainWindow):
         self.queue_titles: list[QLabel] = []
         self.queues: list[ItemList] = []
         queue_row = QHBoxLayout()
-        for _ in range(4):
+        for _ in QUEUE_ORDER:
             box = QVBoxLayout()
             title = QLabel()
             title.setStyleSheet("font-weight: bold;")
@@ -329,13 +330,14 @@ class BoardWindow(QMainWindow):
             (Key.BOARD_RESCHEDULE, self.ask_reschedule),
             (Key.BOARD_REASSIGN, self.ask_reassign),
             (Key.BOARD_CALL_CLIENT, vm.call_client),
-            (Key.BOARD_OPEN_ORDER, vm.open_order),
+            (Key.BOARD_OPEN_ORDER, vm.enter),
+            (Key.PORTAL_CALL, vm.call_client),
             (Key.BOARD_PREVIOUS_DAY, vm.previous_day),
             (Key.BOARD_NEXT_DAY, vm.next_day),
             (Key.BOARD_TODAY, vm.go_today),
         ):
             self._shortcut(sequence(key), slot)
-        self._shortcut("Enter", vm.open_order)
+        self._shortcut("Enter", vm.enter)
         self._shortcut("F5", vm.refresh)
         self._shortcut("Esc", self.close)
         vm.changed.connect(self.show_board)
@@ -463,7 +465,9 @@ class BoardWindow(QMainWindow):
         elif where == "down" and in_queues and cards:
             target = next((c for c in cards[min(index, len(cards) - 1) :] if c.count()), None)
         elif where == "up" and not in_queues:
-            target = next((q for q in queues_[min(index, 3) :: -1] if q.count()), None)
+            target = next(
+                (q for q in queues_[min(index, len(queues_) - 1) :: -1] if q.count()), None
+            )
         if target is None:
             return
         if where == "up":

@@ -34,6 +34,7 @@ from app import client_card_presenter as present
 from app.client_card import AttachCallerViewModel, CardSection, ClientCardViewModel
 from app.widgets.form_parts import BANNER_STYLE, FieldMessage, buddy
 from app.widgets.journal_view import JournalView
+from app.widgets.portal_access import PortalAccessBox
 
 logger = logging.getLogger(__name__)
 
@@ -195,6 +196,8 @@ class ClientCardDialog(QDialog):
         left.addLayout(other)
         right = QVBoxLayout()
         right.addWidget(self.contacts_box)
+        self.portal = PortalAccessBox(vm.portal)  # who may sign in; invite, revoke
+        right.addWidget(self.portal)
         right.addWidget(buddy(self.tr("&History"), self.history))
         right.addWidget(self.history)
         right.addWidget(buddy(self.tr("Co&mplaints"), self.complaints))

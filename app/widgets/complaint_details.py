@@ -20,7 +20,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.complaint_details import ComplaintDetailsViewModel, ComplaintReasonsViewModel
-from app.complaint_details_presenter import messages_text, present_details, reason_text, thread_text
+from app.complaint_details_presenter import (
+    attachment_text,
+    messages_text,
+    present_details,
+    reason_text,
+    thread_text,
+)
+from app.widgets.photo_viewer import PhotoDialog
 
 DAYS_FOR_A_DEPARTMENT = 3  # the planned date offered when a department is drawn in
 
@@ -73,6 +80,12 @@ class ComplaintDetailsWindow(QDialog):
         self.review_button = QPushButton(self.tr("Reviewed (Ctrl+Shift+R)"))
         self.review_button.clicked.connect(self.mark_reviewed)
         self.problem = _problem_label()
+        # Photos of a portal claim: Return (or Ctrl+P) opens the selected one.
+        self.photos = QListWidget()
+        self.photos.setObjectName("complaintPhotos")
+        self.photos.setMaximumHeight(80)
+        self.photos_label = QLabel(self.tr("Photos (Ctrl+P or Return opens the selected one)"))
+        self.photo: PhotoDialog | None = None
         for button in (self.add_button, self.reopen_button, self.review_button):
             button.setAutoDefault(False)  # Return belongs to the field that has the focus
 
@@ -91,6 +104,8 @@ class ComplaintDetailsWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.description)
+        layout.addWidget(self.photos_label)
+        layout.addWidget(self.photos)
         layout.addWidget(QLabel(self.tr("Departments (Ctrl+L closes the selected thread)")))
         layout.addWidget(self.threads, 1)
         layout.addWidget(self.messages, 2)
@@ -102,10 +117,38 @@ class ComplaintDetailsWindow(QDialog):
         QShortcut(QKeySequence("Ctrl+L"), self, self.close_thread)
         QShortcut(QKeySequence("Ctrl+R"), self, self.reopen)
         QShortcut(QKeySequence("Ctrl+Shift+R"), self, self.mark_reviewed)
+        QShortcut(QKeySequence("Ctrl+P"), self, self.open_photo)
+        opens = QShortcut(QKeySequence(Qt.Key.Key_Return), self.photos)
+        opens.setContext(Qt.ShortcutContext.WidgetShortcut)
+        opens.activated.connect(self.open_photo)
+        self._on_vm_attachments_listed([])
+        vm.attachments_listed.connect(self._on_vm_attachments_listed)
+        vm.attachment_opened.connect(self._on_vm_attachment_opened)
         vm.loaded.connect(self._on_vm_loaded)
         vm.error.connect(self._on_vm_error)
         self._keep_thread: int | None = None
         vm.load()
+
+    def _on_vm_attachments_listed(self, rows: list) -> None:  # type: ignore[type-arg]
+        self.photos.clear()
+        for row in rows:
+            item = QListWidgetItem(attachment_text(row))
+            item.setData(Qt.ItemDataRole.UserRole, row.id)
+            self.photos.addItem(item)
+        if rows:
+            self.photos.setCurrentRow(0)
+        self.photos.setVisible(bool(rows))
+        self.photos_label.setVisible(bool(rows))
+
+    def open_photo(self) -> None:
+        """Ctrl+P / Return on a photo: read it and show it."""
+        item = self.photos.currentItem()
+        if item is not None:
+            self.vm.open_attachment(int(item.data(Qt.ItemDataRole.UserRole)))
+
+    def _on_vm_attachment_opened(self, found: object) -> None:
+        self.photo = PhotoDialog(found.name, found.data, self)  # type: ignore[attr-defined]
+        self.photo.open()
 
     def _current_thread(self) -> int | None:
         item = self.threads.currentItem()

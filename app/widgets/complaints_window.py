@@ -33,10 +33,19 @@ from app.complaints import (
     ComplaintsViewModel,
     call_prefill,
 )
-from app.complaints_presenter import badge_text, cells, escalation_message, headers
+from app.complaints_presenter import (
+    badge_text,
+    cells,
+    escalation_message,
+    headers,
+    message_rows,
+)
+from app.journal_presenter import reply_heading
 from app.widgets.complaint_details import ComplaintDetailsWindow, ComplaintReasonsWindow
 from app.widgets.complaint_form import ComplaintForm
+from app.widgets.portal_reply_dialog import PortalReplyDialog
 
+MESSAGE_ROLE = Qt.ItemDataRole.UserRole + 1  # a portal message's id (not a complaint's)
 WARNING_FOREGROUND = QColor("#b3261e")  # as the caller panel marks what must be read first
 
 
@@ -56,6 +65,7 @@ class ComplaintsWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.vm = vm
         self.open_details = open_details
+        self.reply_dialog: PortalReplyDialog | None = None
         self.setWindowTitle(self.tr("Complaints"))
         self.resize(1000, 520)
         self.badge = QLabel("")
@@ -79,7 +89,14 @@ class ComplaintsWindow(QWidget):
         # Overdue departments' threads and "not satisfied" results waiting for the lead.
         self.waiting = QListWidget()
         self.waiting.setObjectName("complaintsWaiting")
-        layout.addWidget(QLabel(self.tr("Waiting for the lead: threads past their date, reviews")))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "Waiting for the lead: threads past their date, reviews, portal messages"
+                    " (Return answers one)"
+                )
+            )
+        )
         layout.addWidget(self.waiting, 1)
         layout.addWidget(
             QLabel(self.tr("Return: open the complaint · Ctrl+Return: resolve the selected one"))
@@ -117,6 +134,11 @@ class ComplaintsWindow(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, complaint_id)
             item.setForeground(WARNING_FOREGROUND)
             self.waiting.addItem(item)
+        for message_id, line in message_rows(escalation):  # type: ignore[arg-type]
+            item = QListWidgetItem(line)
+            item.setData(MESSAGE_ROLE, message_id)
+            item.setForeground(WARNING_FOREGROUND)
+            self.waiting.addItem(item)
 
     def _table_id(self) -> int | None:
         item = self.table.item(self.table.currentRow(), 0)
@@ -124,7 +146,28 @@ class ComplaintsWindow(QWidget):
 
     def _waiting_id(self) -> int | None:
         item = self.waiting.currentItem()
+        if item is not None and item.data(MESSAGE_ROLE) is not None:
+            self.ask_reply(int(item.data(MESSAGE_ROLE)))  # a portal message: answer it
+            return None
         return int(item.data(Qt.ItemDataRole.UserRole)) if item is not None else None
+
+    def ask_reply(self, message_id: int) -> None:
+        """Return on an overdue portal message: the reply dialog."""
+        alert = next((m for m in self.vm.escalation.messages if m.id == message_id), None)
+        if alert is None:
+            return
+        dialog = PortalReplyDialog(reply_heading(alert.client_name, alert.due), alert.text, self)
+        dialog.reply_requested.connect(lambda text: self.vm.reply(message_id, text))
+        self.vm.replied.connect(dialog.accept)
+        self.vm.error.connect(dialog.show_message)
+        dialog.finished.connect(lambda _code: self._drop_reply(dialog))
+        self.reply_dialog = dialog
+        dialog.open()
+
+    def _drop_reply(self, dialog: PortalReplyDialog) -> None:
+        self.vm.replied.disconnect(dialog.accept)
+        self.vm.error.disconnect(dialog.show_message)
+        self.reply_dialog = None
 
     def _open(self, complaint_id: int | None) -> None:
         if complaint_id is not None and self.open_details is not None:

@@ -3,7 +3,8 @@
 `JournalView` is embedded in the client card (a client's journal) and in
 `OperatorJournalDialog` (an operator's, with a choice of operator for leads). Keys: in the
 list, Ctrl+R marks the selected entry reviewed and Ctrl+D puts its review off to the day in
-the date box; Return in the note's text adds the note.
+the date box, Return on a client's portal message opens the reply (Ctrl+Return sends it);
+Return in the note's text adds the note.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.journal import JournalViewModel
-from app.journal_presenter import journal_rows, journal_title, note_kinds
+from app.journal_presenter import journal_rows, journal_title, may_reply, note_kinds, reply_heading
 from app.widgets.form_parts import ERROR_STYLE, buddy
+from app.widgets.portal_reply_dialog import PortalReplyDialog
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,8 @@ class JournalView(QWidget):
         self.review_day.setCalendarPopup(True)
         self.review_after_button = QPushButton(self.tr("Review after (Ctrl+D)"))
         self.reviewed_button = QPushButton(self.tr("Reviewed (Ctrl+R)"))
+        self.reply_button = QPushButton(self.tr("Reply on the portal (Return)"))
+        self.reply_dialog: PortalReplyDialog | None = None
         self.kind = QComboBox()
         for label, data in note_kinds():
             self.kind.addItem(label, data)
@@ -77,6 +81,7 @@ class JournalView(QWidget):
         review.addWidget(self.review_day)
         review.addWidget(self.review_after_button)
         review.addWidget(self.reviewed_button)
+        review.addWidget(self.reply_button)
         review.addStretch(1)
         note = QHBoxLayout()
         note.addWidget(buddy(self.tr("N&ote"), self.note))
@@ -93,12 +98,18 @@ class JournalView(QWidget):
             self.kind.hide()
             self.note.hide()
         layout.addWidget(self.message)
-        for button in (self.review_after_button, self.reviewed_button):
+        for button in (self.review_after_button, self.reviewed_button, self.reply_button):
             button.setAutoDefault(False)
+        self.reply_button.clicked.connect(self.ask_reply)
+        self.list.currentRowChanged.connect(lambda _row: self._enable_reply())
         self.note.returnPressed.connect(self._on_note)
         self.review_after_button.clicked.connect(self._on_review_after)
         self.reviewed_button.clicked.connect(self._on_reviewed)
-        for keys, slot in (("Ctrl+D", self._on_review_after), ("Ctrl+R", self._on_reviewed)):
+        for keys, slot in (
+            ("Ctrl+D", self._on_review_after),
+            ("Ctrl+R", self._on_reviewed),
+            ("Return", self.ask_reply),
+        ):
             shortcut = QShortcut(QKeySequence(keys), self.list)
             shortcut.setContext(Qt.ShortcutContext.WidgetShortcut)
             shortcut.activated.connect(slot)
@@ -107,6 +118,7 @@ class JournalView(QWidget):
         self.reviewed_requested.connect(vm.mark_reviewed)
         vm.changed.connect(self._on_vm_changed)
         vm.noted.connect(self.note.clear)  # cleared only once written
+        vm.replied.connect(self._on_vm_replied)
         self._on_vm_changed()
 
     def _on_vm_changed(self) -> None:
@@ -115,6 +127,30 @@ class JournalView(QWidget):
         heading = journal_title(vm.entries[0].client_name if vm.entries else "", vm.operator)
         self.set_rows(heading, [(r.id, r.text, r.attention) for r in rows])
         self.show_message(vm.message)
+        if self.reply_dialog is not None:
+            self.reply_dialog.show_message(vm.message)  # refused: the answer stays typed
+        self._enable_reply()
+
+    def _enable_reply(self) -> None:
+        self.reply_button.setEnabled(may_reply(self.vm.entry(self.selected_id())))
+
+    def ask_reply(self) -> None:
+        """Return on a client's portal message: the reply dialog."""
+        entry = self.vm.entry(self.selected_id())
+        if entry is None or not may_reply(entry):
+            return
+        dialog = PortalReplyDialog(
+            reply_heading(entry.client_name, entry.reply_due), entry.notes, self
+        )
+        message_id = entry.id
+        dialog.reply_requested.connect(lambda text: self.vm.reply(message_id, text))
+        dialog.finished.connect(lambda _code: setattr(self, "reply_dialog", None))
+        self.reply_dialog = dialog
+        dialog.open()
+
+    def _on_vm_replied(self) -> None:
+        if self.reply_dialog is not None:
+            self.reply_dialog.accept()
 
     def set_rows(self, heading: str, rows: list[tuple[int, str, bool]]) -> None:
         """Show (id, text, needs attention) rows; the selection stays on the same entry."""

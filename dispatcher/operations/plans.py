@@ -79,6 +79,7 @@ class JournalEntry:
     done: bool
     review_after: dt.datetime | None
     reviewed: bool
+    reply_due: dt.datetime | None = None  # an unanswered portal message: answer by then
 
 
 def parse_due(text: str) -> dt.datetime:
@@ -355,6 +356,7 @@ def _entry(row: Interaction, client_name: str | None) -> JournalEntry:
         done=not row.planned or row.done_at is not None,
         review_after=row.review_after,
         reviewed=bool(row.reviewed),
+        reply_due=row.reply_due,
     )
 
 

@@ -32,11 +32,12 @@ from dispatcher.models import (
     PortalEvent,
     PortalInvitation,
     PortalRequest,
+    UserRole,
     utcnow,
 )
 from dispatcher.operations import orders as order_ops
 from dispatcher.orders import Slot
-from dispatcher.users import Actor
+from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
 
@@ -209,9 +210,17 @@ def revoke_portal(
     contact_id: int | None = None,
     now: dt.datetime | None = None,
 ) -> Revoked:
-    """End the portal access of the client's person (or of all its people without a contact)."""
+    """End the portal access of the client's person (or of all its people without a contact).
+
+    Any operator may end one person's access; cutting off all of a company's people at once
+    is a shift lead's decision.
+    """
     now = now or utcnow()
     client = _client(session, client_id)
+    if contact_id is None and client.kind is ClientKind.COMPANY:
+        require_role(
+            actor, UserRole.LEAD, action="revoke the portal access of all of a company's people"
+        )
     stmt = select(PortalInvitation).where(
         PortalInvitation.client_id == client.id, PortalInvitation.revoked_at.is_(None)
     )

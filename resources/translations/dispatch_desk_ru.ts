@@ -180,6 +180,10 @@
         <translation>Экспедитор недоступен</translation>
     </message>
     <message>
+        <source>Portal: to confirm</source>
+        <translation>Портал: подтвердить</translation>
+    </message>
+    <message>
         <source>⚠ outside the courier&apos;s hours</source>
         <translation>⚠ вне часов экспедитора</translation>
     </message>
@@ -1184,6 +1188,10 @@
         <translation>Разобрано (Ctrl+Shift+R)</translation>
     </message>
     <message>
+        <source>Photos (Ctrl+P or Return opens the selected one)</source>
+        <translation>Фото (Ctrl+P или Enter открывает выбранное)</translation>
+    </message>
+    <message>
         <source>Departments (Ctrl+L closes the selected thread)</source>
         <translation>Подразделения (Ctrl+L закрывает выбранное обсуждение)</translation>
     </message>
@@ -1348,6 +1356,10 @@
         <source>№%1 %2: not satisfied, review it</source>
         <translation>№%1 %2: не удовлетворена, разберите</translation>
     </message>
+    <message>
+        <source>Portal message from %1, due %2: %3</source>
+        <translation>Сообщение с портала от %1, ответить до %2: %3</translation>
+    </message>
 </context>
 <context>
     <name>ComplaintsDesk</name>
@@ -1375,8 +1387,8 @@
         <translation>Поиск: клиент, слова текста, причина</translation>
     </message>
     <message>
-        <source>Waiting for the lead: threads past their date, reviews</source>
-        <translation>Ждут старшего смены: просроченные обсуждения, разборы</translation>
+        <source>Waiting for the lead: threads past their date, reviews, portal messages (Return answers one)</source>
+        <translation>Ждут старшего: просроченные обсуждения, разборы, сообщения с портала (Enter — ответить)</translation>
     </message>
     <message>
         <source>Return: open the complaint · Ctrl+Return: resolve the selected one</source>
@@ -1601,6 +1613,33 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>InvitationDialog</name>
+    <message>
+        <source>Portal invitation</source>
+        <translation>Приглашение на портал</translation>
+    </message>
+    <message>
+        <source>&amp;Copy link and code (Ctrl+C)</source>
+        <translation>&amp;Копировать ссылку и код (Ctrl+C)</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+    <message>
+        <source>Link</source>
+        <translation>Ссылка</translation>
+    </message>
+    <message>
+        <source>Code</source>
+        <translation>Код</translation>
+    </message>
+    <message>
+        <source>Copied.</source>
+        <translation>Скопировано.</translation>
+    </message>
+</context>
+<context>
     <name>Journal</name>
     <message>
         <source>Outgoing call</source>
@@ -1617,6 +1656,14 @@ Please pass it to your administrator.</source>
     <message>
         <source>E-mail</source>
         <translation>Эл. письмо</translation>
+    </message>
+    <message>
+        <source>Portal reply</source>
+        <translation>Ответ на портале</translation>
+    </message>
+    <message>
+        <source>Portal message</source>
+        <translation>Сообщение с портала</translation>
     </message>
     <message>
         <source>Meeting</source>
@@ -1639,12 +1686,28 @@ Please pass it to your administrator.</source>
         <translation>рассмотреть после %1</translation>
     </message>
     <message>
+        <source>answer overdue since %1</source>
+        <translation>ответ просрочен с %1</translation>
+    </message>
+    <message>
+        <source>answer by %1</source>
+        <translation>ответить до %1</translation>
+    </message>
+    <message>
         <source>Interactions of %1</source>
         <translation>Взаимодействия оператора %1</translation>
     </message>
     <message>
         <source>Interactions with %1</source>
         <translation>Взаимодействия с клиентом %1</translation>
+    </message>
+    <message>
+        <source>Message from %1</source>
+        <translation>Сообщение от %1</translation>
+    </message>
+    <message>
+        <source>Message from %1, answer by %2</source>
+        <translation>Сообщение от %1, ответить до %2</translation>
     </message>
 </context>
 <context>
@@ -1656,6 +1719,10 @@ Please pass it to your administrator.</source>
     <message>
         <source>Reviewed (Ctrl+R)</source>
         <translation>Рассмотрено (Ctrl+R)</translation>
+    </message>
+    <message>
+        <source>Reply on the portal (Return)</source>
+        <translation>Ответить на портале (Enter)</translation>
     </message>
     <message>
         <source>SMS, e-mail or meeting: what was said (Return adds)</source>
@@ -2403,6 +2470,17 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>PhotoDialog</name>
+    <message>
+        <source>This file is not a picture the desk can show.</source>
+        <translation>Этот файл — не изображение, которое можно показать.</translation>
+    </message>
+    <message>
+        <source>Close (Esc)</source>
+        <translation>Закрыть (Esc)</translation>
+    </message>
+</context>
+<context>
     <name>PlanDialog</name>
     <message>
         <source>Plan a call back</source>
@@ -2552,6 +2630,58 @@ Please pass it to your administrator.</source>
     </message>
 </context>
 <context>
+    <name>PortalAccess</name>
+    <message>
+        <source>invitation pending, the code works until %1</source>
+        <translation>приглашён, код действует до %1</translation>
+    </message>
+    <message>
+        <source>has portal access (invited %1)</source>
+        <translation>есть доступ к порталу (приглашён %1)</translation>
+    </message>
+    <message>
+        <source>access revoked %1</source>
+        <translation>доступ закрыт %1</translation>
+    </message>
+    <message>
+        <source>no portal access</source>
+        <translation>нет доступа к порталу</translation>
+    </message>
+    <message>
+        <source>Invitation for %1. Send the link or the code by SMS or e-mail: one use, until %2.</source>
+        <translation>Приглашение для %1. Отправьте ссылку или код по SMS или e-mail: одноразово, до %2.</translation>
+    </message>
+    <message>
+        <source>Portal: %1
+Code: %2</source>
+        <translation>Портал: %1
+Код: %2</translation>
+    </message>
+    <message>
+        <source>End the portal access of %1? Their sessions end at once and the code stops working.</source>
+        <translation>Закрыть доступ к порталу для %1? Сеансы завершатся сразу, код перестанет действовать.</translation>
+    </message>
+</context>
+<context>
+    <name>PortalAccessBox</name>
+    <message>
+        <source>Client portal</source>
+        <translation>Портал клиента</translation>
+    </message>
+    <message>
+        <source>In&amp;vite to portal</source>
+        <translation>Пригласить на по&amp;ртал</translation>
+    </message>
+    <message>
+        <source>Revo&amp;ke portal access</source>
+        <translation>Закрыть до&amp;ступ к порталу</translation>
+    </message>
+    <message>
+        <source>Revoke portal access</source>
+        <translation>Закрыть доступ к порталу</translation>
+    </message>
+</context>
+<context>
     <name>PortalQueueViewModel</name>
     <message>
         <source>The client has no phone number to call.</source>
@@ -2563,6 +2693,21 @@ Please pass it to your administrator.</source>
     <message>
         <source>Enter: confirm the selected order · Ctrl+D: call the client</source>
         <translation>Enter: подтвердить выбранный заказ · Ctrl+D: позвонить клиенту</translation>
+    </message>
+</context>
+<context>
+    <name>PortalReplyDialog</name>
+    <message>
+        <source>Reply on the portal</source>
+        <translation>Ответ на портале</translation>
+    </message>
+    <message>
+        <source>Your answer (Ctrl+Return sends)</source>
+        <translation>Ваш ответ (Ctrl+Enter отправляет)</translation>
+    </message>
+    <message>
+        <source>Send (Ctrl+Return)</source>
+        <translation>Отправить (Ctrl+Enter)</translation>
     </message>
 </context>
 <context>
@@ -3239,6 +3384,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>Article #{article_id} does not exist.</source>
         <translation>Статьи №{article_id} не существует.</translation>
+    </message>
+    <message>
+        <source>Attachment #{attachment_id} does not exist.</source>
+        <translation>Вложения №{attachment_id} нет.</translation>
     </message>
     <message>
         <source>Bottles delivered</source>
@@ -3931,6 +4080,10 @@ and then starts Dispatch Desk again.</source>
     <message>
         <source>review a complaint</source>
         <translation>разбирать претензию</translation>
+    </message>
+    <message>
+        <source>revoke the portal access of all of a company&apos;s people</source>
+        <translation>закрывать доступ к порталу сразу всем сотрудникам компании</translation>
     </message>
     <message>
         <source>see another operator&apos;s journal</source>

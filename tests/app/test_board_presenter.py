@@ -148,6 +148,7 @@ def test_problem_rows_carry_the_reason_and_the_time_proposed(qapp: QApplication)
         "Not accepted by the courier (0)",
         "Courier unavailable (1)",
         "Taken, not sent (1)",
+        "Portal: to confirm (0)",
     ]
     assert queues(board)[3].rows[0].text.startswith('№8 ООО "Ромашка" · Никого нет дома')
 

@@ -7,6 +7,7 @@ outbound call); the moves go through the board operations on the real database.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -19,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.board import BoardViewModel
+from app.board_presenter import QUEUE_ORDER
 from app.bridge import PhoneLine, TelephonyBridge
 from app.calls_model import CallLog
 from app.identity import Identity
@@ -26,12 +28,23 @@ from app.intake import IntakeViewModel
 from app.widgets.board_dialogs import ReassignDialog, RescheduleDialog
 from app.widgets.board_window import BoardWindow, ItemList
 from app.widgets.main_window import MainWindow
-from dispatcher import orders
+from dispatcher import orders, portal_events
+from dispatcher.board import ProblemKind
 from dispatcher.db import unit_of_work
-from dispatcher.models import Client, Direction, Interaction, Order, OrderState, UserRole
+from dispatcher.models import (
+    Client,
+    Direction,
+    Interaction,
+    Order,
+    OrderState,
+    PortalRequest,
+    UserRole,
+    utcnow,
+)
 from dispatcher.operations import board as board_ops
 from dispatcher.operations import orders as order_ops
 from dispatcher.orders import LineInput, Slot
+from dispatcher.portal_events import IncomingPortalEvent
 from dispatcher.users import Actor
 from tests.app.fake_phone import FakePhone
 from tests.app.keys import CTRL, Keyboard
@@ -349,3 +362,54 @@ def test_another_desks_change_redraws_only_what_changed_and_a_reconnect_reads_al
     assert (vm.live.full_reads, vm.live.partial_reads) == (1, 1)  # only the changed order read
     vm.on_data_changed(-1)  # the watcher lost the server: whatever happened is read whole
     qtbot.waitUntil(lambda: vm.live.full_reads == 2, timeout=TIMEOUT_MS)
+
+
+def _portal_order(sessions: sessionmaker[Session], world: World, day: dt.date) -> int:
+    """A client's order from the portal, as the relay applies it: waiting for a desk."""
+    event = IncomingPortalEvent(
+        cursor=1,
+        event_id=uuid.uuid4().hex,
+        kind="order",
+        client_id=world.company_id,
+        contact_id=None,
+        at=utcnow(),
+        payload={
+            "request_id": uuid.uuid4().hex,
+            "items": [{"code": "W19", "qty": 3}],
+            "date": day.isoformat(),
+            "window_start": "09:00",
+            "window_end": "12:00",
+            "comment": "Позвонить за час",
+        },
+    )
+    with unit_of_work(sessions) as s:
+        return portal_events.apply_event(s, event).target_id or 0
+
+
+def test_a_portal_order_waits_in_its_queue_enter_confirms_it_and_ctrl_d_calls(
+    qtbot: QtBot,
+    board: BoardWindow,
+    day: Day,
+    fake_phone: FakePhone,
+    sessions: sessionmaker[Session],
+) -> None:
+    order_id = _portal_order(sessions, day.world, day.day)
+    board.vm.refresh()
+    portal = board.queues[QUEUE_ORDER.index(ProblemKind.PORTAL)]
+    qtbot.waitUntil(lambda: order_ids(portal) == [order_id], timeout=TIMEOUT_MS)
+    title = board.queue_titles[QUEUE_ORDER.index(ProblemKind.PORTAL)].text()
+    assert title == "Portal: to confirm (1)" and "Позвонить за час" in portal.item(0).text()
+    not_sent = board.queues[QUEUE_ORDER.index(ProblemKind.NOT_SENT)]
+    assert order_id not in order_ids(not_sent)  # nobody took it yet: it is not "taken"
+    portal.setFocus()
+    portal.setCurrentRow(0)
+    qtbot.keyClick(portal, Qt.Key.Key_D, CTRL)
+    qtbot.waitUntil(lambda: fake_phone.sent("dial") == [("+74951234567",)], timeout=TIMEOUT_MS)
+    qtbot.keyClick(portal, Qt.Key.Key_R)  # not taken yet: no reschedule dialog opens
+    assert QApplication.activeModalWidget() is None
+    qtbot.keyClick(portal, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: f"#{order_id}" in board.message.text(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: portal.count() == 0, timeout=TIMEOUT_MS)
+    with sessions() as s:
+        request = s.scalar(select(PortalRequest).where(PortalRequest.order_id == order_id))
+        assert request is not None and request.confirmed_by == "lead"
