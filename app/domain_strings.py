@@ -424,10 +424,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("dispatcher", "shift lead"),
     QT_TRANSLATE_NOOP("dispatcher", "unit"),
     QT_TRANSLATE_NOOP("dispatcher", "{amount} is not a believable price: at most {limit} a unit."),
-    QT_TRANSLATE_NOOP("dispatcher", "{client} has no portal access to revoke."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{at:%d.%m.%Y %H:%M} has already passed: plan the call for a later time."
     ),
+    QT_TRANSLATE_NOOP("dispatcher", "{client} has no portal access to revoke."),
     QT_TRANSLATE_NOOP(
         "dispatcher", "{client} is a private person: contract prices are for companies."
     ),
