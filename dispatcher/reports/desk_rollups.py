@@ -62,7 +62,9 @@ def calls(dialect: str, *, row: str = "i", sign: str = "1", source: str = "") ->
     """Add ``sign`` × the call ``row`` (OLD / NEW, or every row of ``source``) to the calls."""
     day = _DAY[dialect].format(at=f"{row}.started_at")
     counted = f"{row}.kind = 'call' AND NOT {row}.planned"
-    grouped = " GROUP BY 1, 2" if source else ""
+    # Grouped even for one row: an aggregate without GROUP BY answers one row (count 0, sums
+    # NULL) when the row is not counted — a planned call's insert failed on NOT NULL.
+    grouped = " GROUP BY 1, 2"
     return [
         "INSERT INTO report_day_calls (day, operator, calls, answered, missed)"
         f" SELECT {day}, {row}.operator, {sign} * count(*),"

@@ -61,7 +61,7 @@ def _service_receipts(sw: SyncWorld) -> list[tuple[str, int, str, bool]]:
 def test_an_order_sent_to_delivery_reaches_its_courier_only(sync_world: SyncWorld) -> None:
     sw = sync_world
     order_id = deliver(sw.sessions, sw.w, sw.w.courier_a, qty=3)
-    assert sw.relay.run_once() == {"sent": 1, "failed": 0, "events": 0}
+    assert sw.relay.run_once() == {"sent": 1, "failed": 0, "events": 0, "portal_events": 0}
     [task] = sw.phone_a.tasks(sw.w.tomorrow)
     assert task["order_id"] == order_id
     assert task["amount_kop"] == 3 * 35000

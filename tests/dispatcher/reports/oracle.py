@@ -67,7 +67,8 @@ def orders(spec: WorldSpec) -> dict[str, dict[str, int]]:
         r["failed"] += o.outcome in ("failed", "failed_closed")
         if o.outcome == "rejected":
             r["rejected_1"] += 1
-    for c in spec.calls:
+    made = [c for c in spec.calls if not c.planned]  # a planned call back is not a call
+    for c in made:
         if not in_period(MOMENTS[c.at]):
             continue
         r = rows[OPERATORS[c.operator]]
@@ -75,7 +76,7 @@ def orders(spec: WorldSpec) -> dict[str, dict[str, int]]:
         r["calls_missed"] += c.inbound and not c.answered
         missed_before = any(
             e.inbound and not e.answered and e.number == c.number and MOMENTS[e.at] < MOMENTS[c.at]
-            for e in spec.calls
+            for e in made
         )
         r["called_back"] += (not c.inbound) and missed_before
     return {k: {key: int(v) for key, v in r.items()} for k, r in rows.items()}

@@ -34,6 +34,7 @@ from dispatcher.models import (
     CourierTask,
     Direction,
     Interaction,
+    InteractionKind,
     Order,
     OrderEvent,
     OrderLine,
@@ -118,6 +119,7 @@ class CallSpec:
     answered: bool
     number: int
     at: int
+    planned: bool = False  # a planned call back: never counted as a call
 
 
 @dataclass(frozen=True)
@@ -154,6 +156,7 @@ _call = st.builds(
     answered=st.booleans(),
     number=st.integers(0, len(NUMBERS) - 1),
     at=st.integers(0, len(MOMENTS) - 1),
+    planned=st.booleans(),
 )
 worlds = st.builds(
     WorldSpec,
@@ -238,6 +241,10 @@ def write(sessions: sessionmaker[Session], cat: Catalogue, spec: WorldSpec) -> W
     with unit_of_work(sessions) as s:
         for c in spec.calls:
             at = MOMENTS[c.at]
+            if c.planned:
+                s.add(_planned_call(written.client_ids[0], OPERATORS[c.operator], at))
+                s.flush()
+                continue
             row = interactions.call_started(
                 s,
                 number=NUMBERS[c.number],
@@ -249,6 +256,22 @@ def write(sessions: sessionmaker[Session], cat: Catalogue, spec: WorldSpec) -> W
                 interactions.call_answered(s, row.id, at=at + dt.timedelta(seconds=5))
             interactions.call_ended(s, row.id, at=at + dt.timedelta(seconds=60))
     return written
+
+
+def _planned_call(client_id: int, operator: str, at: dt.datetime) -> Interaction:
+    return Interaction(
+        kind=InteractionKind.CALL,
+        direction=Direction.OUT,
+        number="",
+        started_at=at,
+        client_id=client_id,
+        operator=operator,
+        planned=True,
+        subject="позвонить про кулер",
+        due_at=at,
+        responsible=operator,
+        reviewed=False,
+    )
 
 
 def _write_order(s: Session, cat: Catalogue, written: Written, o: OrderSpec) -> int:
