@@ -13,10 +13,12 @@ pop p99 of the last 100 calls no worse than that of the first 100 (within 20 %, 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ring-s", type=float, default=0.3, help="caller cancels after ringing")
     parser.add_argument("--pause-s", type=float, default=0.05, help="pause between calls")
     parser.add_argument("--order-every", type=int, default=3, help="take an order every N calls")
+    parser.add_argument(
+        "--tracemalloc",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="trace Python allocations (FRAMES deep) and report what grew after the first"
+        " calls (slows the run)",
+    )
+
+
+class _Heap:
+    """tracemalloc snapshots after the first window and at the end: what the run kept."""
+
+    def __init__(self, frames: int) -> None:
+        self.frames = frames
+        self.first: Any = None
+        if frames:
+            tracemalloc.start(frames)
+
+    def mark(self) -> None:
+        """The baseline snapshot (after the first window of calls)."""
+        if self.frames and self.first is None:
+            self.first = tracemalloc.take_snapshot()
+
+    def report(self, top: int = 15) -> dict[str, Any] | None:
+        """The biggest growth by allocation site, before and after a full collection."""
+        if not self.frames or self.first is None:
+            return None
+        ours = [tracemalloc.Filter(False, tracemalloc.__file__)]
+        first = self.first.filter_traces(ours)
+        grown = tracemalloc.take_snapshot().filter_traces(ours)
+        unreachable = gc.collect()  # growth gone after it was garbage waiting, not kept
+        collected = tracemalloc.take_snapshot().filter_traces(ours)
+        tracemalloc.stop()
+
+        def diff(later: Any) -> list[dict[str, Any]]:
+            stats = later.compare_to(first, "traceback")[:top]
+            return [
+                {
+                    "kb": round(s.size_diff / 1024, 1),
+                    "count": s.count_diff,
+                    "at": [f"{f.filename}:{f.lineno}" for f in s.traceback][-self.frames :],
+                }
+                for s in stats
+            ]
+
+        def total(snap: Any) -> float:
+            return round(sum(s.size for s in snap.statistics("filename")) / 2**20, 2)
+
+        return {
+            "traced_mb": {"after_window": total(first), "end": total(grown)},
+            "traced_mb_after_full_collect": total(collected),
+            "unreachable_collected": unreachable,
+            "top_growth": diff(grown),
+            "top_growth_after_full_collect": diff(collected),
+        }
 
 
 def _threads_and_fds() -> tuple[int, int]:
@@ -92,6 +150,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     taken: list[int] = []
     failed: list[str] = []
     started = time.monotonic()
+    heap = _Heap(args.tracemalloc)
     try:
         with _sqlite(seed_args) as (engine, _seeded):
             numbers = _numbers(engine, args.calls, args.seed)
@@ -106,9 +165,12 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     samples.append(
                         (len(probe.painted_ns), rss_mb(os.getpid()), *_threads_and_fds())
                     )
+                    if len(probe.painted_ns) >= min(WINDOW, args.calls // 2):
+                        heap.mark()
 
             sent = ring_all(app, workspace, numbers, args, sample)
             sample()
+            heap_growth = heap.report()
             probe.stop()
             workspace.stop()
             window.close()
@@ -148,4 +210,17 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "pop_p99_unchanged": last["p99_ms"] <= first["p99_ms"] + slack,
         "all_painted": len(matched) == args.calls,
     }
+    # A call that did not paint: did the INVITE go out, did the pop come, what it said.
+    result["unpainted"] = [
+        {
+            "call": seq,
+            "invite_sent": seq in sent,
+            "popped": seq in probe.popped_ns,
+            "status": probe.status.get(seq),
+        }
+        for seq in range(1, args.calls + 1)
+        if seq not in probe.painted_ns
+    ][:10]
+    if heap_growth is not None:
+        result["tracemalloc"] = heap_growth
     return result
