@@ -207,15 +207,22 @@ def _word_matches(session: Session, words: list[str], limit: int) -> list[tuple[
     # PostgreSQL may turn an EXISTS into a hash of the other word's whole range (a
     # hundred thousand rows for a common one) or a semi-join; OFFSET 0 keeps it the
     # per-candidate probe of the (client_id, term) index it is meant to be.
-    probe = " OFFSET 0" if session.get_bind().dialect.name == "postgresql" else ""
+    postgres = session.get_bind().dialect.name == "postgresql"
     for i, word in enumerate(others):
         params[f"low{i}"], params[f"high{i}"] = _range(word)
-        has = (
-            f"EXISTS (SELECT 1 FROM search_terms u WHERE u.client_id = t.client_id"
+        rows = (
+            f"FROM search_terms u WHERE u.client_id = t.client_id"
             f" AND u.term >= :low{i} AND u.term < :high{i}"
         )
-        anywhere.append(f" AND {has}{probe})")
-        in_names.append(f"{has} AND u.kind = 'name'{probe})")
+        if postgres:
+            anywhere.append(f" AND EXISTS (SELECT 1 {rows} OFFSET 0)")
+            # The kind is checked on the probe's rows: with `kind = 'name'` inside, the
+            # planner reads the other word's whole range of names by the primary key.
+            kinds = f"(SELECT u.kind {rows} OFFSET 0)"
+            in_names.append(f"EXISTS (SELECT 1 FROM {kinds} k WHERE k.kind = 'name')")
+        else:
+            anywhere.append(f" AND EXISTS (SELECT 1 {rows})")
+            in_names.append(f"EXISTS (SELECT 1 {rows} AND u.kind = 'name')")
 
     name_hits: list[int] = []
     other_hits: list[int] = []
