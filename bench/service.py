@@ -65,6 +65,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--cross-rounds", type=int, default=20, help="two-instance wakes timed")
     parser.add_argument("--service-db", help="PostgreSQL URL (default: a throwaway cluster)")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--http-stack",
+        choices=("auto", "asyncio"),
+        default="auto",
+        help="the service's --http-stack: auto (uvloop + httptools when installed) or asyncio",
+    )
+
+
+def _stack_in_use(choice: str) -> str:
+    """What uvicorn runs on with this --http-stack: its loop and HTTP parser."""
+    import importlib.util
+
+    fast = all(importlib.util.find_spec(m) for m in ("uvloop", "httptools"))
+    return "uvloop+httptools" if choice == "auto" and fast else "asyncio+h11"
+
+
+def _stack(args: argparse.Namespace) -> list[str]:
+    """The service's --http-stack option for this run."""
+    return ["--http-stack", args.http_stack]
 
 
 @contextlib.contextmanager
@@ -320,12 +339,13 @@ def _run(args: argparse.Namespace, url: str, workers: list[int], tmp: Path) -> d
         "benchmark": "service",
         "machine": machine.describe(),
         "service_db": url.split(":", 1)[0],
+        "http_stack": _stack_in_use(args.http_stack),
         "targets": TARGETS,
     }
     lists: dict[str, Any] = {"couriers": args.couriers, "tasks_per_courier": args.tasks}
     list_tokens = [tokens[c] for c in range(1, args.couriers + 1)]
     for n in workers:
-        with service_process(url, n, tmp / f"workers{n}.log") as (base, _):
+        with service_process(url, n, tmp / f"workers{n}.log", *_stack(args)) as (base, _):
             if "seeded" not in lists:
                 lists["seeded"] = _seed_tasks(base, site_key, args.couriers, args.tasks, day)
             logger.info("task lists: %d worker(s), %.0f s", n, args.rps_seconds)
@@ -349,7 +369,7 @@ def _run(args: argparse.Namespace, url: str, workers: list[int], tmp: Path) -> d
 
     logger.info("long polls: %d parked on one instance", args.polls)
     poll_tokens = {c: tokens[c] for c in range(1, args.polls + 1)}
-    with service_process(url, 1, tmp / "polls.log") as (base, proc):
+    with service_process(url, 1, tmp / "polls.log", *_stack(args)) as (base, proc):
         port = int(base.rsplit(":", 1)[1])
         polls = asyncio.run(
             _long_polls(port, proc.pid, site_key, poll_tokens, args.wakes, args.seed)

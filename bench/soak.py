@@ -13,10 +13,12 @@ pop p99 of the last 100 calls no worse than that of the first 100 (within 20 %, 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import shutil
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +40,62 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ring-s", type=float, default=0.3, help="caller cancels after ringing")
     parser.add_argument("--pause-s", type=float, default=0.05, help="pause between calls")
     parser.add_argument("--order-every", type=int, default=3, help="take an order every N calls")
+    parser.add_argument(
+        "--tracemalloc",
+        type=int,
+        default=0,
+        metavar="FRAMES",
+        help="trace Python allocations (FRAMES deep) and report what grew after the first"
+        " calls (slows the run)",
+    )
+
+
+class _Heap:
+    """tracemalloc snapshots after the first window and at the end: what the run kept."""
+
+    def __init__(self, frames: int) -> None:
+        self.frames = frames
+        self.first: Any = None
+        if frames:
+            tracemalloc.start(frames)
+
+    def mark(self) -> None:
+        """The baseline snapshot (after the first window of calls)."""
+        if self.frames and self.first is None:
+            self.first = tracemalloc.take_snapshot()
+
+    def report(self, top: int = 15) -> dict[str, Any] | None:
+        """The biggest growth by allocation site, before and after a full collection."""
+        if not self.frames or self.first is None:
+            return None
+        ours = [tracemalloc.Filter(False, tracemalloc.__file__)]
+        first = self.first.filter_traces(ours)
+        grown = tracemalloc.take_snapshot().filter_traces(ours)
+        unreachable = gc.collect()  # growth gone after it was garbage waiting, not kept
+        collected = tracemalloc.take_snapshot().filter_traces(ours)
+        tracemalloc.stop()
+
+        def diff(later: Any) -> list[dict[str, Any]]:
+            stats = later.compare_to(first, "traceback")[:top]
+            return [
+                {
+                    "kb": round(s.size_diff / 1024, 1),
+                    "count": s.count_diff,
+                    "at": [f"{f.filename}:{f.lineno}" for f in s.traceback][-self.frames :],
+                }
+                for s in stats
+            ]
+
+        def total(snap: Any) -> float:
+            return round(sum(s.size for s in snap.statistics("filename")) / 2**20, 2)
+
+        return {
+            "traced_mb": {"after_window": total(first), "end": total(grown)},
+            "traced_mb_after_full_collect": total(collected),
+            "unreachable_collected": unreachable,
+            "top_growth": diff(grown),
+            "top_growth_after_full_collect": diff(collected),
+        }
 
 
 def _threads_and_fds() -> tuple[int, int]:
@@ -46,6 +104,33 @@ def _threads_and_fds() -> tuple[int, int]:
         if line.startswith("Threads:"):
             threads = int(line.split()[1])
     return threads, len(os.listdir("/proc/self/fd"))
+
+
+def _await_warm_up(app: Any, workspace: Any, timeout_s: float = 60.0) -> None:
+    """Ring only once the workspace's warm-up is done: a call cancelled after 0.3 s while the
+    start-up still held the database worker ended before its lookup answered, and the desk
+    (rightly) logs such a call as missed without popping it, which the soak counted as a
+    call never painted."""
+    from PySide6.QtCore import QEventLoop
+
+    deadline = time.monotonic() + timeout_s
+    while workspace.warm_up.report is None and time.monotonic() < deadline:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+
+
+def _native_counts(window: Any) -> dict[str, int]:
+    """What Python's heap does not show: Qt objects under the window, top-level widgets, and
+    pjsua2 call objects still alive (each holds C++ memory of its own)."""
+    from PySide6.QtCore import QObject
+    from PySide6.QtWidgets import QApplication
+
+    from telephony.calls import EngineCall
+
+    return {
+        "qobjects_in_window": len(window.findChildren(QObject)),
+        "top_level_widgets": len(QApplication.topLevelWidgets()),
+        "engine_calls": sum(isinstance(o, EngineCall) for o in gc.get_objects()),
+    }
 
 
 def _orders(workspace: Any, every: int, taken: list[int], failed: list[str]) -> Any:
@@ -92,12 +177,15 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     taken: list[int] = []
     failed: list[str] = []
     started = time.monotonic()
+    heap = _Heap(args.tracemalloc)
+    native: list[dict[str, int]] = []  # after the first window, at the end
     try:
         with _sqlite(seed_args) as (engine, _seeded):
             numbers = _numbers(engine, args.calls, args.seed)
             db_url = str(engine.url)
             engine.dispose()
             app, workspace, window = start_workspace(db_url, scratch)
+            _await_warm_up(app, workspace)
             probe = _Probe(window, workspace.intake, workspace.bridge)
             workspace.intake.popped.connect(_orders(workspace, args.order_every, taken, failed))
 
@@ -106,9 +194,14 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     samples.append(
                         (len(probe.painted_ns), rss_mb(os.getpid()), *_threads_and_fds())
                     )
+                    if len(probe.painted_ns) >= min(WINDOW, args.calls // 2) and not native:
+                        heap.mark()
+                        native.append(_native_counts(window))
 
             sent = ring_all(app, workspace, numbers, args, sample)
             sample()
+            heap_growth = heap.report()
+            native.append(_native_counts(window))
             probe.stop()
             workspace.stop()
             window.close()
@@ -148,4 +241,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         "pop_p99_unchanged": last["p99_ms"] <= first["p99_ms"] + slack,
         "all_painted": len(matched) == args.calls,
     }
+    # A call that did not paint: did the INVITE go out, did the pop come, what it said (a
+    # call that ended before its lookup answered is logged as missed, never popped).
+    result["unpainted"] = [
+        {
+            "call": seq,
+            "invite_sent": seq in sent,
+            "popped": seq in probe.popped_ns,
+            "status": probe.status.get(seq),
+        }
+        for seq in range(1, args.calls + 1)
+        if seq not in probe.painted_ns
+    ][:10]
+    result["native"] = dict(zip(("after_window", "end"), native, strict=False))
+    if heap_growth is not None:
+        result["tracemalloc"] = heap_growth
     return result

@@ -61,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=WORKERS, default=1, help="worker processes (default 1)")
     serve.add_argument("--log-level", default="warning", help="uvicorn's log level")
     serve.add_argument(
+        "--http-stack",
+        choices=("auto", "asyncio"),
+        default="auto",
+        help="auto: uvloop and httptools when installed (the `sync` extra has them), else"
+        " asyncio and h11; asyncio: always the pure-Python pair (to compare, or to rule them out)",
+    )
+    serve.add_argument(
         "--pairing-minutes",
         type=int,
         help="default lifetime of phone pairing codes (or $COURIER_SYNC_PAIRING_MINUTES; 10)",
@@ -253,6 +260,7 @@ def _serve(args: argparse.Namespace) -> int:
         # Long polls would hold a graceful shutdown for up to 30 s: cut them short.
         "timeout_graceful_shutdown": 2,
         "access_log": False,
+        **({"loop": "asyncio", "http": "h11"} if args.http_stack == "asyncio" else {}),
         **tls,
         **proxies,
     }

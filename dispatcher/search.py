@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, literal, null, select, union_all
 from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
@@ -79,13 +79,15 @@ def search_clients(
         return []
     hits: list[SearchHit] = []
     seen: set[int] = set()
-    found: list[tuple[int, str]] = []
 
-    def add(client: Client, matched_on: str, detail: str) -> bool:
+    def add_summary(client: ClientSummary, matched_on: str, detail: str) -> bool:
         if client.id not in seen and len(hits) < limit:
             seen.add(client.id)
-            hits.append(SearchHit(_summary(client), matched_on, detail))
+            hits.append(SearchHit(client, matched_on, detail))
         return len(hits) >= limit
+
+    def add(client: Client, matched_on: str, detail: str) -> bool:
+        return add_summary(_summary(client), matched_on, detail)
 
     # Most specific first: a number names one order, an INN one company.
     order = _ORDER_NUMBER.match(text)
@@ -134,18 +136,12 @@ def search_clients(
     words = query_words(text)
     if words:
         found = _word_matches(session, words, limit)
-        clients = {
-            c.id: c
-            for c in session.scalars(
-                _live(select(Client).where(Client.id.in_([cid for cid, _ in found])))
-            )
-        }
-        details = _details(session, words, [cid for cid, _ in found if cid in clients])
+        clients, details = _clients_and_details(session, words, [cid for cid, _ in found])
         for client_id, matched_on in found:
             client = clients.get(client_id)
             if client is not None:
                 detail = details.get((client_id, matched_on), client.name)
-                if add(client, matched_on, detail):
+                if add_summary(client, matched_on, detail):
                     return hits
     return hits
 
@@ -155,26 +151,40 @@ def _range(word: str) -> tuple[str, str]:
     return word, word[:-1] + chr(ord(word[-1]) + 1)
 
 
-# Plain SQL: these run several times per keystroke, and building the expressions cost
-# more than running them.
-_COUNT_SQL = sql(
-    "SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE kind IN ('name', 'address')"
-    " AND term >= :low AND term < :high LIMIT :cap) AS capped"
-)
+# Plain SQL: it runs on every keystroke, and building expressions cost more than running them.
+def _count_sql(n: int) -> Any:
+    """One statement counting the index rows of n typed words, each capped.
 
+    The far counts (up to `far`) are only computed when every near count reached `cap`:
+    both databases evaluate a CASE branch's subquery only when the branch is taken. One
+    statement instead of two to four saves their round trips on PostgreSQL.
+    """
 
-def _count_capped(session: Session, word: str, cap: int) -> int:
-    low, high = _range(word)
-    return int(session.execute(_COUNT_SQL, {"low": low, "high": high, "cap": cap}).scalar_one())
+    def capped(i: int, cap: str) -> str:
+        return (
+            "(SELECT count(*) FROM (SELECT 1 FROM search_terms WHERE kind IN ('name', 'address')"
+            f" AND term >= :low{i} AND term < :high{i} LIMIT :{cap}) AS c{i})"
+        )
+
+    near = ", ".join(f"{capped(i, 'cap')} AS n{i}" for i in range(n))
+    all_common = " AND ".join(f"n{i} >= :cap" for i in range(n))
+    far = ", ".join(f"CASE WHEN {all_common} THEN {capped(i, 'far')} END" for i in range(n))
+    # MATERIALIZED: the near counts are computed once, not again inside each CASE.
+    return sql(
+        f"WITH near AS MATERIALIZED (SELECT {near})"
+        f" SELECT {', '.join(f'n{i}' for i in range(n))}, {far} FROM near"
+    )
 
 
 def _rarest(session: Session, words: list[str]) -> str:
     """The word with the fewest index rows: reading its range checks the fewest candidates."""
-    counts = {w: _count_capped(session, w, _DRIVER_PROBE) for w in words}
-    common = [w for w, n in counts.items() if n >= _DRIVER_PROBE]
-    if len(common) == len(words):
-        # All common ("ма 118"): count further, a wrong pick reads a hundred times more rows.
-        counts.update({w: _count_capped(session, w, _DRIVER_PROBE_FAR) for w in common})
+    params: dict[str, Any] = {"cap": _DRIVER_PROBE, "far": _DRIVER_PROBE_FAR}
+    for i, word in enumerate(words):
+        params[f"low{i}"], params[f"high{i}"] = _range(word)
+    row = tuple(session.execute(_count_sql(len(words)), params).one())
+    near, far = row[: len(words)], row[len(words) :]
+    # All common ("ма 118"): the far counts, as a wrong pick reads a hundred times more rows.
+    counts = dict(zip(words, far if far[0] is not None else near, strict=True))
     # Ties go to the longer word, the more specific one while typing.
     return min(words, key=lambda w: (counts[w], -len(w)))
 
@@ -194,36 +204,46 @@ def _word_matches(session: Session, words: list[str], limit: int) -> list[tuple[
     params: dict[str, Any] = {"low": low, "high": high}
     anywhere: list[str] = []
     in_names: list[str] = []
+    # PostgreSQL may turn an EXISTS into a hash of the other word's whole range (a
+    # hundred thousand rows for a common one) or a semi-join; OFFSET 0 keeps it the
+    # per-candidate probe of the (client_id, term) index it is meant to be.
+    postgres = session.get_bind().dialect.name == "postgresql"
     for i, word in enumerate(others):
         params[f"low{i}"], params[f"high{i}"] = _range(word)
-        has = (
-            f"EXISTS (SELECT 1 FROM search_terms u WHERE u.client_id = t.client_id"
+        rows = (
+            f"FROM search_terms u WHERE u.client_id = t.client_id"
             f" AND u.term >= :low{i} AND u.term < :high{i}"
         )
-        anywhere.append(f" AND {has})")
-        in_names.append(f"{has} AND u.kind = 'name')")
+        if postgres:
+            anywhere.append(f" AND EXISTS (SELECT 1 {rows} OFFSET 0)")
+            # The kind is checked on the probe's rows: with `kind = 'name'` inside, the
+            # planner reads the other word's whole range of names by the primary key.
+            kinds = f"(SELECT u.kind {rows} OFFSET 0)"
+            in_names.append(f"EXISTS (SELECT 1 FROM {kinds} k WHERE k.kind = 'name')")
+        else:
+            anywhere.append(f" AND EXISTS (SELECT 1 {rows})")
+            in_names.append(f"EXISTS (SELECT 1 {rows} AND u.kind = 'name')")
 
     name_hits: list[int] = []
     other_hits: list[int] = []
     seen: set[int] = set()
+    query = _matches_sql(bool(others), in_names, anywhere)
     # Each row read costs a probe per other word: when all the words are common ("ак 8")
     # only the first rows of the rarest are tried (typing on narrows it), more of them
     # when those gave nothing.
     for scan in (_SCAN_ROWS, _SCAN_ROWS_WHEN_NONE) if others else (0,):
-        for kind in (NAME, ADDRESS):
-            _read_kind(
-                session,
-                kind,
-                others,
-                in_names,
-                anywhere,
-                {**params, "scan": scan},
-                limit,
-                name_hits,
-                other_hits,
-                seen,
-            )
-            if len(name_hits) + len(other_hits) >= limit:
+        skip = 0
+        while True:
+            # Rows for the clients still wanted, and those already listed (a client can
+            # come again through another of its words); rarely a second batch is needed.
+            n = limit - len(name_hits) - len(other_hits) + len(seen) + 5
+            batch = session.execute(query, {**params, "scan": scan, "n": n, "skip": skip}).all()
+            for client_id, names_only in batch:
+                if client_id not in seen:
+                    seen.add(client_id)
+                    (name_hits if names_only else other_hits).append(client_id)
+            skip += n
+            if len(batch) < n or len(name_hits) + len(other_hits) >= limit:
                 break
         if seen:
             break
@@ -231,57 +251,68 @@ def _word_matches(session: Session, words: list[str], limit: int) -> list[tuple[
     return found[:limit]
 
 
-def _read_kind(
-    session: Session,
-    kind: str,
-    others: list[str],
-    in_names: list[str],
-    anywhere: list[str],
-    params: dict[str, Any],
-    limit: int,
-    name_hits: list[int],
-    other_hits: list[int],
-    seen: set[int],
-) -> None:
-    """Add the clients of the driving word's rows of one kind that have the other words."""
-    # Whether every other word is in a name too (evaluated for the rows returned only).
-    all_names = (" AND ".join(in_names) or "1 = 1") if kind == NAME else "1 = 0"
-    rows, order = "search_terms", " ORDER BY t.term, t.label, t.client_id"
-    if others:
-        # The first `scan` rows of the range, read in key order by the outer query (both
-        # databases read such a subquery in its order; a sort here would read all of it).
-        rows = (
-            "(SELECT kind, term, label, client_id FROM search_terms WHERE kind = :kind"
-            " AND term >= :low AND term < :high"
-            " ORDER BY term, label, client_id LIMIT :scan)"
-        )
-        order = ""
-    query = sql(
-        f"SELECT t.client_id, {all_names} FROM {rows} t"
-        f" WHERE t.kind = :kind AND t.term >= :low AND t.term < :high{''.join(anywhere)}"
-        f"{order} LIMIT :n OFFSET :skip"
-    )
-    skip = 0
-    while len(name_hits) < limit:
-        # Rows for the clients still wanted, and those already listed (a client can come
-        # again through another of its words); rarely a second batch is needed.
-        n = limit - len(name_hits) - len(other_hits) + len(seen) + 5
-        batch = session.execute(query, {**params, "kind": kind, "n": n, "skip": skip}).all()
-        for client_id, names_only in batch:
-            if client_id not in seen:
-                seen.add(client_id)
-                (name_hits if names_only else other_hits).append(client_id)
-        skip += n
-        if len(batch) < n or len(name_hits) + len(other_hits) >= limit:
-            break
+def _matches_sql(others: bool, in_names: list[str], anywhere: list[str]) -> Any:
+    """One statement for a keystroke's word matches: the driving word's name rows, then its
+    address rows, each with whether all the other words are in a name too.
+
+    The LIMIT over UNION ALL stops reading (and probing) as soon as it has its rows: when
+    the names fill the list, the address rows are never read. One statement instead of one
+    per kind saves a round trip on PostgreSQL.
+    """
+    parts = []
+    for kind in (NAME, ADDRESS):
+        # Whether every other word is in a name too (evaluated for the rows returned only).
+        all_names = (" AND ".join(in_names) or "1 = 1") if kind == NAME else "1 = 0"
+        in_range = f"kind = '{kind}' AND term >= :low AND term < :high"
+        if others:
+            # The first `scan` rows of the range, read in key order (both databases read
+            # such a subquery in its order; a sort here would read all of it).
+            rows = (
+                f"(SELECT client_id FROM search_terms WHERE {in_range}"
+                " ORDER BY term, label, client_id LIMIT :scan) t"
+            )
+            parts.append(
+                f"SELECT t.client_id, {all_names} FROM {rows} WHERE 1 = 1{''.join(anywhere)}"
+            )
+        else:
+            # In key order; only the rows the outer LIMIT can reach.
+            parts.append(
+                f"SELECT * FROM (SELECT t.client_id, {all_names} FROM search_terms t"
+                f" WHERE {in_range} ORDER BY t.term, t.label, t.client_id LIMIT :n + :skip)"
+                f" AS {kind}_rows"
+            )
+    return sql(" UNION ALL ".join(parts) + " LIMIT :n OFFSET :skip")
 
 
-def _details(
+# The listed clients and the texts their details are chosen from, in one statement: the
+# client rows (source 0), its contacts' names (1) and its addresses (2), each in id order.
+_CLIENTS_AND_TEXTS = union_all(
+    select(
+        literal(0).label("source"),
+        Client.id.label("client_id"),
+        Client.name.label("text"),
+        Client.kind,
+        Client.inn,
+        Client.merged_into_id,
+        Client.id.label("row_id"),
+    ).where(Client.id.in_(bindparam("ids", expanding=True))),
+    select(literal(1), Contact.client_id, Contact.name, null(), null(), null(), Contact.id).where(
+        Contact.client_id.in_(bindparam("ids", expanding=True))
+    ),
+    select(literal(2), Address.client_id, Address.text, null(), null(), null(), Address.id).where(
+        Address.client_id.in_(bindparam("ids", expanding=True))
+    ),
+).order_by("source", "row_id")
+
+
+def _clients_and_details(
     session: Session, words: list[str], client_ids: list[int]
-) -> dict[tuple[int, str], str]:
-    """Per client and kind, the text most typed words are in: a name, a contact's, an address."""
+) -> tuple[dict[int, ClientSummary], dict[tuple[int, str], str]]:
+    """The live clients among these, and per client and kind the text most typed words are
+    in: a name, a contact's, an address."""
     if not client_ids:
-        return {}
+        return {}, {}
+    clients: dict[int, ClientSummary] = {}
     best: dict[tuple[int, str], tuple[int, str]] = {}
 
     def offer(client_id: int, kind: str, text: str, tokens: list[str]) -> None:
@@ -289,23 +320,18 @@ def _details(
         if score > best.get((client_id, kind), (0, ""))[0]:
             best[(client_id, kind)] = (score, text)
 
-    for client_id, name in session.execute(
-        select(Client.id, Client.name).where(Client.id.in_(client_ids))
-    ):
-        offer(client_id, "name", name, name_words(name))
-    for client_id, name in session.execute(
-        select(Contact.client_id, Contact.name)
-        .where(Contact.client_id.in_(client_ids))
-        .order_by(Contact.id)
-    ):
-        offer(client_id, "name", name, name_words(name))
-    for client_id, text in session.execute(
-        select(Address.client_id, Address.text)
-        .where(Address.client_id.in_(client_ids))
-        .order_by(Address.id)
-    ):
-        offer(client_id, "address", text, address_words(text))
-    return {key: text for key, (_, text) in best.items()}
+    rows = session.execute(_CLIENTS_AND_TEXTS, {"ids": client_ids})
+    for source, client_id, text, kind, inn, merged_into, _ in rows:
+        if source == 0:
+            # Merged duplicates are reached through the client they were merged into.
+            if merged_into is None:
+                clients[client_id] = ClientSummary(client_id, ClientKind(kind), text, inn)
+            offer(client_id, "name", text, name_words(text))
+        elif source == 1:
+            offer(client_id, "name", text, name_words(text))
+        else:
+            offer(client_id, "address", text, address_words(text))
+    return clients, {key: text for key, (_, text) in best.items()}
 
 
 def _live(stmt: Any) -> Any:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from alembic import command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from dispatcher import migrate, orders
@@ -369,3 +371,22 @@ def test_typed_words_of_any_shape_never_raise(
         hits = search_clients(s, text, limit=5)
     assert len(hits) <= 5
     assert len({h.client.id for h in hits}) == len(hits)
+
+
+def test_two_typed_words_are_three_statements(
+    engine: Any, sessions: sessionmaker[Session], world: World
+) -> None:
+    """Each statement is a round trip on PostgreSQL: the typed words' counts, the matches,
+    the listed clients with their names and addresses; never one per word or per kind."""
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        hits = _found(sessions, "иванова мар")
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert [h.client.id for h in hits] == [world.person_id]
+    assert len(statements) == 3, statements
