@@ -131,5 +131,3 @@ def page(session: Session, cursor: Cursor, limit: int) -> tuple[list[Row], Curso
             }
         )
     return rows, cursor_after(cursor, rows, limit, lambda r: (r["client_id"],))
-
-

@@ -4,11 +4,11 @@ A client is lost N calendar months after their last order (not rejected, not can
 when no order followed up to `date_to`; the list holds those lost on a day of the period,
 i.e. whose last order was taken between N months before `date_from` and N months before
 `date_to` (so a month's report names that month's losses, and clients lost long before
-are not listed again and again). Merged duplicates count
-as the client they were merged into. The newest losses come first, a page at a time
-(dispatcher.reports.paging): a year's list has hundreds of thousands of clients. Each row has what the client usually took (the product
-in most of their orders, and how many per order as a rule) and their phone, so that an
-operator can work through the list.
+are not listed again and again). Merged duplicates count as the client they were merged
+into. The newest losses come first, a page at a time (dispatcher.reports.paging): a year's
+list has hundreds of thousands of clients. Each row has what the client usually took (the
+product in most of their orders, and how many per order as a rule) and their phone, so that
+an operator can work through the list.
 
 Read from the per-client summary (dispatcher.reports.desk_rollups): the clients lost in the
 period are a range of its index on the last order. Only the clients who came back after the
@@ -104,9 +104,7 @@ def head(session: Session, params: ReportParams, limit: int) -> Report:
         "sum_kop": int(money or 0) + sum(r["sum_kop"] for r in back),
     }
     rows, cursor = page(session, Cursor(NAME, params, (), tuple(back)), limit)
-    return Report(
-        NAME, params, COLUMNS, tuple(rows), totals, None, totals["clients"], None, cursor
-    )
+    return Report(NAME, params, COLUMNS, tuple(rows), totals, None, totals["clients"], None, cursor)
 
 
 def page(session: Session, cursor: Cursor, limit: int) -> tuple[list[Row], Cursor | None]:
