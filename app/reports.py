@@ -261,6 +261,11 @@ class ReportsViewModel(QObject):
 
     # ---- the pages of a long report ---------------------------------------------------------
 
+    @property
+    def fetching(self) -> bool:
+        """Whether a page of the shown report is on its way."""
+        return self._fetching
+
     def can_fetch_more(self) -> bool:
         """Whether the shown report has rows not fetched yet (and none is on its way)."""
         return self._cursor is not None and not self._fetching
