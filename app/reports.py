@@ -25,18 +25,30 @@ from app.gui_thread import GuiThreadRelay
 from app.identity import Identity
 from app.reports_presenter import period_error, summary_text, title_text
 from app.worker import DbWorker
+from dispatcher.db import unit_of_work
 from dispatcher.moscow import moscow_today
 from dispatcher.operations.couriers import list_couriers
-from dispatcher.reports import REPORT_NAMES, CancelToken, Report, ReportParams, run_report
+from dispatcher.reports import (
+    REPORT_NAMES,
+    CancelToken,
+    Cursor,
+    Report,
+    ReportParams,
+    open_report,
+    report_page,
+    report_rows,
+)
 from dispatcher.reports.export import write_csv, write_xlsx
+from dispatcher.reports.paging import PAGE_SIZE
 from dispatcher.users import Actor
 
 logger = logging.getLogger(__name__)
 
 # (session, report name, params, actor, progress=, cancel=) -> the report (tests give
-# hand-made ones).
+# hand-made ones); a long report comes with its first page and a cursor for the next.
 Runner = Callable[..., Report]
-Writer = Callable[[Report, Path, Callable[[str], str]], None]
+# (report, path, translate, rows=) -> None
+Writer = Callable[..., None]
 WRITERS: dict[str, Writer] = {"xlsx": write_xlsx, "csv": write_csv}
 
 
@@ -62,9 +74,13 @@ def run_checked(
     *,
     progress: Callable[[int], None] | None = None,
     cancel: CancelToken | None = None,
+    page_size: int = PAGE_SIZE,
 ) -> Report:
-    """The report as the operation builds it; it refuses anyone below a shift lead."""
-    return run_report(session, name, params, actor=actor, progress=progress, cancel=cancel)
+    """The report as the operation builds it (a long one: its first page and totals); it
+    refuses anyone below a shift lead."""
+    return open_report(
+        session, name, params, actor=actor, progress=progress, cancel=cancel, page_size=page_size
+    )
 
 
 class _ExportJob(QRunnable):
@@ -102,10 +118,14 @@ class ReportsViewModel(QObject):
     Signals:
         changed(): the report, the running state or the message changed.
         exported(str): a file was written (its path).
+        rows_arriving(int, int), rows_arrived(): a further page of a long report is added to
+            `rows` between the two (a table model inserts its rows).
     """
 
     changed = Signal()
     exported = Signal(str)
+    rows_arriving = Signal(int, int)  # the first and last index of the rows about to be added
+    rows_arrived = Signal()
 
     def __init__(
         self,
@@ -125,6 +145,11 @@ class ReportsViewModel(QObject):
         self.names = REPORT_NAMES
         self.today = today
         self.report: Report | None = None
+        # The rows shown so far: a long report's pages are added as the table asks for them.
+        self.rows: list[dict[str, Any]] = []
+        self._cursor: Cursor | None = None  # where the next page starts (None: all are here)
+        self._fetching = False
+        self.page_size = PAGE_SIZE
         self.message = ""
         self.message_ok = True
         self.couriers: tuple[tuple[int, str], ...] = ()
@@ -189,13 +214,15 @@ class ReportsViewModel(QObject):
             True,
         )
         self.changed.emit()
-        run = self._run
+        run, page_size = self._run, self.page_size
 
         def progress(steps: int) -> None:  # on the worker's thread
             self._relay.deliver(lambda n: self._on_progress(ticket, n), steps)
 
         self.worker.submit(
-            lambda session: run(session, name, params, actor, progress=progress, cancel=token),
+            lambda session: run(
+                session, name, params, actor, progress=progress, cancel=token, page_size=page_size
+            ),
             lambda report: self._on_done(ticket, report),
             lambda text: self._on_failed(ticket, text),
         )
@@ -227,7 +254,50 @@ class ReportsViewModel(QObject):
         self._started = None
         self._token = None
         self.report = report
+        self.rows = list(report.rows)
+        self._cursor = report.cursor
+        self._fetching = False
         self._say(summary_text(report), True)
+
+    # ---- the pages of a long report ---------------------------------------------------------
+
+    @property
+    def fetching(self) -> bool:
+        """Whether a page of the shown report is on its way."""
+        return self._fetching
+
+    def can_fetch_more(self) -> bool:
+        """Whether the shown report has rows not fetched yet (and none is on its way)."""
+        return self._cursor is not None and not self._fetching
+
+    def fetch_more(self) -> None:
+        """Fetch the next page of the shown report through the worker (the table scrolled)."""
+        cursor = self._cursor
+        if cursor is None or self._fetching:
+            return
+        self._fetching = True
+        actor, ticket, limit = self.identity.require(), self._ticket, self.page_size
+        self.worker.submit(
+            lambda session: report_page(session, cursor, actor=actor, limit=limit),
+            lambda page: self._on_page(ticket, page),
+            lambda text: self._on_page_failed(ticket, text),
+        )
+
+    def _on_page(self, ticket: int, page: tuple[tuple[dict[str, Any], ...], Cursor | None]) -> None:
+        if ticket != self._ticket:
+            return  # another report was started meanwhile
+        rows, self._cursor = page
+        self._fetching = False
+        if rows:
+            first = len(self.rows)
+            self.rows_arriving.emit(first, first + len(rows) - 1)
+            self.rows.extend(rows)
+            self.rows_arrived.emit()
+
+    def _on_page_failed(self, ticket: int, text: str) -> None:
+        if ticket == self._ticket:
+            self._fetching = False
+            self._say(text, False)
 
     def _on_failed(self, ticket: int, text: str) -> None:
         if ticket != self._ticket:
@@ -252,10 +322,16 @@ class ReportsViewModel(QObject):
         target = Path(path)
         if target.suffix.lower() != f".{fmt}":
             target = target.with_name(target.name + f".{fmt}")
-        writer = WRITERS[fmt]
+        writer, factory, actor = WRITERS[fmt], self.worker.factory, self.identity.require()
+
+        def write() -> None:  # on the export thread: a long report's pages are read here
+            with unit_of_work(factory) as session:
+                rows = report_rows(session, report, actor=actor)
+                writer(report, target, title_text, rows=rows)
+
         self._exports.start(
             _ExportJob(
-                lambda: writer(report, target, title_text),
+                write,
                 self._relay,
                 lambda value: self._on_exported(target, value),
             )
@@ -288,9 +364,9 @@ class ReportsViewModel(QObject):
 
     def row(self, index: int) -> dict[str, Any] | None:
         """The row ``index`` of the shown report."""
-        if self.report is None or not 0 <= index < len(self.report.rows):
+        if self.report is None or not 0 <= index < len(self.rows):
             return None
-        return self.report.rows[index]
+        return self.rows[index]
 
     def can_reach(self) -> bool:
         """Whether rows are clients the operator can open and call (the lost clients)."""

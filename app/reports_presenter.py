@@ -157,7 +157,9 @@ def totals_cells(report: Report) -> tuple[str, ...] | None:
 def summary_text(report: Report) -> str:
     """What the status line says after a run."""
     return QCoreApplication.translate("Reports", "{0} row(s) from {1} to {2}.").format(
-        len(report.rows), format_date(report.params.date_from), format_date(report.params.date_to)
+        report.total_rows,
+        format_date(report.params.date_from),
+        format_date(report.params.date_to),
     )
 
 
@@ -197,7 +199,11 @@ def _plain(column: Column, value: Any) -> float:
 
 
 def chart_data(report: Report) -> ChartData | None:
-    """The chart of ``report``: rows summed per category (a courier over client kinds...)."""
+    """The chart of ``report``: rows summed per category (a courier over client kinds...).
+
+    A long report brings its chart's rows aggregated (`chart_rows`): its own rows are only
+    the first page.
+    """
     chart = report.chart
     if chart is None:
         return None
@@ -205,7 +211,7 @@ def chart_data(report: Report) -> ChartData | None:
     value_columns = [by_key[k] for k in chart.value_keys if k in by_key]
     category = by_key.get(chart.category_key, Column(chart.category_key, ""))
     sums: dict[Any, list[float]] = {}
-    for row in report.rows:
+    for row in report.rows if report.chart_rows is None else report.chart_rows:
         bucket = sums.setdefault(row.get(chart.category_key), [0.0] * len(value_columns))
         for i, column in enumerate(value_columns):
             bucket[i] += _plain(column, row.get(column.key))

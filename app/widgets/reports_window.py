@@ -62,26 +62,46 @@ TICK_MS = 200  # the elapsed time of a running report is redrawn this often
 
 
 class ReportTableModel(QAbstractTableModel):
-    """A report's rows, formatted when Qt asks (a long list stays cheap), and its totals row."""
+    """A report's rows, formatted when Qt asks (a long list stays cheap), and its totals row.
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        """An empty table."""
+    A long report's rows arrive a page at a time: when the view scrolls to the end Qt asks
+    `canFetchMore`/`fetchMore`, the view model fetches the next page through its worker and
+    the rows are inserted before the totals row when they come.
+    """
+
+    def __init__(self, vm: ReportsViewModel, parent: QWidget | None = None) -> None:
+        """An empty table over ``vm``'s rows."""
         super().__init__(parent)
+        self.vm = vm
         self.report: Any = None
         self.totals: tuple[str, ...] | None = None
+        vm.rows_arriving.connect(self._on_rows_arriving)
+        vm.rows_arrived.connect(self.endInsertRows)
+
+    def _on_rows_arriving(self, first: int, last: int) -> None:
+        self.beginInsertRows(QModelIndex(), first, last)
 
     def set_report(self, report: Any) -> None:
-        """Show ``report`` (a dispatcher.reports.Report), or nothing."""
+        """Show ``report`` (a dispatcher.reports.Report, its rows in the view model), or nothing."""
         self.beginResetModel()
         self.report = report
         self.totals = totals_cells(report) if report is not None else None
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """Rows plus the totals row (Qt override)."""
+        """Rows fetched so far plus the totals row (Qt override)."""
         if parent.isValid() or self.report is None:
             return 0
-        return len(self.report.rows) + (1 if self.totals else 0)
+        return len(self.vm.rows) + (1 if self.totals else 0)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        """Whether the report has rows not fetched yet (Qt override)."""
+        return not parent.isValid() and self.report is not None and self.vm.can_fetch_more()
+
+    def fetchMore(self, parent: Index) -> None:
+        """Ask for the next page; its rows are inserted when they arrive (Qt override)."""
+        if not parent.isValid():
+            self.vm.fetch_more()
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """The report's columns (Qt override)."""
@@ -89,7 +109,7 @@ class ReportTableModel(QAbstractTableModel):
 
     def is_totals(self, row: int) -> bool:
         """Whether ``row`` is the totals row."""
-        return self.totals is not None and row == len(self.report.rows)
+        return self.totals is not None and row == len(self.vm.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         """A cell's text, alignment and the totals row's bold font (Qt override)."""
@@ -100,7 +120,7 @@ class ReportTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             if totals:
                 return self.totals[index.column()]
-            return cell_text(column, self.report.rows[index.row()].get(column.key))
+            return cell_text(column, self.vm.rows[index.row()].get(column.key))
         if role == Qt.ItemDataRole.TextAlignmentRole and is_number(column):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.FontRole and totals:
@@ -175,7 +195,7 @@ class ReportsWindow(QDialog):
             button.setAutoDefault(False)  # Return in a field runs the report, nothing else
         self.run_button.setDefault(True)
 
-        self.model = ReportTableModel(self)
+        self.model = ReportTableModel(vm, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from dispatcher.cli.base import Cli, Command, Subparsers, UserError, date_arg
 from dispatcher.db import unit_of_work
 from dispatcher.models import ClientKind
-from dispatcher.reports import REPORT_NAMES, ReportParams, run_report
-from dispatcher.reports.export import csv_text, to_json, write_csv, write_xlsx
+from dispatcher.reports import REPORT_NAMES, ReportParams, open_report, report_rows
+from dispatcher.reports.export import stream_csv, write_csv, write_json, write_xlsx
 
 FORMATS = ("json", "csv", "xlsx")
 
@@ -63,27 +62,34 @@ def run_report_command(cli: Cli) -> int:
         client_kind=a.kind,
         operator=a.operator,
     )
-    with unit_of_work(cli.sessions) as session:
-        report = run_report(session, a.name, params, actor=cli.require_actor())
+    actor = cli.require_actor()
     try:
-        if a.format == "xlsx":
-            assert out is not None
-            write_xlsx(report, out)
-        elif a.format == "csv" and out is not None:
-            write_csv(report, out)
-        elif a.format == "csv":
-            sys.stdout.flush()
-            cli.out(csv_text(report).rstrip("\r\n"))
-        else:
-            text = json.dumps(to_json(report), ensure_ascii=False, indent=2)
-            if out is not None:
-                out.write_text(text + "\n", encoding="utf-8")
+        # The rows are streamed from the database a chunk at a time while they are written:
+        # a year's bottles (three quarters of a million rows) are never all in memory.
+        with unit_of_work(cli.sessions) as session:
+            report = open_report(session, a.name, params, actor=actor)
+            rows = report_rows(session, report, actor=actor)
+            if a.format == "xlsx":
+                assert out is not None
+                write_xlsx(report, out, rows=rows)
+            elif a.format == "csv" and out is not None:
+                write_csv(report, out, rows=rows)
+            elif out is not None:
+                with out.open("w", encoding="utf-8") as stream:
+                    write_json(report, stream, rows)
+                    stream.write("\n")
             else:
-                cli.out(text)
+                sys.stdout.flush()
+                if a.format == "csv":
+                    stream_csv(report, sys.stdout, rows=rows)
+                else:
+                    write_json(report, sys.stdout, rows)
+                    sys.stdout.write("\n")
+                sys.stdout.flush()
     except OSError as err:
         raise UserError(f"Cannot write {out}: {err.strerror or err}") from None
     if out is not None:
-        print(f"{report.name}: {len(report.rows)} rows written to {out}", file=sys.stderr)
+        print(f"{report.name}: {report.total_rows} rows written to {out}", file=sys.stderr)
     return 0
 
 

@@ -7,8 +7,16 @@ there, so the package imports its modules without a circle); they are re-exporte
 
 from __future__ import annotations
 
-from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
-from dispatcher.reports.run import REPORT_NAMES, CancelToken, ReportCancelled, run_report
+from dispatcher.reports.model import Chart, Column, ColumnKind, Cursor, Report, ReportParams
+from dispatcher.reports.run import (
+    REPORT_NAMES,
+    CancelToken,
+    ReportCancelled,
+    open_report,
+    report_page,
+    report_rows,
+    run_report,
+)
 
 __all__ = [
     "REPORT_NAMES",
@@ -16,8 +24,12 @@ __all__ = [
     "Chart",
     "Column",
     "ColumnKind",
+    "Cursor",
     "Report",
     "ReportCancelled",
     "ReportParams",
+    "open_report",
+    "report_page",
+    "report_rows",
     "run_report",
 ]

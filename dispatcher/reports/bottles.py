@@ -3,22 +3,24 @@ and the balance the client holds at the period's end (all deliveries minus all r
 
 A returnable bottle is a product sold by the bottle (unit "бут", the 19 l water); the courier
 records the empties taken back when closing the delivery. Merged duplicates count as the
-client they were merged into. The rows are the clients with bottles moving in the period.
-Read from the per-client daily roll-up (dispatcher.reports.rollups).
+client they were merged into. The rows are the clients with bottles moving in the period, by
+client number, read a page at a time (dispatcher.reports.paging): a year has hundreds of
+thousands of them. The totals, the count and the chart (the clients holding most) are summed
+by the database. Read from the per-client daily roll-up (dispatcher.reports.rollups).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
 from dispatcher.models import Client, ClientKind, ReportClientBottles
 from dispatcher.reports.common import first_phones
-from dispatcher.reports.model import Chart, Column, ColumnKind, Report, ReportParams
+from dispatcher.reports.model import Chart, Column, ColumnKind, Cursor, Report, ReportParams
+from dispatcher.reports.paging import Row, cursor_after
 
 NAME = "bottles"
 
@@ -32,64 +34,118 @@ COLUMNS = (
     Column("qty", translatable("Bottles held"), ColumnKind.QTY),
 )
 CHART = Chart("bar", "client", ("qty",))
+CHART_BARS = 20  # the clients holding most bottles are drawn
+SHORT_DAYS = 92  # a period this short finds its clients by its days first (else: all rows)
 _FIGURES = ("delivered", "returned", "qty")
+_b = ReportClientBottles
 
 
-def build(session: Session, params: ReportParams) -> Report:
-    """The bottles report of the period, from the per-client daily roll-up."""
-    b = ReportClientBottles
-    in_period = [b.day.between(params.date_from, params.date_to)]
+def _per_client(params: ReportParams, *, short: bool) -> Select[Any]:
+    """Per client with bottles moving in the period: delivered, returned, and held at its end.
+
+    One pass over each client's rows in the key order (client, day): the period's figures
+    and the balance over the whole history (whoever delivered) are sums of the same rows, so
+    the database streams the grouping instead of sorting the period's rows by client. For a
+    ``short`` period only the clients with rows in it are visited (through the day index).
+    """
+    in_period = [_b.day >= params.date_from, _b.day <= params.date_to]
     if params.courier_id is not None:
-        in_period.append(b.courier_id == params.courier_id)
+        in_period.append(_b.courier_id == params.courier_id)
     if params.client_kind is not None:
-        in_period.append(b.client_kind == ClientKind(params.client_kind).value)
-    moved = (
-        select(b.client_id, func.sum(b.delivered).label("d"), func.sum(b.returned).label("r"))
-        .where(*in_period)
-        .group_by(b.client_id)
-        .subquery()
+        in_period.append(_b.client_kind == ClientKind(params.client_kind).value)
+    moving = and_(*in_period)
+    d = func.sum(case((moving, _b.delivered), else_=0))
+    r = func.sum(case((moving, _b.returned), else_=0))
+    qty = func.sum(case((_b.day <= params.date_to, _b.delivered - _b.returned), else_=0))
+    stmt = (
+        select(_b.client_id, d.label("d"), r.label("r"), qty.label("qty"))
+        .group_by(_b.client_id)
+        .having(or_(d != 0, r != 0))
     )
-    figures: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(_FIGURES, 0))
-    clients: dict[int, tuple[str, Any]] = {}
-    named = select(moved.c.client_id, moved.c.d, moved.c.r, Client.name, Client.kind).join(
-        Client, Client.id == moved.c.client_id
-    )
-    for client_id, delivered, returned, name, kind in session.execute(named):
-        if delivered or returned:
-            figures[client_id].update(delivered=int(delivered), returned=int(returned))
-            clients[client_id] = (name, kind)
-    moving = sorted(figures)
+    if short:
+        stmt = stmt.where(_b.client_id.in_(select(_b.client_id).where(*in_period)))
+    return stmt
 
-    # The balance of those clients over their whole history up to the period's end (whoever
-    # delivered), set-based: the clients of the period are a subquery, each one's history a
-    # range of the roll-up's key. The end sits inside the sum, not in WHERE: there SQLite
-    # would take the day index (nearly every row is before the end) and read all of it.
-    theirs = select(b.client_id).where(*in_period).distinct()
-    held = (
-        select(b.client_id, func.sum(case((b.day <= params.date_to, b.delivered - b.returned))))
-        .where(b.client_id.in_(theirs))
-        .group_by(b.client_id)
+
+def _short(params: ReportParams) -> bool:
+    """Whether the period is short enough (a quarter or less) to be found by its days first."""
+    return (params.date_to - params.date_from).days < SHORT_DAYS
+
+
+def head(session: Session, params: ReportParams, limit: int) -> Report:
+    """The first page, the totals, the row count and the chart of the bottles report.
+
+    One statement: the clients holding most (the chart's bars) with the count and the sums
+    over all of them alongside (window sums, computed before the limit).
+    """
+    per = _per_client(params, short=_short(params)).subquery()
+    most = session.execute(
+        select(
+            per.c.client_id,
+            per.c.qty,
+            func.count().over(),
+            func.sum(per.c.d).over(),
+            func.sum(per.c.r).over(),
+            func.sum(per.c.qty).over(),
+        )
+        .order_by(per.c.qty.desc(), per.c.client_id)
+        .limit(CHART_BARS)
+    ).all()
+    count, delivered, returned, held = most[0][2:] if most else (0, 0, 0, 0)
+    totals: dict[str, Any] = {
+        "delivered": int(delivered or 0),
+        "returned": int(returned or 0),
+        "qty": int(held or 0),
+    }
+    names = dict(
+        session.execute(
+            select(Client.id, Client.name).where(Client.id.in_([m[0] for m in most]))
+        ).all()
     )
-    for client_id, qty in session.execute(held):
-        if client_id in figures:
-            figures[client_id]["qty"] = int(qty or 0)
-    phones = first_phones(session, theirs) if moving else {}
-    rows = []
-    totals: dict[str, Any] = dict.fromkeys(_FIGURES, 0)
-    for client_id in moving:
-        f = figures[client_id]
-        name, kind = clients[client_id]
-        row = {
-            "client_id": client_id,
-            "client": name,
-            "kind": ClientKind(kind).value,
-            "phone": phones.get(client_id, ""),
-            "delivered": f["delivered"],
-            "returned": f["returned"],
-            "qty": f["qty"],
-        }
-        rows.append(row)
-        for key in _FIGURES:
-            totals[key] += row[key]
-    rows.sort(key=lambda r: (-r["qty"], r["client"], r["client_id"]))
-    return Report(NAME, params, COLUMNS, tuple(rows), totals, CHART)
+    chart_rows = tuple(
+        {"client": f"{names.get(client_id, '')} (№{client_id})", "qty": int(qty)}
+        for client_id, qty, *_whole in most
+    )
+    rows, cursor = page(session, Cursor(NAME, params, (0,)), limit)
+    return Report(NAME, params, COLUMNS, tuple(rows), totals, CHART, int(count), chart_rows, cursor)
+
+
+def page(session: Session, cursor: Cursor, limit: int) -> tuple[list[Row], Cursor | None]:
+    """Up to ``limit`` clients after the cursor's client number, and the cursor after them.
+
+    The clients' rows are read in the key order from the cursor on and the reading stops
+    after ``limit`` of them moved bottles: a page costs the same wherever it is.
+    """
+    per = (
+        _per_client(cursor.params, short=False)
+        .where(_b.client_id > int(cursor.after[0]))
+        .order_by(_b.client_id)
+        .limit(limit)
+    )
+    figures = {cid: (int(d), int(r), int(qty)) for cid, d, r, qty in session.execute(per)}
+    if not figures:
+        return [], None
+    ids = sorted(figures)
+    named = {
+        cid: (name, kind)
+        for cid, name, kind in session.execute(
+            select(Client.id, Client.name, Client.kind).where(Client.id.in_(ids))
+        )
+    }
+    phones = first_phones(session, ids)
+    rows: list[Row] = []
+    for client_id in ids:
+        name, kind = named[client_id]
+        delivered, returned, qty = figures[client_id]
+        rows.append(
+            {
+                "client_id": client_id,
+                "client": name,
+                "kind": ClientKind(kind).value,
+                "phone": phones.get(client_id, ""),
+                "delivered": delivered,
+                "returned": returned,
+                "qty": qty,
+            }
+        )
+    return rows, cursor_after(cursor, rows, limit, lambda r: (r["client_id"],))

@@ -11,6 +11,9 @@ CSV is UTF-8 with a byte order mark (without one Excel reads UTF-8 as the ANSI c
 shows mojibake) and `;` between fields: Excel in a Russian locale, where the comma is the
 decimal separator, splits a double-clicked file on `;` only. Money is roubles with a decimal
 point by default (scripts), or a decimal comma for people (`decimal_comma=True`).
+
+Every writer takes the rows as an iterable (`rows`, default the report's own): a long report
+is streamed page by page (dispatcher.reports.report_rows), never held whole in memory.
 """
 
 from __future__ import annotations
@@ -18,9 +21,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import xlsxwriter
 
@@ -53,6 +57,27 @@ def to_json(report: Report) -> dict[str, Any]:
     }
 
 
+def write_json(report: Report, out: TextIO, rows: Iterable[dict[str, Any]] | None = None) -> None:
+    """Stream `to_json`'s text (as ``json.dumps(..., indent=2)`` writes it) row by row."""
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, indent=2)
+
+    head = to_json(report)
+    out.write("{\n")
+    for key in ("report", "from", "to"):
+        out.write(f"  {dumps(key)}: {dumps(head[key])},\n")
+    out.write('  "rows": [')
+    first = True
+    for row in report.rows if rows is None else rows:
+        text = dumps({k: plain(v) for k, v in row.items()}).replace("\n", "\n    ")
+        out.write(("\n    " if first else ",\n    ") + text)
+        first = False
+    out.write("]" if first else "\n  ]")
+    totals = dumps(head["totals"]).replace("\n", "\n  ")
+    out.write(f',\n  "totals": {totals}\n}}')
+
+
 def roubles(kop: int, decimal_comma: bool = False) -> str:
     """Kopecks as roubles with two decimals: 35000 -> '350.00' (or '350,00')."""
     sign = "-" if kop < 0 else ""
@@ -73,17 +98,28 @@ def _csv_cell(column: Column, value: Any, decimal_comma: bool) -> str:
     return str(value)
 
 
+def stream_csv(
+    report: Report,
+    out: TextIO,
+    translate: Callable[[str], str] = _same,
+    decimal_comma: bool = False,
+    rows: Iterable[dict[str, Any]] | None = None,
+) -> None:
+    """Write the report as CSV to ``out``, row by row: header, rows, a totals row."""
+    writer = csv.writer(out, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    writer.writerow([translate(c.title) for c in report.columns])
+    for row in report.rows if rows is None else rows:
+        writer.writerow([_csv_cell(c, row.get(c.key), decimal_comma) for c in report.columns])
+    if report.totals:
+        writer.writerow(_totals(report, translate, lambda c, v: _csv_cell(c, v, decimal_comma)))
+
+
 def csv_text(
     report: Report, translate: Callable[[str], str] = _same, decimal_comma: bool = False
 ) -> str:
     """The report as CSV text (without the byte order mark): header, rows, a totals row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow([translate(c.title) for c in report.columns])
-    for row in report.rows:
-        writer.writerow([_csv_cell(c, row.get(c.key), decimal_comma) for c in report.columns])
-    if report.totals:
-        writer.writerow(_totals(report, translate, lambda c, v: _csv_cell(c, v, decimal_comma)))
+    stream_csv(report, buffer, translate, decimal_comma)
     return buffer.getvalue()
 
 
@@ -92,9 +128,11 @@ def write_csv(
     path: str | Path,
     translate: Callable[[str], str] = _same,
     decimal_comma: bool = False,
+    rows: Iterable[dict[str, Any]] | None = None,
 ) -> None:
     """Write the report as a UTF-8 CSV file with a byte order mark, for Excel."""
-    Path(path).write_text(csv_text(report, translate, decimal_comma), encoding="utf-8-sig")
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as out:
+        stream_csv(report, out, translate, decimal_comma, rows)
 
 
 def _totals(
@@ -119,8 +157,17 @@ _NUMBER_FORMATS = {
 }
 
 
-def write_xlsx(report: Report, path: str | Path, translate: Callable[[str], str] = _same) -> None:
-    """Write the report as an XLSX workbook: one sheet, a header, the rows, a bold totals row."""
+def write_xlsx(
+    report: Report,
+    path: str | Path,
+    translate: Callable[[str], str] = _same,
+    rows: Iterable[dict[str, Any]] | None = None,
+) -> None:
+    """Write the report as an XLSX workbook: one sheet, a header, the rows, a bold totals row.
+
+    Constant-memory mode: each row goes to the file as it is written, so ``rows`` may be a
+    stream of any length.
+    """
     workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
     try:
         sheet = workbook.add_worksheet(_sheet_name(translate(report.name)))
@@ -138,19 +185,20 @@ def write_xlsx(report: Report, path: str | Path, translate: Callable[[str], str]
             sheet.set_column(i, i, _width(column))
             sheet.write_string(0, i, translate(column.title), header)
         sheet.freeze_panes(1, 0)
-        for r, row in enumerate(report.rows, start=1):
+        written = 0
+        for written, row in enumerate(report.rows if rows is None else rows, start=1):
             for i, column in enumerate(columns):
-                _write(sheet, r, i, column, row.get(column.key), plain_formats, None)
+                _write(sheet, written, i, column, row.get(column.key), plain_formats, None)
         if report.totals:
-            last = len(report.rows) + 1
+            last = written + 1
             for i, column in enumerate(columns):
                 if column.key in report.totals:
                     value = report.totals[column.key]
                     _write(sheet, last, i, column, value, bold_formats, bold_text)
                 else:
                     sheet.write_string(last, i, translate(TOTAL) if i == 0 else "", bold_text)
-        if report.rows:
-            sheet.autofilter(0, 0, len(report.rows), len(columns) - 1)
+        if written:
+            sheet.autofilter(0, 0, written, len(columns) - 1)
     finally:
         workbook.close()
 

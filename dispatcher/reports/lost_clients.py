@@ -4,10 +4,11 @@ A client is lost N calendar months after their last order (not rejected, not can
 when no order followed up to `date_to`; the list holds those lost on a day of the period,
 i.e. whose last order was taken between N months before `date_from` and N months before
 `date_to` (so a month's report names that month's losses, and clients lost long before
-are not listed again and again). Merged duplicates count
-as the client they were merged into. Each row has what the client usually took (the product
-in most of their orders, and how many per order as a rule) and their phone, so that an
-operator can work through the list.
+are not listed again and again). Merged duplicates count as the client they were merged
+into. The newest losses come first, a page at a time (dispatcher.reports.paging): a year's
+list has hundreds of thousands of clients. Each row has what the client usually took (the
+product in most of their orders, and how many per order as a rule) and their phone, so that
+an operator can work through the list.
 
 Read from the per-client summary (dispatcher.reports.desk_rollups): the clients lost in the
 period are a range of its index on the last order. Only the clients who came back after the
@@ -20,7 +21,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
@@ -41,7 +42,8 @@ from dispatcher.reports.common import (
     moscow_midnight,
     with_duplicates,
 )
-from dispatcher.reports.model import Column, ColumnKind, Report, ReportParams
+from dispatcher.reports.model import Column, ColumnKind, Cursor, Report, ReportParams
+from dispatcher.reports.paging import Row, cursor_after
 
 NAME = "lost-clients"
 
@@ -67,27 +69,58 @@ def months_before(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month + 1, min(day.day, last))
 
 
-def build(session: Session, params: ReportParams) -> Report:
-    """The lost-clients list judged on the period's last day."""
+def _range(params: ReportParams) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """[earliest, latest) of the last orders that make a client lost in the period, and its end."""
     cutoff = months_before(params.date_to, params.months)
     earliest = moscow_midnight(months_before(params.date_from, params.months))
     latest = moscow_midnight(cutoff + dt.timedelta(1))
-    end = moscow_midnight(params.date_to + dt.timedelta(1))
-    rows = [*_summarised(session, params, earliest, latest), *_back_since(session, params, end)]
-    rows = [r for r in rows if earliest <= r.pop("last_at") < latest]
-    phones: dict[int, str] = {}
-    for chunk in chunks([r["client_id"] for r in rows]):
-        phones.update(first_phones(session, chunk))
+    return earliest, latest, moscow_midnight(params.date_to + dt.timedelta(1))
+
+
+def _key(row: Row) -> tuple[dt.datetime, int]:
+    """The sort key, newest loss first: the freshest losses are the easiest to win back."""
+    return row["last_at"], row["client_id"]
+
+
+def head(session: Session, params: ReportParams, limit: int) -> Report:
+    """The first page, the count and the totals of the lost-clients list judged on `date_to`."""
+    earliest, latest, end = _range(params)
+    # The clients who came back after the period are counted from their orders, once: few
+    # for a recent period, and the pages after this one take them from the cursor.
+    back = [r for r in _back_since(session, params, end) if earliest <= r["last_at"] < latest]
+    back.sort(key=_key, reverse=True)
+    s = ReportClientSummary
+    stmt = select(func.count(), func.sum(s.orders), func.sum(s.sum_kop)).where(
+        s.last_order_at >= earliest, s.last_order_at < latest
+    )
+    if params.client_kind is not None:
+        stmt = stmt.join(Client, Client.id == s.client_id).where(
+            Client.kind == ClientKind(params.client_kind)
+        )
+    count, n_orders, money = session.execute(stmt).one()
+    totals: dict[str, Any] = {
+        "clients": int(count) + len(back),
+        "orders": int(n_orders or 0) + sum(r["orders"] for r in back),
+        "sum_kop": int(money or 0) + sum(r["sum_kop"] for r in back),
+    }
+    rows, cursor = page(session, Cursor(NAME, params, (), tuple(back)), limit)
+    return Report(NAME, params, COLUMNS, tuple(rows), totals, None, totals["clients"], None, cursor)
+
+
+def page(session: Session, cursor: Cursor, limit: int) -> tuple[list[Row], Cursor | None]:
+    """Up to ``limit`` lost clients after the cursor (newest loss first), and the next cursor."""
+    earliest, latest, _end = _range(cursor.params)
+    after = cursor.after
+    rows = _summarised(session, cursor.params, earliest, latest, after, limit)
+    rows += [dict(r) for r in cursor.state if not after or _key(r) < after][:limit]
+    rows.sort(key=_key, reverse=True)
+    rows = rows[:limit]
+    next_cursor = cursor_after(cursor, rows, limit, _key)
+    phones = first_phones(session, [r["client_id"] for r in rows]) if rows else {}
     for r in rows:
         r["phone"] = phones.get(r["client_id"], "")
-    # The longest lost last: the freshest losses are the easiest to win back.
-    rows.sort(key=lambda r: (r["last_order"], r["client_id"]), reverse=True)
-    totals: dict[str, Any] = {
-        "clients": len(rows),
-        "orders": sum(r["orders"] for r in rows),
-        "sum_kop": sum(r["sum_kop"] for r in rows),
-    }
-    return Report(NAME, params, COLUMNS, tuple(rows), totals)
+        del r["last_at"]
+    return rows, next_cursor
 
 
 def _row(
@@ -114,9 +147,15 @@ def _usual(row: dict[str, Any], product: str | None, n_orders: int, qty: int) ->
 
 
 def _summarised(
-    session: Session, params: ReportParams, earliest: dt.datetime, latest: dt.datetime
+    session: Session,
+    params: ReportParams,
+    earliest: dt.datetime,
+    latest: dt.datetime,
+    after: tuple[Any, ...],
+    limit: int,
 ) -> list[dict[str, Any]]:
-    """The clients whose last order of all is in the range: a range of the summary's index.
+    """Up to ``limit`` clients whose last order of all is in the range, before ``after`` in
+    the sort order: a range of the summary's index, read backwards.
 
     Their last order is before the period's end, so the summary (all their orders) is theirs
     as of the end too.
@@ -127,7 +166,14 @@ def _summarised(
         .join(Client, Client.id == s.client_id)
         .outerjoin(Product, Product.id == s.usual_product_id)
         .where(s.last_order_at >= earliest, s.last_order_at < latest)
+        .order_by(s.last_order_at.desc(), s.client_id.desc())
+        .limit(limit)
     )
+    if after:
+        last_at, client_id = after
+        stmt = stmt.where(
+            s.last_order_at <= last_at, or_(s.last_order_at < last_at, s.client_id < client_id)
+        )
     if params.client_kind is not None:
         stmt = stmt.where(Client.kind == ClientKind(params.client_kind))
     rows = []

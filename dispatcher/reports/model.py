@@ -58,3 +58,28 @@ class Report:
     rows: tuple[dict[str, Any], ...]
     totals: dict[str, Any] = field(default_factory=dict)
     chart: Chart | None = None
+    # A long report (paged) holds only its first page in ``rows``: then these say how many
+    # rows there are in all, what the chart draws (aggregated in SQL) and where the next page
+    # starts (dispatcher.reports.paging); None for a report that holds all of its rows.
+    row_count: int | None = None
+    chart_rows: tuple[dict[str, Any], ...] | None = None
+    cursor: Cursor | None = None
+
+    @property
+    def total_rows(self) -> int:
+        """How many rows the report has in all (not only those held)."""
+        return len(self.rows) if self.row_count is None else self.row_count
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where the next page of a paged report starts: after the row whose sort key is ``after``.
+
+    ``state`` is what the report computed once for all its pages (the lost clients who came
+    back after the period); the cursor is plain data, handed to any thread's session.
+    """
+
+    name: str
+    params: ReportParams
+    after: tuple[Any, ...]
+    state: tuple[Any, ...] = ()

@@ -25,7 +25,8 @@ import dispatcher.reports.sales as sales
 from dispatcher.errors import DomainError, ValidationError
 from dispatcher.models import UserRole
 from dispatcher.reports.common import check_params
-from dispatcher.reports.model import Report, ReportParams
+from dispatcher.reports.model import Cursor, Report, ReportParams
+from dispatcher.reports.paging import PAGE_SIZE, STREAM_CHUNK, Head, Pager, Row, pages, whole
 from dispatcher.users import Actor, require_role
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,24 @@ BUILDERS: dict[str, Callable[[Session, ReportParams], Report]] = {
     delivered.NAME: delivered.build,
     sales.NAME: sales.build,
     orders.NAME: orders.build,
-    lost_clients.NAME: lost_clients.build,
     cash.NAME: cash.build,
-    bottles.NAME: bottles.build,
     complaints.NAME: complaints.build,
 }
+# The long reports: their first page with the totals, then a page at a time (paging.py).
+PAGED: dict[str, tuple[Head, Pager]] = {
+    lost_clients.NAME: (lost_clients.head, lost_clients.page),
+    bottles.NAME: (bottles.head, bottles.page),
+}
 # In the order the seed lists them, then the two the day needs.
-REPORT_NAMES: tuple[str, ...] = tuple(BUILDERS)
+REPORT_NAMES: tuple[str, ...] = (
+    delivered.NAME,
+    sales.NAME,
+    orders.NAME,
+    lost_clients.NAME,
+    cash.NAME,
+    bottles.NAME,
+    complaints.NAME,
+)
 
 
 class ReportCancelled(DomainError):
@@ -99,14 +111,35 @@ def run_report(
     progress: Progress | None = None,
     cancel: CancelToken | None = None,
 ) -> Report:
-    """The report ``name`` for ``params``; leads and admins only (it shows every desk's work).
+    """The report ``name`` for ``params`` with all of its rows; leads and admins only.
 
     ``progress`` hears of each statement as it starts; ``cancel`` stops the run from another
-    thread (the report then raises `ReportCancelled`).
+    thread (the report then raises `ReportCancelled`). A long report's rows are better read
+    with `open_report` and `report_page`, or streamed with `report_rows`.
+    """
+    report = open_report(session, name, params, actor=actor, progress=progress, cancel=cancel)
+    if report.cursor is None:
+        return report
+    with _watched(session, progress, cancel):
+        return whole(session, report, PAGED[name][1])
+
+
+def open_report(
+    session: Session,
+    name: str,
+    params: ReportParams,
+    *,
+    actor: Actor,
+    progress: Progress | None = None,
+    cancel: CancelToken | None = None,
+    page_size: int = PAGE_SIZE,
+) -> Report:
+    """The report ``name``: a long one with its first page, its totals, count and chart.
+
+    What the Reports window shows first; the rest comes through `report_page`.
     """
     require_role(actor, UserRole.LEAD, action="see reports")
-    build = BUILDERS.get(name)
-    if build is None:
+    if name not in BUILDERS and name not in PAGED:
         raise ValidationError.of(
             "There is no report {name!r}; the reports are {names}.",
             name=name,
@@ -120,13 +153,35 @@ def run_report(
         session.execute(text("PRAGMA temp_store=MEMORY"))
     started = time.perf_counter()
     with _watched(session, progress, cancel):
-        report = build(session, params)
+        if name in PAGED:
+            report = PAGED[name][0](session, params, page_size)
+        else:
+            report = BUILDERS[name](session, params)
     logger.info(
         "report %s built",
         name,
-        extra={"rows": len(report.rows), "seconds": round(time.perf_counter() - started, 3)},
+        extra={"rows": report.total_rows, "seconds": round(time.perf_counter() - started, 3)},
     )
     return report
+
+
+def report_page(
+    session: Session, cursor: Cursor, *, actor: Actor, limit: int = PAGE_SIZE
+) -> tuple[tuple[Row, ...], Cursor | None]:
+    """The rows of a long report after ``cursor``, and the cursor after them (None: the end)."""
+    require_role(actor, UserRole.LEAD, action="see reports")
+    rows, after = PAGED[cursor.name][1](session, cursor, limit)
+    return tuple(rows), after
+
+
+def report_rows(
+    session: Session, report: Report, *, actor: Actor, chunk: int = STREAM_CHUNK
+) -> Iterator[Row]:
+    """Every row of ``report`` (as `open_report` gave it), read ``chunk`` rows at a time."""
+    require_role(actor, UserRole.LEAD, action="see reports")
+    if report.cursor is None:
+        return iter(report.rows)
+    return pages(session, report, PAGED[report.name][1], chunk)
 
 
 @contextmanager

@@ -266,3 +266,37 @@ def test_progress_shows_and_cancel_stops_the_query_itself(
     qtbot.keyClick(window.report, Qt.Key.Key_Escape)
     assert runner.stopped.wait(5)  # the worker's thread is free again, not still querying
     assert not window.progress.isVisible() and "Cancelled" in window.message.text()
+
+
+def test_a_long_report_fills_the_table_a_page_at_a_time_and_exports_every_row(
+    qtbot: QtBot, worker: Any, sessions: Any, tmp_path: Path
+) -> None:
+    from tests.dispatcher.reports.test_cli_reports import SPEC
+    from tests.dispatcher.reports.worlds import make_catalogue, write
+
+    write(sessions, make_catalogue(sessions), SPEC)  # three clients with bottles in March
+    vm = ReportsViewModel(worker, Identity(LEAD), today=lambda: TODAY)
+    vm.page_size = 1  # a page per client: the table must ask for the second and third
+    window = ReportsWindow(vm)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.courier.count() == 3)  # all + the catalogue's two
+    window.report.setCurrentIndex(window.report.findData("bottles"))
+    window.set_period(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+    _run(qtbot, window)
+    assert vm.report is not None, vm.message
+    assert len(vm.report.rows) == 1  # the first page only
+    assert "3 row(s)" in window.message.text()  # from the count, not the rows fetched
+    # The view asks for more while its end is in sight; each page comes through the worker.
+    qtbot.waitUntil(lambda: window.model.rowCount() == 3 + 1)
+    cells = _cells(window)
+    ids = [int(row[0]) for row in cells[:3]]
+    assert ids == sorted(ids) and cells[3][0] == "Total"
+    assert sum(int(row[6]) for row in cells[:3]) == int(cells[3][6])
+
+    path = tmp_path / "bottles.xlsx"
+    window.export("xlsx", str(path))
+    qtbot.waitUntil(lambda: "Saved" in window.message.text())
+    sheet = load_workbook(path).active
+    assert [int(r[0].value) for r in sheet.iter_rows(min_row=2, max_row=4)] == ids
+    assert sheet.cell(5, 1).value == "Total"

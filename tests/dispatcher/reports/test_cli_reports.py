@@ -172,3 +172,15 @@ def test_an_operator_is_refused(
     with unit_of_work(sessions) as s, pytest.raises(PermissionDenied):
         params = ReportParams(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
         run_report(s, "cash", params, actor=Actor("masha", "Маша", UserRole.OPERATOR))
+
+
+def test_a_long_report_is_streamed_with_every_row_once(
+    dispatch: Runner, world: None, sessions: sessionmaker[Session]
+) -> None:
+    data = dispatch.json("report", "bottles", *ARGS)
+    assert isinstance(data, dict)
+    with unit_of_work(sessions) as s:
+        params = ReportParams(dt.date(2025, 3, 1), dt.date(2025, 3, 31))
+        whole = run_report(s, "bottles", params, actor=Actor("a", "A", UserRole.ADMIN))
+    assert [r["client_id"] for r in data["rows"]] == [r["client_id"] for r in whole.rows]
+    assert data["rows"] and data["totals"]["qty"] == sum(r["qty"] for r in data["rows"])
