@@ -92,7 +92,8 @@ _SUMMARY_COLUMNS = (
     " usual_product_id, usual_orders, usual_qty)"
 )
 _ORDER_SUM = (
-    "coalesce((SELECT sum(l.qty * l.price_kop) FROM order_lines l WHERE l.order_id = o.id), 0)"
+    "coalesce((SELECT sum(CAST(l.qty AS BIGINT) * l.price_kop) FROM order_lines l"
+    " WHERE l.order_id = o.id), 0)"
 )
 
 

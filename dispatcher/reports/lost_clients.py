@@ -21,7 +21,7 @@ import calendar
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import BigInteger, cast, func, or_, select
 from sqlalchemy.orm import Session
 
 from dispatcher.errors import translatable
@@ -214,7 +214,7 @@ def _back_since(session: Session, params: ReportParams, end: dt.datetime) -> lis
                 OrderLine.product_id,
                 func.count(func.distinct(Order.id)),
                 func.sum(OrderLine.qty),
-                func.sum(OrderLine.qty * OrderLine.price_kop),
+                func.sum(cast(OrderLine.qty, BigInteger) * OrderLine.price_kop),
             )
             .join(Order, Order.id == OrderLine.order_id)
             .join(Client, Client.id == Order.client_id)

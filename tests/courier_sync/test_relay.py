@@ -240,7 +240,7 @@ def test_a_refused_message_is_kept_as_failed_and_the_rest_go_on(
 
     monkeypatch.setattr(relay_module, "_operation", lenient)
     totals = sw.relay.run_once()
-    assert totals == {"sent": 1, "failed": 2, "events": 0}
+    assert totals == {"sent": 1, "failed": 2, "events": 0, "portal_events": 0}
     with sw.sessions() as s:
         local = s.get(OutboxMessage, bad_local.id)
         remote = s.get(OutboxMessage, bad_remote.id)

@@ -58,8 +58,9 @@ class TimedRelay(Relay):
     received: list[tuple[float, str, str]]  # (monotonic time, task uid, event kind)
 
     def _api(self) -> SyncApi:
-        self.received = []
-        received = self.received
+        # One list for the relay: each of its loops (sender, courier feed, portal feed) makes
+        # its own API object.
+        received = self.__dict__.setdefault("received", [])
 
         class Timed(SyncApi):
             def events(self, after: int, limit: int = 200, wait: float = 0) -> Feed:
