@@ -4,10 +4,13 @@ mix of orders taken, failed, rejected, cancelled, re-dated across midnight, merg
 
 from __future__ import annotations
 
+import threading
+
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import text
 from sqlalchemy.orm import Session, sessionmaker
 
+from dispatcher import orders
 from dispatcher.db import unit_of_work
 from dispatcher.reports import desk_rollups
 from tests.dispatcher.reports.worlds import (
@@ -57,3 +60,37 @@ def test_the_triggers_keep_what_a_backfill_computes(
         desk_rollups.backfill(s.connection())
         assert _rows(s) == kept
         s.rollback()
+
+
+def test_two_desks_writing_orders_of_one_client_at_once_both_commit(
+    sessions: sessionmaker[Session], catalogue: Catalogue
+) -> None:
+    wipe(sessions)
+    written = write(sessions, catalogue, WorldSpec(orders=(), calls=(), merge=False))
+    client = written.client_ids[0]
+    first = sessions()
+    orders.create_order(first, client, [orders.LineInput("W19", 2)], actor="op-a")
+    first.flush()  # the summary is rebuilt: this transaction holds the client's row
+    failed: list[BaseException] = []
+
+    def second_desk() -> None:
+        try:
+            with unit_of_work(sessions) as s:
+                orders.create_order(s, client, [orders.LineInput("W19", 1)], actor="op-b")
+        except BaseException as exc:
+            failed.append(exc)
+
+    other = threading.Thread(target=second_desk)
+    other.start()
+    other.join(timeout=0.5)  # it waits for the first desk (PostgreSQL) or for the file (SQLite)
+    first.commit()
+    first.close()
+    other.join(timeout=30)
+    assert not other.is_alive() and failed == []
+    with sessions() as s:
+        assert (
+            s.scalar(
+                text("SELECT orders FROM report_client_summary WHERE client_id = :c"), {"c": client}
+            )
+            == 2
+        )
