@@ -219,6 +219,8 @@ def _back_since(
             .join(Client, Client.id == Order.client_id)
             .where(theirs, *counted)
             .group_by(who)
+            # Lost in the period: the database drops the others (most came back long after).
+            .having(func.max(Order.created_at) >= earliest, func.max(Order.created_at) < latest)
         )
         for client_id, last, n in session.execute(per_client):
             if earliest <= last < latest:
