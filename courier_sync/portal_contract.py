@@ -1,5 +1,7 @@
 """The client portal contract (docs/portal.md): desk → service items, the feed, the page API.
 
+Long (over 500 lines) on purpose: it is the one wire contract both sides import, like
+`courier_sync.contract`; split, a change to one payload would have to be found in several.
 Shared by the desk's relay (portaldesk), the sync service and the portal pages' tests. Request
 models are strict like `courier_sync.contract`: unknown fields are refused and every text must
 be storable by both databases. Ids a person's page makes (request_id, message_id, claim_id)
